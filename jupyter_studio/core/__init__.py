@@ -1,0 +1,1 @@
+"""The Studio engine: plain Python, no Jupyter server or Tornado imports."""

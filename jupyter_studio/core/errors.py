@@ -1,0 +1,51 @@
+"""One error tree for the whole engine.
+
+Every error carries a stable machine ``code`` and a message that tells the user what
+to do. The server maps the classes to HTTP status codes in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class StudioError(Exception):
+    """Base class of every error a user can cause or fix."""
+
+    status = 500
+    code = "studio_error"
+
+    def __init__(self, message: str, *, code: str | None = None, detail: list[dict[str, Any]] | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.detail = detail
+
+
+class InvalidInput(StudioError):
+    """The request is malformed or names something impossible (HTTP 400)."""
+
+    status = 400
+    code = "invalid_input"
+
+
+class Forbidden(StudioError):
+    """The caller may not do this (HTTP 403)."""
+
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(StudioError):
+    """The named thing does not exist, or the caller may not know it exists (HTTP 404)."""
+
+    status = 404
+    code = "not_found"
+
+
+class Conflict(StudioError):
+    """The request clashes with the current state (HTTP 409)."""
+
+    status = 409
+    code = "conflict"

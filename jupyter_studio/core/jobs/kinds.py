@@ -1,0 +1,158 @@
+"""The job-kind registry: later features add kinds without touching the runner.
+
+A kind validates its parameters in the server (``prepare``) and does the work in a
+worker process (``run``). Kinds come from three places: the built-in ones, the
+``jupyter_studio.job_kinds`` entry-point group of installed packages, and
+``register_job_kind`` (or ``c.Studio.extra_job_kinds``) at run time. Workers import
+a kind by the import path stored with the job, so a kind must be importable there.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import InvalidInput
+
+if TYPE_CHECKING:
+    from ..spaces.paths import PathScope
+    from ..spaces.service import Caller
+    from .context import JobContext
+
+log = logging.getLogger(__name__)
+ENTRY_POINT_GROUP = "jupyter_studio.job_kinds"
+
+
+class JobStopped(Exception):
+    """Raised inside a job when it was asked to stop; the job ends as Stopped."""
+
+
+class JobFailed(Exception):
+    """Raised inside a job for an expected failure; the message becomes the status message."""
+
+    def __init__(self, message: str, exit_code: int | None = None):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass
+class PrepareContext:
+    """What a kind may use while validating a request in the server."""
+
+    caller: Caller
+    scope: PathScope
+    job_dir: Path
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+class JobKind:
+    """Base class of a job kind. Subclasses set the class attributes and ``run``."""
+
+    name: ClassVar[str]
+    title: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    Parameters: ClassVar[type[BaseModel]]
+
+    def validate_parameters(self, raw: dict[str, Any]) -> BaseModel:
+        """Parse raw parameters, turning pydantic errors into a 400 with field details."""
+        try:
+            return self.Parameters.model_validate(raw)
+        except ValidationError as exc:
+            detail = [
+                {"loc": ["parameters", *map(str, err["loc"])], "msg": err["msg"], "type": err["type"]}
+                for err in exc.errors(include_url=False, include_input=False)
+            ]
+            first = detail[0]
+            where = ".".join(first["loc"])
+            raise InvalidInput(
+                f"Invalid parameters for a {self.name!r} job: {where}: {first['msg']}.",
+                code="invalid_parameters", detail=detail,
+            ) from None
+
+    def prepare(self, params: BaseModel, context: PrepareContext) -> dict[str, Any]:
+        """Check the request in the server and return what the worker needs (resolved paths...).
+
+        Raise :class:`~jupyter_studio.core.errors.StudioError` subclasses for bad input.
+        """
+        return {}
+
+    def default_name(self, params: BaseModel) -> str:
+        return self.name
+
+    def run(self, context: JobContext) -> None:
+        """Do the work, in a worker process. Raise JobFailed/JobStopped or any exception."""
+        raise NotImplementedError
+
+    @classmethod
+    def import_path(cls) -> str:
+        return f"{cls.__module__}:{cls.__qualname__}"
+
+
+_REGISTRY: dict[str, type[JobKind]] = {}
+_LOADED = False
+
+
+def register_job_kind(kind: type[JobKind]) -> type[JobKind]:
+    """Register a job kind (usable as a class decorator)."""
+    existing = _REGISTRY.get(kind.name)
+    if existing is not None and existing is not kind:
+        log.warning("Job kind %r from %s replaces %s", kind.name, kind.import_path(), existing.import_path())
+    _REGISTRY[kind.name] = kind
+    return kind
+
+
+def import_kind(path: str) -> type[JobKind]:
+    """Import ``module:QualName`` and check it is a JobKind."""
+    module_name, _, qualname = path.partition(":")
+    obj: Any = importlib.import_module(module_name)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    if not (isinstance(obj, type) and issubclass(obj, JobKind)):
+        raise TypeError(f"{path} is not a JobKind subclass")
+    return obj
+
+
+def _load_builtin_and_plugins() -> None:
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    from .processing import ProcessingJob
+
+    register_job_kind(ProcessingJob)
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            register_job_kind(entry.load())
+        except Exception:  # a broken plugin must not take Studio down
+            log.exception("Could not load job kind %r from %s", entry.name, entry.value)
+
+
+def job_kinds() -> dict[str, type[JobKind]]:
+    """All registered kinds by name."""
+    _load_builtin_and_plugins()
+    return dict(_REGISTRY)
+
+
+def get_job_kind(name: str) -> type[JobKind]:
+    """The kind called ``name``; a 400 naming the known kinds otherwise."""
+    kinds = job_kinds()
+    if name not in kinds:
+        known = ", ".join(sorted(kinds)) or "none"
+        raise InvalidInput(f"Unknown job kind {name!r}. Known kinds: {known}.", code="unknown_job_kind")
+    return kinds[name]
+
+
+def describe_kind(kind: type[JobKind]) -> dict[str, Any]:
+    return {
+        "name": kind.name,
+        "title": kind.title or kind.name,
+        "description": kind.description,
+        "parameters_schema": kind.Parameters.model_json_schema(),
+    }
+

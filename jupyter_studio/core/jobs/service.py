@@ -1,0 +1,210 @@
+"""The jobs API of the engine: create, list, describe, stop, logs and artifacts."""
+
+from __future__ import annotations
+
+import codecs
+import uuid
+from pathlib import Path
+
+from sqlalchemy import func, or_, select
+
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..models.jobs import (
+    CreateJob,
+    DescribeJob,
+    JobArtifact,
+    JobKindInfo,
+    JobLogs,
+    JobStatus,
+    ListJobsQuery,
+    ListJobsResponse,
+)
+from ..spaces.paths import contents_path
+from ..spaces.service import Caller, DomainService, slugify
+from ..store import Store
+from ..store.orm import JobRow, utcnow
+from . import state
+from .kinds import PrepareContext, describe_kind, get_job_kind, job_kinds
+from .runner import JobRunner
+
+MAX_LOG_CHUNK = 1024 * 1024
+MAX_ARTIFACTS = 2000
+
+
+class JobService:
+    """Jobs as users see them, with the visibility rules of spaces."""
+
+    def __init__(self, store: Store, domain: DomainService, runner: JobRunner, *,
+                 default_max_runtime_seconds: float | None, grace_seconds: float):
+        self.store = store
+        self.domain = domain
+        self.runner = runner
+        self.default_max_runtime_seconds = default_max_runtime_seconds
+        self.grace_seconds = grace_seconds
+
+    # --------------------------------------------------------------- helpers
+    def _describe(self, row: JobRow) -> DescribeJob:
+        started, ended = row.started_at, row.ended_at
+        elapsed = ((ended or utcnow()) - started).total_seconds() if started else 0.0
+        job_dir = Path(row.job_dir)
+        root = self.domain.contents_root
+        return DescribeJob(
+            job_id=row.job_id, name=row.name, kind=row.kind, owner=row.owner, space_id=row.space_id,
+            parameters=row.parameters or {}, status=JobStatus(row.status), status_message=row.status_message,
+            progress=row.progress or 0.0, progress_message=row.progress_message or "",
+            created_at=row.created_at, started_at=started, ended_at=ended, elapsed_seconds=max(0.0, elapsed),
+            max_runtime_seconds=row.max_runtime_seconds, exit_code=row.exit_code,
+            log_path=contents_path(root, job_dir / "job.log"), output_path=contents_path(root, job_dir / "output"),
+        )
+
+    def _visible_filter(self, caller: Caller):  # noqa: ANN202 - a SQL expression
+        if caller.is_admin:
+            return None
+        spaces = self.domain.member_space_ids(caller.username)
+        return or_(JobRow.owner == caller.username, JobRow.space_id.in_(spaces)) if spaces else (
+            JobRow.owner == caller.username)
+
+    def _row(self, caller: Caller, job_id: str) -> JobRow:
+        with self.store.session() as session:
+            row = session.get(JobRow, job_id)
+        if row is None:
+            raise NotFound(f"No job with id {job_id!r}.", code="job_not_found")
+        if not caller.is_admin and row.owner != caller.username and (
+            row.space_id is None or row.space_id not in self.domain.member_space_ids(caller.username)
+        ):
+            raise Forbidden("This job belongs to another user or to a space you are not a member of.",
+                            code="job_forbidden")
+        return row
+
+    # ------------------------------------------------------------------- API
+    def kinds(self) -> list[JobKindInfo]:
+        """Registered job kinds with their parameter schemas."""
+        return [JobKindInfo(**describe_kind(kind)) for kind in job_kinds().values()]
+
+    def create(self, caller: Caller, body: CreateJob) -> DescribeJob:
+        """Validate a job request, record it as Pending and wake the runner.
+
+        Nothing is written when the kind, the parameters, the space or a path is invalid.
+        """
+        kind = get_job_kind(body.kind)()
+        params = kind.validate_parameters(body.parameters)
+        base = self.domain.space_path(caller, body.space_id) if body.space_id else self.domain.home_dir(caller.username)
+        job_id = uuid.uuid4().hex
+        name = body.name or kind.default_name(params)
+        job_dir = base / "jobs" / f"{slugify(name)}-{job_id[:8]}"
+        settings = self.domain.profile_settings(caller.username)
+        context = PrepareContext(caller=caller, scope=self.domain.path_scope(caller), job_dir=job_dir,
+                                 settings=settings)
+        resolved = kind.prepare(params, context)
+        max_runtime = body.max_runtime_seconds or settings.get("default_max_runtime_seconds") or \
+            self.default_max_runtime_seconds
+        try:
+            max_runtime = float(max_runtime) if max_runtime else None
+        except (TypeError, ValueError):
+            raise InvalidInput("The profile setting default_max_runtime_seconds must be a number.") from None
+        (job_dir / "output").mkdir(parents=True, exist_ok=True)
+        (job_dir / "job.log").touch()
+        row = JobRow(
+            job_id=job_id, name=name, kind=kind.name, owner=caller.username, space_id=body.space_id,
+            parameters=params.model_dump(mode="json"), status=JobStatus.PENDING.value, progress=0.0,
+            progress_message="Queued", max_runtime_seconds=max_runtime, executor=self.runner.executor.name,
+            job_dir=str(job_dir),
+            spec={"kind_ref": kind.import_path(), "resolved": resolved, "grace_seconds": self.grace_seconds},
+        )
+        with self.store.session() as session:
+            session.add(row)
+        self.runner.wake()
+        return self._describe(row)
+
+    def list(self, caller: Caller, query: ListJobsQuery) -> ListJobsResponse:
+        """Jobs the caller may see, newest first, filtered and paginated."""
+        try:
+            offset = int(query.next_token) if query.next_token else 0
+            if offset < 0:
+                raise ValueError
+        except ValueError:
+            raise InvalidInput(f"next_token {query.next_token!r} is not one this API returned.",
+                               code="invalid_next_token") from None
+        conditions = []
+        visible = self._visible_filter(caller)
+        if visible is not None:
+            conditions.append(visible)
+        if query.status:
+            conditions.append(JobRow.status.in_([s.value for s in query.status]))
+        if query.kind:
+            conditions.append(JobRow.kind == query.kind)
+        if query.space_id:
+            conditions.append(JobRow.space_id == query.space_id)
+        if query.owner:
+            conditions.append(JobRow.owner == query.owner)
+        with self.store.session() as session:
+            total = session.scalar(select(func.count()).select_from(JobRow).where(*conditions)) or 0
+            rows = session.scalars(
+                select(JobRow).where(*conditions).order_by(JobRow.created_at.desc(), JobRow.job_id)
+                .offset(offset).limit(query.limit)
+            ).all()
+        next_offset = offset + len(rows)
+        return ListJobsResponse(items=[self._describe(row) for row in rows],
+                                next_token=str(next_offset) if next_offset < total else None,
+                                total_count=total)
+
+    def get(self, caller: Caller, job_id: str) -> DescribeJob:
+        return self._describe(self._row(caller, job_id))
+
+    def stop(self, caller: Caller, job_id: str) -> DescribeJob:
+        """Stop a job: a queued job ends at once, a running one gets a graceful signal,
+        then is killed after the grace period."""
+        row = self._row(caller, job_id)
+        status = JobStatus(row.status)
+        if status.is_final:
+            raise Conflict(f"Job {row.name!r} has already ended ({status.value}); there is nothing to stop.",
+                           code="job_already_ended")
+        message = f"Stopped by {caller.username}"
+        if status == JobStatus.PENDING:
+            state.finish(self.store, job_id, JobStatus.STOPPED, message + " before it started")
+        if state.request_stop(self.store, job_id, message):
+            with self.store.session() as session:
+                fresh = session.get(JobRow, job_id)
+            if fresh is not None:
+                self.runner.executor.terminate(fresh)
+        self.runner.wake()
+        return self._describe(self._row(caller, job_id))
+
+    def logs(self, caller: Caller, job_id: str, offset: int = 0, limit: int = 65536) -> JobLogs:
+        """A slice of the job log from byte ``offset``; poll with ``next_offset`` to follow it."""
+        row = self._row(caller, job_id)
+        if offset < 0:
+            raise InvalidInput("offset must be 0 or more.", code="invalid_offset")
+        limit = max(1, min(limit, MAX_LOG_CHUNK))
+        path = Path(row.job_dir) / "job.log"
+        size = path.stat().st_size if path.exists() else 0
+        offset = min(offset, size)
+        data = b""
+        if size > offset:
+            with open(path, "rb") as handle:
+                handle.seek(offset)
+                data = handle.read(limit)
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        text = decoder.decode(data, final=False)
+        held_back = len(decoder.getstate()[0])
+        next_offset = offset + len(data) - held_back
+        finished = JobStatus(row.status).is_final
+        return JobLogs(content=text, offset=offset, next_offset=next_offset, size=size,
+                       complete=finished and next_offset >= size)
+
+    def artifacts(self, caller: Caller, job_id: str) -> list[JobArtifact]:
+        """Files the job wrote to its output folder."""
+        row = self._row(caller, job_id)
+        output = Path(row.job_dir) / "output"
+        items: list[JobArtifact] = []
+        if output.is_dir():
+            for path in sorted(output.rglob("*")):
+                if path.is_file() and not path.is_symlink():
+                    items.append(JobArtifact(path=path.relative_to(output).as_posix(), size=path.stat().st_size,
+                                             contents_path=contents_path(self.domain.contents_root, path)))
+                    if len(items) >= MAX_ARTIFACTS:
+                        break
+        return items
+
+    def job_dir(self, caller: Caller, job_id: str) -> Path:
+        return Path(self._row(caller, job_id).job_dir)

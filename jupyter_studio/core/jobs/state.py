@@ -1,0 +1,91 @@
+"""Job state transitions as conditional updates, safe with several writers.
+
+The server, its monitor, CLI calls and the worker itself may all touch a job row.
+Each transition only applies when the row is still in a state it may leave, so a
+late writer can never turn a finished job back into a running one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+
+from ..models.jobs import ACTIVE_STATUSES, JobStatus
+from ..store import Store
+from ..store.orm import JobRow, utcnow
+
+_ACTIVE = [status.value for status in ACTIVE_STATUSES]
+
+
+def finish(
+    store: Store,
+    job_id: str,
+    status: JobStatus,
+    message: str | None = None,
+    *,
+    exit_code: int | None = None,
+    progress: float | None = None,
+) -> bool:
+    """Move an active job to a final status. Returns False if it had already ended."""
+    values: dict[str, object] = {"status": status.value, "status_message": message, "ended_at": utcnow()}
+    if exit_code is not None:
+        values["exit_code"] = exit_code
+    if progress is not None:
+        values["progress"] = progress
+    with store.session() as session:
+        result = session.execute(
+            update(JobRow).where(JobRow.job_id == job_id, JobRow.status.in_(_ACTIVE)).values(**values)
+        )
+        return result.rowcount == 1
+
+
+def claim_pending(store: Store, job_id: str, *, host: str, executor: str) -> bool:
+    """Take a Pending job for launching; only one launcher can win."""
+    now = utcnow()
+    with store.session() as session:
+        result = session.execute(
+            update(JobRow)
+            .where(JobRow.job_id == job_id, JobRow.status == JobStatus.PENDING.value)
+            .values(status=JobStatus.IN_PROGRESS.value, started_at=now, heartbeat_at=now, host=host,
+                    executor=executor)
+        )
+        return result.rowcount == 1
+
+
+def record_process(store: Store, job_id: str, *, pid: int, pid_started_at: float | None, host: str) -> None:
+    with store.session() as session:
+        session.execute(
+            update(JobRow).where(JobRow.job_id == job_id)
+            .values(pid=pid, pid_started_at=pid_started_at, host=host, heartbeat_at=utcnow())
+        )
+
+
+def request_stop(store: Store, job_id: str, message: str) -> bool:
+    """Mark a running job Stopping (once); the worker and the monitor act on it."""
+    with store.session() as session:
+        result = session.execute(
+            update(JobRow)
+            .where(JobRow.job_id == job_id, JobRow.status == JobStatus.IN_PROGRESS.value)
+            .values(status=JobStatus.STOPPING.value, stop_requested_at=utcnow(), status_message=message)
+        )
+        return result.rowcount == 1
+
+
+def heartbeat(
+    store: Store, job_id: str, *, progress: float | None = None, progress_message: str | None = None
+) -> tuple[str | None, datetime | None, str | None]:
+    """Record that the worker is alive (and its progress); return (status, stop_requested_at, message)."""
+    values: dict[str, object] = {"heartbeat_at": utcnow()}
+    if progress is not None:
+        values["progress"] = progress
+    if progress_message is not None:
+        values["progress_message"] = progress_message
+    with store.session() as session:
+        session.execute(
+            update(JobRow).where(JobRow.job_id == job_id, JobRow.status.in_(_ACTIVE)).values(**values)
+        )
+        row = session.get(JobRow, job_id)
+        if row is None:
+            return None, None, None
+        return row.status, row.stop_requested_at, row.status_message

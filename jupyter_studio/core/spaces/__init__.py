@@ -1,0 +1,1 @@
+"""Domains, user profiles, spaces and the path rules that keep users inside them."""

@@ -1,0 +1,223 @@
+"""The engine's facade: one object the server, the CLI and notebooks all build.
+
+>>> from jupyter_studio import Studio
+>>> studio = Studio()                      # same domain as the server it runs under
+>>> job = studio.submit_job("processing", {"script": "train.py", "arguments": ["--epochs", "3"]})
+>>> studio.wait(job.job_id).status
+<JobStatus.COMPLETED: 'Completed'>
+
+Every setting is a traitlet: ``c.Studio.root_dir``, ``c.Studio.db_url``,
+``c.Studio.max_workers``, ... in any Jupyter config file, or keyword arguments here.
+"""
+
+from __future__ import annotations
+
+import getpass
+import importlib
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from traitlets import Bool, Dict, Float, Instance, Int, List, Set, Type, Unicode, default, validate
+from traitlets.config import LoggingConfigurable
+
+from .errors import InvalidInput
+from .jobs.executors import Executor, LocalProcessExecutor
+from .jobs.kinds import JobKind, register_job_kind
+from .jobs.runner import JobRunner
+from .jobs.service import JobService
+from .models import CreateJob, DescribeJob, JobLogs, ListJobsQuery, ListJobsResponse
+from .spaces.service import Caller, DomainService
+from .store import Store
+
+ROOT_ENV = "JUPYTER_STUDIO_ROOT"
+DB_URL_ENV = "JUPYTER_STUDIO_DB_URL"
+CONTENTS_ROOT_ENV = "JUPYTER_STUDIO_CONTENTS_ROOT"
+
+
+def local_username() -> str:
+    """The name of the person running Studio on this machine."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry (some containers)
+        return "user"
+
+
+class Studio(LoggingConfigurable):
+    """Jupyter Studio's engine: domain, spaces, metadata store and jobs."""
+
+    contents_root = Unicode(
+        config=True,
+        help="Folder that Jupyter serves as the file browser root; user paths are relative to it. "
+        "Defaults to $JUPYTER_STUDIO_CONTENTS_ROOT, else the current folder. The server sets it to "
+        "ServerApp.root_dir.",
+    )
+    root_dir = Unicode(
+        config=True,
+        help="Domain root on a (shared) filesystem: user homes, spaces, job folders, the trash and the "
+        "default SQLite store live here. Defaults to $JUPYTER_STUDIO_ROOT, else <contents_root>/studio.",
+    )
+    db_url = Unicode(
+        config=True,
+        help="SQLAlchemy URL of the metadata store. Defaults to $JUPYTER_STUDIO_DB_URL, else SQLite at "
+        "<root_dir>/studio.db. Use PostgreSQL (postgresql+psycopg://...) when several servers share a "
+        "domain: SQLite on a network filesystem is unsafe with several writers.",
+    )
+    domain_name = Unicode("default", config=True, help="Display name of the domain.")
+    max_workers = Int(4, config=True, help="Jobs that may run at once on this machine; more wait as Pending.")
+    stop_grace_seconds = Float(
+        10.0, config=True, help="After a stop request, seconds a job has to end before it is killed."
+    )
+    default_max_runtime_seconds = Float(
+        24 * 3600.0, allow_none=True, config=True,
+        help="Maximum runtime of a job that sets none (profile setting default_max_runtime_seconds wins).",
+    )
+    poll_interval = Float(1.0, config=True, help="Seconds between two passes of the job runner.")
+    heartbeat_timeout = Float(
+        120.0, config=True,
+        help="A job whose worker cannot be observed directly (another host) fails after this many "
+        "seconds without a heartbeat.",
+    )
+    admin_users = Set(Unicode(), config=True, help="Usernames that administer the domain.")
+    default_user_settings = Dict(
+        config=True, help="Default settings of every user profile (e.g. default_max_runtime_seconds)."
+    )
+    allow_files_outside_domain = Bool(
+        True, config=True,
+        help="Let users use files under the contents root that are outside the domain root (their own "
+        "files in a single-user setup). Set False when the contents root is the shared domain root.",
+    )
+    default_user = Unicode(config=True, help="Username used by the Python API and the CLI.")
+    launch_only_own_jobs = Bool(
+        False, config=True,
+        help="Launch only the default user's queued jobs from this process (set under JupyterHub, where "
+        "each user's server runs that user's jobs).",
+    )
+    executor_class = Type(
+        default_value=LocalProcessExecutor, klass=Executor, config=True,
+        help="Where job workers run: LocalProcessExecutor (default) or "
+        "jupyter_studio.core.jobs.dask_executor.DaskExecutor.",
+    )
+    extra_job_kinds = List(
+        Unicode(), config=True, help="Import paths ('module:Class') of extra JobKind classes to register."
+    )
+
+    store = Instance(Store, allow_none=True)
+
+    @default("contents_root")
+    def _default_contents_root(self) -> str:
+        return os.environ.get(CONTENTS_ROOT_ENV) or os.getcwd()
+
+    @default("root_dir")
+    def _default_root_dir(self) -> str:
+        return os.environ.get(ROOT_ENV) or str(Path(self.contents_root) / "studio")
+
+    @default("db_url")
+    def _default_db_url(self) -> str:
+        return os.environ.get(DB_URL_ENV) or f"sqlite:///{Path(self.root_dir).resolve() / 'studio.db'}"
+
+    @default("default_user")
+    def _default_default_user(self) -> str:
+        return os.environ.get("JUPYTERHUB_USER") or local_username()
+
+    @validate("max_workers")
+    def _check_workers(self, proposal: Any) -> int:
+        if proposal["value"] < 1:
+            raise ValueError("Studio.max_workers must be at least 1")
+        return proposal["value"]
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        contents_root = Path(self.contents_root).expanduser().resolve()
+        root = Path(self.root_dir).expanduser()
+        root = (root if root.is_absolute() else contents_root / root).resolve()
+        root.mkdir(parents=True, exist_ok=True)
+        self.root_dir = str(root)
+        self.contents_root = str(contents_root)
+        for path in self.extra_job_kinds:
+            module_name, _, qualname = path.partition(":")
+            kind = getattr(importlib.import_module(module_name), qualname)
+            if not (isinstance(kind, type) and issubclass(kind, JobKind)):
+                raise TypeError(f"Studio.extra_job_kinds: {path} is not a JobKind")
+            register_job_kind(kind)
+        self.store = Store(self.db_url)
+        self.domain = DomainService(
+            self.store, root_dir=root, contents_root=contents_root, domain_name=self.domain_name,
+            admin_users=frozenset(self.admin_users), default_settings=dict(self.default_user_settings),
+            allow_outside_domain=self.allow_files_outside_domain,
+        )
+        self.executor: Executor = self.executor_class(parent=self)
+        self.runner = JobRunner(
+            self.store, self.executor, db_url=self.db_url, max_workers=self.max_workers,
+            grace_seconds=self.stop_grace_seconds, poll_interval=self.poll_interval,
+            heartbeat_timeout=self.heartbeat_timeout,
+            owner=self.default_user if self.launch_only_own_jobs else None, logger=self.log,
+        )
+        self.jobs = JobService(self.store, self.domain, self.runner,
+                               default_max_runtime_seconds=self.default_max_runtime_seconds,
+                               grace_seconds=self.stop_grace_seconds)
+
+    # ------------------------------------------------------------- lifecycle
+    def start(self) -> None:
+        """Repair jobs left by a previous run and start the job runner thread."""
+        self.runner.start()
+
+    def close(self) -> None:
+        """Stop the runner thread; running jobs keep running in their workers."""
+        self.runner.stop()
+        self.executor.shutdown()
+        if self.store is not None:
+            self.store.dispose()
+
+    def __enter__(self) -> Studio:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ----------------------------------------------------- Python API helpers
+    def caller(self, username: str | None = None) -> Caller:
+        """The caller for ``username`` (default: this machine's user), creating their profile."""
+        return self.domain.caller(username or self.default_user)
+
+    def submit_job(self, kind: str, parameters: dict[str, Any] | None = None, *, name: str | None = None,
+                   space_id: str | None = None, max_runtime_seconds: float | None = None,
+                   user: str | None = None) -> DescribeJob:
+        """Queue a job; the runner of this process (started here if needed) launches it."""
+        try:
+            body = CreateJob(kind=kind, name=name, space_id=space_id, max_runtime_seconds=max_runtime_seconds,
+                             parameters=parameters or {})
+        except Exception as exc:
+            raise InvalidInput(str(exc)) from None
+        job = self.jobs.create(self.caller(user), body)
+        self.start()
+        return job
+
+    def list_jobs(self, *, status: str | None = None, kind: str | None = None, limit: int = 50,
+                  user: str | None = None) -> ListJobsResponse:
+        query = ListJobsQuery(status=[status] if status else None, kind=kind, limit=limit)
+        return self.jobs.list(self.caller(user), query)
+
+    def get_job(self, job_id: str, *, user: str | None = None) -> DescribeJob:
+        return self.jobs.get(self.caller(user), job_id)
+
+    def stop_job(self, job_id: str, *, user: str | None = None) -> DescribeJob:
+        return self.jobs.stop(self.caller(user), job_id)
+
+    def job_logs(self, job_id: str, *, offset: int = 0, user: str | None = None) -> JobLogs:
+        return self.jobs.logs(self.caller(user), job_id, offset=offset, limit=1024 * 1024)
+
+    def wait(self, job_id: str, *, timeout: float | None = None, user: str | None = None,
+             poll: float = 0.5) -> DescribeJob:
+        """Block until the job ends (or ``timeout`` seconds pass) and return it."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            job = self.get_job(job_id, user=user)
+            if job.status.is_final:
+                return job
+            if deadline is not None and time.monotonic() > deadline:
+                return job
+            if not self.runner.running:
+                self.runner.tick()
+            time.sleep(poll)
