@@ -53,6 +53,7 @@ class JobContext:
     grace_seconds: float
     progress: Progress = field(default_factory=Progress)
     stop_reason: str | None = None
+    exit_code: int | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property

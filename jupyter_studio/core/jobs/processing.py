@@ -114,6 +114,7 @@ class ProcessingJob(JobKind):
                     break
         reader.join(timeout=5)
         code = child.returncode
+        context.exit_code = code
         if context.should_stop:
             raise JobStopped(context.stop_reason or "Stopped")
         if code != 0:

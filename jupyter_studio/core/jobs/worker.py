@@ -120,6 +120,7 @@ def _run(store: Store, job_id: str, log: JobLog, kind_ref: str, raw_params: dict
     status, message, exit_code = JobStatus.COMPLETED, None, None
     try:
         kind.run(ctx)
+        exit_code = ctx.exit_code
         if ctx.should_stop:
             status, message = JobStatus.STOPPED, ctx.stop_reason
     except JobStopped as exc:

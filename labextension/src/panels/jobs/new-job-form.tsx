@@ -142,7 +142,7 @@ export function NewJobForm(props: {
         <Button type="button" minimal onClick={props.onCancel} disabled={busy}>
           Cancel
         </Button>
-        <Button type="submit" className="jp-mod-accept" disabled={busy}>
+        <Button type="submit" className="jp-studio-primary" disabled={busy}>
           {busy ? 'Starting…' : 'Start job'}
         </Button>
       </div>

@@ -1,0 +1,1 @@
+"""Jupyter Server extension: thin REST handlers over the Studio engine."""

@@ -1,0 +1,102 @@
+"""Jobs: list, create, describe, stop, logs, artifacts and kinds."""
+
+from __future__ import annotations
+
+from jupyter_server.auth.decorator import authorized
+from tornado import web
+
+from ...core.errors import InvalidInput
+from ...core.models import CreateJob, ListJobsQuery, ListResponse
+from .base import StudioAPIHandler
+
+
+class JobsBase(StudioAPIHandler):
+    auth_resource = "studio:jobs"
+
+
+class JobsHandler(JobsBase):
+    """GET lists the caller's jobs (filters: status, kind, space_id, owner); POST creates a job."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        statuses = [s for value in self.get_query_arguments("status") for s in value.split(",") if s]
+        raw = {
+            "status": statuses or None,
+            "kind": self.get_query_argument("kind", None),
+            "space_id": self.get_query_argument("space_id", None),
+            "owner": self.get_query_argument("owner", None),
+            "limit": self.get_query_argument("limit", "50"),
+            "next_token": self.get_query_argument("next_token", None),
+        }
+        query = self.parse(ListJobsQuery, {k: v for k, v in raw.items() if v is not None}, "query")
+        caller = await self.caller()
+        self.send(await self.run(self.studio.jobs.list, caller, query))
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.parse_body(CreateJob)
+        caller = await self.caller()
+        self.send(await self.run(self.studio.jobs.create, caller, body), status=201)
+
+
+class JobHandler(JobsBase):
+    """GET describes one job."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, job_id: str) -> None:
+        caller = await self.caller()
+        self.send(await self.run(self.studio.jobs.get, caller, job_id))
+
+
+class JobStopHandler(JobsBase):
+    """POST asks a job to stop (graceful signal, then kill after the grace period)."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, job_id: str) -> None:
+        caller = await self.caller()
+        self.send(await self.run(self.studio.jobs.stop, caller, job_id), status=202)
+
+
+class JobLogsHandler(JobsBase):
+    """GET a slice of a job's log from ``offset``; poll with ``next_offset`` to tail it."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, job_id: str) -> None:
+        offset = self._int_argument("offset", 0)
+        limit = self._int_argument("limit", 65536)
+        caller = await self.caller()
+        self.send(await self.run(self.studio.jobs.logs, caller, job_id, offset, limit))
+
+    def _int_argument(self, name: str, default: int) -> int:
+        raw = self.get_query_argument(name, str(default))
+        try:
+            return int(raw)
+        except ValueError:
+            raise InvalidInput(f"Query argument {name}={raw!r} is not a whole number.",
+                               code="invalid_query") from None
+
+
+class JobArtifactsHandler(JobsBase):
+    """GET the files a job wrote to its output folder."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, job_id: str) -> None:
+        caller = await self.caller()
+        items = await self.run(self.studio.jobs.artifacts, caller, job_id)
+        self.send({"items": [item.model_dump() for item in items], "total_count": len(items)})
+
+
+class JobKindsHandler(JobsBase):
+    """GET the registered job kinds and their parameter schemas."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        kinds = await self.run(self.studio.jobs.kinds)
+        self.send(ListResponse(items=kinds, total_count=len(kinds)))

@@ -1,0 +1,177 @@
+/*
+ * The Jobs panel plugin: `studio:open-jobs`, `studio:new-job` and the
+ * file-browser item "Run as Studio job".
+ */
+import {
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import {
+  ICommandPalette,
+  Notification,
+  showErrorMessage,
+  WidgetTracker
+} from '@jupyterlab/apputils';
+import { IDefaultFileBrowser, IFileBrowserFactory } from '@jupyterlab/filebrowser';
+import { ILauncher } from '@jupyterlab/launcher';
+import { addIcon } from '@jupyterlab/ui-components';
+
+import { createJob } from '../../api/jobs';
+import { errorMessage } from '../../api/request';
+import {
+  currentBrowser,
+  makePathOpener,
+  selectedPythonFile
+} from '../../file-browser';
+import { jobsIcon } from '../../icons';
+import {
+  CommandIDs,
+  IStudioConnection,
+  PLUGIN_PREFIX,
+  STUDIO_CATEGORY
+} from '../../tokens';
+import { JobsModel } from './model';
+import { JobsPanel } from './widget';
+
+export { JobsModel } from './model';
+export { JobsPanel } from './widget';
+
+/** Arguments of `studio:open-jobs`. */
+interface IOpenJobsArgs {
+  /** Select this job. */
+  jobId?: string;
+  /** Show the new-job form. */
+  newJob?: boolean;
+  /** Prefill the form's script path. */
+  script?: string;
+}
+
+export const jobsPlugin: JupyterFrontEndPlugin<void> = {
+  id: `${PLUGIN_PREFIX}:jobs`,
+  description: 'The Studio Jobs panel.',
+  autoStart: true,
+  requires: [IStudioConnection],
+  optional: [
+    ILayoutRestorer,
+    ICommandPalette,
+    ILauncher,
+    IFileBrowserFactory,
+    IDefaultFileBrowser
+  ],
+  activate: (
+    app: JupyterFrontEnd,
+    connection: IStudioConnection,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null,
+    launcher: ILauncher | null,
+    factory: IFileBrowserFactory | null,
+    defaultBrowser: IDefaultFileBrowser | null
+  ): void => {
+    if (!connection.available) {
+      return;
+    }
+    const { commands, shell } = app;
+    const serverSettings = connection.serverSettings;
+    const opener = makePathOpener(app);
+    const getSelectedScript = () =>
+      selectedPythonFile(currentBrowser(factory, defaultBrowser));
+
+    const tracker = new WidgetTracker<JobsPanel>({ namespace: 'studio-jobs' });
+    let panel: JobsPanel | null = null;
+
+    const openPanel = (): JobsPanel => {
+      if (!panel || panel.isDisposed) {
+        const model = new JobsModel({
+          serverSettings,
+          jobKinds: connection.info?.job_kinds
+        });
+        panel = new JobsPanel({ model, opener, getSelectedScript });
+        void tracker.add(panel);
+      }
+      if (!panel.isAttached) {
+        shell.add(panel, 'main');
+      }
+      shell.activateById(panel.id);
+      return panel;
+    };
+
+    commands.addCommand(CommandIDs.openJobs, {
+      label: 'Jobs',
+      caption: 'Monitor processing and training jobs: status, progress, logs and artifacts',
+      icon: args => (args.isPalette ? undefined : jobsIcon),
+      execute: args => {
+        const { jobId, newJob, script } = args as IOpenJobsArgs;
+        const widget = openPanel();
+        if (jobId) {
+          widget.model.select(jobId);
+        }
+        if (newJob) {
+          widget.model.requestNewJob(script ?? null);
+        }
+        return widget;
+      }
+    });
+
+    commands.addCommand(CommandIDs.newJob, {
+      label: 'New Processing Job',
+      caption: 'Run a Python script as a Studio processing job',
+      icon: args => (args.isPalette ? undefined : addIcon),
+      execute: args =>
+        commands.execute(CommandIDs.openJobs, {
+          newJob: true,
+          script: (args.script as string | undefined) ?? getSelectedScript() ?? ''
+        })
+    });
+
+    commands.addCommand(CommandIDs.runAsJob, {
+      label: 'Run as Studio job',
+      caption: 'Run this script as a Studio processing job',
+      icon: jobsIcon,
+      isVisible: () => getSelectedScript() !== null,
+      execute: async args => {
+        const script = (args.path as string | undefined) ?? getSelectedScript();
+        if (!script) {
+          return;
+        }
+        try {
+          const job = await createJob(
+            { kind: 'processing', parameters: { script, arguments: [] } },
+            serverSettings
+          );
+          Notification.success(`Started job "${job.name}"`, { autoClose: 4000 });
+          await commands.execute(CommandIDs.openJobs, { jobId: job.job_id });
+        } catch (error) {
+          await showErrorMessage(
+            'Could not start the job',
+            errorMessage(error)
+          );
+        }
+      }
+    });
+
+    app.contextMenu.addItem({
+      command: CommandIDs.runAsJob,
+      selector: '.jp-DirListing-item[data-file-type="python"]',
+      rank: 3
+    });
+
+    if (palette) {
+      palette.addItem({ command: CommandIDs.openJobs, category: STUDIO_CATEGORY });
+      palette.addItem({ command: CommandIDs.newJob, category: STUDIO_CATEGORY });
+    }
+    if (launcher) {
+      launcher.add({
+        command: CommandIDs.openJobs,
+        category: STUDIO_CATEGORY,
+        rank: 4
+      });
+    }
+    if (restorer) {
+      void restorer.restore(tracker, {
+        command: CommandIDs.openJobs,
+        name: () => 'studio-jobs'
+      });
+    }
+  }
+};

@@ -1,0 +1,312 @@
+import {
+  Button,
+  closeIcon,
+  fileIcon,
+  folderIcon,
+  refreshIcon,
+  stopIcon
+} from '@jupyterlab/ui-components';
+import React, { useState } from 'react';
+
+import { IJob, isStoppable } from '../../api/jobs';
+import { errorMessage } from '../../api/request';
+import { ElapsedTime } from '../../components/elapsed-time';
+import { LogViewer } from '../../components/log-viewer';
+import { ProgressBar } from '../../components/progress-bar';
+import { StatusBadge } from '../../components/status-badge';
+import { useSignal } from '../../components/use-signal';
+import { formatBytes, formatDuration, formatTimestamp } from '../../utils/format';
+import { shellJoin } from '../../utils/shell-split';
+import { JobsModel } from './model';
+
+/** Opens paths for the views. */
+export interface IPathOpener {
+  /** Open a file in its default editor/viewer (`docmanager:open`). */
+  openFile(path: string): void;
+  /** Show a file or folder in the file browser (`filebrowser:go-to-path`). */
+  reveal(path: string): void;
+}
+
+/**
+ * The detail pane of the selected job.
+ */
+export function JobDetail(props: {
+  model: JobsModel;
+  job: IJob;
+  opener: IPathOpener;
+  onClose: () => void;
+}): JSX.Element {
+  const { model, job, opener } = props;
+  useSignal(model.log?.changed);
+  const [stopError, setStopError] = useState<string | null>(null);
+  const [stopping, setStopping] = useState(false);
+
+  const stop = async () => {
+    setStopError(null);
+    setStopping(true);
+    try {
+      await model.stop(job.job_id);
+    } catch (error) {
+      setStopError(errorMessage(error));
+    } finally {
+      setStopping(false);
+    }
+  };
+
+  const failed = job.status === 'Failed';
+  return (
+    <section
+      className="jp-studio-JobDetail"
+      data-testid="studio-job-detail"
+      data-job-id={job.job_id}
+      aria-label={`Job ${job.name}`}
+    >
+      <header className="jp-studio-JobDetail-header">
+        <div className="jp-studio-JobDetail-titleRow">
+          <h3 className="jp-studio-JobDetail-title" title={job.name}>
+            {job.name}
+          </h3>
+          <StatusBadge status={job.status} title={job.status_message} />
+        </div>
+        <div className="jp-studio-JobDetail-actions">
+          {isStoppable(job.status) ? (
+            <Button
+              small
+              className="jp-studio-danger"
+              aria-label="Stop job"
+              title="Stop this job"
+              disabled={stopping}
+              onClick={stop}
+            >
+              <stopIcon.react tag="span" className="jp-studio-ButtonIcon" />
+              Stop
+            </Button>
+          ) : null}
+          <Button
+            small
+            minimal
+            aria-label="Close job details"
+            title="Close"
+            onClick={props.onClose}
+          >
+            <closeIcon.react tag="span" />
+          </Button>
+        </div>
+      </header>
+      {stopError ? (
+        <div className="jp-studio-error" role="alert">
+          {stopError}
+        </div>
+      ) : null}
+      {job.status_message ? (
+        <div
+          className={`jp-studio-StatusMessage${failed ? ' jp-mod-error' : ''}`}
+          data-testid="studio-job-status-message"
+        >
+          {job.status_message}
+        </div>
+      ) : null}
+
+      <ProgressBar
+        progress={job.status === 'Completed' ? 1 : job.progress}
+        message={job.progress_message}
+        status={job.status}
+      />
+
+      <dl className="jp-studio-Properties">
+        <dt>Job ID</dt>
+        <dd className="jp-studio-mono">{job.job_id}</dd>
+        <dt>Kind</dt>
+        <dd>{job.kind}</dd>
+        <dt>Owner</dt>
+        <dd>{job.owner}</dd>
+        <dt>Created</dt>
+        <dd title={job.created_at}>{formatTimestamp(job.created_at)}</dd>
+        <dt>Started</dt>
+        <dd title={job.started_at ?? ''}>{formatTimestamp(job.started_at)}</dd>
+        <dt>Ended</dt>
+        <dd title={job.ended_at ?? ''}>{formatTimestamp(job.ended_at)}</dd>
+        <dt>Elapsed</dt>
+        <dd>
+          <ElapsedTime job={job} receivedAt={model.selectedReceivedAt} />
+        </dd>
+        <dt>Max runtime</dt>
+        <dd>
+          {job.max_runtime_seconds ? formatDuration(job.max_runtime_seconds) : '—'}
+        </dd>
+        {job.exit_code !== null && job.exit_code !== undefined ? (
+          <>
+            <dt>Exit code</dt>
+            <dd>{job.exit_code}</dd>
+          </>
+        ) : null}
+      </dl>
+
+      <h4 className="jp-studio-SectionTitle">Parameters</h4>
+      <Parameters job={job} opener={opener} />
+
+      <h4 className="jp-studio-SectionTitle">Output</h4>
+      <div className="jp-studio-OutputRow">
+        {job.output_path ? (
+          <>
+            <code className="jp-studio-path" title={job.output_path}>
+              {job.output_path}
+            </code>
+            <Button
+              small
+              className="jp-studio-secondary"
+              title="Show the output folder in the file browser"
+              onClick={() => opener.reveal(job.output_path!)}
+            >
+              <folderIcon.react tag="span" className="jp-studio-ButtonIcon" />
+              Open output folder
+            </Button>
+          </>
+        ) : (
+          <span className="jp-studio-muted">
+            The output folder is outside the file browser root.
+          </span>
+        )}
+      </div>
+
+      <h4 className="jp-studio-SectionTitle">
+        Artifacts
+        <span className="jp-studio-count">{model.artifacts.length}</span>
+      </h4>
+      {model.artifactsError ? (
+        <div className="jp-studio-error">{model.artifactsError}</div>
+      ) : model.artifacts.length === 0 ? (
+        <div className="jp-studio-muted">
+          No artifacts yet. Files the script writes to its working directory
+          appear here.
+        </div>
+      ) : (
+        <ul className="jp-studio-Artifacts" data-testid="studio-job-artifacts">
+          {model.artifacts.map(artifact => (
+            <li key={artifact.path} className="jp-studio-Artifact">
+              {artifact.contents_path ? (
+                <button
+                  className="jp-studio-linkButton"
+                  title={`Open ${artifact.contents_path}`}
+                  onClick={() => opener.openFile(artifact.contents_path!)}
+                >
+                  <fileIcon.react tag="span" className="jp-studio-ButtonIcon" />
+                  {artifact.path}
+                </button>
+              ) : (
+                <span>{artifact.path}</span>
+              )}
+              <span className="jp-studio-muted">{formatBytes(artifact.size)}</span>
+              {artifact.contents_path ? (
+                <Button
+                  small
+                  minimal
+                  title="Show in the file browser"
+                  aria-label={`Show ${artifact.path} in the file browser`}
+                  onClick={() => opener.reveal(artifact.contents_path!)}
+                >
+                  <folderIcon.react tag="span" />
+                </Button>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h4 className="jp-studio-SectionTitle">
+        Log
+        {job.log_path ? (
+          <button
+            className="jp-studio-linkButton jp-studio-SectionTitle-action"
+            title={`Open ${job.log_path}`}
+            onClick={() => opener.openFile(job.log_path!)}
+          >
+            Open log file
+          </button>
+        ) : null}
+        {model.log && !model.log.complete ? (
+          <Button
+            small
+            minimal
+            title="Read new output now"
+            aria-label="Refresh log"
+            onClick={() => void model.log?.refresh()}
+          >
+            <refreshIcon.react tag="span" />
+          </Button>
+        ) : null}
+      </h4>
+      <LogViewer model={model.log} className="jp-studio-JobDetail-log" />
+    </section>
+  );
+}
+
+/**
+ * The job's parameters; script and input paths are clickable.
+ */
+function Parameters(props: { job: IJob; opener: IPathOpener }): JSX.Element {
+  const { job, opener } = props;
+  const entries = Object.entries(job.parameters ?? {});
+  if (!entries.length) {
+    return <div className="jp-studio-muted">No parameters.</div>;
+  }
+  return (
+    <dl className="jp-studio-Properties" data-testid="studio-job-parameters">
+      {entries.map(([key, value]) => (
+        <React.Fragment key={key}>
+          <dt>{key}</dt>
+          <dd>{renderParameter(key, value, opener)}</dd>
+        </React.Fragment>
+      ))}
+    </dl>
+  );
+}
+
+function renderParameter(
+  key: string,
+  value: unknown,
+  opener: IPathOpener
+): React.ReactNode {
+  if (key === 'script' && typeof value === 'string') {
+    return (
+      <button
+        className="jp-studio-linkButton jp-studio-mono"
+        title={`Open ${value}`}
+        onClick={() => opener.openFile(value)}
+      >
+        {value}
+      </button>
+    );
+  }
+  if (key === 'arguments' && Array.isArray(value)) {
+    return value.length ? (
+      <code className="jp-studio-mono">{shellJoin(value.map(String))}</code>
+    ) : (
+      <span className="jp-studio-muted">none</span>
+    );
+  }
+  if (key === 'inputs' && Array.isArray(value)) {
+    return value.length ? (
+      <span className="jp-studio-pathList">
+        {value.map(String).map(path => (
+          <button
+            key={path}
+            className="jp-studio-linkButton jp-studio-mono"
+            onClick={() => opener.reveal(path)}
+          >
+            {path}
+          </button>
+        ))}
+      </span>
+    ) : (
+      <span className="jp-studio-muted">none</span>
+    );
+  }
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    return <span className="jp-studio-mono">{String(value)}</span>;
+  }
+  if (value === null || value === undefined) {
+    return <span className="jp-studio-muted">—</span>;
+  }
+  return <pre className="jp-studio-json">{JSON.stringify(value, null, 2)}</pre>;
+}

@@ -1,0 +1,77 @@
+import { LabIcon } from '@jupyterlab/ui-components';
+
+import {
+  automlIcon,
+  dataWranglerIcon,
+  endpointsIcon,
+  modelHubIcon
+} from '../../icons';
+import { CommandIDs } from '../../tokens';
+
+/** A Studio tool that has a launcher card but is not built yet. */
+export interface IPlannedTool {
+  /** Widget id suffix. */
+  id: string;
+  command: string;
+  /** Launcher card label (exact). */
+  label: string;
+  caption: string;
+  icon: LabIcon;
+  /** Launcher rank inside the Studio category. */
+  rank: number;
+  /** What the tool will do, 1-2 sentences. */
+  description: string;
+  /** What to use in the meantime. */
+  meanwhile: string;
+}
+
+export const PLANNED_TOOLS: IPlannedTool[] = [
+  {
+    id: 'autopilot',
+    command: CommandIDs.openAutopilot,
+    label: 'AutoML',
+    caption: 'Train and compare models automatically on a tabular dataset',
+    icon: automlIcon,
+    rank: 1,
+    description:
+      'Point AutoML at a tabular dataset and a target column: it will train and tune candidate models as Studio jobs and rank them on a leaderboard, so you can inspect, export or deploy the best one.',
+    meanwhile:
+      'Until then, run your own training script as a processing job from the Jobs panel.'
+  },
+  {
+    id: 'model-hub',
+    command: CommandIDs.openModelHub,
+    label: 'Model hub',
+    caption: 'Browse, register and reuse models',
+    icon: modelHubIcon,
+    rank: 2,
+    description:
+      'The Model hub will list the models registered in this domain with their cards, versions and metrics, and let you fine-tune or deploy one in a click.',
+    meanwhile:
+      'Until then, job artifacts (for example model.pkl) are kept in each job\u2019s output folder.'
+  },
+  {
+    id: 'data-wrangler',
+    command: CommandIDs.openDataWrangler,
+    label: 'Data Wrangler',
+    caption: 'Explore, clean and transform datasets visually',
+    icon: dataWranglerIcon,
+    rank: 3,
+    description:
+      'Data Wrangler will let you explore a dataset, see column statistics and apply cleaning and transformation steps visually, then export those steps as a Python script or run them as a processing job.',
+    meanwhile:
+      'Until then, prepare data in a notebook or a script and run it as a processing job.'
+  },
+  {
+    id: 'endpoints',
+    command: CommandIDs.openEndpoints,
+    label: 'Endpoints',
+    caption: 'Deploy models as HTTP endpoints and monitor them',
+    icon: endpointsIcon,
+    rank: 5,
+    description:
+      'Endpoints will deploy trained models as HTTP inference endpoints served by this Jupyter server under /studio/endpoints/<name>/, with health, traffic and log monitoring.',
+    meanwhile:
+      'Until then, save your model from a job and load it in a notebook to predict.'
+  }
+];
