@@ -141,7 +141,7 @@ export class LogTailModel implements IDisposable {
     this._changed.emit();
     if (this._complete) {
       // Nothing more will come: stop polling for good.
-      this._poll.dispose();
+      void this._poll.stop();
     }
   }
 

@@ -1,0 +1,76 @@
+"""A contents manager that keeps the file browser inside the caller's spaces.
+
+Use it when the Jupyter contents root contains a shared domain root (JupyterHub):
+``c.ServerApp.contents_manager_class = "jupyter_studio.server.contents.StudioContentsManager"``.
+Inside the domain root a user sees and opens only their home and the spaces they
+belong to; other homes and spaces are hidden from listings and answer 403.
+This guards Jupyter's file API. Kernels and terminals run as an operating-system
+user: give each hub user their own account (or container) for isolation there.
+"""
+
+from __future__ import annotations
+
+import errno
+import time
+from pathlib import Path
+
+from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
+from tornado import web
+
+from ..core.spaces.paths import PathScope, is_within
+from .handlers.base import STUDIO_SETTINGS_KEY
+
+SCOPE_CACHE_SECONDS = 2.0
+
+
+class ForbiddenPath(PermissionError, web.HTTPError):
+    """403 for a request, and an EACCES OSError so directory listings skip the entry."""
+
+    def __init__(self, path: str):
+        PermissionError.__init__(self, errno.EACCES, "Permission denied", path)
+        self.status_code = 403
+        self.log_message = "You are not a member of the space that holds %r."
+        self.args = (errno.EACCES, "Permission denied", path)
+        self.reason = None
+
+    def __str__(self) -> str:
+        return f"HTTP 403: Forbidden (not a member of the space that holds {self.filename!r})"
+
+
+class StudioContentsManager(AsyncLargeFileManager):
+    """The default file manager, restricted to the caller's part of the domain."""
+
+    _scope: PathScope | None = None
+    _scope_time: float = 0.0
+
+    def _studio_scope(self) -> PathScope | None:
+        now = time.monotonic()
+        if self._scope is not None and now - self._scope_time < SCOPE_CACHE_SECONDS:
+            return self._scope
+        web_app = getattr(self.parent, "web_app", None)
+        settings = getattr(web_app, "settings", {}) if web_app is not None else {}
+        studio_settings = settings.get(STUDIO_SETTINGS_KEY)
+        if not studio_settings:
+            return None  # Studio not loaded yet: nothing to restrict against
+        studio = studio_settings["studio"]
+        self._scope = studio.domain.path_scope(studio.caller())
+        self._scope_time = now
+        return self._scope
+
+    def _permitted(self, os_path: str) -> bool:
+        scope = self._studio_scope()
+        if scope is None:
+            return True
+        real = Path(os_path).resolve()
+        root = scope.domain_root
+        if not is_within(real, root):
+            return True
+        if real in (root, root / "users", root / "spaces"):
+            return True  # the folders that hold homes and spaces may be browsed
+        return any(is_within(real, folder) for folder in scope.allowed_dirs)
+
+    def _get_os_path(self, path: str) -> str:
+        os_path = super()._get_os_path(path)
+        if not self._permitted(os_path):
+            raise ForbiddenPath(path)
+        return os_path

@@ -1,0 +1,68 @@
+/*
+ * The Studio home side panel plugin.
+ */
+import {
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette, showErrorMessage } from '@jupyterlab/apputils';
+
+import { makePathOpener } from '../../file-browser';
+import { studioIcon } from '../../icons';
+import {
+  CommandIDs,
+  IStudioConnection,
+  PLUGIN_PREFIX,
+  STUDIO_CATEGORY
+} from '../../tokens';
+import { HomeModel } from './model';
+import { HomePanel } from './widget';
+
+export { HomeModel } from './model';
+export { HomePanel } from './widget';
+
+export const homePlugin: JupyterFrontEndPlugin<void> = {
+  id: `${PLUGIN_PREFIX}:home`,
+  description: 'The Studio home side panel: spaces and recent jobs.',
+  autoStart: true,
+  requires: [IStudioConnection],
+  optional: [ILayoutRestorer, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    connection: IStudioConnection,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null
+  ): void => {
+    if (!connection.available) {
+      return;
+    }
+    const { commands } = app;
+    const opener = makePathOpener(app);
+    const model = new HomeModel({ connection });
+    const panel = new HomePanel(model, {
+      openSpace: space => {
+        commands
+          .execute('filebrowser:go-to-path', { path: space.path })
+          .then(() => connection.setActiveSpace(space.space_id))
+          .catch(error =>
+            showErrorMessage(`Cannot open the space "${space.name}"`, error)
+          );
+      },
+      revealPath: path => opener.reveal(path),
+      openJob: jobId => void commands.execute(CommandIDs.openJobs, { jobId }),
+      openJobs: () => void commands.execute(CommandIDs.openJobs),
+      newJob: () => void commands.execute(CommandIDs.newJob)
+    });
+    app.shell.add(panel, 'left', { rank: 150 });
+    restorer?.add(panel, 'jupyter-studio-home');
+
+    commands.addCommand(CommandIDs.openHome, {
+      label: 'Studio Home',
+      caption: 'Show the Studio side panel: spaces and recent jobs',
+      icon: args => (args.isPalette ? undefined : studioIcon),
+      execute: () => app.shell.activateById(panel.id)
+    });
+    palette?.addItem({ command: CommandIDs.openHome, category: STUDIO_CATEGORY });
+  }
+};

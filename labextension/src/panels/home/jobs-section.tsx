@@ -1,0 +1,127 @@
+import { addIcon, Button, stopIcon } from '@jupyterlab/ui-components';
+import React, { useState } from 'react';
+
+import { IJob, isStoppable } from '../../api/jobs';
+import { errorMessage } from '../../api/request';
+import { ElapsedTime } from '../../components/elapsed-time';
+import { ProgressBar } from '../../components/progress-bar';
+import { StatusBadge } from '../../components/status-badge';
+import { HomeModel } from './model';
+
+/**
+ * The "Jobs" section of the home panel: the most recent jobs.
+ */
+export function JobsSection(props: {
+  model: HomeModel;
+  onOpenJob: (jobId: string) => void;
+  onOpenJobs: () => void;
+  onNewJob: () => void;
+}): JSX.Element {
+  const { model } = props;
+  const [error, setError] = useState<string | null>(null);
+
+  const stop = async (job: IJob) => {
+    setError(null);
+    try {
+      await model.stopJob(job.job_id);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+
+  return (
+    <section
+      className="jp-studio-Section"
+      data-testid="studio-home-jobs"
+      aria-label="Jobs"
+    >
+      <div className="jp-studio-Section-header">
+        <h3>Jobs</h3>
+        <div className="jp-studio-Section-actions">
+          <Button
+            small
+            minimal
+            title="Open the Jobs panel"
+            onClick={props.onOpenJobs}
+          >
+            Open Jobs
+          </Button>
+          <Button
+            small
+            className="jp-studio-secondary"
+            title="Run a Python script as a processing job"
+            onClick={props.onNewJob}
+          >
+            <addIcon.react tag="span" className="jp-studio-ButtonIcon" />
+            New job
+          </Button>
+        </div>
+      </div>
+      {error || model.jobsError ? (
+        <div className="jp-studio-error" role="alert">
+          {error ?? model.jobsError}
+        </div>
+      ) : null}
+      {!model.jobsLoaded && !model.jobsError ? (
+        <div className="jp-studio-muted">Loading jobs…</div>
+      ) : model.jobs.length === 0 && model.jobsLoaded ? (
+        <div className="jp-studio-muted">
+          No jobs yet. Right-click a .py file and choose “Run as Studio job”.
+        </div>
+      ) : (
+        <ul className="jp-studio-JobList">
+          {model.jobs.map(job => (
+            <li
+              key={job.job_id}
+              className="jp-studio-JobItem"
+              data-testid="studio-home-job"
+              data-job-id={job.job_id}
+              data-status={job.status}
+            >
+              <div className="jp-studio-JobItem-top">
+                <button
+                  className="jp-studio-linkButton jp-studio-JobItem-name"
+                  title={`Show ${job.name} in the Jobs panel`}
+                  onClick={() => props.onOpenJob(job.job_id)}
+                >
+                  {job.name}
+                </button>
+                {isStoppable(job.status) ? (
+                  <Button
+                    small
+                    minimal
+                    className="jp-studio-dangerText"
+                    aria-label="Stop job"
+                    title={`Stop ${job.name}`}
+                    onClick={() => void stop(job)}
+                  >
+                    <stopIcon.react tag="span" />
+                  </Button>
+                ) : null}
+              </div>
+              <div className="jp-studio-JobItem-meta">
+                <StatusBadge status={job.status} title={job.status_message} />
+                <ElapsedTime job={job} receivedAt={model.jobsReceivedAt} />
+              </div>
+              <ProgressBar
+                compact
+                progress={job.status === 'Completed' ? 1 : job.progress}
+                message={job.progress_message}
+                status={job.status}
+              />
+              {job.status === 'Failed' && job.status_message ? (
+                <div className="jp-studio-JobItem-reason" title={job.status_message}>
+                  {job.status_message}
+                </div>
+              ) : job.progress_message && !['Completed', 'Failed', 'Stopped'].includes(job.status) ? (
+                <div className="jp-studio-JobItem-message" title={job.progress_message}>
+                  {job.progress_message}
+                </div>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,43 @@
+"""Shared fixtures: a Studio engine on a temporary SQLite file, and the Jupyter server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ("pytest_jupyter.jupyter_server",)
+
+# Nothing in the suite may read the developer's own Studio domain.
+for _name in ("JUPYTER_STUDIO_ROOT", "JUPYTER_STUDIO_DB_URL", "JUPYTER_STUDIO_CONTENTS_ROOT", "JUPYTERHUB_USER",
+              "JUPYTERHUB_API_TOKEN"):
+    os.environ.pop(_name, None)
+
+
+@pytest.fixture
+def contents_root(tmp_path: Path) -> Path:
+    root = tmp_path / "files"
+    root.mkdir()
+    return root
+
+
+@pytest.fixture
+def studio(contents_root: Path) -> Iterator:
+    """The core engine on a temp SQLite store, with a fast runner."""
+    from jupyter_studio.core.studio import Studio
+
+    engine = Studio(contents_root=str(contents_root), poll_interval=0.1, stop_grace_seconds=2.0,
+                    default_user="alice", admin_users={"admin"})
+    try:
+        yield engine
+    finally:
+        engine.close()
+
+
+def write_script(folder: Path, name: str, body: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(body)
+    return path
