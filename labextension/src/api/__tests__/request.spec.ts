@@ -23,7 +23,8 @@ function mockSettings(
   const fetchMock = async (input: RequestInfo, init?: RequestInit) => {
     const request = input as Request;
     calls.push({
-      url: request.url,
+      // Drop the cache buster JupyterLab appends to every request.
+      url: request.url.replace(/[?&]\d+$/, ''),
       method: request.method,
       body: request.method === 'GET' ? null : await request.clone().text(),
       contentType: request.headers.get('Content-Type')
