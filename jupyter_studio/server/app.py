@@ -41,7 +41,7 @@ class StudioApp(ExtensionApp):
         config = self.serverapp.config
         studio_config = config.get("Studio", {})
         overrides: dict[str, object] = {}
-        if "contents_root" not in studio_config and not os.environ.get(CONTENTS_ROOT_ENV):
+        if "contents_root" not in studio_config:
             overrides["contents_root"] = self.serverapp.root_dir
         hub = running_under_jupyterhub()
         if hub and "launch_only_own_jobs" not in studio_config:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import anyio
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from pydantic import BaseModel, ValidationError
@@ -62,7 +62,8 @@ class StudioAPIHandler(ExtensionHandlerMixin, APIHandler):
 
     async def run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run blocking engine work (database, files) off the event loop."""
-        return await anyio.to_thread.run_sync(functools.partial(func, *args, **kwargs))
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, functools.partial(func, *args, **kwargs))
 
     def parse_body(self, model: type[M]) -> M:
         """Parse the JSON body into ``model``; 400 with field details otherwise."""

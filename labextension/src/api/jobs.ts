@@ -7,12 +7,7 @@ import { IListResponse, requestAPI, toQuery } from './request';
 
 /** Every status a job can be in. */
 export type JobStatus =
-  | 'Pending'
-  | 'InProgress'
-  | 'Completed'
-  | 'Failed'
-  | 'Stopping'
-  | 'Stopped';
+  'Pending' | 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
 
 /** All statuses, in lifecycle order (for filters). */
 export const JOB_STATUSES: JobStatus[] = [

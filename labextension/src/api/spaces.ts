@@ -54,7 +54,11 @@ export function getSpace(
   spaceId: string,
   serverSettings: ServerConnection.ISettings
 ): Promise<ISpace> {
-  return requestAPI<ISpace>(spacePath(spaceId), { method: 'GET' }, serverSettings);
+  return requestAPI<ISpace>(
+    spacePath(spaceId),
+    { method: 'GET' },
+    serverSettings
+  );
 }
 
 /** `POST studio/api/spaces`. */
@@ -87,7 +91,11 @@ export async function deleteSpace(
   spaceId: string,
   serverSettings: ServerConnection.ISettings
 ): Promise<void> {
-  await requestAPI<void>(spacePath(spaceId), { method: 'DELETE' }, serverSettings);
+  await requestAPI<void>(
+    spacePath(spaceId),
+    { method: 'DELETE' },
+    serverSettings
+  );
 }
 
 /** `POST studio/api/spaces/{id}/members` (owner only, shared spaces). */

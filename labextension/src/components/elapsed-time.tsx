@@ -16,7 +16,11 @@ export function ElapsedTime(props: {
   const { job, receivedAt } = props;
   const ticking = isTicking(job);
   const now = useNow(ticking);
-  const seconds = liveElapsedSeconds(job, receivedAt, ticking ? now : receivedAt);
+  const seconds = liveElapsedSeconds(
+    job,
+    receivedAt,
+    ticking ? now : receivedAt
+  );
   return (
     <span className="jp-studio-ElapsedTime" data-ticking={ticking}>
       {job.started_at || seconds > 0 ? formatDuration(seconds) : '—'}

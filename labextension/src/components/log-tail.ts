@@ -126,7 +126,11 @@ export class LogTailModel implements IDisposable {
         }
         this._offset = Math.max(this._offset, chunk.next_offset);
         this._complete = chunk.complete;
-        if (chunk.complete || chunk.next_offset >= chunk.size || !chunk.content) {
+        if (
+          chunk.complete ||
+          chunk.next_offset >= chunk.size ||
+          !chunk.content
+        ) {
           break;
         }
       }

@@ -9,6 +9,8 @@ export function ProgressBar(props: {
   progress: number | null | undefined;
   message?: string | null;
   status?: string;
+  /** Show the message in the error colour. */
+  error?: boolean;
   compact?: boolean;
 }): JSX.Element {
   const value = clampProgress(props.progress);
@@ -39,7 +41,11 @@ export function ProgressBar(props: {
         <span className="jp-studio-ProgressBar-percent">{percent}</span>
       </div>
       {props.message && !props.compact ? (
-        <div className="jp-studio-ProgressBar-message">{props.message}</div>
+        <div
+          className={`jp-studio-ProgressBar-message${props.error ? ' jp-mod-error' : ''}`}
+        >
+          {props.message}
+        </div>
       ) : null}
     </div>
   );

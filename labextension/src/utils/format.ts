@@ -162,3 +162,26 @@ export function appendLog(
   }
   return { text, truncated: true };
 }
+
+/**
+ * The line shown under a job's progress bar: the progress message while the
+ * job runs or once it completed, the reason once it failed or was stopped.
+ */
+export function progressLine(
+  job: Pick<IJob, 'status' | 'progress' | 'progress_message' | 'status_message'>
+): { text: string; error: boolean } {
+  if (job.status === 'Failed' || job.status === 'Stopped') {
+    return {
+      text: job.status_message || job.progress_message || '',
+      error: job.status === 'Failed'
+    };
+  }
+  return { text: job.progress_message || '', error: false };
+}
+
+/** The progress to draw: a completed job is always full. */
+export function displayProgress(
+  job: Pick<IJob, 'status' | 'progress'>
+): number {
+  return job.status === 'Completed' ? 1 : clampProgress(job.progress);
+}

@@ -39,7 +39,11 @@ export function shellSplit(input: string): string[] {
     if (quote === '"') {
       if (ch === '"') {
         quote = null;
-      } else if (ch === '\\' && i + 1 < input.length && '"\\$`'.includes(input[i + 1])) {
+      } else if (
+        ch === '\\' &&
+        i + 1 < input.length &&
+        '"\\$`'.includes(input[i + 1])
+      ) {
         current += input[++i];
       } else {
         current += ch;

@@ -30,7 +30,11 @@ function mockSettings(
       contentType: request.headers.get('Content-Type')
     });
     const text =
-      body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body);
+      body === undefined
+        ? null
+        : typeof body === 'string'
+          ? body
+          : JSON.stringify(body);
     return new Response(status === 204 ? null : text, {
       status,
       statusText: status >= 400 ? 'Error' : 'OK',
@@ -77,7 +81,9 @@ describe('requestAPI', () => {
     const settings = mockSettings(204, undefined, calls);
     await expect(deleteSpace('s1', settings)).resolves.toBeUndefined();
     expect(calls[0].method).toBe('DELETE');
-    expect(calls[0].url).toBe('http://localhost:8888/lab-base/studio/api/spaces/s1');
+    expect(calls[0].url).toBe(
+      'http://localhost:8888/lab-base/studio/api/spaces/s1'
+    );
   });
 
   it('throws StudioAPIError with message, code and detail', async () => {
@@ -131,7 +137,10 @@ describe('jobs client', () => {
     const calls: ICall[] = [];
     const settings = mockSettings(201, { job_id: 'j1' }, calls);
     await createJob(
-      { kind: 'processing', parameters: { script: 'a.py', arguments: ['--n', '3'] } },
+      {
+        kind: 'processing',
+        parameters: { script: 'a.py', arguments: ['--n', '3'] }
+      },
       settings
     );
     expect(calls[0].method).toBe('POST');

@@ -54,7 +54,11 @@ describe('LogTailModel', () => {
   });
 
   it('reads several chunks in one tick when behind', async () => {
-    const responses = [chunk('aaa', 0, 9, false), chunk('bbb', 3, 9, false), chunk('ccc', 6, 9, false)];
+    const responses = [
+      chunk('aaa', 0, 9, false),
+      chunk('bbb', 3, 9, false),
+      chunk('ccc', 6, 9, false)
+    ];
     const model = new LogTailModel({
       autoStart: false,
       standby: 'never',

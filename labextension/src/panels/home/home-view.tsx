@@ -37,7 +37,10 @@ export function HomeView(props: {
           <studioIcon.react tag="span" className="jp-studio-Home-logo" />
           <div>
             <h2 className="jp-studio-Home-title">Studio</h2>
-            <div className="jp-studio-Home-domain" title={info?.domain.root_dir}>
+            <div
+              className="jp-studio-Home-domain"
+              title={info?.domain.root_dir}
+            >
               {info?.domain.name ?? ''}
             </div>
           </div>
@@ -63,7 +66,9 @@ export function HomeView(props: {
                 <span className="jp-studio-muted"> ({user.username})</span>
               ) : null}
             </span>
-            {user.is_admin ? <span className="jp-studio-Tag">admin</span> : null}
+            {user.is_admin ? (
+              <span className="jp-studio-Tag">admin</span>
+            ) : null}
           </div>
         ) : null}
         <div

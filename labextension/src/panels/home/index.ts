@@ -7,6 +7,7 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette, showErrorMessage } from '@jupyterlab/apputils';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { makePathOpener } from '../../file-browser';
 import { studioIcon } from '../../icons';
@@ -27,19 +28,38 @@ export const homePlugin: JupyterFrontEndPlugin<void> = {
   description: 'The Studio home side panel: spaces and recent jobs.',
   autoStart: true,
   requires: [IStudioConnection],
-  optional: [ILayoutRestorer, ICommandPalette],
-  activate: (
+  optional: [ILayoutRestorer, ICommandPalette, ISettingRegistry],
+  activate: async (
     app: JupyterFrontEnd,
     connection: IStudioConnection,
     restorer: ILayoutRestorer | null,
-    palette: ICommandPalette | null
-  ): void => {
+    palette: ICommandPalette | null,
+    settingRegistry: ISettingRegistry | null
+  ): Promise<void> => {
     if (!connection.available) {
       return;
     }
     const { commands } = app;
     const opener = makePathOpener(app);
-    const model = new HomeModel({ connection });
+    let settings: ISettingRegistry.ISettings | null = null;
+    try {
+      settings = settingRegistry
+        ? await settingRegistry.load(homePlugin.id)
+        : null;
+    } catch (reason) {
+      console.warn('Jupyter Studio: cannot load the home settings', reason);
+    }
+    const model = new HomeModel({
+      connection,
+      interval: settings?.get('pollInterval').composite as number | undefined,
+      jobLimit: settings?.get('recentJobs').composite as number | undefined
+    });
+    settings?.changed.connect(() => {
+      model.configure({
+        interval: settings?.get('pollInterval').composite as number,
+        jobLimit: settings?.get('recentJobs').composite as number
+      });
+    });
     const panel = new HomePanel(model, {
       openSpace: space => {
         commands
@@ -63,6 +83,9 @@ export const homePlugin: JupyterFrontEndPlugin<void> = {
       icon: args => (args.isPalette ? undefined : studioIcon),
       execute: () => app.shell.activateById(panel.id)
     });
-    palette?.addItem({ command: CommandIDs.openHome, category: STUDIO_CATEGORY });
+    palette?.addItem({
+      command: CommandIDs.openHome,
+      category: STUDIO_CATEGORY
+    });
   }
 };

@@ -6,6 +6,7 @@ import { errorMessage } from '../../api/request';
 import { ElapsedTime } from '../../components/elapsed-time';
 import { ProgressBar } from '../../components/progress-bar';
 import { StatusBadge } from '../../components/status-badge';
+import { displayProgress } from '../../utils/format';
 import { HomeModel } from './model';
 
 /**
@@ -105,16 +106,23 @@ export function JobsSection(props: {
               </div>
               <ProgressBar
                 compact
-                progress={job.status === 'Completed' ? 1 : job.progress}
+                progress={displayProgress(job)}
                 message={job.progress_message}
                 status={job.status}
               />
               {job.status === 'Failed' && job.status_message ? (
-                <div className="jp-studio-JobItem-reason" title={job.status_message}>
+                <div
+                  className="jp-studio-JobItem-reason"
+                  title={job.status_message}
+                >
                   {job.status_message}
                 </div>
-              ) : job.progress_message && !['Completed', 'Failed', 'Stopped'].includes(job.status) ? (
-                <div className="jp-studio-JobItem-message" title={job.progress_message}>
+              ) : job.progress_message &&
+                !['Completed', 'Failed', 'Stopped'].includes(job.status) ? (
+                <div
+                  className="jp-studio-JobItem-message"
+                  title={job.progress_message}
+                >
                   {job.progress_message}
                 </div>
               ) : null}

@@ -89,6 +89,20 @@ export class HomeModel implements IDisposable {
     return this._isDisposed;
   }
 
+  /** Change the polling interval and the number of jobs listed. */
+  configure(options: { interval?: number; jobLimit?: number }): void {
+    if (options.jobLimit) {
+      this._jobLimit = options.jobLimit;
+    }
+    if (options.interval) {
+      this._poll.frequency = {
+        ...this._poll.frequency,
+        interval: options.interval
+      };
+    }
+    void this._poll.refresh();
+  }
+
   setVisible(visible: boolean): void {
     this._visible = visible;
     if (visible && !this._poll.isDisposed) {

@@ -87,7 +87,8 @@ class NewSpaceBody
               checked={this._kind === 'shared'}
               onChange={() => this._setKind('shared')}
             />
-            Shared <span className="jp-studio-muted">— you and the members</span>
+            Shared{' '}
+            <span className="jp-studio-muted">— you and the people you add</span>
           </label>
         </fieldset>
         <label htmlFor="jp-studio-space-members">Members</label>

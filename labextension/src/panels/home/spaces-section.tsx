@@ -42,7 +42,9 @@ export function SpacesSection(props: {
           ))}
         </ul>
       ) : (
-        <div className="jp-studio-muted jp-studio-SpaceGroup-empty">{empty}</div>
+        <div className="jp-studio-muted jp-studio-SpaceGroup-empty">
+          {empty}
+        </div>
       )}
     </div>
   );
@@ -109,7 +111,10 @@ function SpaceRow(props: {
             {active ? <span className="jp-studio-Tag">active</span> : null}
           </div>
           {space.kind === 'shared' ? (
-            <div className="jp-studio-SpaceRow-meta" data-testid="studio-space-members">
+            <div
+              className="jp-studio-SpaceRow-meta"
+              data-testid="studio-space-members"
+            >
               {owned ? 'You' : space.owner}
               {others.length ? `, ${others.join(', ')}` : ''}
             </div>
@@ -166,7 +171,10 @@ function SpaceRow(props: {
 /**
  * Inline editor of a shared space's members (owner only).
  */
-function MembersEditor(props: { model: HomeModel; space: ISpace }): JSX.Element {
+function MembersEditor(props: {
+  model: HomeModel;
+  space: ISpace;
+}): JSX.Element {
   const { model, space } = props;
   const [username, setUsername] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -199,7 +207,10 @@ function MembersEditor(props: { model: HomeModel; space: ISpace }): JSX.Element 
 
   const inputId = `jp-studio-member-${space.space_id}`;
   return (
-    <div className="jp-studio-Members" data-testid="studio-space-members-editor">
+    <div
+      className="jp-studio-Members"
+      data-testid="studio-space-members-editor"
+    >
       <ul className="jp-studio-Members-list">
         {space.members.map(member => (
           <li key={member}>
@@ -235,7 +246,12 @@ function MembersEditor(props: { model: HomeModel; space: ISpace }): JSX.Element 
           value={username}
           onChange={e => setUsername(e.target.value)}
         />
-        <Button small type="submit" className="jp-studio-secondary" disabled={busy}>
+        <Button
+          small
+          type="submit"
+          className="jp-studio-secondary"
+          disabled={busy}
+        >
           Add
         </Button>
       </form>

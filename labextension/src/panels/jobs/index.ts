@@ -13,8 +13,12 @@ import {
   showErrorMessage,
   WidgetTracker
 } from '@jupyterlab/apputils';
-import { IDefaultFileBrowser, IFileBrowserFactory } from '@jupyterlab/filebrowser';
+import {
+  IDefaultFileBrowser,
+  IFileBrowserFactory
+} from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { addIcon } from '@jupyterlab/ui-components';
 
 import { createJob } from '../../api/jobs';
@@ -57,7 +61,8 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     ICommandPalette,
     ILauncher,
     IFileBrowserFactory,
-    IDefaultFileBrowser
+    IDefaultFileBrowser,
+    ISettingRegistry
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -66,7 +71,8 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     launcher: ILauncher | null,
     factory: IFileBrowserFactory | null,
-    defaultBrowser: IDefaultFileBrowser | null
+    defaultBrowser: IDefaultFileBrowser | null,
+    settingRegistry: ISettingRegistry | null
   ): void => {
     if (!connection.available) {
       return;
@@ -80,11 +86,33 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     const tracker = new WidgetTracker<JobsPanel>({ namespace: 'studio-jobs' });
     let panel: JobsPanel | null = null;
 
+    // Settings apply to the next panel that is opened.
+    let interval = 1500;
+    let limit = 100;
+    if (settingRegistry) {
+      settingRegistry
+        .load(jobsPlugin.id)
+        .then(settings => {
+          const apply = () => {
+            interval =
+              (settings.get('pollInterval').composite as number) ?? interval;
+            limit = (settings.get('maxJobs').composite as number) ?? limit;
+          };
+          apply();
+          settings.changed.connect(apply);
+        })
+        .catch(reason => {
+          console.warn('Jupyter Studio: cannot load the Jobs settings', reason);
+        });
+    }
+
     const openPanel = (): JobsPanel => {
       if (!panel || panel.isDisposed) {
         const model = new JobsModel({
           serverSettings,
-          jobKinds: connection.info?.job_kinds
+          jobKinds: connection.info?.job_kinds,
+          interval,
+          limit
         });
         panel = new JobsPanel({ model, opener, getSelectedScript });
         void tracker.add(panel);
@@ -98,7 +126,8 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
 
     commands.addCommand(CommandIDs.openJobs, {
       label: 'Jobs',
-      caption: 'Monitor processing and training jobs: status, progress, logs and artifacts',
+      caption:
+        'Monitor processing and training jobs: status, progress, logs and artifacts',
       icon: args => (args.isPalette ? undefined : jobsIcon),
       execute: args => {
         const { jobId, newJob, script } = args as IOpenJobsArgs;
@@ -120,7 +149,8 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       execute: args =>
         commands.execute(CommandIDs.openJobs, {
           newJob: true,
-          script: (args.script as string | undefined) ?? getSelectedScript() ?? ''
+          script:
+            (args.script as string | undefined) ?? getSelectedScript() ?? ''
         })
     });
 
@@ -139,7 +169,9 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
             { kind: 'processing', parameters: { script, arguments: [] } },
             serverSettings
           );
-          Notification.success(`Started job "${job.name}"`, { autoClose: 4000 });
+          Notification.success(`Started job "${job.name}"`, {
+            autoClose: 4000
+          });
           await commands.execute(CommandIDs.openJobs, { jobId: job.job_id });
         } catch (error) {
           await showErrorMessage(
@@ -157,8 +189,14 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     if (palette) {
-      palette.addItem({ command: CommandIDs.openJobs, category: STUDIO_CATEGORY });
-      palette.addItem({ command: CommandIDs.newJob, category: STUDIO_CATEGORY });
+      palette.addItem({
+        command: CommandIDs.openJobs,
+        category: STUDIO_CATEGORY
+      });
+      palette.addItem({
+        command: CommandIDs.newJob,
+        category: STUDIO_CATEGORY
+      });
     }
     if (launcher) {
       launcher.add({

@@ -15,7 +15,12 @@ import { LogViewer } from '../../components/log-viewer';
 import { ProgressBar } from '../../components/progress-bar';
 import { StatusBadge } from '../../components/status-badge';
 import { useSignal } from '../../components/use-signal';
-import { formatBytes, formatDuration, formatTimestamp } from '../../utils/format';
+import {
+  displayProgress,
+  formatBytes,
+  formatDuration,
+  formatTimestamp
+} from '../../utils/format';
 import { shellJoin } from '../../utils/shell-split';
 import { JobsModel } from './model';
 
@@ -108,8 +113,12 @@ export function JobDetail(props: {
       ) : null}
 
       <ProgressBar
-        progress={job.status === 'Completed' ? 1 : job.progress}
-        message={job.progress_message}
+        progress={displayProgress(job)}
+        message={
+          job.status === 'Failed' || job.status === 'Stopped'
+            ? null
+            : job.progress_message
+        }
         status={job.status}
       />
 
@@ -132,7 +141,9 @@ export function JobDetail(props: {
         </dd>
         <dt>Max runtime</dt>
         <dd>
-          {job.max_runtime_seconds ? formatDuration(job.max_runtime_seconds) : '—'}
+          {job.max_runtime_seconds
+            ? formatDuration(job.max_runtime_seconds)
+            : '—'}
         </dd>
         {job.exit_code !== null && job.exit_code !== undefined ? (
           <>
@@ -196,7 +207,9 @@ export function JobDetail(props: {
               ) : (
                 <span>{artifact.path}</span>
               )}
-              <span className="jp-studio-muted">{formatBytes(artifact.size)}</span>
+              <span className="jp-studio-muted">
+                {formatBytes(artifact.size)}
+              </span>
               {artifact.contents_path ? (
                 <Button
                   small
@@ -302,7 +315,11 @@ function renderParameter(
       <span className="jp-studio-muted">none</span>
     );
   }
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+  if (
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean'
+  ) {
     return <span className="jp-studio-mono">{String(value)}</span>;
   }
   if (value === null || value === undefined) {

@@ -4,7 +4,11 @@ import type { IJob } from '../../api/jobs';
 import { ElapsedTime } from '../../components/elapsed-time';
 import { ProgressBar } from '../../components/progress-bar';
 import { StatusBadge } from '../../components/status-badge';
-import { formatTimestamp } from '../../utils/format';
+import {
+  displayProgress,
+  formatTimestamp,
+  progressLine
+} from '../../utils/format';
 
 /**
  * The table of jobs; a click (or Enter) selects a row.
@@ -67,8 +71,9 @@ export function JobsTable(props: {
               </td>
               <td className="jp-studio-JobsTable-progressCol">
                 <ProgressBar
-                  progress={job.status === 'Completed' ? 1 : job.progress}
-                  message={job.progress_message}
+                  progress={displayProgress(job)}
+                  message={progressLine(job).text}
+                  error={progressLine(job).error}
                   status={job.status}
                 />
               </td>

@@ -1,8 +1,4 @@
-import {
-  addIcon,
-  Button,
-  refreshIcon
-} from '@jupyterlab/ui-components';
+import { addIcon, Button, refreshIcon } from '@jupyterlab/ui-components';
 import React, { useEffect, useState } from 'react';
 
 import { JOB_STATUSES, JobStatus } from '../../api/jobs';
@@ -24,7 +20,9 @@ export function JobsView(props: {
   const { model, opener } = props;
   useSignal(model.changed);
   // `formKey` remounts the form so a new request can prefill it again.
-  const [form, setForm] = useState<{ key: number; script: string } | null>(null);
+  const [form, setForm] = useState<{ key: number; script: string } | null>(
+    null
+  );
 
   useEffect(() => {
     const onRequest = (_: JobsModel, script: string | null) => {
@@ -66,7 +64,9 @@ export function JobsView(props: {
               className="jp-mod-styled jp-studio-select"
               aria-label="Filter by status"
               value={model.statusFilter}
-              onChange={e => (model.statusFilter = e.target.value as JobStatus | '')}
+              onChange={e =>
+                (model.statusFilter = e.target.value as JobStatus | '')
+              }
             >
               <option value="">All</option>
               {JOB_STATUSES.map(status => (

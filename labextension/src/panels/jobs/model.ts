@@ -107,7 +107,9 @@ export class JobsModel implements IDisposable {
     }
     return (
       this._jobs.find(job => job.job_id === this._selectedId) ??
-      (this._selectedJob?.job_id === this._selectedId ? this._selectedJob : null)
+      (this._selectedJob?.job_id === this._selectedId
+        ? this._selectedJob
+        : null)
     );
   }
 

@@ -27,7 +27,9 @@ export function NewJobForm(props: {
     setDetails([]);
     const scriptPath = script.trim().replace(/^\/+/, '');
     if (!scriptPath) {
-      setError('Enter the path of a Python script, relative to the file browser root.');
+      setError(
+        'Enter the path of a Python script, relative to the file browser root.'
+      );
       return;
     }
     let argv: string[];
@@ -110,7 +112,9 @@ export function NewJobForm(props: {
           placeholder="optional, defaults to the script name"
           onChange={e => setName(e.target.value)}
         />
-        <label htmlFor="jp-studio-new-job-max-runtime">Max runtime (minutes)</label>
+        <label htmlFor="jp-studio-new-job-max-runtime">
+          Max runtime (minutes)
+        </label>
         <input
           id="jp-studio-new-job-max-runtime"
           className="jp-mod-styled jp-studio-input jp-studio-input-short"
@@ -127,7 +131,10 @@ export function NewJobForm(props: {
         <code>##studio[progress] 0.5 message</code> to report progress.
       </div>
       {error ? (
-        <div className="jp-studio-error jp-studio-NewJobForm-error" role="alert">
+        <div
+          className="jp-studio-error jp-studio-NewJobForm-error"
+          role="alert"
+        >
           {error}
           {details.length ? (
             <ul>

@@ -34,7 +34,9 @@ export class PlaceholderPanel extends ReactWidget {
           height="64px"
         />
         <h2 className="jp-studio-Placeholder-title">{tool.label}</h2>
-        <div className="jp-studio-Placeholder-badge">Coming in a later release</div>
+        <div className="jp-studio-Placeholder-badge">
+          Coming in a later release
+        </div>
         <p className="jp-studio-Placeholder-text">
           {tool.label} is not available yet in this version of Jupyter Studio;
           it is coming in a later release.

@@ -1,11 +1,13 @@
 import {
   appendLog,
   clampProgress,
+  displayProgress,
   formatBytes,
   formatDuration,
   formatPercent,
   isTicking,
   liveElapsedSeconds,
+  progressLine,
   statusLabel
 } from '../format';
 
@@ -60,7 +62,11 @@ describe('liveElapsedSeconds', () => {
   });
 
   it('does not tick for pending jobs', () => {
-    const pending = { ...running, status: 'Pending' as const, started_at: null };
+    const pending = {
+      ...running,
+      status: 'Pending' as const,
+      started_at: null
+    };
     expect(liveElapsedSeconds(pending, 0, 60_000)).toBe(10);
     expect(isTicking(pending)).toBe(false);
     expect(isTicking(running)).toBe(true);
@@ -106,5 +112,38 @@ describe('appendLog', () => {
     expect(result.truncated).toBe(true);
     expect(result.text).toBe('line3\n');
     expect(result.text.length).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('progressLine / displayProgress', () => {
+  const base = {
+    progress: 0,
+    progress_message: 'Queued',
+    status_message: null as string | null
+  };
+
+  it('shows the progress message while running', () => {
+    expect(
+      progressLine({
+        ...base,
+        status: 'InProgress',
+        progress_message: 'epoch 2'
+      })
+    ).toEqual({ text: 'epoch 2', error: false });
+  });
+
+  it('shows the reason of a failure instead of a stale message', () => {
+    expect(
+      progressLine({
+        ...base,
+        status: 'Failed',
+        status_message: 'The script exited with code 1'
+      })
+    ).toEqual({ text: 'The script exited with code 1', error: true });
+  });
+
+  it('draws completed jobs full', () => {
+    expect(displayProgress({ status: 'Completed', progress: 0.2 })).toBe(1);
+    expect(displayProgress({ status: 'InProgress', progress: 0.2 })).toBe(0.2);
   });
 });
