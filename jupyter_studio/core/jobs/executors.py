@@ -34,6 +34,7 @@ class Executor(LoggingConfigurable):
     """Where workers run. Subclasses decide how to start, probe and signal them."""
 
     name = "base"
+    tracks_processes = False  # True when it records and probes a pid per job
 
     @abstractmethod
     def launch(self, job_id: str, db_url: str, job_dir: Path) -> LaunchedProcess:
@@ -62,6 +63,7 @@ class LocalProcessExecutor(Executor):
     """Runs each job in a new local process (its own session and process group)."""
 
     name = "local"
+    tracks_processes = True
     create_time_tolerance = Float(
         1.0, config=True,
         help="Seconds of slack when matching a recorded pid to its process start time (guards pid reuse).",

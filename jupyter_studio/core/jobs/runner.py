@@ -131,7 +131,7 @@ class JobRunner:
             self.log.warning("Studio job %s marked Failed: worker %s is gone", row.job_id, row.pid)
 
     def _check_unobservable(self, row: JobRow, now: datetime) -> None:
-        if row.pid is None and row.host == getattr(self.executor, "host", None):
+        if self.executor.tracks_processes and row.pid is None and row.host == getattr(self.executor, "host", None):
             started = row.started_at or row.created_at
             if now - started > WORKER_START_TIMEOUT:
                 message = "The worker process never started: see the log for the reason."
