@@ -9,15 +9,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import InvalidInput
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,8 @@ def make_engine(db_url: str) -> Engine:
 
 def alembic_config() -> Config:
     """An Alembic config pointing at the packaged migrations (no alembic.ini needed)."""
+    from alembic.config import Config  # imported here: workers never migrate, and alembic is slow to import
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
@@ -98,6 +101,8 @@ class Store:
         with _migration_lock(self.engine):
             if self.current_revision() == self.head_revision():
                 return
+            from alembic import command
+
             cfg = alembic_config()
             with self.engine.begin() as conn:
                 cfg.attributes["connection"] = conn
@@ -106,12 +111,16 @@ class Store:
 
     def current_revision(self) -> str | None:
         """The schema revision stored in the database (None for an empty database)."""
+        from alembic.runtime.migration import MigrationContext
+
         with self.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
 
     @staticmethod
     def head_revision() -> str | None:
         """The newest schema revision this release knows."""
+        from alembic.script import ScriptDirectory
+
         return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
     @contextlib.contextmanager

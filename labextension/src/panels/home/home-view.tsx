@@ -11,6 +11,11 @@ import { SpacesSection } from './spaces-section';
 /** What the home panel can ask the application to do. */
 export interface IHomeActions {
   openSpace(space: ISpace): void;
+  /**
+   * Move the file browser out of (or along with) a space folder that is
+   * about to be deleted (`newPath` null) or was renamed.
+   */
+  relocate(oldPath: string, newPath: string | null): Promise<void>;
   revealPath(path: string): void;
   openJob(jobId: string): void;
   openJobs(): void;
@@ -92,7 +97,11 @@ export function HomeView(props: {
         </div>
       </header>
       <div className="jp-studio-Home-body">
-        <SpacesSection model={model} onOpen={actions.openSpace} />
+        <SpacesSection
+          model={model}
+          onOpen={actions.openSpace}
+          relocate={actions.relocate}
+        />
         <JobsSection
           model={model}
           onOpenJob={actions.openJob}

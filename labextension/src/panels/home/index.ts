@@ -7,6 +7,11 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette, showErrorMessage } from '@jupyterlab/apputils';
+import { PathExt } from '@jupyterlab/coreutils';
+import {
+  IDefaultFileBrowser,
+  IFileBrowserFactory
+} from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { makePathOpener } from '../../file-browser';
@@ -28,13 +33,21 @@ export const homePlugin: JupyterFrontEndPlugin<void> = {
   description: 'The Studio home side panel: spaces and recent jobs.',
   autoStart: true,
   requires: [IStudioConnection],
-  optional: [ILayoutRestorer, ICommandPalette, ISettingRegistry],
+  optional: [
+    ILayoutRestorer,
+    ICommandPalette,
+    ISettingRegistry,
+    IFileBrowserFactory,
+    IDefaultFileBrowser
+  ],
   activate: async (
     app: JupyterFrontEnd,
     connection: IStudioConnection,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
-    settingRegistry: ISettingRegistry | null
+    settingRegistry: ISettingRegistry | null,
+    factory: IFileBrowserFactory | null,
+    defaultBrowser: IDefaultFileBrowser | null
   ): Promise<void> => {
     if (!connection.available) {
       return;
@@ -68,6 +81,23 @@ export const homePlugin: JupyterFrontEndPlugin<void> = {
           .catch(error =>
             showErrorMessage(`Cannot open the space "${space.name}"`, error)
           );
+      },
+      relocate: async (oldPath, newPath) => {
+        const browsers = new Set(
+          [defaultBrowser, factory?.tracker.currentWidget].filter(Boolean)
+        );
+        const old = PathExt.removeSlash(oldPath);
+        for (const browser of browsers) {
+          const cwd = PathExt.removeSlash(browser!.model.path);
+          if (cwd === old || cwd.startsWith(`${old}/`)) {
+            const target = newPath
+              ? PathExt.join(newPath, cwd.slice(old.length))
+              : PathExt.dirname(old);
+            await browser!.model
+              .cd(`/${target}`)
+              .catch(() => browser!.model.cd('/'));
+          }
+        }
       },
       revealPath: path => opener.reveal(path),
       openJob: jobId => void commands.execute(CommandIDs.openJobs, { jobId }),

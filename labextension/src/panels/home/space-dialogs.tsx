@@ -88,7 +88,9 @@ class NewSpaceBody
               onChange={() => this._setKind('shared')}
             />
             Shared{' '}
-            <span className="jp-studio-muted">— you and the people you add</span>
+            <span className="jp-studio-muted">
+              — you and the people you add
+            </span>
           </label>
         </fieldset>
         <label htmlFor="jp-studio-space-members">Members</label>
@@ -155,7 +157,8 @@ export async function newSpaceDialog(model: HomeModel): Promise<ISpace | null> {
 /** Ask for a new name and rename the space. */
 export async function renameSpaceDialog(
   model: HomeModel,
-  space: ISpace
+  space: ISpace,
+  relocate?: (oldPath: string, newPath: string | null) => Promise<void>
 ): Promise<void> {
   const result = await InputDialog.getText({
     title: `Rename space "${space.name}"`,
@@ -168,7 +171,10 @@ export async function renameSpaceDialog(
     return;
   }
   try {
-    await model.renameSpace(space.space_id, name);
+    const renamed = await model.renameSpace(space.space_id, name);
+    if (relocate && renamed.path !== space.path) {
+      await relocate(space.path, renamed.path);
+    }
   } catch (error) {
     await showErrorMessage('Cannot rename the space', errorMessage(error));
   }
@@ -177,7 +183,8 @@ export async function renameSpaceDialog(
 /** Confirm and delete the space (its files go to the domain trash). */
 export async function deleteSpaceDialog(
   model: HomeModel,
-  space: ISpace
+  space: ISpace,
+  relocate?: (oldPath: string, newPath: string | null) => Promise<void>
 ): Promise<void> {
   const result = await showDialog({
     title: `Delete space "${space.name}"?`,
@@ -195,6 +202,8 @@ export async function deleteSpaceDialog(
     return;
   }
   try {
+    // Leave the folder first, or the file browser complains it vanished.
+    await relocate?.(space.path, null);
     await model.deleteSpace(space.space_id);
   } catch (error) {
     await showErrorMessage('Cannot delete the space', errorMessage(error));

@@ -17,8 +17,9 @@ import {
 export function SpacesSection(props: {
   model: HomeModel;
   onOpen: (space: ISpace) => void;
+  relocate: (oldPath: string, newPath: string | null) => Promise<void>;
 }): JSX.Element {
-  const { model, onOpen } = props;
+  const { model, onOpen, relocate } = props;
   const privateSpaces = model.spaces.filter(s => s.kind === 'private');
   const sharedSpaces = model.spaces.filter(s => s.kind === 'shared');
   const activeId = model.activeSpace?.space_id ?? null;
@@ -38,6 +39,7 @@ export function SpacesSection(props: {
               space={space}
               active={space.space_id === activeId}
               onOpen={onOpen}
+              relocate={relocate}
             />
           ))}
         </ul>
@@ -89,8 +91,9 @@ function SpaceRow(props: {
   space: ISpace;
   active: boolean;
   onOpen: (space: ISpace) => void;
+  relocate: (oldPath: string, newPath: string | null) => Promise<void>;
 }): JSX.Element {
-  const { model, space, active, onOpen } = props;
+  const { model, space, active, onOpen, relocate } = props;
   const [showMembers, setShowMembers] = useState(false);
   const owned = space.owner === model.username;
   const Icon = space.kind === 'shared' ? sharedSpaceIcon : spaceIcon;
@@ -135,7 +138,7 @@ function SpaceRow(props: {
             small
             minimal
             title="Rename this space"
-            onClick={() => void renameSpaceDialog(model, space)}
+            onClick={() => void renameSpaceDialog(model, space, relocate)}
           >
             Rename
           </Button>
@@ -157,7 +160,7 @@ function SpaceRow(props: {
             minimal
             className="jp-studio-dangerText"
             title="Delete this space (its files go to the domain trash)"
-            onClick={() => void deleteSpaceDialog(model, space)}
+            onClick={() => void deleteSpaceDialog(model, space, relocate)}
           >
             Delete
           </Button>
