@@ -28,10 +28,7 @@ class ForbiddenPath(PermissionError, web.HTTPError):
 
     def __init__(self, path: str):
         PermissionError.__init__(self, errno.EACCES, "Permission denied", path)
-        self.status_code = 403
-        self.log_message = "You are not a member of the space that holds %r."
-        self.args = (errno.EACCES, "Permission denied", path)
-        self.reason = None
+        web.HTTPError.__init__(self, 403, "You are not a member of the space that holds %s.", path)
 
     def __str__(self) -> str:
         return f"HTTP 403: Forbidden (not a member of the space that holds {self.filename!r})"
@@ -42,19 +39,22 @@ class StudioContentsManager(AsyncLargeFileManager):
 
     _scope: PathScope | None = None
     _scope_time: float = 0.0
+    _scope_generation: int = -1
 
     def _studio_scope(self) -> PathScope | None:
         now = time.monotonic()
-        if self._scope is not None and now - self._scope_time < SCOPE_CACHE_SECONDS:
-            return self._scope
         web_app = getattr(self.parent, "web_app", None)
         settings = getattr(web_app, "settings", {}) if web_app is not None else {}
         studio_settings = settings.get(STUDIO_SETTINGS_KEY)
         if not studio_settings:
             return None  # Studio not loaded yet: nothing to restrict against
         studio = studio_settings["studio"]
+        generation = studio.domain.generation  # bumped by this server's own space changes
+        if (self._scope is not None and generation == self._scope_generation
+                and now - self._scope_time < SCOPE_CACHE_SECONDS):
+            return self._scope
         self._scope = studio.domain.path_scope(studio.caller())
-        self._scope_time = now
+        self._scope_time, self._scope_generation = now, generation
         return self._scope
 
     def _permitted(self, os_path: str) -> bool:

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from jupyter_studio.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from jupyter_studio.core.models import CreateProfile, CreateSpace, SpaceKind, UpdateProfile, UpdateSpace
+from jupyter_studio.core.models import (
+    CreateProfile,
+    CreateSpace,
+    SpaceKind,
+    UpdateProfile,
+    UpdateSpace,
+)
 
 
 def test_first_use_creates_domain_profile_and_home(studio) -> None:  # noqa: ANN001

@@ -79,10 +79,9 @@ def pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     # A zombie child of ours counts as gone.
-    with contextlib.suppress(Exception):
-        with open(f"/proc/{pid}/stat") as handle:
-            if handle.read().split(") ", 1)[1].startswith("Z"):
-                return False
+    with contextlib.suppress(Exception), open(f"/proc/{pid}/stat") as handle:
+        if handle.read().split(") ", 1)[1].startswith("Z"):
+            return False
     return True
 
 

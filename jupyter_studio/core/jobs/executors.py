@@ -21,6 +21,7 @@ from traitlets import Float
 from traitlets.config import LoggingConfigurable
 
 from ..store.orm import JobRow
+from .worker import WORKER_DB_URL_ENV
 
 
 @dataclass(frozen=True)
@@ -76,13 +77,14 @@ class LocalProcessExecutor(Executor):
 
     def launch(self, job_id: str, db_url: str, job_dir: Path) -> LaunchedProcess:
         job_dir.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        # The store URL may hold a password: pass it in the environment, not on the command line.
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", WORKER_DB_URL_ENV: db_url}
         # The worker must import the same jupyter_studio as this process, installed or not.
         package_parent = str(Path(__file__).resolve().parents[3])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
         with open(job_dir / "job.log", "ab") as log:
             child = subprocess.Popen(
-                [sys.executable, "-m", "jupyter_studio.core.jobs.worker", "--db-url", db_url, "--job-id", job_id],
+                [sys.executable, "-m", "jupyter_studio.core.jobs.worker", "--job-id", job_id],
                 cwd=job_dir, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True, close_fds=True,
             )

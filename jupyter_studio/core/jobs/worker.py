@@ -9,6 +9,7 @@ when the server restarts.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import socket
@@ -29,6 +30,7 @@ from .context import JobContext, JobLog
 from .kinds import JobFailed, JobStopped, import_kind
 
 HEARTBEAT_SECONDS = 1.0
+WORKER_DB_URL_ENV = "STUDIO_WORKER_DB_URL"
 
 
 def _watch(ctx: JobContext, store: Store, job_id: str, started_at: float, max_runtime: float | None,
@@ -54,10 +56,8 @@ def _watch(ctx: JobContext, store: Store, job_id: str, started_at: float, max_ru
             reason = f"Maximum runtime of {max_runtime:g} s exceeded"
             ctx.log.studio(reason + ": stopping the job")
             ctx.request_stop(reason)
-            try:
+            with contextlib.suppress(Exception):
                 state.request_stop(store, job_id, reason)
-            except Exception:
-                pass
 
 
 def run_job(db_url: str, job_id: str, *, in_main_thread: bool = True) -> str:
@@ -149,9 +149,12 @@ def _run(store: Store, job_id: str, log: JobLog, kind_ref: str, raw_params: dict
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="jupyter_studio.core.jobs.worker", description=__doc__)
-    parser.add_argument("--db-url", required=True)
+    parser.add_argument("--db-url", default=os.environ.get(WORKER_DB_URL_ENV),
+                        help=f"Store URL (default: ${WORKER_DB_URL_ENV}).")
     parser.add_argument("--job-id", required=True)
     args = parser.parse_args(argv)
+    if not args.db_url:
+        parser.error(f"give --db-url or set {WORKER_DB_URL_ENV}")
     status = run_job(args.db_url, args.job_id)
     return 0 if status == JobStatus.COMPLETED.value else 1
 

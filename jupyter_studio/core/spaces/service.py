@@ -68,6 +68,7 @@ class DomainService:
         self.root_dir = root_dir.resolve()
         self.contents_root = contents_root.resolve()
         self.admin_users = admin_users
+        self.generation = 0  # bumped on every space or membership change made through this object
         self.allow_outside_domain = allow_outside_domain
         for sub in ("users", "spaces", ".trash"):
             (self.root_dir / sub).mkdir(parents=True, exist_ok=True)
@@ -268,6 +269,7 @@ class DomainService:
             session.add(row)
             session.flush()
             self.space_dir(row).mkdir(parents=True, exist_ok=False)
+            self.generation += 1
             return self._describe_space(row)
 
     def rename_space(self, caller: Caller, space_id: str, body: UpdateSpace) -> DescribeSpace:
@@ -289,6 +291,7 @@ class DomainService:
             if source.exists():
                 shutil.move(str(source), str(trash))
             row.deleted_at = utcnow()
+            self.generation += 1
             row.trash_path = str(trash)
             return trash
 
@@ -300,6 +303,7 @@ class DomainService:
                                    code="private_space_members")
             if not any(m.username == username for m in row.members):
                 row.members.append(SpaceMemberRow(username=username))
+                self.generation += 1
                 row.updated_at = utcnow()
             session.flush()
             return self._describe_space(row)
@@ -313,6 +317,7 @@ class DomainService:
             if member is None:
                 raise NotFound(f"{username!r} is not a member of this space.", code="member_not_found")
             row.members.remove(member)
+            self.generation += 1
             row.updated_at = utcnow()
             session.flush()
             return self._describe_space(row)

@@ -7,9 +7,7 @@ import fcntl
 import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -55,7 +53,9 @@ def make_engine(db_url: str) -> Engine:
 
 def alembic_config() -> Config:
     """An Alembic config pointing at the packaged migrations (no alembic.ini needed)."""
-    from alembic.config import Config  # imported here: workers never migrate, and alembic is slow to import
+    from alembic.config import (
+        Config,  # imported here: workers never migrate, and alembic is slow to import
+    )
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))

@@ -5,7 +5,14 @@ from __future__ import annotations
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ...core.models import AddMember, CreateProfile, CreateSpace, ListResponse, UpdateProfile, UpdateSpace
+from ...core.models import (
+    AddMember,
+    CreateProfile,
+    CreateSpace,
+    ListResponse,
+    UpdateProfile,
+    UpdateSpace,
+)
 from .base import StudioAPIHandler
 
 

@@ -1,0 +1,126 @@
+"""Browser fixtures: a real JupyterLab server with Studio, driven by Debian's Chromium.
+
+No browser is downloaded: Playwright launches /usr/bin/chromium. Each test saves a
+screenshot under test-artifacts/ui/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("STUDIO_TEST_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "ui"
+TOKEN = "studio-ui-test-token"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LabServer:
+    def __init__(self, root: Path, port: int, process: subprocess.Popen[bytes], log_path: Path):
+        self.root, self.port, self.process, self.log_path = root, port, process, log_path
+        self.base = f"http://127.0.0.1:{port}"
+
+    def url(self, path: str = "lab") -> str:
+        sep = "&" if "?" in path else "?"
+        return f"{self.base}/{path}{sep}token={TOKEN}"
+
+    def api(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        import json
+
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{self.base}/studio/api/{path}", data=data, method=method,
+                                         headers={"Authorization": f"token {TOKEN}"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not found: apt-get install chromium (scripts/test.sh does)")
+    root = tmp_path_factory.mktemp("lab-root")
+    home = tmp_path_factory.mktemp("lab-home")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_STUDIO_", "JUPYTERHUB_"))}
+    env.update({"HOME": str(home), "JUPYTER_CONFIG_DIR": str(home / ".jupyter"), "JUPYTER_RUNTIME_DIR": str(home / "rt")})
+    log_path = root.parent / "lab-server.log"
+    log = open(log_path, "wb")  # noqa: SIM115 - closed in teardown
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}", "--ip=127.0.0.1",
+         f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={TOKEN}", "--ServerApp.disable_check_xsrf=False",
+         "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+         "--Studio.poll_interval=0.2", "--Studio.stop_grace_seconds=3"],
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    server = LabServer(root, port, process, log_path)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            status, _ = server.api("GET", "info")
+            if status == 200:
+                break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            log.close()
+            raise RuntimeError("JupyterLab did not start:\n" + log_path.read_text()[-4000:])
+        time.sleep(0.3)
+    yield server
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not found")
+    user_data = Path(os.environ.get("TMPDIR", "/tmp")) / f"studio-chromium-{os.getpid()}"
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+    shutil.rmtree(user_data, ignore_errors=True)
+
+
+@pytest.fixture
+def page(browser, request: pytest.FixtureRequest) -> Iterator:  # noqa: ANN001
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+    context.close()
+
+
+def open_lab(page, server: LabServer) -> None:  # noqa: ANN001
+    page.goto(server.url("lab"))
+    page.wait_for_selector("#jp-main-dock-panel", state="attached")
+    page.wait_for_selector(".jp-Launcher", state="visible")
