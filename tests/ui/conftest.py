@@ -62,6 +62,10 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_STUDIO_", "JUPYTERHUB_"))}
     env.update({"HOME": str(home), "JUPYTER_CONFIG_DIR": str(home / ".jupyter"), "JUPYTER_RUNTIME_DIR": str(home / "rt")})
+    settings = home / "lab-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false", "checkForUpdates": false}')
+    env["JUPYTERLAB_SETTINGS_DIR"] = str(home / "lab-settings")
     log_path = root.parent / "lab-server.log"
     log = open(log_path, "wb")  # noqa: SIM115 - closed in teardown
     process = subprocess.Popen(
@@ -121,6 +125,22 @@ def page(browser, request: pytest.FixtureRequest) -> Iterator:  # noqa: ANN001
 
 
 def open_lab(page, server: LabServer) -> None:  # noqa: ANN001
-    page.goto(server.url("lab"))
+    """Open JupyterLab on a fresh workspace, so no earlier test's tabs are restored."""
+    import uuid
+
+    page.goto(server.url(f"lab/workspaces/ui-{uuid.uuid4().hex[:8]}?reset"))
     page.wait_for_selector("#jp-main-dock-panel", state="attached")
     page.wait_for_selector(".jp-Launcher", state="visible")
+
+
+@pytest.fixture(autouse=True)
+def jp_asyncio_loop() -> Iterator[None]:
+    """Browser tests need no asyncio loop of pytest-jupyter's: Playwright's sync API runs its own,
+    and closing that one after each test would fail."""
+    yield None
+
+
+@pytest.fixture(autouse=True)
+def jp_server_cleanup() -> Iterator[None]:
+    """No in-process Jupyter server here: the browser tests start a real one in a subprocess."""
+    yield None

@@ -25,12 +25,19 @@ export function JobsView(props: {
   );
 
   useEffect(() => {
-    const onRequest = (_: JobsModel, script: string | null) => {
+    const show = (script: string | null) =>
       setForm(prev => ({
         key: (prev?.key ?? 0) + 1,
         script: script ?? props.getSelectedScript() ?? ''
       }));
+    const onRequest = () => {
+      const request = model.takeNewJobRequest();
+      if (request) {
+        show(request.script);
+      }
     };
+    // A request made before this view was mounted.
+    onRequest();
     model.newJobRequested.connect(onRequest);
     return () => {
       model.newJobRequested.disconnect(onRequest);

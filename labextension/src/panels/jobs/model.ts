@@ -189,9 +189,21 @@ export class JobsModel implements IDisposable {
     }
   }
 
-  /** Ask to show the new-job form, optionally prefilled with a script. */
+  /**
+   * Ask to show the new-job form, optionally prefilled with a script. The
+   * request is kept until a view takes it, so it also works before the
+   * panel is rendered for the first time.
+   */
   requestNewJob(script: string | null): void {
+    this._pendingNewJob = { script };
     this._newJobRequested.emit(script);
+  }
+
+  /** Take (and clear) the pending new-job request, if any. */
+  takeNewJobRequest(): { script: string | null } | null {
+    const pending = this._pendingNewJob;
+    this._pendingNewJob = null;
+    return pending;
   }
 
   /** Create a job, select it and refresh. */
@@ -332,6 +344,7 @@ export class JobsModel implements IDisposable {
   private _artifactsError: string | null = null;
   private _artifactsFor: string | null = null;
   private _log: LogTailModel | null = null;
+  private _pendingNewJob: { script: string | null } | null = null;
   private _isDisposed = false;
   private _changed = new Signal<this, void>(this);
   private _newJobRequested = new Signal<this, string | null>(this);
