@@ -99,10 +99,11 @@ class ProcessingJob(JobKind):
                "STUDIO_JOB_ID": context.job_id, "STUDIO_OUTPUT_DIR": str(context.output_dir),
                "STUDIO_INPUT_DIR": str(context.input_dir)}
         command = [sys.executable, "-u", str(script), *params.arguments]
-        context.log.studio("running " + " ".join(command[2:]))
+        context.log.studio("running " + " ".join([params.script, *params.arguments]))
         child = subprocess.Popen(command, cwd=context.output_dir, env=env, stdin=subprocess.DEVNULL,
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        reader = threading.Thread(target=self._pump, args=(child, context), daemon=True)
+        last_lines: list[str] = []
+        reader = threading.Thread(target=self._pump, args=(child, context, last_lines), daemon=True)
         reader.start()
         while True:
             try:
@@ -120,7 +121,9 @@ class ProcessingJob(JobKind):
         if code != 0:
             if code is not None and code < 0:
                 raise JobFailed(f"The script was killed by signal {signal.Signals(-code).name}.", exit_code=code)
-            raise JobFailed(f"The script exited with code {code}: see the log.", exit_code=code)
+            last = next((line for line in reversed(last_lines) if line.strip()), "")
+            hint = f": {last.strip()[:300]}" if last else ": see the log"
+            raise JobFailed(f"The script exited with code {code}{hint}", exit_code=code)
 
     @staticmethod
     def _copy_inputs(context: JobContext) -> None:
@@ -137,13 +140,18 @@ class ProcessingJob(JobKind):
             context.log.studio(f"copied input {name}")
 
     @staticmethod
-    def _pump(child: subprocess.Popen[bytes], context: JobContext) -> None:
+    def _pump(child: subprocess.Popen[bytes], context: JobContext, last_lines: list[str]) -> None:
+        """Copy the script's output to the log; progress markers become progress, not log lines."""
         assert child.stdout is not None
         for line in iter(child.stdout.readline, b""):
-            parsed = parse_progress_line(line.decode("utf-8", "replace"))
+            text = line.decode("utf-8", "replace")
+            parsed = parse_progress_line(text)
             if parsed is not None:
                 context.set_progress(*parsed)
+                continue
             context.log.write_bytes(line)
+            last_lines.append(text)
+            del last_lines[:-5]
 
     @staticmethod
     def _terminate(child: subprocess.Popen[bytes], context: JobContext) -> None:

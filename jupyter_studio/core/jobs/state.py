@@ -29,6 +29,10 @@ def finish(
 ) -> bool:
     """Move an active job to a final status. Returns False if it had already ended."""
     values: dict[str, object] = {"status": status.value, "status_message": message, "ended_at": utcnow()}
+    with store.session() as session:
+        row = session.get(JobRow, job_id)
+        if row is not None and row.progress_message in ("Queued", "Starting"):
+            values["progress_message"] = ""  # the status message says why it ended
     if exit_code is not None:
         values["exit_code"] = exit_code
     if progress is not None:
@@ -48,7 +52,7 @@ def claim_pending(store: Store, job_id: str, *, host: str, executor: str) -> boo
             update(JobRow)
             .where(JobRow.job_id == job_id, JobRow.status == JobStatus.PENDING.value)
             .values(status=JobStatus.IN_PROGRESS.value, started_at=now, heartbeat_at=now, host=host,
-                    executor=executor)
+                    executor=executor, progress_message="Starting")
         )
         return result.rowcount == 1
 
