@@ -36,10 +36,10 @@ def test_processing_job_completes_on_dask(dask_studio: Studio, contents_root: Pa
 
 
 def test_stop_reaches_a_job_on_dask(dask_studio: Studio, contents_root: Path) -> None:
-    write_script(contents_root, "slow.py", "import time\nprint('started', flush=True)\ntime.sleep(120)\n")
+    write_script(contents_root, "slow.py", "import time\nprint('SCRIPT-READY', flush=True)\ntime.sleep(120)\n")
     job = dask_studio.submit_job("processing", {"script": "slow.py"})
     deadline = time.monotonic() + 60
-    while "started" not in dask_studio.job_logs(job.job_id).content:
+    while "SCRIPT-READY" not in dask_studio.job_logs(job.job_id).content:
         assert time.monotonic() < deadline
         time.sleep(0.2)
     dask_studio.stop_job(job.job_id)

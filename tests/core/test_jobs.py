@@ -31,7 +31,7 @@ print("done", flush=True)
 
 SLOW_SCRIPT = """
 import time
-print("started", flush=True)
+print("SCRIPT-READY", flush=True)
 for i in range(600):
     time.sleep(0.1)
 """
@@ -39,7 +39,7 @@ for i in range(600):
 STUBBORN_SCRIPT = """
 import signal, time
 signal.signal(signal.SIGTERM, lambda *a: print("ignoring SIGTERM", flush=True))
-print("started", flush=True)
+print("SCRIPT-READY", flush=True)
 while True:
     time.sleep(0.1)
 """
@@ -89,7 +89,7 @@ def test_failure_keeps_the_traceback_in_the_log(studio: Studio, contents_root: P
 def test_stop_is_graceful_when_the_script_obeys(studio: Studio, contents_root: Path) -> None:
     write_script(contents_root, "slow.py", SLOW_SCRIPT)
     job = studio.submit_job("processing", {"script": "slow.py"})
-    wait_for(lambda: "started" in studio.job_logs(job.job_id).content)
+    wait_for(lambda: "SCRIPT-READY" in studio.job_logs(job.job_id).content)
     stopping = studio.stop_job(job.job_id)
     assert stopping.status in (JobStatus.STOPPING, JobStatus.STOPPED)
     done = studio.wait(job.job_id, timeout=20)
@@ -102,7 +102,7 @@ def test_stop_is_graceful_when_the_script_obeys(studio: Studio, contents_root: P
 def test_stop_kills_after_the_grace_period(studio: Studio, contents_root: Path) -> None:
     write_script(contents_root, "stubborn.py", STUBBORN_SCRIPT)
     job = studio.submit_job("processing", {"script": "stubborn.py"})
-    wait_for(lambda: "started" in studio.job_logs(job.job_id).content)
+    wait_for(lambda: "SCRIPT-READY" in studio.job_logs(job.job_id).content)
     pid = studio.jobs._row(studio.caller(), job.job_id).pid
     started = time.monotonic()
     studio.stop_job(job.job_id)
@@ -143,7 +143,7 @@ def test_killed_worker_is_marked_failed_after_restart(contents_root: Path) -> No
     write_script(contents_root, "slow.py", SLOW_SCRIPT)
     engine = Studio(contents_root=str(contents_root), poll_interval=0.1, default_user="alice")
     job = engine.submit_job("processing", {"script": "slow.py"})
-    wait_for(lambda: "started" in engine.job_logs(job.job_id).content)
+    wait_for(lambda: "SCRIPT-READY" in engine.job_logs(job.job_id).content)
     row = engine.jobs._row(engine.caller(), job.job_id)
     engine.close()  # the "server" goes away; the worker keeps running on its own
     assert engine.get_job(job.job_id).status == JobStatus.IN_PROGRESS
@@ -155,17 +155,17 @@ def test_killed_worker_is_marked_failed_after_restart(contents_root: Path) -> No
         failed = restarted.get_job(job.job_id)
         assert failed.status == JobStatus.FAILED
         assert f"pid {row.pid}" in failed.status_message and "killed or crashed" in failed.status_message
-        assert "started" in restarted.job_logs(job.job_id).content  # the log survived
+        assert "SCRIPT-READY" in restarted.job_logs(job.job_id).content  # the log survived
         leftovers = [p for p in psutil.process_iter(["cmdline"]) if "slow.py" in " ".join(p.info["cmdline"] or [])
                      and str(contents_root) in " ".join(p.info["cmdline"] or [])]
         assert leftovers == []  # the orphaned script was cleaned up
 
 
 def test_job_survives_a_server_restart_and_finishes(contents_root: Path) -> None:
-    write_script(contents_root, "short.py", "import time\nprint('started', flush=True)\ntime.sleep(2)\nprint('finished')\n")
+    write_script(contents_root, "short.py", "import time\nprint('SCRIPT-READY', flush=True)\ntime.sleep(2)\nprint('finished')\n")
     engine = Studio(contents_root=str(contents_root), poll_interval=0.1, default_user="alice")
     job = engine.submit_job("processing", {"script": "short.py"})
-    wait_for(lambda: "started" in engine.job_logs(job.job_id).content)
+    wait_for(lambda: "SCRIPT-READY" in engine.job_logs(job.job_id).content)
     engine.close()
     with Studio(contents_root=str(contents_root), poll_interval=0.1, default_user="alice") as restarted:
         restarted.start()

@@ -84,9 +84,9 @@ def root(tmp_path: Path) -> Path:
     folder = tmp_path / "root"
     folder.mkdir()
     (folder / "steady.py").write_text(
-        "import time\nfrom jupyter_studio.runtime import report_progress\nprint('started', flush=True)\n"
+        "import time\nfrom jupyter_studio.runtime import report_progress\nprint('SCRIPT-READY', flush=True)\n"
         "for i in range(20):\n    report_progress(i / 20, f'tick {i}')\n    time.sleep(0.2)\nprint('finished')\n")
-    (folder / "forever.py").write_text("import time\nprint('started', flush=True)\ntime.sleep(600)\n")
+    (folder / "forever.py").write_text("import time\nprint('SCRIPT-READY', flush=True)\ntime.sleep(600)\n")
     return folder
 
 
@@ -101,7 +101,7 @@ def test_job_outlives_a_killed_server_and_finishes(root: Path) -> None:
     first = Server(root)
     code, job = first.api("POST", "jobs", {"kind": "processing", "parameters": {"script": "steady.py"}})
     assert code == 201
-    wait_log(first, job["job_id"], "started")
+    wait_log(first, job["job_id"], "SCRIPT-READY")
     first.kill9()
     second = Server(root)
     try:
@@ -116,7 +116,7 @@ def test_job_outlives_a_killed_server_and_finishes(root: Path) -> None:
 def test_worker_killed_while_the_server_is_down_is_reported_failed(root: Path) -> None:
     first = Server(root)
     code, job = first.api("POST", "jobs", {"kind": "processing", "parameters": {"script": "forever.py"}})
-    wait_log(first, job["job_id"], "started")
+    wait_log(first, job["job_id"], "SCRIPT-READY")
     workers = [p for p in psutil.process_iter(["cmdline"])
                if job["job_id"] in " ".join(p.info["cmdline"] or [])]
     assert len(workers) == 1
@@ -126,7 +126,7 @@ def test_worker_killed_while_the_server_is_down_is_reported_failed(root: Path) -
     try:
         failed = second.wait_job(job["job_id"], {"Failed"}, timeout=10)
         assert "killed or crashed" in failed["status_message"]
-        assert "started" in second.api("GET", f"jobs/{job['job_id']}/logs")[1]["content"]
+        assert "SCRIPT-READY" in second.api("GET", f"jobs/{job['job_id']}/logs")[1]["content"]
         leftovers = [p for p in psutil.process_iter(["cmdline"]) if str(root / "forever.py") in
                      " ".join(p.info["cmdline"] or [])]
         assert leftovers == []
@@ -138,7 +138,7 @@ def test_worker_killed_while_the_server_runs_is_failed_at_once(root: Path) -> No
     server = Server(root)
     try:
         code, job = server.api("POST", "jobs", {"kind": "processing", "parameters": {"script": "forever.py"}})
-        wait_log(server, job["job_id"], "started")
+        wait_log(server, job["job_id"], "SCRIPT-READY")
         worker = next(p for p in psutil.process_iter(["cmdline"]) if job["job_id"] in " ".join(p.info["cmdline"] or []))
         worker.send_signal(signal.SIGKILL)
         failed = server.wait_job(job["job_id"], {"Failed"}, timeout=10)
