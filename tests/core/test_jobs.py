@@ -282,3 +282,18 @@ def test_profile_default_max_runtime_applies(studio: Studio, contents_root: Path
     studio.domain.update_profile(studio.caller("admin"), "alice",
                                  UpdateProfile(settings={"default_max_runtime_seconds": 42}))
     assert studio.submit_job("processing", {"script": "ok.py"}).max_runtime_seconds == 42
+
+
+def test_a_space_with_running_jobs_cannot_be_deleted(studio: Studio, contents_root: Path) -> None:
+    alice = studio.caller("alice")
+    space = studio.domain.create_space(alice, CreateSpace(name="Busy"))
+    write_script(contents_root / space.path, "slow.py", SLOW_SCRIPT)
+    job = studio.jobs.create(alice, CreateJob(kind="processing", space_id=space.space_id,
+                                              parameters={"script": f"{space.path}/slow.py"}))
+    with pytest.raises(Conflict, match="still running"):
+        studio.domain.delete_space(alice, space.space_id)
+    assert (contents_root / space.path).is_dir()
+    studio.stop_job(job.job_id)
+    studio.wait(job.job_id, timeout=20)
+    studio.domain.delete_space(alice, space.space_id)
+    assert not (contents_root / space.path).exists()

@@ -118,3 +118,20 @@ async def test_job_kinds_and_openapi(api) -> None:  # noqa: ANN001
     assert "script" in processing["parameters_schema"]["properties"]
     code, spec = await api("GET", "openapi.json")
     assert code == 200 and "/studio/api/jobs/{job_id}/stop" in spec["paths"]
+
+
+def test_every_route_is_in_the_openapi_document_and_the_docs() -> None:
+    from jupyter_studio import __version__
+    from jupyter_studio.server.openapi import build_openapi
+    from jupyter_studio.server.routes import ROUTES
+
+    spec = build_openapi(__version__)
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "rest-api.md").read_text()
+    for route in ROUTES:
+        item = spec["paths"]["/studio/api" + route.path]
+        for method in route.operations:
+            assert method in item
+            for handler_method in (method,):
+                assert callable(getattr(route.handler, handler_method)), (route.path, method)
+        if route.path != "/openapi.json":
+            assert route.path.split("{")[0].rstrip("/") in docs, route.path

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,8 @@ from ..models import (
     UpdateSpace,
 )
 from ..store import Store
-from ..store.orm import DomainRow, SpaceMemberRow, SpaceRow, UserProfileRow, utcnow
+from ..models.jobs import ACTIVE_STATUSES
+from ..store.orm import DomainRow, JobRow, SpaceMemberRow, SpaceRow, UserProfileRow, utcnow
 from .paths import PathScope, contents_path, scope_for
 
 
@@ -285,6 +286,14 @@ class DomainService:
         """Delete a space: its folder moves to the domain trash. Returns the trash path."""
         with self.store.session() as session:
             row = self._get_owned_row(session, caller, space_id, "delete it")
+            running = session.scalar(
+                select(func.count()).select_from(JobRow).where(
+                    JobRow.space_id == space_id, JobRow.status.in_([s.value for s in ACTIVE_STATUSES]))
+            ) or 0
+            if running:
+                raise Conflict(f"{running} job{'s' if running > 1 else ''} still running in space {row.name!r}: "
+                               "stop them (or wait for them to end) before deleting the space.",
+                               code="space_has_running_jobs")
             stamp = utcnow().strftime("%Y%m%dT%H%M%S")
             trash = self.root_dir / ".trash" / f"{stamp}-{row.slug}"
             source = self.space_dir(row)
