@@ -24,8 +24,8 @@ from ..models import (
     UpdateProfile,
     UpdateSpace,
 )
-from ..store import Store
 from ..models.jobs import ACTIVE_STATUSES
+from ..store import Store
 from ..store.orm import DomainRow, JobRow, SpaceMemberRow, SpaceRow, UserProfileRow, utcnow
 from .paths import PathScope, contents_path, scope_for
 
