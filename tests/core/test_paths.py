@@ -141,3 +141,12 @@ def test_studio_scope_follows_membership(studio) -> None:  # noqa: ANN001
         studio.domain.path_scope(bob).resolve(f"{space.path}/data.csv")
     studio.domain.add_member(alice, space.space_id, "bob")
     assert studio.domain.path_scope(bob).resolve(f"{space.path}/data.csv").name == "data.csv"
+
+
+def test_unusable_names_are_clear_errors(scope: PathScope, layout: dict[str, Path]) -> None:
+    os.symlink("loop-b", layout["home"] / "loop-a")
+    os.symlink("loop-a", layout["home"] / "loop-b")
+    for raw in ("studio/users/alice/loop-a/x.py", "\ud800.py", "x" * 300 + ".py", "/".join(["d" * 200] * 15)):
+        with pytest.raises(StudioError) as info:
+            scope.resolve(raw, what="script", must_exist=True)
+        assert info.value.status in (400, 403), raw

@@ -41,8 +41,13 @@ class ProcessingParameters(BaseModel):
     @field_validator("arguments")
     @classmethod
     def _no_nul(cls, value: list[str]) -> list[str]:
-        if any("\x00" in arg for arg in value):
-            raise ValueError("arguments may not contain NUL characters")
+        for arg in value:
+            if "\x00" in arg:
+                raise ValueError("arguments may not contain NUL characters")
+            try:
+                os.fsencode(arg)
+            except UnicodeError:
+                raise ValueError(f"argument {arg!r} has characters a command line cannot hold") from None
         return value
 
     @field_validator("environment")
@@ -55,6 +60,10 @@ class ProcessingParameters(BaseModel):
                 raise ValueError(f"{name} is set by Studio and cannot be overridden")
             if "\x00" in val:
                 raise ValueError(f"the value of {name} contains a NUL character")
+            try:
+                os.fsencode(val)
+            except UnicodeError:
+                raise ValueError(f"the value of {name} has characters the environment cannot hold") from None
         return value
 
 

@@ -9,6 +9,7 @@ symlinks, outside every folder the caller may use.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -118,18 +119,27 @@ class PathScope:
             ``"file"`` or ``"dir"`` to require that type when the path exists.
         """
         rel = check_relative_path(raw, what=what)
-        real = (self.contents_root / rel).resolve(strict=False)
+        try:
+            os.fsencode(rel)
+            real = (self.contents_root / rel).resolve(strict=False)
+            exists = real.exists()
+            is_file, is_dir = (real.is_file(), real.is_dir()) if exists else (False, False)
+        except UnicodeError:
+            raise InvalidInput(f"The {what} {rel!r} has characters no file name can hold.",
+                               code="invalid_path") from None
+        except (OSError, RuntimeError) as exc:  # name too long, symlink loop, ...
+            raise InvalidInput(f"The {what} {rel!r} cannot be used: {exc}.", code="invalid_path") from None
         if not self.permits(real):
             raise Forbidden(
                 f"The {what} {rel!r} is outside the folders you may use "
                 "(your own files and the spaces you belong to).",
                 code="path_outside_space",
             )
-        if must_exist and not real.exists():
+        if must_exist and not exists:
             raise InvalidInput(f"The {what} {rel!r} does not exist.", code="path_not_found")
-        if expect == "file" and real.exists() and not real.is_file():
+        if expect == "file" and exists and not is_file:
             raise InvalidInput(f"The {what} {rel!r} is not a file.", code="not_a_file")
-        if expect == "dir" and real.exists() and not real.is_dir():
+        if expect == "dir" and exists and not is_dir:
             raise InvalidInput(f"The {what} {rel!r} is not a folder.", code="not_a_folder")
         return real
 
