@@ -58,3 +58,36 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
 def test_a_malformed_db_url_is_a_clear_error() -> None:
     with pytest.raises(InvalidInput, match="not a valid SQLAlchemy URL"):
         Store("not a url at all")
+
+
+def test_a_later_release_migrates_an_existing_store_without_losing_rows(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """Simulate the next release: a new revision adds a column; old rows survive the upgrade."""
+    import shutil
+
+    from jupyter_studio.core.store import engine as engine_module
+
+    url = f"sqlite:///{tmp_path / 'studio.db'}"
+    old = Store(url)
+    with old.session() as session:
+        session.add(DomainRow(domain_id="d1", name="team", root_dir="/srv", settings={"keep": True}))
+    old.dispose()
+
+    next_release = tmp_path / "migrations"
+    shutil.copytree(engine_module.MIGRATIONS_DIR, next_release, ignore=shutil.ignore_patterns("__pycache__"))
+    (next_release / "versions" / "0002_domain_description.py").write_text(
+        'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "0002"\ndown_revision = "0001"\n'
+        "branch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n"
+        '    with op.batch_alter_table("domains") as batch:\n'
+        '        batch.add_column(sa.Column("description", sa.Text(), nullable=True))\n\n\n'
+        "def downgrade():\n"
+        '    with op.batch_alter_table("domains") as batch:\n'
+        '        batch.drop_column("description")\n')
+    monkeypatch.setattr(engine_module, "MIGRATIONS_DIR", next_release)
+
+    upgraded = Store(url)
+    assert upgraded.current_revision() == "0002"
+    columns = {c["name"] for c in inspect(upgraded.engine).get_columns("domains")}
+    assert "description" in columns
+    with upgraded.engine.connect() as conn:
+        assert conn.execute(text("SELECT name, settings FROM domains WHERE domain_id='d1'")).one() == (
+            "team", '{"keep": true}')

@@ -1,0 +1,57 @@
+/*
+ * Pure helpers about spaces shared by the panels (and unit tested).
+ */
+import type { ISpace } from '../api/spaces';
+
+/** Placeholder shown where a job belongs to no space. */
+export const NO_SPACE = '—';
+
+/** Label of a space in selects: `"<name> (shared)"` or `"<name>"`. */
+export function spaceOptionLabel(space: Pick<ISpace, 'name' | 'kind'>): string {
+  return space.kind === 'shared' ? `${space.name} (shared)` : space.name;
+}
+
+/** Normalise a contents path: no leading/trailing slashes, no `./`. */
+function normalise(path: string): string {
+  return path
+    .trim()
+    .split('/')
+    .filter(part => part !== '' && part !== '.')
+    .join('/');
+}
+
+/** Whether the contents path `path` is `folder` or lies inside it. */
+export function isInsideFolder(path: string, folder: string): boolean {
+  const p = normalise(path);
+  const f = normalise(folder);
+  if (!p || !f) {
+    return false;
+  }
+  return p === f || p.startsWith(`${f}/`);
+}
+
+/**
+ * The space a script should run in: `space` when the script lies inside its
+ * folder, otherwise `null` (the user's home).
+ */
+export function spaceForScript(
+  script: string,
+  space: Pick<ISpace, 'space_id' | 'path'> | null
+): string | null {
+  return space && isInsideFolder(script, space.path) ? space.space_id : null;
+}
+
+/**
+ * The display name of a job's space: its name when known, a short id when the
+ * space is not (or no longer) visible, and `—` for no space.
+ */
+export function spaceDisplayName(
+  spaceId: string | null | undefined,
+  spaces: ReadonlyArray<Pick<ISpace, 'space_id' | 'name'>>
+): string {
+  if (!spaceId) {
+    return NO_SPACE;
+  }
+  const space = spaces.find(s => s.space_id === spaceId);
+  return space ? space.name : `${spaceId.slice(0, 8)}…`;
+}
