@@ -20,15 +20,18 @@ import {
 import { ILauncher } from '@jupyterlab/launcher';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { addIcon } from '@jupyterlab/ui-components';
+import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { createJob } from '../../api/jobs';
 import { errorMessage } from '../../api/request';
+import { getSpace, ISpace } from '../../api/spaces';
 import {
   currentBrowser,
   makePathOpener,
   selectedPythonFile
 } from '../../file-browser';
 import { jobsIcon } from '../../icons';
+import { spaceForScript } from '../../utils/spaces';
 import {
   CommandIDs,
   IStudioConnection,
@@ -49,6 +52,8 @@ interface IOpenJobsArgs {
   newJob?: boolean;
   /** Prefill the form's script path. */
   script?: string;
+  /** Preselect the form's space (`null`: none; absent: the active space). */
+  spaceId?: string | null;
 }
 
 export const jobsPlugin: JupyterFrontEndPlugin<void> = {
@@ -83,6 +88,32 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     const getSelectedScript = () =>
       selectedPythonFile(currentBrowser(factory, defaultBrowser));
 
+    /** The active space of the home panel, if it is still visible. */
+    const activeSpace = async (): Promise<ISpace | null> => {
+      const id = connection.activeSpaceId;
+      if (!id) {
+        return null;
+      }
+      const known =
+        panel && !panel.isDisposed ? panel.model.spaceById(id) : null;
+      if (known) {
+        return known;
+      }
+      try {
+        return await getSpace(id, serverSettings);
+      } catch (reason) {
+        // Deleted, or no longer shared with the user: run without a space.
+        console.warn('Jupyter Studio: the active space is unavailable', reason);
+        return null;
+      }
+    };
+    /**
+     * The space a script runs in: the active space when the script lies in
+     * its folder, otherwise none.
+     */
+    const spaceIdForScript = async (script: string): Promise<string | null> =>
+      spaceForScript(script, await activeSpace());
+
     const tracker = new WidgetTracker<JobsPanel>({ namespace: 'studio-jobs' });
     let panel: JobsPanel | null = null;
 
@@ -112,7 +143,8 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
           serverSettings,
           jobKinds: connection.info?.job_kinds,
           interval,
-          limit
+          limit,
+          activeSpaceId: () => connection.activeSpaceId
         });
         panel = new JobsPanel({ model, opener, getSelectedScript });
         void tracker.add(panel);
@@ -130,13 +162,16 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
         'Monitor processing and training jobs: status, progress, logs and artifacts',
       icon: args => (args.isPalette ? undefined : jobsIcon),
       execute: args => {
-        const { jobId, newJob, script } = args as IOpenJobsArgs;
+        const { jobId, newJob, script, spaceId } = args as IOpenJobsArgs;
         const widget = openPanel();
         if (jobId) {
           widget.model.select(jobId);
         }
         if (newJob) {
-          widget.model.requestNewJob(script ?? null);
+          widget.model.requestNewJob(
+            script ?? null,
+            'spaceId' in args ? (spaceId ?? null) : undefined
+          );
         }
         return widget;
       }
@@ -146,12 +181,21 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       label: 'New Processing Job',
       caption: 'Run a Python script as a Studio processing job',
       icon: args => (args.isPalette ? undefined : addIcon),
-      execute: args =>
-        commands.execute(CommandIDs.openJobs, {
-          newJob: true,
-          script:
-            (args.script as string | undefined) ?? getSelectedScript() ?? ''
-        })
+      execute: async args => {
+        const script =
+          (args.script as string | undefined) ?? getSelectedScript() ?? '';
+        const openArgs: IOpenJobsArgs = { newJob: true, script };
+        if ('spaceId' in args) {
+          openArgs.spaceId = (args.spaceId as string | null) ?? null;
+        } else if (script.trim()) {
+          // A script outside the active space runs in the user's home.
+          openArgs.spaceId = await spaceIdForScript(script);
+        }
+        return commands.execute(
+          CommandIDs.openJobs,
+          openArgs as unknown as ReadonlyPartialJSONObject
+        );
+      }
     });
 
     commands.addCommand(CommandIDs.runAsJob, {
@@ -166,7 +210,11 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
         }
         try {
           const job = await createJob(
-            { kind: 'processing', parameters: { script, arguments: [] } },
+            {
+              kind: 'processing',
+              space_id: await spaceIdForScript(script),
+              parameters: { script, arguments: [] }
+            },
             serverSettings
           );
           Notification.success(`Started job "${job.name}"`, {

@@ -22,6 +22,7 @@ import {
   formatTimestamp
 } from '../../utils/format';
 import { shellJoin } from '../../utils/shell-split';
+import { spaceDisplayName } from '../../utils/spaces';
 import { JobsModel } from './model';
 
 /** Opens paths for the views. */
@@ -59,6 +60,7 @@ export function JobDetail(props: {
   };
 
   const failed = job.status === 'Failed';
+  const space = model.spaceById(job.space_id);
   return (
     <section
       className="jp-studio-JobDetail"
@@ -129,6 +131,36 @@ export function JobDetail(props: {
         <dd>{job.kind}</dd>
         <dt>Owner</dt>
         <dd>{job.owner}</dd>
+        <dt>Space</dt>
+        <dd
+          data-testid="studio-job-detail-space"
+          data-space-id={job.space_id ?? ''}
+        >
+          {space ? (
+            <button
+              className="jp-studio-linkButton"
+              title={`Show ${space.path} in the file browser`}
+              onClick={() => opener.reveal(space.path)}
+            >
+              <folderIcon.react tag="span" className="jp-studio-ButtonIcon" />
+              {space.name}
+              {space.kind === 'shared' ? (
+                <span className="jp-studio-muted"> (shared)</span>
+              ) : null}
+            </button>
+          ) : job.space_id ? (
+            <span title={job.space_id}>
+              {spaceDisplayName(job.space_id, [])}
+            </span>
+          ) : (
+            <span
+              className="jp-studio-muted"
+              title="No space: the job is kept in your home"
+            >
+              —
+            </span>
+          )}
+        </dd>
         <dt>Created</dt>
         <dd title={job.created_at}>{formatTimestamp(job.created_at)}</dd>
         <dt>Started</dt>

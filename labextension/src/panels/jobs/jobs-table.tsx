@@ -1,6 +1,7 @@
 import React from 'react';
 
 import type { IJob } from '../../api/jobs';
+import type { ISpace } from '../../api/spaces';
 import { ElapsedTime } from '../../components/elapsed-time';
 import { ProgressBar } from '../../components/progress-bar';
 import { StatusBadge } from '../../components/status-badge';
@@ -9,23 +10,27 @@ import {
   formatTimestamp,
   progressLine
 } from '../../utils/format';
+import { spaceDisplayName } from '../../utils/spaces';
 
 /**
  * The table of jobs; a click (or Enter) selects a row.
  */
 export function JobsTable(props: {
   jobs: IJob[];
+  /** Visible spaces, to name each job's space. */
+  spaces: ISpace[];
   receivedAt: number;
   selectedId: string | null;
   onSelect: (jobId: string) => void;
 }): JSX.Element {
-  const { jobs, receivedAt, selectedId, onSelect } = props;
+  const { jobs, spaces, receivedAt, selectedId, onSelect } = props;
   return (
     <table className="jp-studio-JobsTable" data-testid="studio-jobs-table">
       <thead>
         <tr>
           <th scope="col">Name</th>
           <th scope="col">Kind</th>
+          <th scope="col">Space</th>
           <th scope="col">Status</th>
           <th scope="col">Owner</th>
           <th scope="col">Started</th>
@@ -59,6 +64,14 @@ export function JobsTable(props: {
                 {job.name}
               </td>
               <td>{job.kind}</td>
+              <td
+                className={`jp-studio-JobsTable-space${job.space_id ? '' : ' jp-studio-muted'}`}
+                data-testid="studio-job-space"
+                data-space-id={job.space_id ?? ''}
+                title={job.space_id ?? 'No space: the job is kept in your home'}
+              >
+                {spaceDisplayName(job.space_id, spaces)}
+              </td>
               <td>
                 <StatusBadge status={job.status} title={job.status_message} />
               </td>

@@ -4,6 +4,7 @@ import React, { useEffect, useState } from 'react';
 import { JOB_STATUSES, JobStatus } from '../../api/jobs';
 import { useSignal } from '../../components/use-signal';
 import { statusLabel } from '../../utils/format';
+import { spaceOptionLabel } from '../../utils/spaces';
 import { IPathOpener, JobDetail } from './job-detail';
 import { JobsTable } from './jobs-table';
 import { JobsModel } from './model';
@@ -19,21 +20,25 @@ export function JobsView(props: {
 }): JSX.Element {
   const { model, opener } = props;
   useSignal(model.changed);
-  // `formKey` remounts the form so a new request can prefill it again.
-  const [form, setForm] = useState<{ key: number; script: string } | null>(
-    null
-  );
+  // `key` remounts the form so a new request can prefill it again.
+  const [form, setForm] = useState<{
+    key: number;
+    script: string;
+    spaceId: string | null;
+  } | null>(null);
 
   useEffect(() => {
-    const show = (script: string | null) =>
-      setForm(prev => ({
-        key: (prev?.key ?? 0) + 1,
-        script: script ?? props.getSelectedScript() ?? ''
-      }));
     const onRequest = () => {
       const request = model.takeNewJobRequest();
       if (request) {
-        show(request.script);
+        setForm(prev => ({
+          key: (prev?.key ?? 0) + 1,
+          script: request.script ?? props.getSelectedScript() ?? '',
+          spaceId:
+            request.spaceId === undefined
+              ? model.activeSpaceId
+              : request.spaceId
+        }));
       }
     };
     // A request made before this view was mounted.
@@ -44,14 +49,21 @@ export function JobsView(props: {
     };
   }, [model]);
 
-  const openForm = () =>
+  const openForm = () => {
+    void model.refreshSpaces();
     setForm(prev => ({
       key: (prev?.key ?? 0) + 1,
-      script: props.getSelectedScript() ?? ''
+      script: props.getSelectedScript() ?? '',
+      spaceId: model.activeSpaceId
     }));
+  };
 
   const selected = model.selected;
-  const filtered = model.statusFilter !== '' || model.kindFilter !== '';
+  const filtered =
+    model.statusFilter !== '' ||
+    model.kindFilter !== '' ||
+    model.spaceFilter !== '';
+  const filterSpace = model.spaceById(model.spaceFilter);
 
   return (
     <div className="jp-studio-JobsView">
@@ -99,6 +111,28 @@ export function JobsView(props: {
               ))}
             </select>
           </label>
+          <label className="jp-studio-filter">
+            <span>Space</span>
+            <select
+              className="jp-mod-styled jp-studio-select"
+              aria-label="Filter by space"
+              data-testid="studio-jobs-space-filter"
+              value={model.spaceFilter}
+              onChange={e => (model.spaceFilter = e.target.value)}
+            >
+              <option value="">All</option>
+              {model.spaces.map(space => (
+                <option key={space.space_id} value={space.space_id}>
+                  {spaceOptionLabel(space)}
+                </option>
+              ))}
+              {model.spaceFilter && !filterSpace ? (
+                <option value={model.spaceFilter}>
+                  {model.spacesLoaded ? 'Unknown space' : 'Loading…'}
+                </option>
+              ) : null}
+            </select>
+          </label>
           <Button
             small
             className="jp-studio-secondary"
@@ -125,6 +159,9 @@ export function JobsView(props: {
         <NewJobForm
           key={form.key}
           initialScript={form.script}
+          initialSpaceId={form.spaceId}
+          spaces={model.spaces}
+          spacesLoaded={model.spacesLoaded}
           onCancel={() => setForm(null)}
           onSubmit={async body => {
             await model.create(body);
@@ -143,6 +180,7 @@ export function JobsView(props: {
         <div className="jp-studio-JobsView-list">
           <JobsTable
             jobs={model.jobs}
+            spaces={model.spaces}
             receivedAt={model.receivedAt}
             selectedId={model.selectedId}
             onSelect={jobId => model.select(jobId)}

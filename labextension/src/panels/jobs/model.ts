@@ -20,6 +20,7 @@ import {
   stopJob
 } from '../../api/jobs';
 import { errorMessage } from '../../api/request';
+import { ISpace, listSpaces } from '../../api/spaces';
 import { LogTailModel } from '../../components/log-tail';
 
 export class JobsModel implements IDisposable {
@@ -27,6 +28,8 @@ export class JobsModel implements IDisposable {
     this.serverSettings = options.serverSettings;
     this.jobKinds = options.jobKinds ?? ['processing'];
     this._limit = options.limit ?? 100;
+    this._getActiveSpaceId = options.activeSpaceId ?? (() => null);
+    this._spacesEvery = options.spacesEvery ?? 5;
     this._poll = new Poll({
       auto: false,
       factory: () => this._tick(),
@@ -80,6 +83,55 @@ export class JobsModel implements IDisposable {
       this._emit();
       void this.refresh();
     }
+  }
+
+  /** Only jobs of this space (`''` for all jobs). */
+  get spaceFilter(): string {
+    return this._spaceFilter;
+  }
+
+  set spaceFilter(value: string) {
+    if (value !== this._spaceFilter) {
+      this._spaceFilter = value;
+      this._loaded = false;
+      this._emit();
+      void this.refresh();
+    }
+  }
+
+  /** Spaces the user may see (for the space column, filter and form). */
+  get spaces(): ISpace[] {
+    return this._spaces;
+  }
+
+  /** Whether the spaces were received at least once. */
+  get spacesLoaded(): boolean {
+    return this._spacesLoaded;
+  }
+
+  /** Error while loading the spaces, or `null`. */
+  get spacesError(): string | null {
+    return this._spacesError;
+  }
+
+  /** A visible space by id, or `null`. */
+  spaceById(spaceId: string | null | undefined): ISpace | null {
+    return spaceId
+      ? (this._spaces.find(space => space.space_id === spaceId) ?? null)
+      : null;
+  }
+
+  /**
+   * The active space chosen in the Studio home panel, or `null` when there is
+   * none or it is no longer visible. Before the spaces are loaded the id is
+   * trusted as is.
+   */
+  get activeSpaceId(): string | null {
+    const id = this._getActiveSpaceId();
+    if (!id) {
+      return null;
+    }
+    return !this._spacesLoaded || this.spaceById(id) ? id : null;
   }
 
   get kindFilter(): string {
@@ -140,7 +192,7 @@ export class JobsModel implements IDisposable {
   }
 
   /** Emitted when another part of the UI asks to show the new-job form. */
-  get newJobRequested(): ISignal<this, string | null> {
+  get newJobRequested(): ISignal<this, JobsModel.INewJobRequest> {
     return this._newJobRequested;
   }
 
@@ -189,18 +241,43 @@ export class JobsModel implements IDisposable {
     }
   }
 
+  /** Refresh the list of spaces now (errors are kept in `spacesError`). */
+  async refreshSpaces(): Promise<void> {
+    if (this._isDisposed) {
+      return;
+    }
+    try {
+      const response = await listSpaces(this.serverSettings, { limit: 500 });
+      if (this._isDisposed) {
+        return;
+      }
+      this._spaces = response.items;
+      this._spacesLoaded = true;
+      this._spacesError = null;
+    } catch (error) {
+      if (this._isDisposed) {
+        return;
+      }
+      this._spacesError = errorMessage(error);
+    }
+    this._emit();
+  }
+
   /**
-   * Ask to show the new-job form, optionally prefilled with a script. The
-   * request is kept until a view takes it, so it also works before the
-   * panel is rendered for the first time.
+   * Ask to show the new-job form, optionally prefilled with a script and a
+   * space (`undefined`: the active space). The request is kept until a view
+   * takes it, so it also works before the panel is rendered for the first
+   * time.
    */
-  requestNewJob(script: string | null): void {
-    this._pendingNewJob = { script };
-    this._newJobRequested.emit(script);
+  requestNewJob(script: string | null, spaceId?: string | null): void {
+    const request = { script, spaceId };
+    this._pendingNewJob = request;
+    void this.refreshSpaces();
+    this._newJobRequested.emit(request);
   }
 
   /** Take (and clear) the pending new-job request, if any. */
-  takeNewJobRequest(): { script: string | null } | null {
+  takeNewJobRequest(): JobsModel.INewJobRequest | null {
     const pending = this._pendingNewJob;
     this._pendingNewJob = null;
     return pending;
@@ -214,6 +291,7 @@ export class JobsModel implements IDisposable {
     // Make sure the new job is visible whatever the filters were.
     this._statusFilter = '';
     this._kindFilter = '';
+    this._spaceFilter = '';
     this.select(job.job_id);
     this._selectedJob = job;
     await this.refresh();
@@ -255,11 +333,17 @@ export class JobsModel implements IDisposable {
     if (this._isDisposed) {
       return;
     }
+    if (!this._spacesLoaded || this._ticks % this._spacesEvery === 0) {
+      // Space names are only labels: a failure must not hide the jobs.
+      void this.refreshSpaces();
+    }
+    this._ticks++;
     try {
       const response = await listJobs(
         {
           status: this._statusFilter,
           kind: this._kindFilter,
+          space_id: this._spaceFilter || null,
           limit: this._limit
         },
         this.serverSettings
@@ -337,6 +421,13 @@ export class JobsModel implements IDisposable {
   private _error: string | null = null;
   private _statusFilter: JobStatus | '' = '';
   private _kindFilter = '';
+  private _spaceFilter = '';
+  private _spaces: ISpace[] = [];
+  private _spacesLoaded = false;
+  private _spacesError: string | null = null;
+  private _spacesEvery: number;
+  private _ticks = 0;
+  private _getActiveSpaceId: () => string | null;
   private _selectedId: string | null = null;
   private _selectedJob: IJob | null = null;
   private _selectedReceivedAt = Date.now();
@@ -344,10 +435,10 @@ export class JobsModel implements IDisposable {
   private _artifactsError: string | null = null;
   private _artifactsFor: string | null = null;
   private _log: LogTailModel | null = null;
-  private _pendingNewJob: { script: string | null } | null = null;
+  private _pendingNewJob: JobsModel.INewJobRequest | null = null;
   private _isDisposed = false;
   private _changed = new Signal<this, void>(this);
-  private _newJobRequested = new Signal<this, string | null>(this);
+  private _newJobRequested = new Signal<this, JobsModel.INewJobRequest>(this);
 }
 
 export namespace JobsModel {
@@ -358,5 +449,17 @@ export namespace JobsModel {
     interval?: number;
     /** Most jobs listed (default 100). */
     limit?: number;
+    /** The active space of the Studio home panel (default: none). */
+    activeSpaceId?: () => string | null;
+    /** Refresh the spaces every N polls (default 5). */
+    spacesEvery?: number;
+  }
+
+  /** A request to show the new-job form. */
+  export interface INewJobRequest {
+    /** Prefill the script path (`null`: the file browser's selection). */
+    script: string | null;
+    /** Preselect this space (`null`: none, `undefined`: the active space). */
+    spaceId?: string | null;
   }
 }

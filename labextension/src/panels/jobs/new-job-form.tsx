@@ -3,23 +3,38 @@ import React, { useState } from 'react';
 
 import type { ICreateJob } from '../../api/jobs';
 import { errorMessage, StudioAPIError } from '../../api/request';
+import type { ISpace } from '../../api/spaces';
 import { shellSplit, ShellSplitError } from '../../utils/shell-split';
+import { spaceOptionLabel } from '../../utils/spaces';
 
 /**
  * The "New processing job" form.
  */
 export function NewJobForm(props: {
   initialScript: string;
+  /** Preselected space (`null`: the user's home). */
+  initialSpaceId: string | null;
+  /** Spaces the user may run jobs in. */
+  spaces: ISpace[];
+  /** Whether `spaces` was loaded (an unknown preselection then means none). */
+  spacesLoaded: boolean;
   onSubmit: (body: ICreateJob) => Promise<unknown>;
   onCancel: () => void;
 }): JSX.Element {
   const [script, setScript] = useState(props.initialScript);
+  const [spaceId, setSpaceId] = useState(props.initialSpaceId ?? '');
   const [args, setArgs] = useState('');
   const [name, setName] = useState('');
   const [maxMinutes, setMaxMinutes] = useState('60');
   const [error, setError] = useState<string | null>(null);
   const [details, setDetails] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
+
+  // A preselected space that is not (or no longer) visible means "no space"
+  // once the list is known; until then it is kept as a pending option.
+  const space = props.spaces.find(s => s.space_id === spaceId) ?? null;
+  const effectiveSpaceId =
+    spaceId && !space && props.spacesLoaded ? '' : spaceId;
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -50,6 +65,7 @@ export function NewJobForm(props: {
     }
     const body: ICreateJob = {
       kind: 'processing',
+      space_id: effectiveSpaceId || null,
       parameters: { script: scriptPath, arguments: argv }
     };
     if (name.trim()) {
@@ -83,6 +99,40 @@ export function NewJobForm(props: {
     >
       <div className="jp-studio-NewJobForm-title">New processing job</div>
       <div className="jp-studio-NewJobForm-grid">
+        <label htmlFor="jp-studio-new-job-space">Space</label>
+        <div className="jp-studio-NewJobForm-space">
+          <select
+            id="jp-studio-new-job-space"
+            className="jp-mod-styled jp-studio-select"
+            data-testid="studio-new-job-space"
+            value={effectiveSpaceId}
+            onChange={e => setSpaceId(e.target.value)}
+          >
+            <option value="">My home (no space)</option>
+            {props.spaces.map(s => (
+              <option key={s.space_id} value={s.space_id}>
+                {spaceOptionLabel(s)}
+              </option>
+            ))}
+            {effectiveSpaceId && !space ? (
+              <option value={effectiveSpaceId}>Loading spaces…</option>
+            ) : null}
+          </select>
+          <span
+            className="jp-studio-muted jp-studio-NewJobForm-hint"
+            data-testid="studio-new-job-space-hint"
+          >
+            {space
+              ? `The job's folder is kept in ${space.path}${
+                  space.kind === 'shared'
+                    ? '; every member of the space sees the job.'
+                    : '.'
+                }`
+              : effectiveSpaceId
+                ? ''
+                : "The job's folder is kept in your home folder."}
+          </span>
+        </div>
         <label htmlFor="jp-studio-new-job-script">Script path</label>
         <input
           id="jp-studio-new-job-script"

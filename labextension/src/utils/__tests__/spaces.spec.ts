@@ -29,15 +29,11 @@ describe('isInsideFolder', () => {
     expect(isInsideFolder('/studio/spaces/churn/b.py', `${space.path}/`)).toBe(
       true
     );
-    expect(isInsideFolder('./studio/spaces/churn/b.py', space.path)).toBe(
-      true
-    );
+    expect(isInsideFolder('./studio/spaces/churn/b.py', space.path)).toBe(true);
   });
 
   it('rejects siblings with a common prefix and other folders', () => {
-    expect(isInsideFolder('studio/spaces/churn2/b.py', space.path)).toBe(
-      false
-    );
+    expect(isInsideFolder('studio/spaces/churn2/b.py', space.path)).toBe(false);
     expect(isInsideFolder('b.py', space.path)).toBe(false);
     expect(isInsideFolder('', space.path)).toBe(false);
     expect(isInsideFolder('b.py', '')).toBe(false);
