@@ -116,3 +116,22 @@ def test_create_and_open_a_space_from_the_home_panel(page, lab_server: LabServer
         "(path) => { const crumbs = document.querySelector('.jp-BreadCrumbs');"
         " return crumbs && crumbs.textContent.includes(path.split('/').pop()); }",
         arg=space["path"], timeout=15_000)
+
+
+def test_home_panel_shows_a_live_log(page, lab_server: LabServer) -> None:  # noqa: ANN001
+    (lab_server.root / "ui_chatty.py").write_text(
+        "import time\nfor i in range(30):\n    print('tick', i, flush=True)\n    time.sleep(0.3)\n")
+    code, job = lab_server.api("POST", "jobs", {"kind": "processing", "name": "ui-chatty",
+                                                "parameters": {"script": "ui_chatty.py"}})
+    assert code == 201
+    open_lab(page, lab_server)
+    home = page.locator('[data-testid="studio-home"]')
+    if not home.is_visible():
+        page.locator('.jp-SideBar [data-id="jp-studio-home"], .jp-SideBar li[title*="Studio"]').first.click()
+    item = home.locator(f'[data-testid="studio-home-job"][data-job-id="{job["job_id"]}"]')
+    item.wait_for()
+    item.get_by_role("button", name="Show log").click()
+    log = item.locator('[data-testid="studio-job-log"]')
+    log.get_by_text("tick 1").first.wait_for(timeout=20_000)
+    log.get_by_text("tick 5").first.wait_for(timeout=20_000)  # it keeps following the job
+    item.get_by_role("button", name="Stop job").click()

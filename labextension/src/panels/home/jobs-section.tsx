@@ -1,9 +1,11 @@
 import { addIcon, Button, stopIcon } from '@jupyterlab/ui-components';
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 
 import { IJob, isStoppable } from '../../api/jobs';
 import { errorMessage } from '../../api/request';
 import { ElapsedTime } from '../../components/elapsed-time';
+import { LogTailModel } from '../../components/log-tail';
+import { LogViewer } from '../../components/log-viewer';
 import { ProgressBar } from '../../components/progress-bar';
 import { StatusBadge } from '../../components/status-badge';
 import { displayProgress } from '../../utils/format';
@@ -20,6 +22,19 @@ export function JobsSection(props: {
 }): JSX.Element {
   const { model } = props;
   const [error, setError] = useState<string | null>(null);
+  const [logJobId, setLogJobId] = useState<string | null>(null);
+  const [logModel, setLogModel] = useState<LogTailModel | null>(null);
+
+  // One live log at a time, tailed while it is shown and disposed when hidden.
+  useEffect(() => {
+    if (!logJobId) {
+      setLogModel(null);
+      return;
+    }
+    const tail = LogTailModel.forJob(logJobId, model.connection.serverSettings);
+    setLogModel(tail);
+    return () => tail.dispose();
+  }, [logJobId, model]);
 
   const stop = async (job: IJob) => {
     setError(null);
@@ -87,6 +102,22 @@ export function JobsSection(props: {
                 >
                   {job.name}
                 </button>
+                <Button
+                  small
+                  minimal
+                  aria-label={logJobId === job.job_id ? 'Hide log' : 'Show log'}
+                  aria-expanded={logJobId === job.job_id}
+                  title={
+                    logJobId === job.job_id
+                      ? 'Hide the live log'
+                      : `Show the live log of ${job.name}`
+                  }
+                  onClick={() =>
+                    setLogJobId(logJobId === job.job_id ? null : job.job_id)
+                  }
+                >
+                  {logJobId === job.job_id ? 'Hide log' : 'Log'}
+                </Button>
                 {isStoppable(job.status) ? (
                   <Button
                     small
@@ -125,6 +156,13 @@ export function JobsSection(props: {
                 >
                   {job.progress_message}
                 </div>
+              ) : null}
+              {logJobId === job.job_id ? (
+                <LogViewer
+                  model={logModel}
+                  className="jp-studio-HomeLog"
+                  emptyText="Loading log…"
+                />
               ) : null}
             </li>
           ))}
