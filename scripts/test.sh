@@ -16,6 +16,9 @@ fi
 # The package (its build compiles the labextension) and the Python test tools.
 python -m pip install --quiet --disable-pip-version-check ".[test]"
 
+# Frontend unit tests (jest); pip's build above already installed labextension/node_modules.
+(cd labextension && jlpm install --immutable >/dev/null && jlpm test --silent)
+
 mkdir -p test-artifacts
 set +e
 python -m pytest -ra "$@"
