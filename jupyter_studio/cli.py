@@ -134,6 +134,13 @@ def cmd_jobs_stop(studio: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_jobs_retry(studio: Any, args: argparse.Namespace) -> int:
+    job = studio.jobs.retry(studio.caller(), _full_id(studio, args.job_id))
+    studio.start()
+    _print_job(job, args.json)
+    return 0
+
+
 def cmd_jobs_run(studio: Any, args: argparse.Namespace) -> int:
     params = {"script": args.script, "arguments": list(args.arguments), "inputs": args.input or []}
     job = studio.submit_job("processing", params, name=args.name, space_id=args.space,
@@ -207,7 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_jobs_list)
     for name, func, helptext in (("get", cmd_jobs_get, "Describe a job."), ("logs", cmd_jobs_logs, "Print a job's log."),
-                                 ("stop", cmd_jobs_stop, "Stop a job.")):
+                                 ("stop", cmd_jobs_stop, "Stop a job."),
+                                 ("retry", cmd_jobs_retry, "Run an ended job again as a new job.")):
         p = jobs.add_parser(name, help=helptext)
         p.add_argument("job_id")
         p.add_argument("--json", action="store_true")

@@ -205,6 +205,12 @@ class Studio(LoggingConfigurable):
     def stop_job(self, job_id: str, *, user: str | None = None) -> DescribeJob:
         return self.jobs.stop(self.caller(user), job_id)
 
+    def retry_job(self, job_id: str, *, user: str | None = None) -> DescribeJob:
+        """Run an ended job again as a new job."""
+        job = self.jobs.retry(self.caller(user), job_id)
+        self.start()
+        return job
+
     def job_logs(self, job_id: str, *, offset: int = 0, user: str | None = None) -> JobLogs:
         return self.jobs.logs(self.caller(user), job_id, offset=offset, limit=1024 * 1024)
 

@@ -64,6 +64,8 @@ ROUTES: list[Route] = [
     Route("/jobs/{job_id}", jobs.JobHandler, {"get": Operation("Describe a job", response=DescribeJob)}),
     Route("/jobs/{job_id}/stop", jobs.JobStopHandler,
           {"post": Operation("Stop a job", status=202, response=DescribeJob)}),
+    Route("/jobs/{job_id}/retry", jobs.JobRetryHandler,
+          {"post": Operation("Run an ended job again as a new job", status=201, response=DescribeJob)}),
     Route("/jobs/{job_id}/logs", jobs.JobLogsHandler,
           {"get": Operation("Read a job's log from a byte offset", response=JobLogs, query=("offset", "limit"))}),
     Route("/jobs/{job_id}/artifacts", jobs.JobArtifactsHandler,

@@ -297,3 +297,16 @@ def test_a_space_with_running_jobs_cannot_be_deleted(studio: Studio, contents_ro
     studio.wait(job.job_id, timeout=20)
     studio.domain.delete_space(alice, space.space_id)
     assert not (contents_root / space.path).exists()
+
+
+def test_retry_needs_an_ended_job(studio: Studio, contents_root: Path) -> None:
+    write_script(contents_root, "slow.py", SLOW_SCRIPT)
+    job = studio.submit_job("processing", {"script": "slow.py"})
+    with pytest.raises(Conflict, match="still"):
+        studio.retry_job(job.job_id)
+    studio.stop_job(job.job_id)
+    studio.wait(job.job_id, timeout=20)
+    again = studio.retry_job(job.job_id)
+    assert again.job_id != job.job_id and again.parameters == studio.get_job(job.job_id).parameters
+    studio.stop_job(again.job_id)
+    assert studio.wait(again.job_id, timeout=20).status == JobStatus.STOPPED

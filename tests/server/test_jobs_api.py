@@ -135,3 +135,18 @@ def test_every_route_is_in_the_openapi_document_and_the_docs() -> None:
                 assert callable(getattr(route.handler, handler_method)), (route.path, method)
         if route.path != "/openapi.json":
             assert route.path.split("{")[0].rstrip("/") in docs, route.path
+
+
+async def test_retry_runs_an_ended_job_again(api, jp_root_dir: Path) -> None:  # noqa: ANN001
+    (jp_root_dir / "flaky.py").write_text("import os, sys\nsys.exit(0 if os.path.exists('../../ok') else 4)\n")
+    code, job = await api("POST", "jobs", {"kind": "processing", "name": "flaky",
+                                           "parameters": {"script_path": "flaky.py", "args": ["x"]}})
+    assert code == 201 and job["parameters"]["script"] == "flaky.py" and job["parameters"]["arguments"] == ["x"]
+    failed = await wait_status(api, job["job_id"], {"Failed"})
+    assert "code 4" in failed["status_message"]
+    code, again = await api("POST", f"jobs/{job['job_id']}/retry")
+    assert code == 201 and again["job_id"] != job["job_id"] and again["name"] == "flaky"
+    assert again["parameters"] == failed["parameters"]
+    await wait_status(api, again["job_id"], {"Failed", "Completed"})
+    code, error = await api("POST", "jobs/nope/retry")
+    assert code == 404

@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from ...runtime import parse_progress_line
 from ..errors import InvalidInput
@@ -31,8 +31,10 @@ _RESERVED_ENV = {"STUDIO_JOB_ID", "STUDIO_OUTPUT_DIR", "STUDIO_INPUT_DIR", "PYTH
 class ProcessingParameters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    script: str = Field(description="Contents path of the Python script to run.", min_length=1)
+    script: str = Field(description="Contents path of the Python script to run.", min_length=1,
+                        validation_alias=AliasChoices("script", "script_path", "path"))
     arguments: list[str] = Field(default_factory=list, max_length=500,
+                                 validation_alias=AliasChoices("arguments", "args"),
                                  description="Command-line arguments passed to the script.")
     inputs: list[str] = Field(default_factory=list, max_length=100,
                               description="Contents paths of files or folders copied into the job's input folder.")

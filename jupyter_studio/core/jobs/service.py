@@ -170,6 +170,16 @@ class JobService:
         self.runner.wake()
         return self._describe(self._row(caller, job_id))
 
+    def retry(self, caller: Caller, job_id: str) -> DescribeJob:
+        """Run an ended job again as a new job with the same kind, parameters, space and limit."""
+        row = self._row(caller, job_id)
+        if not JobStatus(row.status).is_final:
+            raise Conflict(f"Job {row.name!r} is still {row.status}: stop it or wait for it to end first.",
+                           code="job_still_active")
+        body = CreateJob(kind=row.kind, name=row.name, space_id=row.space_id,
+                         max_runtime_seconds=row.max_runtime_seconds, parameters=row.parameters or {})
+        return self.create(caller, body)
+
     def logs(self, caller: Caller, job_id: str, offset: int = 0, limit: int = 65536) -> JobLogs:
         """A slice of the job log from byte ``offset``; poll with ``next_offset`` to follow it."""
         row = self._row(caller, job_id)

@@ -61,6 +61,16 @@ class JobStopHandler(JobsBase):
         self.send(await self.run(self.studio.jobs.stop, caller, job_id), status=202)
 
 
+class JobRetryHandler(JobsBase):
+    """POST runs an ended job again as a new job (201 with the new job)."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, job_id: str) -> None:
+        caller = await self.caller()
+        self.send(await self.run(self.studio.jobs.retry, caller, job_id), status=201)
+
+
 class JobLogsHandler(JobsBase):
     """GET a slice of a job's log from ``offset``; poll with ``next_offset`` to tail it."""
 
