@@ -62,6 +62,13 @@ def test_processing_job_from_the_jobs_panel_runs_and_shows_its_log(page, lab_ser
     assert job["status"] == "Completed" and job["parameters"]["arguments"] == ["--fast", "two words"]
     assert job["progress"] == 1.0
 
+    page.get_by_role("button", name="Retry job").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=studio-job-row]')]"
+        ".filter(r => r.textContent.includes('ui-demo')).length === 2", timeout=20_000)
+    status, listing = lab_server.api("GET", "jobs")
+    assert len([j for j in listing["items"] if j["name"] == "ui-demo"]) == 2
+
 
 def test_bad_script_path_shows_the_server_message(page, lab_server: LabServer) -> None:  # noqa: ANN001
     open_lab(page, lab_server)

@@ -162,6 +162,18 @@ export function stopJob(
   );
 }
 
+/** `POST studio/api/jobs/{id}/retry`: run an ended job again as a new job. */
+export function retryJob(
+  jobId: string,
+  serverSettings: ServerConnection.ISettings
+): Promise<IJob> {
+  return requestAPI<IJob>(
+    jobPath(jobId, '/retry'),
+    { method: 'POST', body: '{}' },
+    serverSettings
+  );
+}
+
 /** `GET studio/api/jobs/{id}/logs?offset=&limit=`: one chunk of the log. */
 export function getJobLogs(
   jobId: string,

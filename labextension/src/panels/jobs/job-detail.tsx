@@ -47,6 +47,15 @@ export function JobDetail(props: {
   const [stopError, setStopError] = useState<string | null>(null);
   const [stopping, setStopping] = useState(false);
 
+  const retry = async () => {
+    setStopError(null);
+    try {
+      await model.retry(job.job_id);
+    } catch (error) {
+      setStopError(errorMessage(error));
+    }
+  };
+
   const stop = async () => {
     setStopError(null);
     setStopping(true);
@@ -88,7 +97,17 @@ export function JobDetail(props: {
               <stopIcon.react tag="span" className="jp-studio-ButtonIcon" />
               Stop
             </Button>
-          ) : null}
+          ) : (
+            <Button
+              small
+              className="jp-studio-secondary"
+              aria-label="Retry job"
+              title="Run this job again with the same parameters"
+              onClick={() => void retry()}
+            >
+              Retry
+            </Button>
+          )}
           <Button
             small
             minimal

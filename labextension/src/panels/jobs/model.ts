@@ -17,7 +17,8 @@ import {
   JobStatus,
   listArtifacts,
   listJobs,
-  stopJob
+  stopJob,
+  retryJob
 } from '../../api/jobs';
 import { errorMessage } from '../../api/request';
 import { ISpace, listSpaces } from '../../api/spaces';
@@ -294,6 +295,17 @@ export class JobsModel implements IDisposable {
     this._spaceFilter = '';
     this.select(job.job_id);
     this._selectedJob = job;
+    await this.refresh();
+    return job;
+  }
+
+  /** Run an ended job again; the new job is selected. */
+  async retry(jobId: string): Promise<IJob> {
+    const job = await retryJob(jobId, this.serverSettings);
+    this._statusFilter = '';
+    this.select(job.job_id);
+    this._selectedJob = job;
+    this._selectedReceivedAt = Date.now();
     await this.refresh();
     return job;
   }
