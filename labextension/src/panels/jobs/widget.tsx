@@ -1,7 +1,6 @@
-import { ReactWidget } from '@jupyterlab/ui-components';
-import { Message } from '@lumino/messaging';
 import React from 'react';
 
+import { VisibilityAwareWidget } from '../../components/visibility-widget';
 import { jobsIcon } from '../../icons';
 import { IPathOpener } from './job-detail';
 import { JobsView } from './jobs-view';
@@ -10,10 +9,9 @@ import { JobsModel } from './model';
 /**
  * The "Studio Jobs" main-area panel.
  */
-export class JobsPanel extends ReactWidget {
+export class JobsPanel extends VisibilityAwareWidget<JobsModel> {
   constructor(options: JobsPanel.IOptions) {
-    super();
-    this.model = options.model;
+    super(options.model);
     this._opener = options.opener;
     this._getSelectedScript = options.getSelectedScript;
     this.id = 'jp-studio-jobs';
@@ -24,8 +22,6 @@ export class JobsPanel extends ReactWidget {
     this.title.closable = true;
   }
 
-  readonly model: JobsModel;
-
   render(): JSX.Element {
     return (
       <JobsView
@@ -34,34 +30,6 @@ export class JobsPanel extends ReactWidget {
         getSelectedScript={this._getSelectedScript}
       />
     );
-  }
-
-  dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this.model.dispose();
-    super.dispose();
-  }
-
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    this.model.setVisible(this.isVisible);
-  }
-
-  protected onBeforeDetach(msg: Message): void {
-    this.model.setVisible(false);
-    super.onBeforeDetach(msg);
-  }
-
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this.model.setVisible(true);
-  }
-
-  protected onAfterHide(msg: Message): void {
-    super.onAfterHide(msg);
-    this.model.setVisible(false);
   }
 
   private _opener: IPathOpener;
