@@ -25,7 +25,7 @@ export function NewJobForm(props: {
   const [spaceId, setSpaceId] = useState(props.initialSpaceId ?? '');
   const [args, setArgs] = useState('');
   const [name, setName] = useState('');
-  const [maxMinutes, setMaxMinutes] = useState('60');
+  const [maxMinutes, setMaxMinutes] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [details, setDetails] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
@@ -171,6 +171,7 @@ export function NewJobForm(props: {
           type="number"
           min={1}
           step="any"
+          placeholder="server default"
           value={maxMinutes}
           onChange={e => setMaxMinutes(e.target.value)}
         />
