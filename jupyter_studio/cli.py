@@ -36,8 +36,16 @@ def load_config() -> Any:
 def build_studio(args: argparse.Namespace) -> Any:
     from .core.studio import Studio
 
-    overrides = {k: v for k, v in (("root_dir", args.root_dir), ("db_url", args.db_url),
-                                   ("contents_root", args.contents_root), ("default_user", args.user)) if v}
+    overrides = {
+        k: v
+        for k, v in (
+            ("root_dir", args.root_dir),
+            ("db_url", args.db_url),
+            ("contents_root", args.contents_root),
+            ("default_user", args.user),
+        )
+        if v
+    }
     return Studio(config=load_config(), **overrides)
 
 
@@ -59,7 +67,9 @@ def _print_job(job: Any, as_json: bool) -> None:
     if as_json:
         print(job.model_dump_json(indent=2))
         return
-    print(f"{job.job_id}  {job.name}  {job.status.value}  {job.progress:.0%}  {job.progress_message}")
+    print(
+        f"{job.job_id}  {job.name}  {job.status.value}  {job.progress:.0%}  {job.progress_message}"
+    )
     if job.status_message:
         print(f"  {job.status_message}")
     if job.output_path is not None:
@@ -84,8 +94,10 @@ def _follow(studio: Any, job_id: str) -> Any:
 def cmd_info(studio: Any, args: argparse.Namespace) -> int:
     domain = studio.domain.describe_domain()
     caller = studio.caller()
-    print(f"domain   {domain.name} ({domain.domain_id})\nroot     {domain.root_dir}\nstore    {studio.db_url}"
-          f"\nuser     {caller.username}{' (admin)' if caller.is_admin else ''}\nworkers  {studio.max_workers}")
+    print(
+        f"domain   {domain.name} ({domain.domain_id})\nroot     {domain.root_dir}\nstore    {studio.db_url}"
+        f"\nuser     {caller.username}{' (admin)' if caller.is_admin else ''}\nworkers  {studio.max_workers}"
+    )
     return 0
 
 
@@ -94,10 +106,23 @@ def cmd_jobs_list(studio: Any, args: argparse.Namespace) -> int:
     if args.json:
         print(result.model_dump_json(indent=2))
         return 0
-    rows = [[j.job_id[:12], j.name, j.kind, j.status.value, f"{j.progress:.0%}", _fmt_elapsed(j.elapsed_seconds),
-             j.owner] for j in result.items]
-    print(_table(rows, ["JOB ID", "NAME", "KIND", "STATUS", "PROGRESS", "ELAPSED", "OWNER"]) if rows
-          else "No jobs.")
+    rows = [
+        [
+            j.job_id[:12],
+            j.name,
+            j.kind,
+            j.status.value,
+            f"{j.progress:.0%}",
+            _fmt_elapsed(j.elapsed_seconds),
+            j.owner,
+        ]
+        for j in result.items
+    ]
+    print(
+        _table(rows, ["JOB ID", "NAME", "KIND", "STATUS", "PROGRESS", "ELAPSED", "OWNER"])
+        if rows
+        else "No jobs."
+    )
     if result.next_token:
         print(f"... {result.total_count - len(rows)} more (use --limit)")
     return 0
@@ -143,8 +168,13 @@ def cmd_jobs_retry(studio: Any, args: argparse.Namespace) -> int:
 
 def cmd_jobs_run(studio: Any, args: argparse.Namespace) -> int:
     params = {"script": args.script, "arguments": list(args.arguments), "inputs": args.input or []}
-    job = studio.submit_job("processing", params, name=args.name, space_id=args.space,
-                            max_runtime_seconds=args.max_runtime)
+    job = studio.submit_job(
+        "processing",
+        params,
+        name=args.name,
+        space_id=args.space,
+        max_runtime_seconds=args.max_runtime,
+    )
     if args.follow:
         job = _follow(studio, job.job_id)
     elif args.wait:
@@ -164,26 +194,40 @@ def cmd_spaces_list(studio: Any, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([s.model_dump(mode="json") for s in spaces], indent=2))
         return 0
-    rows = [[s.space_id[:12], s.name, s.kind.value, s.owner, ",".join(s.members), s.path or ""] for s in spaces]
-    print(_table(rows, ["SPACE ID", "NAME", "KIND", "OWNER", "MEMBERS", "PATH"]) if rows else "No spaces.")
+    rows = [
+        [s.space_id[:12], s.name, s.kind.value, s.owner, ",".join(s.members), s.path or ""]
+        for s in spaces
+    ]
+    print(
+        _table(rows, ["SPACE ID", "NAME", "KIND", "OWNER", "MEMBERS", "PATH"])
+        if rows
+        else "No spaces."
+    )
     return 0
 
 
 def _space_id(studio: Any, prefix: str) -> str:
-    matches = [s.space_id for s in studio.domain.list_spaces(studio.caller()) if s.space_id.startswith(prefix)]
+    matches = [
+        s.space_id
+        for s in studio.domain.list_spaces(studio.caller())
+        if s.space_id.startswith(prefix)
+    ]
     return matches[0] if len(matches) == 1 else prefix
 
 
 def cmd_spaces_create(studio: Any, args: argparse.Namespace) -> int:
     kind = SpaceKind.SHARED if args.shared or args.member else SpaceKind.PRIVATE
-    space = studio.domain.create_space(studio.caller(), CreateSpace(name=args.name, kind=kind,
-                                                                    members=args.member or []))
+    space = studio.domain.create_space(
+        studio.caller(), CreateSpace(name=args.name, kind=kind, members=args.member or [])
+    )
     print(f"{space.space_id}  {space.name}  {space.kind.value}  {space.path}")
     return 0
 
 
 def cmd_spaces_rename(studio: Any, args: argparse.Namespace) -> int:
-    space = studio.domain.rename_space(studio.caller(), _space_id(studio, args.space_id), UpdateSpace(name=args.name))
+    space = studio.domain.rename_space(
+        studio.caller(), _space_id(studio, args.space_id), UpdateSpace(name=args.name)
+    )
     print(f"{space.space_id}  {space.name}")
     return 0
 
@@ -195,32 +239,46 @@ def cmd_spaces_delete(studio: Any, args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="jupyter studio", description="Jupyter Studio from the command line.")
-    parser.add_argument("--root-dir", help="Domain root (default: $JUPYTER_STUDIO_ROOT or ./studio).")
+    parser = argparse.ArgumentParser(
+        prog="jupyter studio", description="Jupyter Studio from the command line."
+    )
+    parser.add_argument(
+        "--root-dir", help="Domain root (default: $JUPYTER_STUDIO_ROOT or ./studio)."
+    )
     parser.add_argument("--db-url", help="Metadata store URL (default: SQLite in the domain root).")
-    parser.add_argument("--contents-root", help="Folder user paths are relative to (default: current folder).")
+    parser.add_argument(
+        "--contents-root", help="Folder user paths are relative to (default: current folder)."
+    )
     parser.add_argument("--user", help="Act as this Studio user (default: you).")
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("info", help="Show the domain, store and user.").set_defaults(func=cmd_info)
     sub.add_parser("job-kinds", help="List job kinds.").set_defaults(func=cmd_kinds)
 
-    jobs = sub.add_parser("jobs", help="List, follow and stop jobs.").add_subparsers(dest="jobs_command",
-                                                                                    required=True)
+    jobs = sub.add_parser("jobs", help="List, follow and stop jobs.").add_subparsers(
+        dest="jobs_command", required=True
+    )
     p = jobs.add_parser("list", help="List jobs, newest first.")
-    p.add_argument("--status", choices=["Pending", "InProgress", "Completed", "Failed", "Stopping", "Stopped"])
+    p.add_argument(
+        "--status", choices=["Pending", "InProgress", "Completed", "Failed", "Stopping", "Stopped"]
+    )
     p.add_argument("--kind")
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_jobs_list)
-    for name, func, helptext in (("get", cmd_jobs_get, "Describe a job."), ("logs", cmd_jobs_logs, "Print a job's log."),
-                                 ("stop", cmd_jobs_stop, "Stop a job."),
-                                 ("retry", cmd_jobs_retry, "Run an ended job again as a new job.")):
+    for name, func, helptext in (
+        ("get", cmd_jobs_get, "Describe a job."),
+        ("logs", cmd_jobs_logs, "Print a job's log."),
+        ("stop", cmd_jobs_stop, "Stop a job."),
+        ("retry", cmd_jobs_retry, "Run an ended job again as a new job."),
+    ):
         p = jobs.add_parser(name, help=helptext)
         p.add_argument("job_id")
         p.add_argument("--json", action="store_true")
         if name == "logs":
-            p.add_argument("-f", "--follow", action="store_true", help="Follow the log until the job ends.")
+            p.add_argument(
+                "-f", "--follow", action="store_true", help="Follow the log until the job ends."
+            )
         if name == "stop":
             p.add_argument("--wait", action="store_true", help="Wait until the job has stopped.")
         p.set_defaults(func=func)
@@ -229,14 +287,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("arguments", nargs=argparse.REMAINDER, help="Arguments for the script.")
     p.add_argument("--name")
     p.add_argument("--space", help="Space id to run in.")
-    p.add_argument("--input", action="append", help="File or folder copied into the job's input folder.")
+    p.add_argument(
+        "--input", action="append", help="File or folder copied into the job's input folder."
+    )
     p.add_argument("--max-runtime", type=float, help="Seconds before the job is stopped.")
     p.add_argument("--wait", action="store_true", help="Wait until the job ends.")
     p.add_argument("-f", "--follow", action="store_true", help="Stream the log until the job ends.")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_jobs_run)
 
-    spaces = sub.add_parser("spaces", help="Manage spaces.").add_subparsers(dest="spaces_command", required=True)
+    spaces = sub.add_parser("spaces", help="Manage spaces.").add_subparsers(
+        dest="spaces_command", required=True
+    )
     p = spaces.add_parser("list", help="List your spaces.")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_spaces_list)

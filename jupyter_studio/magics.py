@@ -51,9 +51,13 @@ class StudioMagics(Magics):
         rows = "".join(
             f"<tr><td><code>{j.job_id[:12]}</code></td><td>{html.escape(j.name)}</td><td>{j.kind}</td>"
             f"<td>{j.status.value}</td><td>{j.progress:.0%} {html.escape(j.progress_message)}</td>"
-            f"<td>{j.elapsed_seconds:.0f} s</td></tr>" for j in result.items)
-        return HTML("<table><tr><th>job</th><th>name</th><th>kind</th><th>status</th><th>progress</th>"
-                    f"<th>elapsed</th></tr>{rows}</table>")
+            f"<td>{j.elapsed_seconds:.0f} s</td></tr>"
+            for j in result.items
+        )
+        return HTML(
+            "<table><tr><th>job</th><th>name</th><th>kind</th><th>status</th><th>progress</th>"
+            f"<th>elapsed</th></tr>{rows}</table>"
+        )
 
     @line_magic
     def studio_run(self, line: str) -> Any:
@@ -61,8 +65,11 @@ class StudioMagics(Magics):
         if not parts:
             print("usage: %studio_run script.py [arguments...]")
             return None
-        return self._guard(lambda: self.studio.submit_job("processing", {"script": parts[0],
-                                                                         "arguments": parts[1:]}))
+        return self._guard(
+            lambda: self.studio.submit_job(
+                "processing", {"script": parts[0], "arguments": parts[1:]}
+            )
+        )
 
     @line_magic
     def studio_logs(self, line: str) -> None:
@@ -86,7 +93,9 @@ class StudioMagics(Magics):
         script = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{abs(hash(cell)) % 10**6}.py"
         script.write_text(cell)
         rel = script.resolve().relative_to(Path(self.studio.contents_root))
-        return self._guard(lambda: self.studio.submit_job("processing", {"script": rel.as_posix()}, name=name))
+        return self._guard(
+            lambda: self.studio.submit_job("processing", {"script": rel.as_posix()}, name=name)
+        )
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -37,7 +37,7 @@ def parse_progress_line(line: str) -> tuple[float, str] | None:
     """Parse a progress marker line printed by :func:`report_progress`."""
     if not line.startswith(PROGRESS_MARKER):
         return None
-    rest = line[len(PROGRESS_MARKER):].strip()
+    rest = line[len(PROGRESS_MARKER) :].strip()
     value, _, message = rest.partition(" ")
     try:
         fraction = float(value)

@@ -11,8 +11,13 @@ import pytest
 pytest_plugins = ("pytest_jupyter.jupyter_server", "tests.postgres_fixture")
 
 # Nothing in the suite may read the developer's own Studio domain.
-for _name in ("JUPYTER_STUDIO_ROOT", "JUPYTER_STUDIO_DB_URL", "JUPYTER_STUDIO_CONTENTS_ROOT", "JUPYTERHUB_USER",
-              "JUPYTERHUB_API_TOKEN"):
+for _name in (
+    "JUPYTER_STUDIO_ROOT",
+    "JUPYTER_STUDIO_DB_URL",
+    "JUPYTER_STUDIO_CONTENTS_ROOT",
+    "JUPYTERHUB_USER",
+    "JUPYTERHUB_API_TOKEN",
+):
     os.environ.pop(_name, None)
 
 
@@ -28,8 +33,13 @@ def studio(contents_root: Path) -> Iterator:
     """The core engine on a temp SQLite store, with a fast runner."""
     from jupyter_studio.core.studio import Studio
 
-    engine = Studio(contents_root=str(contents_root), poll_interval=0.1, stop_grace_seconds=2.0,
-                    default_user="alice", admin_users={"admin"})
+    engine = Studio(
+        contents_root=str(contents_root),
+        poll_interval=0.1,
+        stop_grace_seconds=2.0,
+        default_user="alice",
+        admin_users={"admin"},
+    )
     try:
         yield engine
     finally:

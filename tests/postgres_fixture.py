@@ -41,7 +41,9 @@ INSTALL_HINT = (
     "PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb): "
     "install them with `apt-get install -y postgresql` (Debian/Ubuntu)"
 )
-PSYCOPG_HINT = "psycopg is not installed: `pip install 'psycopg[binary]'` (or `pip install -e .[test]`)"
+PSYCOPG_HINT = (
+    "psycopg is not installed: `pip install 'psycopg[binary]'` (or `pip install -e .[test]`)"
+)
 START_TIMEOUT = 30
 
 
@@ -54,9 +56,14 @@ def find_pg_bindir() -> Path | None:
         part = Path(path).parent.name
         return tuple(int(x) for x in part.split(".") if x.isdigit()) or (0,)
 
-    candidates += [str(Path(p).parent) for p in sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                                                        key=lambda p: version(str(Path(p).parent)),
-                                                        reverse=True)]
+    candidates += [
+        str(Path(p).parent)
+        for p in sorted(
+            glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+            key=lambda p: version(str(Path(p).parent)),
+            reverse=True,
+        )
+    ]
     for folder in candidates:
         if folder and (Path(folder) / "initdb").is_file() and (Path(folder) / "pg_ctl").is_file():
             return Path(folder)
@@ -85,30 +92,65 @@ class PostgresServer:
 
     def _run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         cmd = [*self.run_as, *args]
-        result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                                stdin=subprocess.DEVNULL)
+        result = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+        )
         if result.returncode != 0:
             log = self.logfile.read_text(errors="replace")[-3000:] if self.logfile.exists() else ""
-            raise RuntimeError(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stdout}\n"
-                               f"{result.stderr}\n{log}")
+            raise RuntimeError(
+                f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stdout}\n"
+                f"{result.stderr}\n{log}"
+            )
         return result
 
     def start(self) -> None:
         self._run("mkdir", "-p", str(self.sockets))
-        self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", self.user, "--auth=trust",
-                  "-E", "UTF8", "--locale=C", "--no-sync")
-        options = (f"-h 127.0.0.1 -p {self.port} -k {self.sockets} -F "
-                   "-c max_connections=200 -c fsync=off -c full_page_writes=off")
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.logfile),
-                  "-o", options, "-w", "-t", str(START_TIMEOUT), "start", timeout=START_TIMEOUT + 10)
+        self._run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            self.user,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
+        options = (
+            f"-h 127.0.0.1 -p {self.port} -k {self.sockets} -F "
+            "-c max_connections=200 -c fsync=off -c full_page_writes=off"
+        )
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.logfile),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            str(START_TIMEOUT),
+            "start",
+            timeout=START_TIMEOUT + 10,
+        )
         self.started = True
 
     def stop(self) -> None:
         if not self.started:
             return
         try:
-            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop",
-                      timeout=30)
+            self._run(
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+                timeout=30,
+            )
         except Exception:
             # Last resort: the postmaster PID from its pid file (never a broad kill).
             pid_file = self.data / "postmaster.pid"
@@ -124,8 +166,9 @@ class PostgresServer:
         import psycopg
 
         name = name or f"studio_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(host="127.0.0.1", port=self.port, user=self.user, dbname="postgres",
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            host="127.0.0.1", port=self.port, user=self.user, dbname="postgres", autocommit=True
+        ) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
@@ -138,7 +181,9 @@ def _make_base_dir() -> tuple[Path, list[str]]:
     runuser = shutil.which("runuser")
     if runuser is None:
         shutil.rmtree(base, ignore_errors=True)
-        pytest.skip("Running as root needs `runuser` (util-linux) to start PostgreSQL as the postgres user")
+        pytest.skip(
+            "Running as root needs `runuser` (util-linux) to start PostgreSQL as the postgres user"
+        )
     import pwd
 
     try:
@@ -173,7 +218,9 @@ def postgres_server() -> Iterator[PostgresServer]:
                     raise
                 with contextlib.suppress(Exception):
                     server.stop()
-                subprocess.run([*run_as, "rm", "-rf", str(server.data), str(server.logfile)], check=False)
+                subprocess.run(
+                    [*run_as, "rm", "-rf", str(server.data), str(server.logfile)], check=False
+                )
                 time.sleep(0.2)
         yield server
     finally:

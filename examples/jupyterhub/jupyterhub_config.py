@@ -78,7 +78,9 @@ c.JupyterHub.port = int(_env("STUDIO_HUB_PORT", "8000"))
 c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = int(_env("STUDIO_HUB_API_PORT", "8081"))
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{int(_env('STUDIO_PROXY_API_PORT', '8001'))}"
-c.JupyterHub.db_url = f"sqlite:///{state_dir / 'jupyterhub.sqlite'}"  # the hub's own state (one writer)
+c.JupyterHub.db_url = (
+    f"sqlite:///{state_dir / 'jupyterhub.sqlite'}"  # the hub's own state (one writer)
+)
 c.JupyterHub.cookie_secret_file = str(state_dir / "jupyterhub_cookie_secret")
 c.ConfigurableHTTPProxy.pid_file = str(state_dir / "jupyterhub-proxy.pid")
 
@@ -86,8 +88,10 @@ c.ConfigurableHTTPProxy.pid_file = str(state_dir / "jupyterhub-proxy.pid")
 #   npm install --prefix examples/jupyterhub configurable-http-proxy
 # (or `npm install -g configurable-http-proxy`). The hub needs its path, or it exits with
 # "Failed to find proxy".
-chp = _env("STUDIO_CHP_COMMAND", "") or shutil.which("configurable-http-proxy") or str(
-    HERE / "node_modules" / ".bin" / "configurable-http-proxy"
+chp = (
+    _env("STUDIO_CHP_COMMAND", "")
+    or shutil.which("configurable-http-proxy")
+    or str(HERE / "node_modules" / ".bin" / "configurable-http-proxy")
 )
 c.ConfigurableHTTPProxy.command = [chp]
 

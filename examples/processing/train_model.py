@@ -30,7 +30,9 @@ scores = []
 for fold in range(args.folds):
     model = RandomForestClassifier(n_estimators=args.trees, random_state=fold)
     scores.append(cross_val_score(model, X, y, cv=3).mean())
-    report_progress(0.1 + 0.8 * (fold + 1) / args.folds, f"fold {fold + 1} of {args.folds}: {scores[-1]:.3f}")
+    report_progress(
+        0.1 + 0.8 * (fold + 1) / args.folds, f"fold {fold + 1} of {args.folds}: {scores[-1]:.3f}"
+    )
     print(f"fold {fold + 1}: accuracy {scores[-1]:.3f}", flush=True)
     time.sleep(0.2)
 
@@ -38,6 +40,10 @@ model = RandomForestClassifier(n_estimators=args.trees, random_state=0).fit(X, y
 with open("model.pkl", "wb") as handle:
     pickle.dump(model, handle)
 with open("metrics.json", "w") as handle:
-    json.dump({"accuracy": sum(scores) / len(scores), "folds": args.folds, "trees": args.trees}, handle, indent=2)
+    json.dump(
+        {"accuracy": sum(scores) / len(scores), "folds": args.folds, "trees": args.trees},
+        handle,
+        indent=2,
+    )
 report_progress(1.0, "model saved")
 print("mean accuracy", round(sum(scores) / len(scores), 3))

@@ -15,7 +15,9 @@ class StudioError(Exception):
     status = 500
     code = "studio_error"
 
-    def __init__(self, message: str, *, code: str | None = None, detail: list[dict[str, Any]] | None = None):
+    def __init__(
+        self, message: str, *, code: str | None = None, detail: list[dict[str, Any]] | None = None
+    ):
         super().__init__(message)
         self.message = message
         if code:

@@ -65,42 +65,56 @@ class Studio(LoggingConfigurable):
         "domain: SQLite on a network filesystem is unsafe with several writers.",
     )
     domain_name = Unicode("default", config=True, help="Display name of the domain.")
-    max_workers = Int(4, config=True, help="Jobs that may run at once on this machine; more wait as Pending.")
+    max_workers = Int(
+        4, config=True, help="Jobs that may run at once on this machine; more wait as Pending."
+    )
     stop_grace_seconds = Float(
-        10.0, config=True, help="After a stop request, seconds a job has to end before it is killed."
+        10.0,
+        config=True,
+        help="After a stop request, seconds a job has to end before it is killed.",
     )
     default_max_runtime_seconds = Float(
-        24 * 3600.0, allow_none=True, config=True,
+        24 * 3600.0,
+        allow_none=True,
+        config=True,
         help="Maximum runtime of a job that sets none (profile setting default_max_runtime_seconds wins).",
     )
     poll_interval = Float(1.0, config=True, help="Seconds between two passes of the job runner.")
     heartbeat_timeout = Float(
-        120.0, config=True,
+        120.0,
+        config=True,
         help="A job whose worker cannot be observed directly (another host) fails after this many "
         "seconds without a heartbeat.",
     )
     admin_users = Set(Unicode(), config=True, help="Usernames that administer the domain.")
     default_user_settings = Dict(
-        config=True, help="Default settings of every user profile (e.g. default_max_runtime_seconds)."
+        config=True,
+        help="Default settings of every user profile (e.g. default_max_runtime_seconds).",
     )
     allow_files_outside_domain = Bool(
-        True, config=True,
+        True,
+        config=True,
         help="Let users use files under the contents root that are outside the domain root (their own "
         "files in a single-user setup). Set False when the contents root is the shared domain root.",
     )
     default_user = Unicode(config=True, help="Username used by the Python API and the CLI.")
     launch_only_own_jobs = Bool(
-        False, config=True,
+        False,
+        config=True,
         help="Launch only the default user's queued jobs from this process (set under JupyterHub, where "
         "each user's server runs that user's jobs).",
     )
     executor_class = Type(
-        default_value=LocalProcessExecutor, klass=Executor, config=True,
+        default_value=LocalProcessExecutor,
+        klass=Executor,
+        config=True,
         help="Where job workers run: LocalProcessExecutor (default) or "
         "jupyter_studio.core.jobs.dask_executor.DaskExecutor.",
     )
     extra_job_kinds = List(
-        Unicode(), config=True, help="Import paths ('module:Class') of extra JobKind classes to register."
+        Unicode(),
+        config=True,
+        help="Import paths ('module:Class') of extra JobKind classes to register.",
     )
 
     store = Instance(Store, allow_none=True)
@@ -115,7 +129,9 @@ class Studio(LoggingConfigurable):
 
     @default("db_url")
     def _default_db_url(self) -> str:
-        return os.environ.get(DB_URL_ENV) or f"sqlite:///{Path(self.root_dir).resolve() / 'studio.db'}"
+        return (
+            os.environ.get(DB_URL_ENV) or f"sqlite:///{Path(self.root_dir).resolve() / 'studio.db'}"
+        )
 
     @default("default_user")
     def _default_default_user(self) -> str:
@@ -143,20 +159,33 @@ class Studio(LoggingConfigurable):
             register_job_kind(kind)
         self.store = Store(self.db_url)
         self.domain = DomainService(
-            self.store, root_dir=root, contents_root=contents_root, domain_name=self.domain_name,
-            admin_users=frozenset(self.admin_users), default_settings=dict(self.default_user_settings),
+            self.store,
+            root_dir=root,
+            contents_root=contents_root,
+            domain_name=self.domain_name,
+            admin_users=frozenset(self.admin_users),
+            default_settings=dict(self.default_user_settings),
             allow_outside_domain=self.allow_files_outside_domain,
         )
         self.executor: Executor = self.executor_class(parent=self)
         self.runner = JobRunner(
-            self.store, self.executor, db_url=self.db_url, max_workers=self.max_workers,
-            grace_seconds=self.stop_grace_seconds, poll_interval=self.poll_interval,
+            self.store,
+            self.executor,
+            db_url=self.db_url,
+            max_workers=self.max_workers,
+            grace_seconds=self.stop_grace_seconds,
+            poll_interval=self.poll_interval,
             heartbeat_timeout=self.heartbeat_timeout,
-            owner=self.default_user if self.launch_only_own_jobs else None, logger=self.log,
+            owner=self.default_user if self.launch_only_own_jobs else None,
+            logger=self.log,
         )
-        self.jobs = JobService(self.store, self.domain, self.runner,
-                               default_max_runtime_seconds=self.default_max_runtime_seconds,
-                               grace_seconds=self.stop_grace_seconds)
+        self.jobs = JobService(
+            self.store,
+            self.domain,
+            self.runner,
+            default_max_runtime_seconds=self.default_max_runtime_seconds,
+            grace_seconds=self.stop_grace_seconds,
+        )
 
     # ------------------------------------------------------------- lifecycle
     def start(self) -> None:
@@ -181,21 +210,39 @@ class Studio(LoggingConfigurable):
         """The caller for ``username`` (default: this machine's user), creating their profile."""
         return self.domain.caller(username or self.default_user)
 
-    def submit_job(self, kind: str, parameters: dict[str, Any] | None = None, *, name: str | None = None,
-                   space_id: str | None = None, max_runtime_seconds: float | None = None,
-                   user: str | None = None) -> DescribeJob:
+    def submit_job(
+        self,
+        kind: str,
+        parameters: dict[str, Any] | None = None,
+        *,
+        name: str | None = None,
+        space_id: str | None = None,
+        max_runtime_seconds: float | None = None,
+        user: str | None = None,
+    ) -> DescribeJob:
         """Queue a job; the runner of this process (started here if needed) launches it."""
         try:
-            body = CreateJob(kind=kind, name=name, space_id=space_id, max_runtime_seconds=max_runtime_seconds,
-                             parameters=parameters or {})
+            body = CreateJob(
+                kind=kind,
+                name=name,
+                space_id=space_id,
+                max_runtime_seconds=max_runtime_seconds,
+                parameters=parameters or {},
+            )
         except Exception as exc:
             raise InvalidInput(str(exc)) from None
         job = self.jobs.create(self.caller(user), body)
         self.start()
         return job
 
-    def list_jobs(self, *, status: str | None = None, kind: str | None = None, limit: int = 50,
-                  user: str | None = None) -> ListJobsResponse:
+    def list_jobs(
+        self,
+        *,
+        status: str | None = None,
+        kind: str | None = None,
+        limit: int = 50,
+        user: str | None = None,
+    ) -> ListJobsResponse:
         query = ListJobsQuery(status=[status] if status else None, kind=kind, limit=limit)
         return self.jobs.list(self.caller(user), query)
 
@@ -214,8 +261,14 @@ class Studio(LoggingConfigurable):
     def job_logs(self, job_id: str, *, offset: int = 0, user: str | None = None) -> JobLogs:
         return self.jobs.logs(self.caller(user), job_id, offset=offset, limit=1024 * 1024)
 
-    def wait(self, job_id: str, *, timeout: float | None = None, user: str | None = None,
-             poll: float = 0.5) -> DescribeJob:
+    def wait(
+        self,
+        job_id: str,
+        *,
+        timeout: float | None = None,
+        user: str | None = None,
+        poll: float = 0.5,
+    ) -> DescribeJob:
         """Block until the job ends (or ``timeout`` seconds pass) and return it."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:

@@ -61,8 +61,12 @@ class StudioApp(ExtensionApp):
         self._studio = studio
         self.log.info(
             "Jupyter Studio: domain %s at %s, store %s, %d workers, users mapped by %s (%s), ready in %.2f s",
-            studio.domain_name, studio.root_dir, studio.store.backend if studio.store else "?",
-            studio.max_workers, self.user_mapping, "JupyterHub" if hub else local_username(),
+            studio.domain_name,
+            studio.root_dir,
+            studio.store.backend if studio.store else "?",
+            studio.max_workers,
+            self.user_mapping,
+            "JupyterHub" if hub else local_username(),
             time.monotonic() - started,
         )
 

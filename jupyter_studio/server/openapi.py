@@ -38,20 +38,31 @@ def build_openapi(version: str) -> dict[str, Any]:
         params = [name.strip("{}") for name in route.path.split("/") if name.startswith("{")]
         for method, op in route.operations.items():
             spec: dict[str, Any] = {"summary": op.summary, "responses": {}}
-            parameters = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in params]
-            parameters += [{"name": q, "in": "query", "required": False, "schema": {"type": "string"}}
-                           for q in op.query]
+            parameters = [
+                {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+                for p in params
+            ]
+            parameters += [
+                {"name": q, "in": "query", "required": False, "schema": {"type": "string"}}
+                for q in op.query
+            ]
             if parameters:
                 spec["parameters"] = parameters
             if op.body is not None:
-                spec["requestBody"] = {"required": True,
-                                       "content": {"application/json": {"schema": _ref(op.body, schemas)}}}
+                spec["requestBody"] = {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref(op.body, schemas)}},
+                }
             ok: dict[str, Any] = {"description": "Success"}
             if op.response is not None:
                 ok["content"] = {"application/json": {"schema": _ref(op.response, schemas)}}
             spec["responses"][str(op.status)] = ok
-            for code, text in (("400", "Invalid input"), ("403", "Forbidden"), ("404", "Not found"),
-                               ("409", "Conflict")):
+            for code, text in (
+                ("400", "Invalid input"),
+                ("403", "Forbidden"),
+                ("404", "Not found"),
+                ("409", "Conflict"),
+            ):
                 spec["responses"][code] = {"description": text, **error}
             item[method] = spec
         paths["/studio/api" + route.path] = item

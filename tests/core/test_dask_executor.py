@@ -19,24 +19,40 @@ def dask_studio(contents_root: Path):  # noqa: ANN201
     from traitlets.config import Config
 
     config = Config({"DaskExecutor": {"local_workers": 1}})
-    engine = Studio(contents_root=str(contents_root), poll_interval=0.1, stop_grace_seconds=2, default_user="alice",
-                    executor_class="jupyter_studio.core.jobs.dask_executor.DaskExecutor", config=config)
+    engine = Studio(
+        contents_root=str(contents_root),
+        poll_interval=0.1,
+        stop_grace_seconds=2,
+        default_user="alice",
+        executor_class="jupyter_studio.core.jobs.dask_executor.DaskExecutor",
+        config=config,
+    )
     yield engine
     engine.close()
 
 
 def test_processing_job_completes_on_dask(dask_studio: Studio, contents_root: Path) -> None:
-    write_script(contents_root, "hello.py", "from jupyter_studio.runtime import report_progress\n"
-                 "report_progress(0.5, 'half')\nprint('hello from dask')\nopen('x.txt', 'w').write('1')\n")
+    write_script(
+        contents_root,
+        "hello.py",
+        "from jupyter_studio.runtime import report_progress\n"
+        "report_progress(0.5, 'half')\nprint('hello from dask')\nopen('x.txt', 'w').write('1')\n",
+    )
     job = dask_studio.submit_job("processing", {"script": "hello.py"})
     done = dask_studio.wait(job.job_id, timeout=60)
     assert done.status == JobStatus.COMPLETED, done.status_message
     assert "hello from dask" in dask_studio.job_logs(job.job_id).content
-    assert [a.path for a in dask_studio.jobs.artifacts(dask_studio.caller(), job.job_id)] == ["x.txt"]
+    assert [a.path for a in dask_studio.jobs.artifacts(dask_studio.caller(), job.job_id)] == [
+        "x.txt"
+    ]
 
 
 def test_stop_reaches_a_job_on_dask(dask_studio: Studio, contents_root: Path) -> None:
-    write_script(contents_root, "slow.py", "import time\nprint('SCRIPT-READY', flush=True)\ntime.sleep(120)\n")
+    write_script(
+        contents_root,
+        "slow.py",
+        "import time\nprint('SCRIPT-READY', flush=True)\ntime.sleep(120)\n",
+    )
     job = dask_studio.submit_job("processing", {"script": "slow.py"})
     deadline = time.monotonic() + 60
     while "SCRIPT-READY" not in dask_studio.job_logs(job.job_id).content:

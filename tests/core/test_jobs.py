@@ -62,7 +62,9 @@ def job_rows(studio: Studio) -> int:
 
 def test_processing_job_runs_to_completion(studio: Studio, contents_root: Path) -> None:
     write_script(contents_root, "train.py", PROGRESS_SCRIPT)
-    job = studio.submit_job("processing", {"script": "train.py", "arguments": ["--epochs", "3", "two words"]})
+    job = studio.submit_job(
+        "processing", {"script": "train.py", "arguments": ["--epochs", "3", "two words"]}
+    )
     assert job.status == JobStatus.PENDING and job.owner == "alice" and job.name == "train"
     done = studio.wait(job.job_id, timeout=30)
     assert done.status == JobStatus.COMPLETED, done.status_message
@@ -77,11 +79,16 @@ def test_processing_job_runs_to_completion(studio: Studio, contents_root: Path) 
 
 
 def test_failure_keeps_the_traceback_in_the_log(studio: Studio, contents_root: Path) -> None:
-    write_script(contents_root, "bad.py", "def f():\n    raise ValueError('bad column: price')\nf()\n")
+    write_script(
+        contents_root, "bad.py", "def f():\n    raise ValueError('bad column: price')\nf()\n"
+    )
     job = studio.submit_job("processing", {"script": "bad.py"})
     done = studio.wait(job.job_id, timeout=30)
     assert done.status == JobStatus.FAILED
-    assert "exited with code 1: ValueError: bad column: price" in done.status_message and done.exit_code == 1
+    assert (
+        "exited with code 1: ValueError: bad column: price" in done.status_message
+        and done.exit_code == 1
+    )
     log = studio.job_logs(job.job_id).content
     assert "Traceback (most recent call last)" in log and "ValueError: bad column: price" in log
 
@@ -109,10 +116,20 @@ def test_stop_kills_after_the_grace_period(studio: Studio, contents_root: Path) 
     done = studio.wait(job.job_id, timeout=30)
     assert done.status == JobStatus.STOPPED
     elapsed = time.monotonic() - started
-    assert elapsed >= 1.5, (elapsed, done.status_message, studio.job_logs(job.job_id).content)  # grace honoured
+    assert elapsed >= 1.5, (
+        elapsed,
+        done.status_message,
+        studio.job_logs(job.job_id).content,
+    )  # grace honoured
     assert "killed after the 2 s grace period" in done.status_message
-    wait_for(lambda: not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE)
-    leftovers = [p for p in psutil.process_iter(["cmdline"]) if "stubborn.py" in " ".join(p.info["cmdline"] or [])]
+    wait_for(
+        lambda: not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    )
+    leftovers = [
+        p
+        for p in psutil.process_iter(["cmdline"])
+        if "stubborn.py" in " ".join(p.info["cmdline"] or [])
+    ]
     assert leftovers == []  # the script the worker started is gone too
 
 
@@ -128,12 +145,19 @@ def test_max_runtime_stops_the_job_on_time(studio: Studio, contents_root: Path) 
 
 def test_a_pending_job_can_be_stopped_before_it_starts(contents_root: Path) -> None:
     write_script(contents_root, "slow.py", SLOW_SCRIPT)
-    with Studio(contents_root=str(contents_root), max_workers=1, poll_interval=0.1, stop_grace_seconds=1,
-                default_user="alice") as engine:
+    with Studio(
+        contents_root=str(contents_root),
+        max_workers=1,
+        poll_interval=0.1,
+        stop_grace_seconds=1,
+        default_user="alice",
+    ) as engine:
         first = engine.submit_job("processing", {"script": "slow.py"})
         second = engine.submit_job("processing", {"script": "slow.py"})
         wait_for(lambda: engine.get_job(first.job_id).status == JobStatus.IN_PROGRESS)
-        assert engine.get_job(second.job_id).status == JobStatus.PENDING  # queued behind max_workers=1
+        assert (
+            engine.get_job(second.job_id).status == JobStatus.PENDING
+        )  # queued behind max_workers=1
         assert engine.stop_job(second.job_id).status == JobStatus.STOPPED
         engine.stop_job(first.job_id)
         assert engine.wait(first.job_id, timeout=20).status == JobStatus.STOPPED
@@ -148,26 +172,46 @@ def test_killed_worker_is_marked_failed_after_restart(contents_root: Path) -> No
     engine.close()  # the "server" goes away; the worker keeps running on its own
     assert engine.get_job(job.job_id).status == JobStatus.IN_PROGRESS
     os.kill(row.pid, signal.SIGKILL)
-    wait_for(lambda: not psutil.pid_exists(row.pid) or psutil.Process(row.pid).status() == psutil.STATUS_ZOMBIE)
+    wait_for(
+        lambda: (
+            not psutil.pid_exists(row.pid)
+            or psutil.Process(row.pid).status() == psutil.STATUS_ZOMBIE
+        )
+    )
 
-    with Studio(contents_root=str(contents_root), poll_interval=0.1, default_user="alice") as restarted:
+    with Studio(
+        contents_root=str(contents_root), poll_interval=0.1, default_user="alice"
+    ) as restarted:
         restarted.start()  # reconcile runs first
         failed = restarted.get_job(job.job_id)
         assert failed.status == JobStatus.FAILED
-        assert f"pid {row.pid}" in failed.status_message and "killed or crashed" in failed.status_message
+        assert (
+            f"pid {row.pid}" in failed.status_message
+            and "killed or crashed" in failed.status_message
+        )
         assert "SCRIPT-READY" in restarted.job_logs(job.job_id).content  # the log survived
-        leftovers = [p for p in psutil.process_iter(["cmdline"]) if "slow.py" in " ".join(p.info["cmdline"] or [])
-                     and str(contents_root) in " ".join(p.info["cmdline"] or [])]
+        leftovers = [
+            p
+            for p in psutil.process_iter(["cmdline"])
+            if "slow.py" in " ".join(p.info["cmdline"] or [])
+            and str(contents_root) in " ".join(p.info["cmdline"] or [])
+        ]
         assert leftovers == []  # the orphaned script was cleaned up
 
 
 def test_job_survives_a_server_restart_and_finishes(contents_root: Path) -> None:
-    write_script(contents_root, "short.py", "import time\nprint('SCRIPT-READY', flush=True)\ntime.sleep(2)\nprint('finished')\n")
+    write_script(
+        contents_root,
+        "short.py",
+        "import time\nprint('SCRIPT-READY', flush=True)\ntime.sleep(2)\nprint('finished')\n",
+    )
     engine = Studio(contents_root=str(contents_root), poll_interval=0.1, default_user="alice")
     job = engine.submit_job("processing", {"script": "short.py"})
     wait_for(lambda: "SCRIPT-READY" in engine.job_logs(job.job_id).content)
     engine.close()
-    with Studio(contents_root=str(contents_root), poll_interval=0.1, default_user="alice") as restarted:
+    with Studio(
+        contents_root=str(contents_root), poll_interval=0.1, default_user="alice"
+    ) as restarted:
         restarted.start()
         assert restarted.get_job(job.job_id).status == JobStatus.IN_PROGRESS  # adopted, not failed
         done = restarted.wait(job.job_id, timeout=20)
@@ -181,19 +225,55 @@ def test_bad_requests_write_nothing(studio: Studio, contents_root: Path) -> None
     alice = studio.caller("alice")
     cases = [
         (CreateJob(kind="nope"), InvalidInput, "Unknown job kind 'nope'"),
-        (CreateJob(kind="processing", parameters={}), InvalidInput, "parameters.script: Field required"),
-        (CreateJob(kind="processing", parameters={"script": "ok.py", "bogus": 1}), InvalidInput, "bogus"),
-        (CreateJob(kind="processing", parameters={"script": "ok.py", "arguments": "not a list"}), InvalidInput,
-         "arguments"),
-        (CreateJob(kind="processing", parameters={"script": "missing.py"}), InvalidInput, "does not exist"),
-        (CreateJob(kind="processing", parameters={"script": "../outside.py"}), InvalidInput, "climbs out"),
-        (CreateJob(kind="processing", parameters={"script": str(contents_root.parent / "outside.py")}),
-         InvalidInput, "absolute"),
-        (CreateJob(kind="processing", parameters={"script": "ok.py", "inputs": ["nope.csv"]}), InvalidInput,
-         "does not exist"),
-        (CreateJob(kind="processing", parameters={"script": "ok.py", "environment": {"BAD NAME": "x"}}),
-         InvalidInput, "environment"),
-        (CreateJob(kind="processing", space_id="nope", parameters={"script": "ok.py"}), NotFound, "space"),
+        (
+            CreateJob(kind="processing", parameters={}),
+            InvalidInput,
+            "parameters.script: Field required",
+        ),
+        (
+            CreateJob(kind="processing", parameters={"script": "ok.py", "bogus": 1}),
+            InvalidInput,
+            "bogus",
+        ),
+        (
+            CreateJob(kind="processing", parameters={"script": "ok.py", "arguments": "not a list"}),
+            InvalidInput,
+            "arguments",
+        ),
+        (
+            CreateJob(kind="processing", parameters={"script": "missing.py"}),
+            InvalidInput,
+            "does not exist",
+        ),
+        (
+            CreateJob(kind="processing", parameters={"script": "../outside.py"}),
+            InvalidInput,
+            "climbs out",
+        ),
+        (
+            CreateJob(
+                kind="processing", parameters={"script": str(contents_root.parent / "outside.py")}
+            ),
+            InvalidInput,
+            "absolute",
+        ),
+        (
+            CreateJob(kind="processing", parameters={"script": "ok.py", "inputs": ["nope.csv"]}),
+            InvalidInput,
+            "does not exist",
+        ),
+        (
+            CreateJob(
+                kind="processing", parameters={"script": "ok.py", "environment": {"BAD NAME": "x"}}
+            ),
+            InvalidInput,
+            "environment",
+        ),
+        (
+            CreateJob(kind="processing", space_id="nope", parameters={"script": "ok.py"}),
+            NotFound,
+            "space",
+        ),
     ]
     for body, error, text in cases:
         with pytest.raises(error) as info:
@@ -209,12 +289,22 @@ def test_unknown_job_ids_are_not_found(studio: Studio) -> None:
             call("does-not-exist")
 
 
-def test_jobs_in_a_shared_space_are_visible_to_members_only(studio: Studio, contents_root: Path) -> None:
+def test_jobs_in_a_shared_space_are_visible_to_members_only(
+    studio: Studio, contents_root: Path
+) -> None:
     alice, bob, carol = (studio.caller(n) for n in ("alice", "bob", "carol"))
-    space = studio.domain.create_space(alice, CreateSpace(name="Team", kind=SpaceKind.SHARED, members=["bob"]))
+    space = studio.domain.create_space(
+        alice, CreateSpace(name="Team", kind=SpaceKind.SHARED, members=["bob"])
+    )
     write_script(contents_root / space.path, "hello.py", "print('hello team')")
-    job = studio.jobs.create(alice, CreateJob(kind="processing", space_id=space.space_id,
-                                              parameters={"script": f"{space.path}/hello.py"}))
+    job = studio.jobs.create(
+        alice,
+        CreateJob(
+            kind="processing",
+            space_id=space.space_id,
+            parameters={"script": f"{space.path}/hello.py"},
+        ),
+    )
     assert job.output_path.startswith(space.path + "/jobs/")
     studio.start()
     assert studio.wait(job.job_id, timeout=30).status == JobStatus.COMPLETED
@@ -225,13 +315,18 @@ def test_jobs_in_a_shared_space_are_visible_to_members_only(studio: Studio, cont
     with pytest.raises(Forbidden):
         studio.jobs.get(carol, job.job_id)
     with pytest.raises(Forbidden):
-        studio.jobs.create(carol, CreateJob(kind="processing", parameters={"script": f"{space.path}/hello.py"}))
+        studio.jobs.create(
+            carol, CreateJob(kind="processing", parameters={"script": f"{space.path}/hello.py"})
+        )
 
 
 def test_list_filters_and_pages(studio: Studio, contents_root: Path) -> None:
     write_script(contents_root, "ok.py", "print(1)")
     write_script(contents_root, "bad.py", "raise SystemExit(3)")
-    ids = [studio.submit_job("processing", {"script": name}).job_id for name in ("ok.py", "bad.py", "ok.py")]
+    ids = [
+        studio.submit_job("processing", {"script": name}).job_id
+        for name in ("ok.py", "bad.py", "ok.py")
+    ]
     for job_id in ids:
         studio.wait(job_id, timeout=30)
     alice = studio.caller()
@@ -253,7 +348,9 @@ def test_logs_can_be_tailed_by_offset(studio: Studio, contents_root: Path) -> No
     whole = studio.jobs.logs(alice, job.job_id).content
     pieces, offset = [], 0
     while True:
-        chunk = studio.jobs.logs(alice, job.job_id, offset=offset, limit=7)  # cuts through UTF-8 characters
+        chunk = studio.jobs.logs(
+            alice, job.job_id, offset=offset, limit=7
+        )  # cuts through UTF-8 characters
         pieces.append(chunk.content)
         offset = chunk.next_offset
         if chunk.complete:
@@ -265,10 +362,15 @@ def test_logs_can_be_tailed_by_offset(studio: Studio, contents_root: Path) -> No
 
 def test_inputs_are_copied_and_environment_is_set(studio: Studio, contents_root: Path) -> None:
     (contents_root / "data.csv").write_text("a,b\n1,2\n")
-    write_script(contents_root, "env.py", "import os\nprint(open(os.path.join(os.environ['STUDIO_INPUT_DIR'], "
-                 "'data.csv')).read())\nprint('MODE', os.environ['MODE'])\n")
-    job = studio.submit_job("processing", {"script": "env.py", "inputs": ["data.csv"],
-                                           "environment": {"MODE": "fast"}})
+    write_script(
+        contents_root,
+        "env.py",
+        "import os\nprint(open(os.path.join(os.environ['STUDIO_INPUT_DIR'], "
+        "'data.csv')).read())\nprint('MODE', os.environ['MODE'])\n",
+    )
+    job = studio.submit_job(
+        "processing", {"script": "env.py", "inputs": ["data.csv"], "environment": {"MODE": "fast"}}
+    )
     assert studio.wait(job.job_id, timeout=30).status == JobStatus.COMPLETED
     log = studio.job_logs(job.job_id).content
     assert "a,b" in log and "MODE fast" in log
@@ -279,8 +381,9 @@ def test_profile_default_max_runtime_applies(studio: Studio, contents_root: Path
 
     write_script(contents_root, "ok.py", "print(1)")
     studio.caller("alice")
-    studio.domain.update_profile(studio.caller("admin"), "alice",
-                                 UpdateProfile(settings={"default_max_runtime_seconds": 42}))
+    studio.domain.update_profile(
+        studio.caller("admin"), "alice", UpdateProfile(settings={"default_max_runtime_seconds": 42})
+    )
     assert studio.submit_job("processing", {"script": "ok.py"}).max_runtime_seconds == 42
 
 
@@ -288,8 +391,14 @@ def test_a_space_with_running_jobs_cannot_be_deleted(studio: Studio, contents_ro
     alice = studio.caller("alice")
     space = studio.domain.create_space(alice, CreateSpace(name="Busy"))
     write_script(contents_root / space.path, "slow.py", SLOW_SCRIPT)
-    job = studio.jobs.create(alice, CreateJob(kind="processing", space_id=space.space_id,
-                                              parameters={"script": f"{space.path}/slow.py"}))
+    job = studio.jobs.create(
+        alice,
+        CreateJob(
+            kind="processing",
+            space_id=space.space_id,
+            parameters={"script": f"{space.path}/slow.py"},
+        ),
+    )
     with pytest.raises(Conflict, match="still running"):
         studio.domain.delete_space(alice, space.space_id)
     assert (contents_root / space.path).is_dir()

@@ -27,6 +27,8 @@ def test_magics_run_list_and_cell_jobs(studio, contents_root: Path) -> None:  # 
         assert cell_job.name == "from-cell"
         table = ip.run_line_magic("studio_jobs", "")
         assert "from-cell" in table.data and "hi" in table.data
-        assert ip.run_line_magic("studio_run", "missing.py") is None  # a clear message, no traceback
+        assert (
+            ip.run_line_magic("studio_run", "missing.py") is None
+        )  # a clear message, no traceback
     finally:
         StudioMagics._studio = None

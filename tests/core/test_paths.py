@@ -55,8 +55,14 @@ def layout(tmp_path: Path) -> dict[str, Path]:
     (other_space / "plan.txt").write_text("not yours")
     (contents / "mine.py").write_text("print(1)")
     (space / "train.py").write_text("print(2)")
-    return {"contents": contents, "domain": domain, "home": home, "space": space, "other": other_space,
-            "outside": tmp_path / "secret.txt"}
+    return {
+        "contents": contents,
+        "domain": domain,
+        "home": home,
+        "space": space,
+        "other": other_space,
+        "outside": tmp_path / "secret.txt",
+    }
 
 
 @pytest.fixture
@@ -98,8 +104,13 @@ def test_symlink_into_another_space_is_refused(scope: PathScope, layout: dict[st
 
 
 def test_other_spaces_and_domain_internals_are_refused(scope: PathScope) -> None:
-    for raw in ("studio/spaces/secret-b/plan.txt", "studio/users/bob/x.py", "studio/studio.db",
-                "studio/.trash/old", "studio"):
+    for raw in (
+        "studio/spaces/secret-b/plan.txt",
+        "studio/users/bob/x.py",
+        "studio/studio.db",
+        "studio/.trash/old",
+        "studio",
+    ):
         with pytest.raises(Forbidden) as info:
             scope.resolve(raw)
         assert info.value.code == "path_outside_space"
@@ -114,9 +125,18 @@ def test_prefix_sibling_is_not_inside(layout: dict[str, Path]) -> None:
 
 
 def test_good_paths_resolve_inside(scope: PathScope, layout: dict[str, Path]) -> None:
-    assert scope.resolve("mine.py", must_exist=True, expect="file") == (layout["contents"] / "mine.py").resolve()
-    assert scope.resolve("studio/spaces/team-a/train.py", must_exist=True) == (layout["space"] / "train.py").resolve()
-    assert scope.resolve("studio/users/alice/new/file.csv") == (layout["home"] / "new" / "file.csv").resolve()
+    assert (
+        scope.resolve("mine.py", must_exist=True, expect="file")
+        == (layout["contents"] / "mine.py").resolve()
+    )
+    assert (
+        scope.resolve("studio/spaces/team-a/train.py", must_exist=True)
+        == (layout["space"] / "train.py").resolve()
+    )
+    assert (
+        scope.resolve("studio/users/alice/new/file.csv")
+        == (layout["home"] / "new" / "file.csv").resolve()
+    )
     assert scope.resolve("100%.csv").name == "100%.csv"
     assert scope.resolve("notes..txt").name == "notes..txt"
 
@@ -146,7 +166,12 @@ def test_studio_scope_follows_membership(studio) -> None:  # noqa: ANN001
 def test_unusable_names_are_clear_errors(scope: PathScope, layout: dict[str, Path]) -> None:
     os.symlink("loop-b", layout["home"] / "loop-a")
     os.symlink("loop-a", layout["home"] / "loop-b")
-    for raw in ("studio/users/alice/loop-a/x.py", "\ud800.py", "x" * 300 + ".py", "/".join(["d" * 200] * 15)):
+    for raw in (
+        "studio/users/alice/loop-a/x.py",
+        "\ud800.py",
+        "x" * 300 + ".py",
+        "/".join(["d" * 200] * 15),
+    ):
         with pytest.raises(StudioError) as info:
             scope.resolve(raw, what="script", must_exist=True)
         assert info.value.status in (400, 403), raw

@@ -79,7 +79,9 @@ def test_private_spaces_are_invisible_to_others(studio) -> None:  # noqa: ANN001
     with pytest.raises(InvalidInput):
         studio.domain.add_member(alice, private.space_id, "bob")
     with pytest.raises(InvalidInput):
-        studio.domain.create_space(alice, CreateSpace(name="X", kind=SpaceKind.PRIVATE, members=["bob"]))
+        studio.domain.create_space(
+            alice, CreateSpace(name="X", kind=SpaceKind.PRIVATE, members=["bob"])
+        )
 
 
 def test_names_are_validated_and_unique_per_owner(studio) -> None:  # noqa: ANN001
@@ -103,11 +105,15 @@ def test_admins_manage_profiles(studio) -> None:  # noqa: ANN001
     assert admin.is_admin
     with pytest.raises(Forbidden):
         studio.domain.list_profiles(alice)
-    created = studio.domain.create_profile(admin, CreateProfile(username="dave", display_name="Dave D"))
+    created = studio.domain.create_profile(
+        admin, CreateProfile(username="dave", display_name="Dave D")
+    )
     assert created.display_name == "Dave D"
     with pytest.raises(Conflict):
         studio.domain.create_profile(admin, CreateProfile(username="dave"))
-    updated = studio.domain.update_profile(admin, "alice", UpdateProfile(settings={"default_max_runtime_seconds": 60}))
+    updated = studio.domain.update_profile(
+        admin, "alice", UpdateProfile(settings={"default_max_runtime_seconds": 60})
+    )
     assert updated.settings == {"default_max_runtime_seconds": 60}
     assert {p.username for p in studio.domain.list_profiles(admin)} >= {"admin", "alice", "dave"}
     with pytest.raises(Forbidden):

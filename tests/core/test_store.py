@@ -17,7 +17,14 @@ from jupyter_studio.core.store.orm import Base, DomainRow
 def test_new_store_creates_every_table_at_head(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'studio.db'}")
     tables = set(inspect(store.engine).get_table_names())
-    assert {"domains", "user_profiles", "spaces", "space_members", "jobs", "alembic_version"} <= tables
+    assert {
+        "domains",
+        "user_profiles",
+        "spaces",
+        "space_members",
+        "jobs",
+        "alembic_version",
+    } <= tables
     assert store.current_revision() == Store.head_revision() is not None
 
 
@@ -60,7 +67,9 @@ def test_a_malformed_db_url_is_a_clear_error() -> None:
         Store("not a url at all")
 
 
-def test_a_later_release_migrates_an_existing_store_without_losing_rows(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_a_later_release_migrates_an_existing_store_without_losing_rows(
+    tmp_path: Path, monkeypatch
+) -> None:  # noqa: ANN001
     """Simulate the next release: a new revision adds a column; old rows survive the upgrade."""
     import shutil
 
@@ -69,11 +78,15 @@ def test_a_later_release_migrates_an_existing_store_without_losing_rows(tmp_path
     url = f"sqlite:///{tmp_path / 'studio.db'}"
     old = Store(url)
     with old.session() as session:
-        session.add(DomainRow(domain_id="d1", name="team", root_dir="/srv", settings={"keep": True}))
+        session.add(
+            DomainRow(domain_id="d1", name="team", root_dir="/srv", settings={"keep": True})
+        )
     old.dispose()
 
     next_release = tmp_path / "migrations"
-    shutil.copytree(engine_module.MIGRATIONS_DIR, next_release, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        engine_module.MIGRATIONS_DIR, next_release, ignore=shutil.ignore_patterns("__pycache__")
+    )
     (next_release / "versions" / "0002_domain_description.py").write_text(
         'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "0002"\ndown_revision = "0001"\n'
         "branch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n"
@@ -81,7 +94,8 @@ def test_a_later_release_migrates_an_existing_store_without_losing_rows(tmp_path
         '        batch.add_column(sa.Column("description", sa.Text(), nullable=True))\n\n\n'
         "def downgrade():\n"
         '    with op.batch_alter_table("domains") as batch:\n'
-        '        batch.drop_column("description")\n')
+        '        batch.drop_column("description")\n'
+    )
     monkeypatch.setattr(engine_module, "MIGRATIONS_DIR", next_release)
 
     upgraded = Store(url)
@@ -89,5 +103,6 @@ def test_a_later_release_migrates_an_existing_store_without_losing_rows(tmp_path
     columns = {c["name"] for c in inspect(upgraded.engine).get_columns("domains")}
     assert "description" in columns
     with upgraded.engine.connect() as conn:
-        assert conn.execute(text("SELECT name, settings FROM domains WHERE domain_id='d1'")).one() == (
-            "team", '{"keep": true}')
+        assert conn.execute(
+            text("SELECT name, settings FROM domains WHERE domain_id='d1'")
+        ).one() == ("team", '{"keep": true}')

@@ -46,9 +46,13 @@ def test_store_creates_schema_at_head(fresh_postgres_url: str) -> None:
 def test_second_store_upgrades_nothing_and_keeps_rows(fresh_postgres_url: str, monkeypatch) -> None:
     first = Store(fresh_postgres_url)
     with first.session() as session:
-        session.add(DomainRow(domain_id="d1", name="team", root_dir="/srv/studio", settings={"k": 1}))
+        session.add(
+            DomainRow(domain_id="d1", name="team", root_dir="/srv/studio", settings={"k": 1})
+        )
         session.flush()
-        session.add(UserProfileRow(username="alice", domain_id="d1", display_name="Alice", settings={}))
+        session.add(
+            UserProfileRow(username="alice", domain_id="d1", display_name="Alice", settings={})
+        )
     first.dispose()
 
     from alembic import command
@@ -97,8 +101,14 @@ def test_concurrent_first_start_ends_at_head(fresh_postgres_url: str) -> None:
 
 
 def _studio(root: Path, url: str, **kwargs) -> Studio:
-    return Studio(root_dir=str(root), contents_root=str(root), db_url=url, poll_interval=0.2,
-                  default_user="tester", **kwargs)
+    return Studio(
+        root_dir=str(root),
+        contents_root=str(root),
+        db_url=url,
+        poll_interval=0.2,
+        default_user="tester",
+        **kwargs,
+    )
 
 
 def test_processing_job_completes_on_postgres(tmp_path: Path, fresh_postgres_url: str) -> None:
@@ -123,10 +133,14 @@ def test_processing_job_completes_on_postgres(tmp_path: Path, fresh_postgres_url
         assert [a.path for a in artifacts] == ["result.txt"]
 
 
-def test_two_studios_share_profiles_spaces_and_jobs(tmp_path: Path, fresh_postgres_url: str) -> None:
+def test_two_studios_share_profiles_spaces_and_jobs(
+    tmp_path: Path, fresh_postgres_url: str
+) -> None:
     """Two servers on one PostgreSQL database and one domain root see the same state."""
-    with _studio(tmp_path, fresh_postgres_url, admin_users={"alice"}) as one, \
-            _studio(tmp_path, fresh_postgres_url, admin_users={"alice"}) as two:
+    with (
+        _studio(tmp_path, fresh_postgres_url, admin_users={"alice"}) as one,
+        _studio(tmp_path, fresh_postgres_url, admin_users={"alice"}) as two,
+    ):
         assert one.domain.domain_id == two.domain.domain_id
         alice1 = one.caller("alice")
         bob2 = two.caller("bob")
@@ -139,7 +153,9 @@ def test_two_studios_share_profiles_spaces_and_jobs(tmp_path: Path, fresh_postgr
         assert {"alice", "bob"} <= set(names1)
 
         # A space created on one server is visible, with its members, on the other.
-        space = one.domain.create_space(alice1, CreateSpace(name="Team A", kind="shared", members=["bob"]))
+        space = one.domain.create_space(
+            alice1, CreateSpace(name="Team A", kind="shared", members=["bob"])
+        )
         seen = two.domain.list_spaces(bob2)
         assert [s.space_id for s in seen] == [space.space_id]
         assert seen[0].members == ["alice", "bob"]
@@ -148,8 +164,9 @@ def test_two_studios_share_profiles_spaces_and_jobs(tmp_path: Path, fresh_postgr
         # A job submitted on server one is readable by a space member through server two.
         folder = tmp_path / "spaces" / Path(space.path or "").name
         (folder / "hi.py").write_text("print('hi')\n")
-        job = one.submit_job("processing", {"script": f"{space.path}/hi.py"}, space_id=space.space_id,
-                             user="alice")
+        job = one.submit_job(
+            "processing", {"script": f"{space.path}/hi.py"}, space_id=space.space_id, user="alice"
+        )
         done = one.wait(job.job_id, timeout=60, poll=0.2, user="alice")
         assert done.status == JobStatus.COMPLETED, done.status_message
         listed = two.list_jobs(user="bob")

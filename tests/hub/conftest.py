@@ -35,7 +35,9 @@ pytest.importorskip("jupyterhub", reason="JupyterHub is not installed: pip insta
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE_CONFIG = REPO / "examples" / "jupyterhub" / "jupyterhub_config.py"
-CHP_CACHE = Path(os.environ.get("STUDIO_TEST_CHP_DIR", "~/.cache/jupyter-studio-tests/chp")).expanduser()
+CHP_CACHE = Path(
+    os.environ.get("STUDIO_TEST_CHP_DIR", "~/.cache/jupyter-studio-tests/chp")
+).expanduser()
 CHP_SPEC = "configurable-http-proxy@^5"
 USERS = ("alice", "bob", "carol")
 ADMINS = ("alice",)
@@ -59,15 +61,31 @@ def configurable_http_proxy() -> str:
         return str(binary)
     npm = shutil.which("npm")
     if npm is None:
-        pytest.skip("npm is not installed: the hub tests need Node.js + npm for configurable-http-proxy "
-                    "(apt-get install -y nodejs npm)")
+        pytest.skip(
+            "npm is not installed: the hub tests need Node.js + npm for configurable-http-proxy "
+            "(apt-get install -y nodejs npm)"
+        )
     CHP_CACHE.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
-        [npm, "install", "--prefix", str(CHP_CACHE), CHP_SPEC, "--no-audit", "--no-fund", "--loglevel=error"],
-        capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
+        [
+            npm,
+            "install",
+            "--prefix",
+            str(CHP_CACHE),
+            CHP_SPEC,
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
     )
     if result.returncode != 0 or not binary.exists():
-        raise RuntimeError(f"npm install configurable-http-proxy failed:\n{result.stdout}\n{result.stderr}")
+        raise RuntimeError(
+            f"npm install configurable-http-proxy failed:\n{result.stdout}\n{result.stderr}"
+        )
     return str(binary)
 
 
@@ -140,7 +158,9 @@ class Hub:
         return self.request(user, method, "api/contents/" + path.lstrip("/"), **kwargs)
 
     def put_text(self, user: str, path: str, text: str) -> Any:
-        return self.contents(user, "PUT", path, json={"type": "file", "format": "text", "content": text})
+        return self.contents(
+            user, "PUT", path, json={"type": "file", "format": "text", "content": text}
+        )
 
     # ------------------------------------------------------------ lifecycle
     def proxy_pid(self) -> int | None:
@@ -157,7 +177,9 @@ class Hub:
                 with contextlib.suppress(Exception):
                     self.api("DELETE", f"/users/{user}/server", timeout=10)
             deadline = time.monotonic() + 15
-            while time.monotonic() < deadline and any(pid_alive(p) for p in self.server_pids.values()):
+            while time.monotonic() < deadline and any(
+                pid_alive(p) for p in self.server_pids.values()
+            ):
                 time.sleep(0.2)
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -214,8 +236,10 @@ def _wait_for(condition: Any, timeout: float, what: str, hub: Hub) -> Any:
     last: Any = None
     while time.monotonic() < deadline:
         if hub.process is not None and hub.process.poll() is not None:
-            raise RuntimeError(f"JupyterHub exited ({hub.process.returncode}) while waiting for {what}:\n"
-                               f"{hub.log_tail()}")
+            raise RuntimeError(
+                f"JupyterHub exited ({hub.process.returncode}) while waiting for {what}:\n"
+                f"{hub.log_tail()}"
+            )
         try:
             last = condition()
         except requests.RequestException as exc:
@@ -224,7 +248,9 @@ def _wait_for(condition: Any, timeout: float, what: str, hub: Hub) -> Any:
             if last:
                 return last
         time.sleep(0.2)
-    raise TimeoutError(f"Timed out after {timeout} s waiting for {what} (last: {last!r}):\n{hub.log_tail()}")
+    raise TimeoutError(
+        f"Timed out after {timeout} s waiting for {what} (last: {last!r}):\n{hub.log_tail()}"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -236,9 +262,15 @@ def hub(request: pytest.FixtureRequest) -> Iterator[Hub]:
     domain_root = base / "domain"
     db_url = _store_url(request, base)
     port, hub_port, proxy_api_port = free_port(), free_port(), free_port()
-    hub_obj = Hub(base=base, url=f"http://127.0.0.1:{port}", service_token=secrets.token_hex(32),
-                  domain_root=domain_root, db_url=db_url, log_path=base / "hub" / "jupyterhub.log",
-                  proxy_pid_file=base / "hub" / "jupyterhub-proxy.pid")
+    hub_obj = Hub(
+        base=base,
+        url=f"http://127.0.0.1:{port}",
+        service_token=secrets.token_hex(32),
+        domain_root=domain_root,
+        db_url=db_url,
+        log_path=base / "hub" / "jupyterhub.log",
+        proxy_pid_file=base / "hub" / "jupyterhub-proxy.pid",
+    )
     config = base / "hub" / "jupyterhub_test_config.py"
     config.write_text(TEST_CONFIG.format(example=str(EXAMPLE_CONFIG), spawn_timeout=SPAWN_TIMEOUT))
     env = {
@@ -255,16 +287,31 @@ def hub(request: pytest.FixtureRequest) -> Iterator[Hub]:
         "STUDIO_CHP_COMMAND": chp,
         "STUDIO_TEST_SERVICE_TOKEN": hub_obj.service_token,
     }
-    for name in ("JUPYTERHUB_USER", "JUPYTERHUB_API_TOKEN", "JUPYTER_STUDIO_ROOT", "JUPYTER_STUDIO_DB_URL",
-                 "JUPYTER_STUDIO_CONTENTS_ROOT", "STUDIO_SHARED_PASSWORD"):
+    for name in (
+        "JUPYTERHUB_USER",
+        "JUPYTERHUB_API_TOKEN",
+        "JUPYTER_STUDIO_ROOT",
+        "JUPYTER_STUDIO_DB_URL",
+        "JUPYTER_STUDIO_CONTENTS_ROOT",
+        "STUDIO_SHARED_PASSWORD",
+    ):
         env.pop(name, None)
     log = open(hub_obj.log_path, "wb")  # noqa: SIM115 - closed in the finally below
     try:
         hub_obj.process = subprocess.Popen(
-            [sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=base / "hub", env=env,
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "jupyterhub", "-f", str(config)],
+            cwd=base / "hub",
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
-        _wait_for(lambda: hub_obj.api("GET", "/").status_code == 200, HUB_START_TIMEOUT, "the hub API", hub_obj)
+        _wait_for(
+            lambda: hub_obj.api("GET", "/").status_code == 200,
+            HUB_START_TIMEOUT,
+            "the hub API",
+            hub_obj,
+        )
 
         response = hub_obj.api("POST", "/users", json={"usernames": list(USERS)})
         assert response.status_code in (201, 409), response.text
@@ -278,12 +325,17 @@ def hub(request: pytest.FixtureRequest) -> Iterator[Hub]:
             return server if server and server.get("ready") else None
 
         for user in USERS:
-            server = _wait_for(lambda user=user: ready(user), SPAWN_TIMEOUT, f"{user}'s server", hub_obj)
+            server = _wait_for(
+                lambda user=user: ready(user), SPAWN_TIMEOUT, f"{user}'s server", hub_obj
+            )
             pid = (server.get("state") or {}).get("pid")
             if pid:
                 hub_obj.server_pids[user] = int(pid)
-            response = hub_obj.api("POST", f"/users/{user}/tokens",
-                                   json={"note": "jupyter studio hub tests", "expires_in": 3600})
+            response = hub_obj.api(
+                "POST",
+                f"/users/{user}/tokens",
+                json={"note": "jupyter studio hub tests", "expires_in": 3600},
+            )
             assert response.status_code == 201, response.text
             hub_obj.tokens[user] = response.json()["token"]
         yield hub_obj

@@ -43,11 +43,14 @@ def put_ok(hub: Hub, user: str, path: str, text: str) -> dict[str, Any]:
     """Write a text file through ``user``'s contents API (201 created or 200 overwritten)."""
     response = hub.put_text(user, path, text)
     assert response.status_code in (200, 201), (
-        f"PUT {response.url} -> {response.status_code}: {response.text[:1000]}")
+        f"PUT {response.url} -> {response.status_code}: {response.text[:1000]}"
+    )
     return response.json()
 
 
-def put_eventually(hub: Hub, user: str, path: str, text: str, within: float = SCOPE_CACHE_WINDOW) -> None:
+def put_eventually(
+    hub: Hub, user: str, path: str, text: str, within: float = SCOPE_CACHE_WINDOW
+) -> None:
     """Write a file into a space the user has just been given, on a server that did not make the change.
 
     StudioContentsManager caches the caller's allowed folders for up to 2 s
@@ -60,18 +63,27 @@ def put_eventually(hub: Hub, user: str, path: str, text: str, within: float = SC
         if response.status_code in (200, 201):
             return
         if response.status_code not in (403, 500) or time.monotonic() > deadline:
-            raise AssertionError(f"PUT {response.url} -> {response.status_code}: {response.text[:1000]}")
+            raise AssertionError(
+                f"PUT {response.url} -> {response.status_code}: {response.text[:1000]}"
+            )
         time.sleep(0.2)
 
 
 @pytest.fixture(scope="session")
 def team_space(hub: Hub) -> dict[str, Any]:
     """A shared space "Team A" owned by alice with bob as a member, holding bob's notes.txt."""
-    space = ok(hub.studio("alice", "POST", "spaces", json={"name": "Team A", "kind": "shared"}), 201)
+    space = ok(
+        hub.studio("alice", "POST", "spaces", json={"name": "Team A", "kind": "shared"}), 201
+    )
     assert space["owner"] == "alice" and space["kind"] == "shared"
     assert space["members"] == ["alice"]
     assert space["path"].startswith("spaces/"), space
-    space = ok(hub.studio("alice", "POST", f"spaces/{space['space_id']}/members", json={"username": "bob"}), 201)
+    space = ok(
+        hub.studio(
+            "alice", "POST", f"spaces/{space['space_id']}/members", json={"username": "bob"}
+        ),
+        201,
+    )
     assert space["members"] == ["alice", "bob"]
     put_eventually(hub, "bob", f"{space['path']}/notes.txt", "hello from bob")
     return space
@@ -79,7 +91,9 @@ def team_space(hub: Hub) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def alice_private(hub: Hub) -> dict[str, Any]:
-    space = ok(hub.studio("alice", "POST", "spaces", json={"name": "Alice only", "kind": "private"}), 201)
+    space = ok(
+        hub.studio("alice", "POST", "spaces", json={"name": "Alice only", "kind": "private"}), 201
+    )
     assert space["kind"] == "private" and space["members"] == ["alice"]
     # Immediate use by the creator is asserted in test_new_space_is_usable_at_once_by_its_creator.
     put_eventually(hub, "alice", f"{space['path']}/x.py", "print('secret')\n")
@@ -110,13 +124,17 @@ def test_every_server_shares_one_domain_and_store(hub: Hub) -> None:
     assert domain["domain_id"] == infos["alice"]["domain"]["domain_id"]
 
 
-def test_member_writes_and_owner_reads_in_shared_space(hub: Hub, team_space: dict[str, Any]) -> None:
+def test_member_writes_and_owner_reads_in_shared_space(
+    hub: Hub, team_space: dict[str, Any]
+) -> None:
     path = f"{team_space['path']}/notes.txt"
     model = ok(hub.contents("alice", "GET", path, params={"type": "file", "format": "text"}))
     assert model["content"] == "hello from bob"
     # bob's server sees the space in his own listing too
-    assert any(space["space_id"] == team_space["space_id"] for space in
-               ok(hub.studio("bob", "GET", "spaces"))["items"])
+    assert any(
+        space["space_id"] == team_space["space_id"]
+        for space in ok(hub.studio("bob", "GET", "spaces"))["items"]
+    )
 
 
 def test_non_member_sees_nothing_of_the_shared_space(hub: Hub, team_space: dict[str, Any]) -> None:
@@ -126,8 +144,13 @@ def test_non_member_sees_nothing_of_the_shared_space(hub: Hub, team_space: dict[
     assert team_space["space_id"] not in listing.text
 
     error(hub.studio("carol", "GET", f"spaces/{team_space['space_id']}"), 403, "not_a_member")
-    error(hub.studio("carol", "POST", f"spaces/{team_space['space_id']}/members", json={"username": "carol"}),
-          403, "not_a_member")
+    error(
+        hub.studio(
+            "carol", "POST", f"spaces/{team_space['space_id']}/members", json={"username": "carol"}
+        ),
+        403,
+        "not_a_member",
+    )
 
     path = f"{team_space['path']}/notes.txt"
     assert hub.contents("carol", "GET", path).status_code == 403
@@ -170,7 +193,9 @@ def test_new_space_is_usable_at_once_by_its_creator(hub: Hub) -> None:
     new folder for its first seconds.
     """
     put_ok(hub, "alice", "users/alice/warm.txt", "fills the contents manager's scope cache")
-    space = ok(hub.studio("alice", "POST", "spaces", json={"name": "Fresh", "kind": "private"}), 201)
+    space = ok(
+        hub.studio("alice", "POST", "spaces", json={"name": "Fresh", "kind": "private"}), 201
+    )
     response = hub.put_text("alice", f"{space['path']}/first.txt", "at once")
     assert response.status_code == 201, (response.status_code, response.text[:500])
     listing = ok(hub.contents("alice", "GET", space["path"]))
@@ -179,12 +204,26 @@ def test_new_space_is_usable_at_once_by_its_creator(hub: Hub) -> None:
 
 def test_space_job_is_shared_with_members_only(hub: Hub, team_space: dict[str, Any]) -> None:
     script = f"{team_space['path']}/hello.py"
-    put_ok(hub, "alice", script,
-           "import os\nprint('hello from the team job', os.environ['STUDIO_JOB_ID'])\n"
-           "open('out.txt', 'w').write('done')\n")
-    job = ok(hub.studio("alice", "POST", "jobs", json={
-        "kind": "processing", "space_id": team_space["space_id"], "parameters": {"script": script},
-    }), 201)
+    put_ok(
+        hub,
+        "alice",
+        script,
+        "import os\nprint('hello from the team job', os.environ['STUDIO_JOB_ID'])\n"
+        "open('out.txt', 'w').write('done')\n",
+    )
+    job = ok(
+        hub.studio(
+            "alice",
+            "POST",
+            "jobs",
+            json={
+                "kind": "processing",
+                "space_id": team_space["space_id"],
+                "parameters": {"script": script},
+            },
+        ),
+        201,
+    )
     assert job["owner"] == "alice" and job["space_id"] == team_space["space_id"]
     assert job["status"] == "Pending"
     done = wait_job(hub, "alice", job["job_id"])
@@ -202,7 +241,9 @@ def test_space_job_is_shared_with_members_only(hub: Hub, team_space: dict[str, A
     assert [item["path"] for item in artifacts["items"]] == ["out.txt"]
     # the log is a file in the space, readable by bob through the contents API
     assert done["log_path"] and done["log_path"].startswith(team_space["path"] + "/")
-    model = ok(hub.contents("bob", "GET", done["log_path"], params={"type": "file", "format": "text"}))
+    model = ok(
+        hub.contents("bob", "GET", done["log_path"], params={"type": "file", "format": "text"})
+    )
     assert "hello from the team job" in model["content"]
 
     # carol (not a member) cannot
@@ -213,9 +254,20 @@ def test_space_job_is_shared_with_members_only(hub: Hub, team_space: dict[str, A
     assert job["job_id"] not in [item["job_id"] for item in ok(carol_jobs)["items"]]
     assert job["job_id"] not in carol_jobs.text
     # ... nor start a job in the space
-    error(hub.studio("carol", "POST", "jobs", json={
-        "kind": "processing", "space_id": team_space["space_id"], "parameters": {"script": script},
-    }), 403, "not_a_member")
+    error(
+        hub.studio(
+            "carol",
+            "POST",
+            "jobs",
+            json={
+                "kind": "processing",
+                "space_id": team_space["space_id"],
+                "parameters": {"script": script},
+            },
+        ),
+        403,
+        "not_a_member",
+    )
 
 
 def test_profiles_are_admin_only(hub: Hub) -> None:
@@ -230,43 +282,90 @@ def test_profiles_are_admin_only(hub: Hub) -> None:
     error(hub.studio("bob", "POST", "profiles", json={"username": "mallory"}), 403, "admin_only")
     error(hub.studio("bob", "PATCH", "profiles/bob", json={"is_admin": True}), 403, "admin_only")
 
-    dave = ok(hub.studio("alice", "POST", "profiles", json={"username": "dave", "display_name": "Dave"}), 201)
+    dave = ok(
+        hub.studio("alice", "POST", "profiles", json={"username": "dave", "display_name": "Dave"}),
+        201,
+    )
     assert dave["username"] == "dave" and dave["is_admin"] is False
     error(hub.studio("alice", "POST", "profiles", json={"username": "dave"}), 409, "profile_exists")
 
-    bob = ok(hub.studio("alice", "PATCH", "profiles/bob",
-                        json={"settings": {"default_max_runtime_seconds": 600}}))
+    bob = ok(
+        hub.studio(
+            "alice",
+            "PATCH",
+            "profiles/bob",
+            json={"settings": {"default_max_runtime_seconds": 600}},
+        )
+    )
     assert bob["settings"] == {"default_max_runtime_seconds": 600}
     # the change made on alice's server applies on bob's server: his next job gets the limit
-    assert ok(hub.studio("bob", "GET", "profiles/me"))["settings"] == {"default_max_runtime_seconds": 600}
+    assert ok(hub.studio("bob", "GET", "profiles/me"))["settings"] == {
+        "default_max_runtime_seconds": 600
+    }
     put_ok(hub, "bob", "users/bob/quick.py", "print('quick')\n")
-    job = ok(hub.studio("bob", "POST", "jobs", json={"kind": "processing",
-                                                     "parameters": {"script": "users/bob/quick.py"}}), 201)
+    job = ok(
+        hub.studio(
+            "bob",
+            "POST",
+            "jobs",
+            json={"kind": "processing", "parameters": {"script": "users/bob/quick.py"}},
+        ),
+        201,
+    )
     assert job["max_runtime_seconds"] == 600
     assert wait_job(hub, "bob", job["job_id"])["status"] == "Completed"
 
 
 @pytest.mark.parametrize("script", ["private", "users/alice/diary.txt", "users/alice/x.py"])
-def test_job_paths_outside_callers_spaces_are_refused(hub: Hub, alice_private: dict[str, Any],
-                                                      script: str) -> None:
+def test_job_paths_outside_callers_spaces_are_refused(
+    hub: Hub, alice_private: dict[str, Any], script: str
+) -> None:
     if script == "private":
         script = f"{alice_private['path']}/x.py"
     if script == "users/alice/x.py":
         put_ok(hub, "alice", script, "print('alice')\n")
     before = ok(hub.studio("bob", "GET", "jobs"))["total_count"]
-    body = error(hub.studio("bob", "POST", "jobs", json={"kind": "processing", "parameters": {"script": script}}),
-                 403, "path_outside_space")
+    body = error(
+        hub.studio(
+            "bob", "POST", "jobs", json={"kind": "processing", "parameters": {"script": script}}
+        ),
+        403,
+        "path_outside_space",
+    )
     assert script in body["message"]
     # ... also as an input, and nothing was recorded
     put_ok(hub, "bob", "users/bob/ok.py", "print('ok')\n")
-    error(hub.studio("bob", "POST", "jobs", json={
-        "kind": "processing", "parameters": {"script": "users/bob/ok.py", "inputs": [script]},
-    }), 403, "path_outside_space")
+    error(
+        hub.studio(
+            "bob",
+            "POST",
+            "jobs",
+            json={
+                "kind": "processing",
+                "parameters": {"script": "users/bob/ok.py", "inputs": [script]},
+            },
+        ),
+        403,
+        "path_outside_space",
+    )
     assert ok(hub.studio("bob", "GET", "jobs"))["total_count"] == before
 
 
-def test_space_id_of_foreign_private_space_is_refused(hub: Hub, alice_private: dict[str, Any]) -> None:
+def test_space_id_of_foreign_private_space_is_refused(
+    hub: Hub, alice_private: dict[str, Any]
+) -> None:
     put_ok(hub, "bob", "users/bob/ok.py", "print('ok')\n")
-    error(hub.studio("bob", "POST", "jobs", json={
-        "kind": "processing", "space_id": alice_private["space_id"], "parameters": {"script": "users/bob/ok.py"},
-    }), 403, "not_a_member")
+    error(
+        hub.studio(
+            "bob",
+            "POST",
+            "jobs",
+            json={
+                "kind": "processing",
+                "space_id": alice_private["space_id"],
+                "parameters": {"script": "users/bob/ok.py"},
+            },
+        ),
+        403,
+        "not_a_member",
+    )

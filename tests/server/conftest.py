@@ -37,10 +37,15 @@ class HeaderIdentityProvider(IdentityProvider):
 
 
 def studio_config(**studio: Any) -> Config:
-    return Config({
-        "ServerApp": {"jpserver_extensions": {"jupyter_studio": True}, "allow_unauthenticated_access": False},
-        "Studio": {"poll_interval": 0.1, "stop_grace_seconds": 2.0, **studio},
-    })
+    return Config(
+        {
+            "ServerApp": {
+                "jpserver_extensions": {"jupyter_studio": True},
+                "allow_unauthenticated_access": False,
+            },
+            "Studio": {"poll_interval": 0.1, "stop_grace_seconds": 2.0, **studio},
+        }
+    )
 
 
 @pytest.fixture
@@ -69,14 +74,22 @@ def api(jp_fetch):  # noqa: ANN001, ANN201
     """Call /studio/api; returns (status, json) and never raises on 4xx."""
     from tornado.httpclient import HTTPClientError
 
-    async def call(method: str, path: str, body: Any = None, user: str | None = None, raw: bytes | None = None,
-                   **params: Any) -> tuple[int, Any]:
+    async def call(
+        method: str,
+        path: str,
+        body: Any = None,
+        user: str | None = None,
+        raw: bytes | None = None,
+        **params: Any,
+    ) -> tuple[int, Any]:
         headers = {TEST_USER_HEADER: user} if user else {}
         kwargs: dict[str, Any] = {"method": method, "headers": headers}
         if params:
             kwargs["params"] = params
         if method in ("POST", "PATCH", "PUT"):
-            kwargs["body"] = raw if raw is not None else json.dumps(body if body is not None else {})
+            kwargs["body"] = (
+                raw if raw is not None else json.dumps(body if body is not None else {})
+            )
         try:
             response = await jp_fetch("studio", "api", *path.strip("/").split("/"), **kwargs)
         except HTTPClientError as error:

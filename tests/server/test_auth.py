@@ -15,7 +15,9 @@ def concrete(path: str) -> str:
     return path.replace("{job_id}", "j1").replace("{space_id}", "s1").replace("{username}", "bob")
 
 
-OPERATIONS = [(method.upper(), concrete(route.path)) for route in ROUTES for method in route.operations]
+OPERATIONS = [
+    (method.upper(), concrete(route.path)) for route in ROUTES for method in route.operations
+]
 
 
 @pytest.fixture
@@ -26,7 +28,9 @@ def jp_server_config(jp_server_authorizer):  # noqa: ANN001, ANN201
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS)
-async def test_forbidden_when_the_authorizer_denies(jp_fetch, jp_server_authorizer, method: str, path: str) -> None:  # noqa: ANN001
+async def test_forbidden_when_the_authorizer_denies(
+    jp_fetch, jp_server_authorizer, method: str, path: str
+) -> None:  # noqa: ANN001
     jp_server_authorizer.permissions = {"actions": [], "resources": []}
     kwargs = {"body": json.dumps({})} if method in ("POST", "PATCH") else {}
     with pytest.raises(HTTPClientError) as info:
@@ -39,12 +43,16 @@ async def test_read_permission_does_not_allow_writes(jp_fetch, jp_server_authori
     response = await jp_fetch("studio", "api", "jobs")
     assert response.code == 200
     with pytest.raises(HTTPClientError) as info:
-        await jp_fetch("studio", "api", "jobs", method="POST", body=json.dumps({"kind": "processing"}))
+        await jp_fetch(
+            "studio", "api", "jobs", method="POST", body=json.dumps({"kind": "processing"})
+        )
     assert info.value.code == 403
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS)
-async def test_unauthenticated_requests_are_refused(http_server_client, jp_base_url, method: str, path: str) -> None:  # noqa: ANN001
+async def test_unauthenticated_requests_are_refused(
+    http_server_client, jp_base_url, method: str, path: str
+) -> None:  # noqa: ANN001
     url = jp_base_url.rstrip("/") + "/studio/api" + path
     body = "{}" if method in ("POST", "PATCH") else None
     with pytest.raises(HTTPClientError) as info:

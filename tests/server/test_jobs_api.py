@@ -21,18 +21,30 @@ async def wait_status(api, job_id: str, statuses: set[str], timeout: float = 30)
 async def test_info_handshake(api) -> None:  # noqa: ANN001
     code, info = await api("GET", "info")
     assert code == 200
-    assert info["version"] and info["user"]["is_admin"] is True and "processing" in info["job_kinds"]
+    assert (
+        info["version"] and info["user"]["is_admin"] is True and "processing" in info["job_kinds"]
+    )
     assert info["domain"]["store"] == "sqlite"
 
 
 async def test_processing_job_end_to_end(api, jp_root_dir: Path) -> None:  # noqa: ANN001
     (jp_root_dir / "train.py").write_text(
         "import sys\nfrom jupyter_studio.runtime import report_progress\nreport_progress(0.5, 'half')\n"
-        "print('hello', *sys.argv[1:])\nopen('out.csv', 'w').write('a\\n1\\n')\n")
-    code, job = await api("POST", "jobs", {"kind": "processing", "name": "My training",
-                                           "parameters": {"script": "train.py", "arguments": ["x", "y"]}})
+        "print('hello', *sys.argv[1:])\nopen('out.csv', 'w').write('a\\n1\\n')\n"
+    )
+    code, job = await api(
+        "POST",
+        "jobs",
+        {
+            "kind": "processing",
+            "name": "My training",
+            "parameters": {"script": "train.py", "arguments": ["x", "y"]},
+        },
+    )
     assert code == 201, job
-    assert job["status"] == "Pending" and job["name"] == "My training" and job["kind"] == "processing"
+    assert (
+        job["status"] == "Pending" and job["name"] == "My training" and job["kind"] == "processing"
+    )
     done = await wait_status(api, job["job_id"], {"Completed", "Failed"})
     assert done["status"] == "Completed", done["status_message"]
     assert done["progress"] == 1.0 and done["elapsed_seconds"] > 0
@@ -44,14 +56,20 @@ async def test_processing_job_end_to_end(api, jp_root_dir: Path) -> None:  # noq
     assert [a["path"] for a in artifacts["items"]] == ["out.csv"]
     assert (jp_root_dir / artifacts["items"][0]["contents_path"]).read_text() == "a\n1\n"
     code, listing = await api("GET", "jobs", status="Completed", kind="processing")
-    assert code == 200 and listing["total_count"] == 1 and listing["items"][0]["job_id"] == job["job_id"]
+    assert (
+        code == 200
+        and listing["total_count"] == 1
+        and listing["items"][0]["job_id"] == job["job_id"]
+    )
     code, listing = await api("GET", "jobs", status="Failed,Stopped")
     assert listing["items"] == []
 
 
 async def test_stop_a_running_job(api, jp_root_dir: Path) -> None:  # noqa: ANN001
     (jp_root_dir / "slow.py").write_text("import time\nprint('go', flush=True)\ntime.sleep(60)\n")
-    code, job = await api("POST", "jobs", {"kind": "processing", "parameters": {"script": "slow.py"}})
+    code, job = await api(
+        "POST", "jobs", {"kind": "processing", "parameters": {"script": "slow.py"}}
+    )
     await wait_status(api, job["job_id"], {"InProgress"})
     code, stopping = await api("POST", f"jobs/{job['job_id']}/stop")
     assert code == 202 and stopping["status"] in ("Stopping", "Stopped")
@@ -68,19 +86,59 @@ async def test_stop_a_running_job(api, jp_root_dir: Path) -> None:  # noqa: ANN0
         ({"parameters": {}}, 400, "validation_error", "kind"),
         ({"kind": "processing"}, 400, "invalid_parameters", "script"),
         ({"kind": "processing", "parameters": {"script": 5}}, 400, "invalid_parameters", "script"),
-        ({"kind": "processing", "parameters": {"script": "missing.py"}}, 400, "path_not_found", "does not exist"),
-        ({"kind": "processing", "parameters": {"script": "../../etc/passwd"}}, 400, "invalid_path", "climbs out"),
-        ({"kind": "processing", "parameters": {"script": "/etc/passwd"}}, 400, "invalid_path", "absolute"),
-        ({"kind": "processing", "parameters": {"script": "%2e%2e/x.py"}}, 400, "invalid_path", "climbs out"),
-        ({"kind": "processing", "parameters": {"script": "studio/studio.db"}}, 403, "path_outside_space", "outside"),
-        ({"kind": "processing", "max_runtime_seconds": -1, "parameters": {"script": "a.py"}}, 400,
-         "validation_error", "max_runtime_seconds"),
-        ({"kind": "processing", "extra": 1, "parameters": {"script": "a.py"}}, 400, "validation_error", "extra"),
-        ({"kind": "processing", "space_id": "nope", "parameters": {"script": "a.py"}}, 404, "space_not_found",
-         "No space"),
+        (
+            {"kind": "processing", "parameters": {"script": "missing.py"}},
+            400,
+            "path_not_found",
+            "does not exist",
+        ),
+        (
+            {"kind": "processing", "parameters": {"script": "../../etc/passwd"}},
+            400,
+            "invalid_path",
+            "climbs out",
+        ),
+        (
+            {"kind": "processing", "parameters": {"script": "/etc/passwd"}},
+            400,
+            "invalid_path",
+            "absolute",
+        ),
+        (
+            {"kind": "processing", "parameters": {"script": "%2e%2e/x.py"}},
+            400,
+            "invalid_path",
+            "climbs out",
+        ),
+        (
+            {"kind": "processing", "parameters": {"script": "studio/studio.db"}},
+            403,
+            "path_outside_space",
+            "outside",
+        ),
+        (
+            {"kind": "processing", "max_runtime_seconds": -1, "parameters": {"script": "a.py"}},
+            400,
+            "validation_error",
+            "max_runtime_seconds",
+        ),
+        (
+            {"kind": "processing", "extra": 1, "parameters": {"script": "a.py"}},
+            400,
+            "validation_error",
+            "extra",
+        ),
+        (
+            {"kind": "processing", "space_id": "nope", "parameters": {"script": "a.py"}},
+            404,
+            "space_not_found",
+            "No space",
+        ),
     ],
 )
-async def test_bad_job_requests_are_clear_4xx(api, jp_root_dir: Path, body, code, error_code, text) -> None:  # noqa: ANN001
+async def test_bad_job_requests_are_clear_4xx(
+    api, jp_root_dir: Path, body, code, error_code, text
+) -> None:  # noqa: ANN001
     (jp_root_dir / "a.py").write_text("print(1)")
     status, error = await api("POST", "jobs", body)
     assert status == code, error
@@ -90,15 +148,24 @@ async def test_bad_job_requests_are_clear_4xx(api, jp_root_dir: Path, body, code
 
 
 async def test_malformed_bodies(api) -> None:  # noqa: ANN001
-    for raw, code in ((b"{not json", "invalid_json"), (b"[1, 2]", "invalid_body"), (b"", "missing_body"),
-                      (b"\xff\xfe", "invalid_json")):
+    for raw, code in (
+        (b"{not json", "invalid_json"),
+        (b"[1, 2]", "invalid_body"),
+        (b"", "missing_body"),
+        (b"\xff\xfe", "invalid_json"),
+    ):
         status, error = await api("POST", "jobs", raw=raw)
         assert status == 400 and error["code"] == code, (raw, error)
 
 
 async def test_unknown_ids_and_routes_are_json_404(api) -> None:  # noqa: ANN001
-    for method, path in (("GET", "jobs/nope"), ("POST", "jobs/nope/stop"), ("GET", "jobs/nope/logs"),
-                         ("GET", "jobs/nope/artifacts"), ("GET", "nothing/here")):
+    for method, path in (
+        ("GET", "jobs/nope"),
+        ("POST", "jobs/nope/stop"),
+        ("GET", "jobs/nope/logs"),
+        ("GET", "jobs/nope/artifacts"),
+        ("GET", "nothing/here"),
+    ):
         status, error = await api(method, path)
         assert status == 404 and error["message"], (path, error)
 
@@ -138,10 +205,23 @@ def test_every_route_is_in_the_openapi_document_and_the_docs() -> None:
 
 
 async def test_retry_runs_an_ended_job_again(api, jp_root_dir: Path) -> None:  # noqa: ANN001
-    (jp_root_dir / "flaky.py").write_text("import os, sys\nsys.exit(0 if os.path.exists('../../ok') else 4)\n")
-    code, job = await api("POST", "jobs", {"kind": "processing", "name": "flaky",
-                                           "parameters": {"script_path": "flaky.py", "args": ["x"]}})
-    assert code == 201 and job["parameters"]["script"] == "flaky.py" and job["parameters"]["arguments"] == ["x"]
+    (jp_root_dir / "flaky.py").write_text(
+        "import os, sys\nsys.exit(0 if os.path.exists('../../ok') else 4)\n"
+    )
+    code, job = await api(
+        "POST",
+        "jobs",
+        {
+            "kind": "processing",
+            "name": "flaky",
+            "parameters": {"script_path": "flaky.py", "args": ["x"]},
+        },
+    )
+    assert (
+        code == 201
+        and job["parameters"]["script"] == "flaky.py"
+        and job["parameters"]["arguments"] == ["x"]
+    )
     failed = await wait_status(api, job["job_id"], {"Failed"})
     assert "code 4" in failed["status_message"]
     code, again = await api("POST", f"jobs/{job['job_id']}/retry")

@@ -29,13 +29,29 @@ class Server:
     def __init__(self, root: Path):
         self.root = root
         self.port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_STUDIO_", "JUPYTERHUB_"))}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("JUPYTER_STUDIO_", "JUPYTERHUB_"))
+        }
         self.log = open(root.parent / f"server-{self.port}.log", "wb")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root", f"--port={self.port}",
-             "--ip=127.0.0.1", f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={TOKEN}",
-             "--Studio.poll_interval=0.2"],
-            cwd=root, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "jupyter_server",
+                "--no-browser",
+                "--allow-root",
+                f"--port={self.port}",
+                "--ip=127.0.0.1",
+                f"--ServerApp.root_dir={root}",
+                f"--IdentityProvider.token={TOKEN}",
+                "--Studio.poll_interval=0.2",
+            ],
+            cwd=root,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 40
         while True:
@@ -50,8 +66,12 @@ class Server:
 
     def api(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/studio/api/{path}", data=data,
-                                         method=method, headers={"Authorization": f"token {TOKEN}"})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/studio/api/{path}",
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {TOKEN}"},
+        )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status, json.loads(response.read() or b"null")
@@ -85,8 +105,11 @@ def root(tmp_path: Path) -> Path:
     folder.mkdir()
     (folder / "steady.py").write_text(
         "import time\nfrom jupyter_studio.runtime import report_progress\nprint('SCRIPT-READY', flush=True)\n"
-        "for i in range(20):\n    report_progress(i / 20, f'tick {i}')\n    time.sleep(0.2)\nprint('finished')\n")
-    (folder / "forever.py").write_text("import time\nprint('SCRIPT-READY', flush=True)\ntime.sleep(600)\n")
+        "for i in range(20):\n    report_progress(i / 20, f'tick {i}')\n    time.sleep(0.2)\nprint('finished')\n"
+    )
+    (folder / "forever.py").write_text(
+        "import time\nprint('SCRIPT-READY', flush=True)\ntime.sleep(600)\n"
+    )
     return folder
 
 
@@ -99,13 +122,18 @@ def wait_log(server: Server, job_id: str, text: str) -> None:
 
 def test_job_outlives_a_killed_server_and_finishes(root: Path) -> None:
     first = Server(root)
-    code, job = first.api("POST", "jobs", {"kind": "processing", "parameters": {"script": "steady.py"}})
+    code, job = first.api(
+        "POST", "jobs", {"kind": "processing", "parameters": {"script": "steady.py"}}
+    )
     assert code == 201
     wait_log(first, job["job_id"], "SCRIPT-READY")
     first.kill9()
     second = Server(root)
     try:
-        assert second.api("GET", f"jobs/{job['job_id']}")[1]["status"] in ("InProgress", "Completed")
+        assert second.api("GET", f"jobs/{job['job_id']}")[1]["status"] in (
+            "InProgress",
+            "Completed",
+        )
         done = second.wait_job(job["job_id"], {"Completed", "Failed"})
         assert done["status"] == "Completed", done["status_message"]
         assert "finished" in second.api("GET", f"jobs/{job['job_id']}/logs")[1]["content"]
@@ -115,10 +143,15 @@ def test_job_outlives_a_killed_server_and_finishes(root: Path) -> None:
 
 def test_worker_killed_while_the_server_is_down_is_reported_failed(root: Path) -> None:
     first = Server(root)
-    code, job = first.api("POST", "jobs", {"kind": "processing", "parameters": {"script": "forever.py"}})
+    code, job = first.api(
+        "POST", "jobs", {"kind": "processing", "parameters": {"script": "forever.py"}}
+    )
     wait_log(first, job["job_id"], "SCRIPT-READY")
-    workers = [p for p in psutil.process_iter(["cmdline"])
-               if job["job_id"] in " ".join(p.info["cmdline"] or [])]
+    workers = [
+        p
+        for p in psutil.process_iter(["cmdline"])
+        if job["job_id"] in " ".join(p.info["cmdline"] or [])
+    ]
     assert len(workers) == 1
     first.kill9()
     workers[0].send_signal(signal.SIGKILL)
@@ -127,8 +160,11 @@ def test_worker_killed_while_the_server_is_down_is_reported_failed(root: Path) -
         failed = second.wait_job(job["job_id"], {"Failed"}, timeout=10)
         assert "killed or crashed" in failed["status_message"]
         assert "SCRIPT-READY" in second.api("GET", f"jobs/{job['job_id']}/logs")[1]["content"]
-        leftovers = [p for p in psutil.process_iter(["cmdline"]) if str(root / "forever.py") in
-                     " ".join(p.info["cmdline"] or [])]
+        leftovers = [
+            p
+            for p in psutil.process_iter(["cmdline"])
+            if str(root / "forever.py") in " ".join(p.info["cmdline"] or [])
+        ]
         assert leftovers == []
     finally:
         second.stop()
@@ -137,9 +173,15 @@ def test_worker_killed_while_the_server_is_down_is_reported_failed(root: Path) -
 def test_worker_killed_while_the_server_runs_is_failed_at_once(root: Path) -> None:
     server = Server(root)
     try:
-        code, job = server.api("POST", "jobs", {"kind": "processing", "parameters": {"script": "forever.py"}})
+        code, job = server.api(
+            "POST", "jobs", {"kind": "processing", "parameters": {"script": "forever.py"}}
+        )
         wait_log(server, job["job_id"], "SCRIPT-READY")
-        worker = next(p for p in psutil.process_iter(["cmdline"]) if job["job_id"] in " ".join(p.info["cmdline"] or []))
+        worker = next(
+            p
+            for p in psutil.process_iter(["cmdline"])
+            if job["job_id"] in " ".join(p.info["cmdline"] or [])
+        )
         worker.send_signal(signal.SIGKILL)
         failed = server.wait_job(job["job_id"], {"Failed"}, timeout=10)
         assert f"pid {worker.pid}" in failed["status_message"]

@@ -19,7 +19,9 @@ async def test_space_lifecycle_over_rest(api, jp_root_dir: Path) -> None:  # noq
     folder = jp_root_dir / space["path"]
     assert folder.is_dir()
     (folder / "data.csv").write_text("a\n1\n")
-    code, renamed = await api("PATCH", f"spaces/{space['space_id']}", {"name": "Churn v2"}, user="alice")
+    code, renamed = await api(
+        "PATCH", f"spaces/{space['space_id']}", {"name": "Churn v2"}, user="alice"
+    )
     assert code == 200 and renamed["name"] == "Churn v2" and renamed["path"] == space["path"]
     code, listing = await api("GET", "spaces", user="alice")
     assert [s["name"] for s in listing["items"]] == ["Churn v2"]
@@ -41,7 +43,9 @@ async def test_shared_space_members_and_outsiders(api, jp_root_dir: Path) -> Non
     assert [s["name"] for s in bob_view["items"]] == ["Team A"]
 
     code, carol_view = await api("GET", "spaces", user="carol")
-    assert code == 200 and "Team A" not in json.dumps(carol_view) and sid not in json.dumps(carol_view)
+    assert (
+        code == 200 and "Team A" not in json.dumps(carol_view) and sid not in json.dumps(carol_view)
+    )
     code, error = await api("GET", f"spaces/{sid}", user="carol")
     assert code == 403 and error["code"] == "not_a_member"
 
@@ -52,8 +56,16 @@ async def test_shared_space_members_and_outsiders(api, jp_root_dir: Path) -> Non
 
     # bob runs a job in the shared space; alice sees it, carol does not
     (jp_root_dir / shared["path"] / "hello.py").write_text("print('from bob')")
-    code, job = await api("POST", "jobs", {"kind": "processing", "space_id": sid,
-                                           "parameters": {"script": f"{shared['path']}/hello.py"}}, user="bob")
+    code, job = await api(
+        "POST",
+        "jobs",
+        {
+            "kind": "processing",
+            "space_id": sid,
+            "parameters": {"script": f"{shared['path']}/hello.py"},
+        },
+        user="bob",
+    )
     assert code == 201, job
     code, seen = await api("GET", f"jobs/{job['job_id']}", user="alice")
     assert code == 200 and seen["owner"] == "bob"
@@ -61,8 +73,12 @@ async def test_shared_space_members_and_outsiders(api, jp_root_dir: Path) -> Non
     assert code == 403
     code, carol_jobs = await api("GET", "jobs", user="carol")
     assert carol_jobs["items"] == []
-    code, error = await api("POST", "jobs", {"kind": "processing",
-                                             "parameters": {"script": f"{shared['path']}/hello.py"}}, user="carol")
+    code, error = await api(
+        "POST",
+        "jobs",
+        {"kind": "processing", "parameters": {"script": f"{shared['path']}/hello.py"}},
+        user="carol",
+    )
     assert code == 403 and error["code"] == "path_outside_space"
 
     code, _ = await api("DELETE", f"spaces/{sid}/members/bob", user="alice")
@@ -97,14 +113,17 @@ async def test_profiles_admin_only(api) -> None:  # noqa: ANN001
     assert code == 403 and error["code"] == "admin_only"
     code, listing = await api("GET", "profiles", user="admin")
     assert code == 200 and {"admin", "bob"} <= {p["username"] for p in listing["items"]}
-    code, created = await api("POST", "profiles", {"username": "dave", "display_name": "Dave"}, user="admin")
+    code, created = await api(
+        "POST", "profiles", {"username": "dave", "display_name": "Dave"}, user="admin"
+    )
     assert code == 201 and created["home_path"] == "studio/users/dave"
     code, error = await api("POST", "profiles", {"username": "dave"}, user="admin")
     assert code == 409
     code, error = await api("POST", "profiles", {"username": "../evil"}, user="admin")
     assert code == 400
-    code, patched = await api("PATCH", "profiles/bob", {"settings": {"default_max_runtime_seconds": 600}},
-                              user="admin")
+    code, patched = await api(
+        "PATCH", "profiles/bob", {"settings": {"default_max_runtime_seconds": 600}}, user="admin"
+    )
     assert code == 200 and patched["settings"]["default_max_runtime_seconds"] == 600
     code, error = await api("PATCH", "profiles/bob", {"is_admin": True}, user="bob")
     assert code == 403

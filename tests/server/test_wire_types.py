@@ -28,7 +28,9 @@ API = Path(__file__).resolve().parents[2] / "labextension" / "src" / "api"
 def ts_fields(file: str, interface: str) -> set[str]:
     """Field names of an exported interface (own fields plus those of the interface it extends)."""
     source = (API / file).read_text()
-    match = re.search(rf"export interface {interface}(?:\s+extends\s+(\w+))?\s*\{{(.*?)\n\}}", source, re.S)
+    match = re.search(
+        rf"export interface {interface}(?:\s+extends\s+(\w+))?\s*\{{(.*?)\n\}}", source, re.S
+    )
     assert match, f"{interface} not found in {file}"
     body = re.sub(r"/\*.*?\*/|//[^\n]*", "", match.group(2), flags=re.S)
     fields = set(re.findall(r"^\s*(?:readonly\s+)?(\w+)\??\s*:", body, re.M))
@@ -53,5 +55,9 @@ def ts_fields(file: str, interface: str) -> set[str]:
         ("info.ts", "IDomain", DescribeDomain),
     ],
 )
-def test_typescript_interface_matches_the_model(file: str, interface: str, model: type[BaseModel]) -> None:
-    assert ts_fields(file, interface) == set(model.model_fields), f"{interface} drifted from {model.__name__}"
+def test_typescript_interface_matches_the_model(
+    file: str, interface: str, model: type[BaseModel]
+) -> None:
+    assert ts_fields(file, interface) == set(model.model_fields), (
+        f"{interface} drifted from {model.__name__}"
+    )

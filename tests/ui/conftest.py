@@ -21,8 +21,16 @@ import pytest
 CHROMIUM = os.environ.get("STUDIO_TEST_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "ui"
 TOKEN = "studio-ui-test-token"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def _free_port() -> int:
@@ -44,8 +52,12 @@ class LabServer:
         import json
 
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"{self.base}/studio/api/{path}", data=data, method=method,
-                                         headers={"Authorization": f"token {TOKEN}"})
+        request = urllib.request.Request(
+            f"{self.base}/studio/api/{path}",
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {TOKEN}"},
+        )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status, json.loads(response.read() or b"null")
@@ -60,20 +72,45 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     root = tmp_path_factory.mktemp("lab-root")
     home = tmp_path_factory.mktemp("lab-home")
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_STUDIO_", "JUPYTERHUB_"))}
-    env.update({"HOME": str(home), "JUPYTER_CONFIG_DIR": str(home / ".jupyter"), "JUPYTER_RUNTIME_DIR": str(home / "rt")})
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_STUDIO_", "JUPYTERHUB_"))
+    }
+    env.update(
+        {
+            "HOME": str(home),
+            "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
+            "JUPYTER_RUNTIME_DIR": str(home / "rt"),
+        }
+    )
     settings = home / "lab-settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false", "checkForUpdates": false}')
+    (settings / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false", "checkForUpdates": false}'
+    )
     env["JUPYTERLAB_SETTINGS_DIR"] = str(home / "lab-settings")
     log_path = root.parent / "lab-server.log"
     log = open(log_path, "wb")  # noqa: SIM115 - closed in teardown
     process = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}", "--ip=127.0.0.1",
-         f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={TOKEN}", "--ServerApp.disable_check_xsrf=False",
-         "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-         "--Studio.poll_interval=0.2", "--Studio.stop_grace_seconds=3"],
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            f"--ServerApp.root_dir={root}",
+            f"--IdentityProvider.token={TOKEN}",
+            "--ServerApp.disable_check_xsrf=False",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--Studio.poll_interval=0.2",
+            "--Studio.stop_grace_seconds=3",
+        ],
+        cwd=root,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     server = LabServer(root, port, process, log_path)
     deadline = time.monotonic() + 60
@@ -105,7 +142,9 @@ def browser() -> Iterator:
         pytest.skip(f"{CHROMIUM} not found")
     user_data = Path(os.environ.get("TMPDIR", "/tmp")) / f"studio-chromium-{os.getpid()}"
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         yield instance
         instance.close()
     shutil.rmtree(user_data, ignore_errors=True)

@@ -17,23 +17,32 @@ def _wait_for_row_status(page, name: str, status: str, timeout: int = 30_000) ->
     page.wait_for_function(
         "([name, status]) => [...document.querySelectorAll('[data-testid=studio-job-row]')]"
         ".some(r => r.textContent.includes(name) && r.dataset.status === status)",
-        arg=[name, status], timeout=timeout)
+        arg=[name, status],
+        timeout=timeout,
+    )
 
 
 def _show_home(page):  # noqa: ANN001, ANN202
     home = page.locator('[data-testid="studio-home"]')
     if not home.is_visible():
-        page.locator('.jp-SideBar [data-id="jp-studio-home"], .jp-SideBar li[title*="Studio"]').first.click()
+        page.locator(
+            '.jp-SideBar [data-id="jp-studio-home"], .jp-SideBar li[title*="Studio"]'
+        ).first.click()
     home.wait_for()
     return home
 
 
-def test_a_job_started_in_a_space_keeps_its_folder_in_the_space(page, lab_server: LabServer) -> None:  # noqa: ANN001
+def test_a_job_started_in_a_space_keeps_its_folder_in_the_space(
+    page, lab_server: LabServer
+) -> None:  # noqa: ANN001
     suffix = uuid.uuid4().hex[:6]
-    code, space = lab_server.api("POST", "spaces", {"name": f"Jobs space {suffix}", "kind": "shared", "members": []})
+    code, space = lab_server.api(
+        "POST", "spaces", {"name": f"Jobs space {suffix}", "kind": "shared", "members": []}
+    )
     assert code == 201, space
     (lab_server.root / space["path"] / "script.py").write_text(
-        "print('hello from the space', flush=True)\nopen('space-result.txt', 'w').write('ok')\n")
+        "print('hello from the space', flush=True)\nopen('space-result.txt', 'w').write('ok')\n"
+    )
     job_name = f"space-job-{suffix}"
 
     open_lab(page, lab_server)
@@ -58,9 +67,12 @@ def test_a_job_started_in_a_space_keeps_its_folder_in_the_space(page, lab_server
     # the Space column names the space; the detail pane too
     assert row.locator('[data-testid="studio-job-space"]').inner_text() == f"Jobs space {suffix}"
     detail = page.locator('[data-testid="studio-job-detail"]')
-    detail.locator('[data-testid="studio-job-detail-space"]').get_by_text(f"Jobs space {suffix}").wait_for()
-    page.locator('[data-testid="studio-job-log"]').first.get_by_text("hello from the space").first.wait_for(
-        timeout=10_000)
+    detail.locator('[data-testid="studio-job-detail-space"]').get_by_text(
+        f"Jobs space {suffix}"
+    ).wait_for()
+    page.locator('[data-testid="studio-job-log"]').first.get_by_text(
+        "hello from the space"
+    ).first.wait_for(timeout=10_000)
 
     code, listing = lab_server.api("GET", "jobs")
     assert code == 200
@@ -73,16 +85,32 @@ def test_a_job_started_in_a_space_keeps_its_folder_in_the_space(page, lab_server
 
 def test_space_filter_and_column_in_the_jobs_table(page, lab_server: LabServer) -> None:  # noqa: ANN001
     suffix = uuid.uuid4().hex[:6]
-    code, space = lab_server.api("POST", "spaces", {"name": f"Filter space {suffix}", "kind": "private"})
+    code, space = lab_server.api(
+        "POST", "spaces", {"name": f"Filter space {suffix}", "kind": "private"}
+    )
     assert code == 201, space
     (lab_server.root / space["path"] / "quick.py").write_text("print('quick')\n")
     (lab_server.root / f"home_{suffix}.py").write_text("print('home')\n")
-    code, in_space = lab_server.api("POST", "jobs", {
-        "kind": "processing", "name": f"in-space-{suffix}", "space_id": space["space_id"],
-        "parameters": {"script": f"{space['path']}/quick.py"}})
+    code, in_space = lab_server.api(
+        "POST",
+        "jobs",
+        {
+            "kind": "processing",
+            "name": f"in-space-{suffix}",
+            "space_id": space["space_id"],
+            "parameters": {"script": f"{space['path']}/quick.py"},
+        },
+    )
     assert code == 201, in_space
-    code, at_home = lab_server.api("POST", "jobs", {
-        "kind": "processing", "name": f"at-home-{suffix}", "parameters": {"script": f"home_{suffix}.py"}})
+    code, at_home = lab_server.api(
+        "POST",
+        "jobs",
+        {
+            "kind": "processing",
+            "name": f"at-home-{suffix}",
+            "parameters": {"script": f"home_{suffix}.py"},
+        },
+    )
     assert code == 201, at_home
 
     open_lab(page, lab_server)
@@ -94,7 +122,10 @@ def test_space_filter_and_column_in_the_jobs_table(page, lab_server: LabServer) 
     space_row.wait_for()
     page.wait_for_function(
         "(name) => [...document.querySelectorAll('[data-testid=studio-job-space]')]"
-        ".some(c => c.textContent === name)", arg=f"Filter space {suffix}", timeout=15_000)
+        ".some(c => c.textContent === name)",
+        arg=f"Filter space {suffix}",
+        timeout=15_000,
+    )
     assert home_row.locator('[data-testid="studio-job-space"]').inner_text() == "—"
 
     page.get_by_label("Filter by space").select_option(label=f"Filter space {suffix}")
@@ -113,12 +144,16 @@ def test_new_job_form_defaults_to_the_active_space(page, lab_server: LabServer) 
     assert code == 201, space
     open_lab(page, lab_server)
     home = _show_home(page)
-    row = home.locator('[data-testid="studio-spaces"] [data-testid="studio-space-row"]', has_text=name)
+    row = home.locator(
+        '[data-testid="studio-spaces"] [data-testid="studio-space-row"]', has_text=name
+    )
     row.wait_for()
     row.get_by_role("button", name=re.compile("^Open", re.I)).first.click()
     page.wait_for_function(
         "(id) => document.querySelector('[data-testid=studio-active-space]')?.dataset.spaceId === id",
-        arg=space["space_id"], timeout=15_000)
+        arg=space["space_id"],
+        timeout=15_000,
+    )
     home = _show_home(page)  # "Open" switched the left area to the file browser
     # "New job" in the home panel, with no script selected: the active space is preselected
     home.locator('[data-testid="studio-home-jobs"]').get_by_role("button", name="New job").click()
@@ -126,15 +161,21 @@ def test_new_job_form_defaults_to_the_active_space(page, lab_server: LabServer) 
     form.wait_for()
     page.wait_for_function(
         "(id) => document.querySelector('[data-testid=studio-new-job-space]')?.value === id",
-        arg=space["space_id"], timeout=15_000)
+        arg=space["space_id"],
+        timeout=15_000,
+    )
     assert form.get_by_label("Space", exact=True).locator("option:checked").inner_text() == name
     form.get_by_role("button", name="Cancel").click()
     # leave no active space behind for other tests
-    page.evaluate("() => Object.keys(localStorage).filter(k => k.includes('studio'))"
-                  ".forEach(k => localStorage.removeItem(k))")
+    page.evaluate(
+        "() => Object.keys(localStorage).filter(k => k.includes('studio'))"
+        ".forEach(k => localStorage.removeItem(k))"
+    )
 
 
-def test_run_as_studio_job_uses_the_active_space_only_for_its_scripts(page, lab_server: LabServer) -> None:  # noqa: ANN001
+def test_run_as_studio_job_uses_the_active_space_only_for_its_scripts(
+    page, lab_server: LabServer
+) -> None:  # noqa: ANN001
     suffix = uuid.uuid4().hex[:6]
     name = f"Run space {suffix}"
     code, space = lab_server.api("POST", "spaces", {"name": name, "kind": "private"})
@@ -146,14 +187,18 @@ def test_run_as_studio_job_uses_the_active_space_only_for_its_scripts(page, lab_
     row.get_by_role("button", name=re.compile("^Open", re.I)).first.click()
     page.wait_for_function(
         "(id) => document.querySelector('[data-testid=studio-active-space]')?.dataset.spaceId === id",
-        arg=space["space_id"], timeout=15_000)
+        arg=space["space_id"],
+        timeout=15_000,
+    )
 
     def run_as_job(file_name: str) -> dict:
         item = page.locator(".jp-DirListing-item", has_text=file_name).first
         item.click()
         item.click(button="right")
         page.locator(".lm-Menu .lm-Menu-item", has_text="Run as Studio job").first.click()
-        page.locator('[data-testid="studio-job-row"]', has_text=file_name.removesuffix(".py")).first.wait_for()
+        page.locator(
+            '[data-testid="studio-job-row"]', has_text=file_name.removesuffix(".py")
+        ).first.wait_for()
         _, listing = lab_server.api("GET", "jobs")
         return next(j for j in listing["items"] if j["parameters"]["script"].endswith(file_name))
 
@@ -163,7 +208,7 @@ def test_run_as_studio_job_uses_the_active_space_only_for_its_scripts(page, lab_
 
     # a script outside the active space's folder runs in the user's home
     (lab_server.root / f"outside_{suffix}.py").write_text("print('outside')\n")
-    page.locator('.jp-FileBrowser .jp-BreadCrumbs-home').first.click()
+    page.locator(".jp-FileBrowser .jp-BreadCrumbs-home").first.click()
     outside = run_as_job(f"outside_{suffix}.py")
     assert outside["space_id"] is None
     assert not outside["output_path"].startswith(space["path"])

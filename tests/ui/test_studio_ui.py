@@ -30,12 +30,15 @@ def test_a_placeholder_card_says_what_is_coming(page, lab_server: LabServer) -> 
     assert "AutoML" in panel.inner_text()
 
 
-def test_processing_job_from_the_jobs_panel_runs_and_shows_its_log(page, lab_server: LabServer) -> None:  # noqa: ANN001
+def test_processing_job_from_the_jobs_panel_runs_and_shows_its_log(
+    page, lab_server: LabServer
+) -> None:  # noqa: ANN001
     (lab_server.root / "ui_job.py").write_text(
         "import time\nfrom jupyter_studio.runtime import report_progress\n"
         "for i in range(5):\n    report_progress((i + 1) / 5, f'step {i + 1}')\n"
         "    print('working on step', i + 1, flush=True)\n    time.sleep(0.6)\n"
-        "open('result.txt', 'w').write('done')\nprint('all steps finished')\n")
+        "open('result.txt', 'w').write('done')\nprint('all steps finished')\n"
+    )
     open_lab(page, lab_server)
     page.locator(".jp-LauncherCard", has_text=re.compile(r"^Jobs$")).click()
     page.get_by_role("button", name="New processing job").click()
@@ -48,24 +51,33 @@ def test_processing_job_from_the_jobs_panel_runs_and_shows_its_log(page, lab_ser
     row.wait_for()
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=studio-job-row]')]"
-        ".some(r => r.textContent.includes('ui-demo') && r.dataset.status === 'InProgress')", timeout=20_000)
+        ".some(r => r.textContent.includes('ui-demo') && r.dataset.status === 'InProgress')",
+        timeout=20_000,
+    )
     row.click()
     log = page.locator('[data-testid="studio-job-log"]').first
     log.get_by_text("working on step").first.wait_for(timeout=20_000)
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=studio-job-row]')]"
-        ".some(r => r.textContent.includes('ui-demo') && r.dataset.status === 'Completed')", timeout=30_000)
+        ".some(r => r.textContent.includes('ui-demo') && r.dataset.status === 'Completed')",
+        timeout=30_000,
+    )
     log.get_by_text("all steps finished").first.wait_for(timeout=10_000)
 
     status, listing = lab_server.api("GET", "jobs")
     job = next(j for j in listing["items"] if j["name"] == "ui-demo")
-    assert job["status"] == "Completed" and job["parameters"]["arguments"] == ["--fast", "two words"]
+    assert job["status"] == "Completed" and job["parameters"]["arguments"] == [
+        "--fast",
+        "two words",
+    ]
     assert job["progress"] == 1.0
 
     page.get_by_role("button", name="Retry job").click()
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=studio-job-row]')]"
-        ".filter(r => r.textContent.includes('ui-demo')).length === 2", timeout=20_000)
+        ".filter(r => r.textContent.includes('ui-demo')).length === 2",
+        timeout=20_000,
+    )
     status, listing = lab_server.api("GET", "jobs")
     assert len([j for j in listing["items"] if j["name"] == "ui-demo"]) == 2
 
@@ -80,20 +92,29 @@ def test_bad_script_path_shows_the_server_message(page, lab_server: LabServer) -
 
 
 def test_stop_a_running_job_from_the_home_panel(page, lab_server: LabServer) -> None:  # noqa: ANN001
-    (lab_server.root / "ui_forever.py").write_text("import time\nprint('running', flush=True)\ntime.sleep(300)\n")
-    code, job = lab_server.api("POST", "jobs", {"kind": "processing", "name": "ui-forever",
-                                                "parameters": {"script": "ui_forever.py"}})
+    (lab_server.root / "ui_forever.py").write_text(
+        "import time\nprint('running', flush=True)\ntime.sleep(300)\n"
+    )
+    code, job = lab_server.api(
+        "POST",
+        "jobs",
+        {"kind": "processing", "name": "ui-forever", "parameters": {"script": "ui_forever.py"}},
+    )
     assert code == 201
     open_lab(page, lab_server)
     home = page.locator('[data-testid="studio-home"]')
     if not home.is_visible():
-        page.locator('.jp-SideBar [data-id="jp-studio-home"], .jp-SideBar li[title*="Studio"]').first.click()
+        page.locator(
+            '.jp-SideBar [data-id="jp-studio-home"], .jp-SideBar li[title*="Studio"]'
+        ).first.click()
     home.wait_for()
     home.get_by_text("ui-forever").first.wait_for()
     home.get_by_role("button", name="Stop job").first.click()
     page.wait_for_function(
         f"async () => (await (await fetch('/studio/api/jobs/{job['job_id']}?token={lab_server_token()}')).json())"
-        ".status === 'Stopped'", timeout=20_000)
+        ".status === 'Stopped'",
+        timeout=20_000,
+    )
 
 
 def lab_server_token() -> str:
@@ -106,7 +127,9 @@ def test_create_and_open_a_space_from_the_home_panel(page, lab_server: LabServer
     open_lab(page, lab_server)
     home = page.locator('[data-testid="studio-home"]')
     if not home.is_visible():
-        page.locator('.jp-SideBar [data-id="jp-studio-home"], .jp-SideBar li[title*="Studio"]').first.click()
+        page.locator(
+            '.jp-SideBar [data-id="jp-studio-home"], .jp-SideBar li[title*="Studio"]'
+        ).first.click()
     spaces = home.locator('[data-testid="studio-spaces"]')
     spaces.wait_for()
     spaces.get_by_role("button", name=re.compile("New space", re.I)).click()
@@ -122,19 +145,27 @@ def test_create_and_open_a_space_from_the_home_panel(page, lab_server: LabServer
     page.wait_for_function(
         "(path) => { const crumbs = document.querySelector('.jp-BreadCrumbs');"
         " return crumbs && crumbs.textContent.includes(path.split('/').pop()); }",
-        arg=space["path"], timeout=15_000)
+        arg=space["path"],
+        timeout=15_000,
+    )
 
 
 def test_home_panel_shows_a_live_log(page, lab_server: LabServer) -> None:  # noqa: ANN001
     (lab_server.root / "ui_chatty.py").write_text(
-        "import time\nfor i in range(30):\n    print('tick', i, flush=True)\n    time.sleep(0.3)\n")
-    code, job = lab_server.api("POST", "jobs", {"kind": "processing", "name": "ui-chatty",
-                                                "parameters": {"script": "ui_chatty.py"}})
+        "import time\nfor i in range(30):\n    print('tick', i, flush=True)\n    time.sleep(0.3)\n"
+    )
+    code, job = lab_server.api(
+        "POST",
+        "jobs",
+        {"kind": "processing", "name": "ui-chatty", "parameters": {"script": "ui_chatty.py"}},
+    )
     assert code == 201
     open_lab(page, lab_server)
     home = page.locator('[data-testid="studio-home"]')
     if not home.is_visible():
-        page.locator('.jp-SideBar [data-id="jp-studio-home"], .jp-SideBar li[title*="Studio"]').first.click()
+        page.locator(
+            '.jp-SideBar [data-id="jp-studio-home"], .jp-SideBar li[title*="Studio"]'
+        ).first.click()
     item = home.locator(f'[data-testid="studio-home-job"][data-job-id="{job["job_id"]}"]')
     item.wait_for()
     item.get_by_role("button", name="Show log").click()

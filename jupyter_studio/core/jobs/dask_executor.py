@@ -32,7 +32,9 @@ class DaskExecutor(Executor):
     scheduler_address = Unicode(
         "", config=True, help="Address of a running Dask scheduler; empty starts a local cluster."
     )
-    local_workers = Int(2, config=True, help="Worker processes of the local cluster (when no address is set).")
+    local_workers = Int(
+        2, config=True, help="Worker processes of the local cluster (when no address is set)."
+    )
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
@@ -49,13 +51,19 @@ class DaskExecutor(Executor):
             if self.scheduler_address:
                 self._client = Client(self.scheduler_address)
             else:
-                self._cluster = LocalCluster(n_workers=self.local_workers, threads_per_worker=1, processes=True,
-                                             dashboard_address=None)
+                self._cluster = LocalCluster(
+                    n_workers=self.local_workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                )
                 self._client = Client(self._cluster)
         return self._client
 
     def launch(self, job_id: str, db_url: str, job_dir: Path) -> LaunchedProcess:
-        future = self.client.submit(_run_job_in_dask, db_url, job_id, key=f"studio-job-{job_id}", pure=False)
+        future = self.client.submit(
+            _run_job_in_dask, db_url, job_id, key=f"studio-job-{job_id}", pure=False
+        )
         self._futures[job_id] = future
         return LaunchedProcess(pid=None, pid_started_at=None, host="")
 

@@ -66,7 +66,8 @@ class LocalProcessExecutor(Executor):
     name = "local"
     tracks_processes = True
     create_time_tolerance = Float(
-        1.0, config=True,
+        1.0,
+        config=True,
         help="Seconds of slack when matching a recorded pid to its process start time (guards pid reuse).",
     )
 
@@ -85,8 +86,13 @@ class LocalProcessExecutor(Executor):
         with open(job_dir / "job.log", "ab") as log:
             child = subprocess.Popen(
                 [sys.executable, "-m", "jupyter_studio.core.jobs.worker", "--job-id", job_id],
-                cwd=job_dir, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True, close_fds=True,
+                cwd=job_dir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                close_fds=True,
             )
         self._children[child.pid] = child
         try:
@@ -102,7 +108,10 @@ class LocalProcessExecutor(Executor):
             proc = psutil.Process(row.pid)
             if proc.status() == psutil.STATUS_ZOMBIE:
                 return None
-            if row.pid_started_at is not None and abs(proc.create_time() - row.pid_started_at) > self.create_time_tolerance:
+            if (
+                row.pid_started_at is not None
+                and abs(proc.create_time() - row.pid_started_at) > self.create_time_tolerance
+            ):
                 return None  # the pid was reused by another process
             return proc
         except psutil.Error:
@@ -124,7 +133,8 @@ class LocalProcessExecutor(Executor):
         for proc in psutil.process_iter(["pid", "create_time"]):
             try:
                 if os.getpgid(proc.pid) == row.pid and (
-                    row.pid_started_at is None or proc.info["create_time"] >= row.pid_started_at - self.create_time_tolerance
+                    row.pid_started_at is None
+                    or proc.info["create_time"] >= row.pid_started_at - self.create_time_tolerance
                 ):
                     members.append(proc)
             except (ProcessLookupError, psutil.Error, OSError):

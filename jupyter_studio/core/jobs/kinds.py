@@ -65,14 +65,19 @@ class JobKind:
             return self.Parameters.model_validate(raw)
         except ValidationError as exc:
             detail = [
-                {"loc": ["parameters", *map(str, err["loc"])], "msg": err["msg"], "type": err["type"]}
+                {
+                    "loc": ["parameters", *map(str, err["loc"])],
+                    "msg": err["msg"],
+                    "type": err["type"],
+                }
                 for err in exc.errors(include_url=False, include_input=False)
             ]
             first = detail[0]
             where = ".".join(first["loc"])
             raise InvalidInput(
                 f"Invalid parameters for a {self.name!r} job: {where}: {first['msg']}.",
-                code="invalid_parameters", detail=detail,
+                code="invalid_parameters",
+                detail=detail,
             ) from None
 
     def prepare(self, params: BaseModel, context: PrepareContext) -> dict[str, Any]:
@@ -102,7 +107,9 @@ def register_job_kind(kind: type[JobKind]) -> type[JobKind]:
     """Register a job kind (usable as a class decorator)."""
     existing = _REGISTRY.get(kind.name)
     if existing is not None and existing is not kind:
-        log.warning("Job kind %r from %s replaces %s", kind.name, kind.import_path(), existing.import_path())
+        log.warning(
+            "Job kind %r from %s replaces %s", kind.name, kind.import_path(), existing.import_path()
+        )
     _REGISTRY[kind.name] = kind
     return kind
 
@@ -144,7 +151,9 @@ def get_job_kind(name: str) -> type[JobKind]:
     kinds = job_kinds()
     if name not in kinds:
         known = ", ".join(sorted(kinds)) or "none"
-        raise InvalidInput(f"Unknown job kind {name!r}. Known kinds: {known}.", code="unknown_job_kind")
+        raise InvalidInput(
+            f"Unknown job kind {name!r}. Known kinds: {known}.", code="unknown_job_kind"
+        )
     return kinds[name]
 
 
@@ -155,4 +164,3 @@ def describe_kind(kind: type[JobKind]) -> dict[str, Any]:
         "description": kind.description,
         "parameters_schema": kind.Parameters.model_json_schema(),
     }
-

@@ -31,14 +31,25 @@ _RESERVED_ENV = {"STUDIO_JOB_ID", "STUDIO_OUTPUT_DIR", "STUDIO_INPUT_DIR", "PYTH
 class ProcessingParameters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    script: str = Field(description="Contents path of the Python script to run.", min_length=1,
-                        validation_alias=AliasChoices("script", "script_path", "path"))
-    arguments: list[str] = Field(default_factory=list, max_length=500,
-                                 validation_alias=AliasChoices("arguments", "args"),
-                                 description="Command-line arguments passed to the script.")
-    inputs: list[str] = Field(default_factory=list, max_length=100,
-                              description="Contents paths of files or folders copied into the job's input folder.")
-    environment: dict[str, str] = Field(default_factory=dict, description="Extra environment variables.")
+    script: str = Field(
+        description="Contents path of the Python script to run.",
+        min_length=1,
+        validation_alias=AliasChoices("script", "script_path", "path"),
+    )
+    arguments: list[str] = Field(
+        default_factory=list,
+        max_length=500,
+        validation_alias=AliasChoices("arguments", "args"),
+        description="Command-line arguments passed to the script.",
+    )
+    inputs: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Contents paths of files or folders copied into the job's input folder.",
+    )
+    environment: dict[str, str] = Field(
+        default_factory=dict, description="Extra environment variables."
+    )
 
     @field_validator("arguments")
     @classmethod
@@ -49,7 +60,9 @@ class ProcessingParameters(BaseModel):
             try:
                 os.fsencode(arg)
             except UnicodeError:
-                raise ValueError(f"argument {arg!r} has characters a command line cannot hold") from None
+                raise ValueError(
+                    f"argument {arg!r} has characters a command line cannot hold"
+                ) from None
         return value
 
     @field_validator("environment")
@@ -65,7 +78,9 @@ class ProcessingParameters(BaseModel):
             try:
                 os.fsencode(val)
             except UnicodeError:
-                raise ValueError(f"the value of {name} has characters the environment cannot hold") from None
+                raise ValueError(
+                    f"the value of {name} has characters the environment cannot hold"
+                ) from None
         return value
 
 
@@ -88,8 +103,10 @@ class ProcessingJob(JobKind):
         for raw in params.inputs:
             real = context.scope.resolve(raw, what="input", must_exist=True)
             if real.name in names:
-                raise InvalidInput(f"Two inputs are called {real.name!r}: inputs are copied into one folder.",
-                                   code="duplicate_input")
+                raise InvalidInput(
+                    f"Two inputs are called {real.name!r}: inputs are copied into one folder.",
+                    code="duplicate_input",
+                )
             names.add(real.name)
             inputs.append([str(real), real.name])
         return {"script": str(script), "inputs": inputs}
@@ -106,13 +123,24 @@ class ProcessingJob(JobKind):
             raise JobFailed(f"The script {params.script!r} no longer exists.")
         self._copy_inputs(context)
         context.output_dir.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, **params.environment, "PYTHONUNBUFFERED": "1",
-               "STUDIO_JOB_ID": context.job_id, "STUDIO_OUTPUT_DIR": str(context.output_dir),
-               "STUDIO_INPUT_DIR": str(context.input_dir)}
+        env = {
+            **os.environ,
+            **params.environment,
+            "PYTHONUNBUFFERED": "1",
+            "STUDIO_JOB_ID": context.job_id,
+            "STUDIO_OUTPUT_DIR": str(context.output_dir),
+            "STUDIO_INPUT_DIR": str(context.input_dir),
+        }
         command = [sys.executable, "-u", str(script), *params.arguments]
         context.log.studio("running " + " ".join([params.script, *params.arguments]))
-        child = subprocess.Popen(command, cwd=context.output_dir, env=env, stdin=subprocess.DEVNULL,
-                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        child = subprocess.Popen(
+            command,
+            cwd=context.output_dir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
         last_lines: list[str] = []
         reader = threading.Thread(target=self._pump, args=(child, context, last_lines), daemon=True)
         reader.start()
@@ -131,7 +159,9 @@ class ProcessingJob(JobKind):
             raise JobStopped(context.stop_reason or "Stopped")
         if code != 0:
             if code is not None and code < 0:
-                raise JobFailed(f"The script was killed by signal {signal.Signals(-code).name}.", exit_code=code)
+                raise JobFailed(
+                    f"The script was killed by signal {signal.Signals(-code).name}.", exit_code=code
+                )
             last = next((line for line in reversed(last_lines) if line.strip()), "")
             hint = f": {last.strip()[:300]}" if last else ": see the log"
             raise JobFailed(f"The script exited with code {code}{hint}", exit_code=code)
@@ -172,6 +202,8 @@ class ProcessingJob(JobKind):
         try:
             child.wait(timeout=context.grace_seconds)
         except subprocess.TimeoutExpired:
-            context.log.studio(f"the script did not stop within {context.grace_seconds:g} s: killing it")
+            context.log.studio(
+                f"the script did not stop within {context.grace_seconds:g} s: killing it"
+            )
             child.kill()
             child.wait()

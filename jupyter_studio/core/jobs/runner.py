@@ -131,7 +131,11 @@ class JobRunner:
             self.log.warning("Studio job %s marked Failed: worker %s is gone", row.job_id, row.pid)
 
     def _check_unobservable(self, row: JobRow, now: datetime) -> None:
-        if self.executor.tracks_processes and row.pid is None and row.host == getattr(self.executor, "host", None):
+        if (
+            self.executor.tracks_processes
+            and row.pid is None
+            and row.host == getattr(self.executor, "host", None)
+        ):
             started = row.started_at or row.created_at
             if now - started > WORKER_START_TIMEOUT:
                 message = "The worker process never started: see the log for the reason."
@@ -139,8 +143,10 @@ class JobRunner:
             return
         beat = row.heartbeat_at or row.started_at or row.created_at
         if (now - beat).total_seconds() > self.heartbeat_timeout:
-            message = (f"No heartbeat from the worker on {row.host or 'an unknown host'} for "
-                       f"{self.heartbeat_timeout:g} s: it was lost.")
+            message = (
+                f"No heartbeat from the worker on {row.host or 'an unknown host'} for "
+                f"{self.heartbeat_timeout:g} s: it was lost."
+            )
             if state.finish(self.store, row.job_id, JobStatus.FAILED, message):
                 self._append_log(row, message)
 
@@ -163,13 +169,18 @@ class JobRunner:
     def _launch_pending(self) -> None:
         host = getattr(self.executor, "host", None)
         with self.store.session() as session:
-            busy = session.scalar(
-                select(func.count()).select_from(JobRow).where(
-                    JobRow.status.in_([JobStatus.IN_PROGRESS.value, JobStatus.STOPPING.value]),
-                    JobRow.executor == self.executor.name,
-                    *([JobRow.host == host] if host else []),
+            busy = (
+                session.scalar(
+                    select(func.count())
+                    .select_from(JobRow)
+                    .where(
+                        JobRow.status.in_([JobStatus.IN_PROGRESS.value, JobStatus.STOPPING.value]),
+                        JobRow.executor == self.executor.name,
+                        *([JobRow.host == host] if host else []),
+                    )
                 )
-            ) or 0
+                or 0
+            )
             free = self.max_workers - busy
             if free <= 0:
                 return
@@ -188,11 +199,18 @@ class JobRunner:
             launched = self.executor.launch(row.job_id, self.db_url, Path(row.job_dir))
         except Exception as exc:
             self.log.exception("Could not start Studio job %s", row.job_id)
-            state.finish(self.store, row.job_id, JobStatus.FAILED, f"Could not start the worker: {exc}")
+            state.finish(
+                self.store, row.job_id, JobStatus.FAILED, f"Could not start the worker: {exc}"
+            )
             return
         if launched.pid is not None:
-            state.record_process(self.store, row.job_id, pid=launched.pid,
-                                 pid_started_at=launched.pid_started_at, host=launched.host)
+            state.record_process(
+                self.store,
+                row.job_id,
+                pid=launched.pid,
+                pid_started_at=launched.pid_started_at,
+                host=launched.host,
+            )
 
     @staticmethod
     def _append_log(row: JobRow, message: str) -> None:

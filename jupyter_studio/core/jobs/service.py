@@ -34,8 +34,15 @@ MAX_ARTIFACTS = 2000
 class JobService:
     """Jobs as users see them, with the visibility rules of spaces."""
 
-    def __init__(self, store: Store, domain: DomainService, runner: JobRunner, *,
-                 default_max_runtime_seconds: float | None, grace_seconds: float):
+    def __init__(
+        self,
+        store: Store,
+        domain: DomainService,
+        runner: JobRunner,
+        *,
+        default_max_runtime_seconds: float | None,
+        grace_seconds: float,
+    ):
         self.store = store
         self.domain = domain
         self.runner = runner
@@ -49,31 +56,53 @@ class JobService:
         job_dir = Path(row.job_dir)
         root = self.domain.contents_root
         return DescribeJob(
-            job_id=row.job_id, name=row.name, kind=row.kind, owner=row.owner, space_id=row.space_id,
-            parameters=row.parameters or {}, status=JobStatus(row.status), status_message=row.status_message,
-            progress=row.progress or 0.0, progress_message=row.progress_message or "",
-            created_at=row.created_at, started_at=started, ended_at=ended, elapsed_seconds=max(0.0, elapsed),
-            max_runtime_seconds=row.max_runtime_seconds, exit_code=row.exit_code,
-            log_path=contents_path(root, job_dir / "job.log"), output_path=contents_path(root, job_dir / "output"),
+            job_id=row.job_id,
+            name=row.name,
+            kind=row.kind,
+            owner=row.owner,
+            space_id=row.space_id,
+            parameters=row.parameters or {},
+            status=JobStatus(row.status),
+            status_message=row.status_message,
+            progress=row.progress or 0.0,
+            progress_message=row.progress_message or "",
+            created_at=row.created_at,
+            started_at=started,
+            ended_at=ended,
+            elapsed_seconds=max(0.0, elapsed),
+            max_runtime_seconds=row.max_runtime_seconds,
+            exit_code=row.exit_code,
+            log_path=contents_path(root, job_dir / "job.log"),
+            output_path=contents_path(root, job_dir / "output"),
         )
 
     def _visible_filter(self, caller: Caller):  # noqa: ANN202 - a SQL expression
         if caller.is_admin:
             return None
         spaces = self.domain.member_space_ids(caller.username)
-        return or_(JobRow.owner == caller.username, JobRow.space_id.in_(spaces)) if spaces else (
-            JobRow.owner == caller.username)
+        return (
+            or_(JobRow.owner == caller.username, JobRow.space_id.in_(spaces))
+            if spaces
+            else (JobRow.owner == caller.username)
+        )
 
     def _row(self, caller: Caller, job_id: str) -> JobRow:
         with self.store.session() as session:
             row = session.get(JobRow, job_id)
         if row is None:
             raise NotFound(f"No job with id {job_id!r}.", code="job_not_found")
-        if not caller.is_admin and row.owner != caller.username and (
-            row.space_id is None or row.space_id not in self.domain.member_space_ids(caller.username)
+        if (
+            not caller.is_admin
+            and row.owner != caller.username
+            and (
+                row.space_id is None
+                or row.space_id not in self.domain.member_space_ids(caller.username)
+            )
         ):
-            raise Forbidden("This job belongs to another user or to a space you are not a member of.",
-                            code="job_forbidden")
+            raise Forbidden(
+                "This job belongs to another user or to a space you are not a member of.",
+                code="job_forbidden",
+            )
         return row
 
     # ------------------------------------------------------------------- API
@@ -88,28 +117,50 @@ class JobService:
         """
         kind = get_job_kind(body.kind)()
         params = kind.validate_parameters(body.parameters)
-        base = self.domain.space_path(caller, body.space_id) if body.space_id else self.domain.home_dir(caller.username)
+        base = (
+            self.domain.space_path(caller, body.space_id)
+            if body.space_id
+            else self.domain.home_dir(caller.username)
+        )
         job_id = uuid.uuid4().hex
         name = body.name or kind.default_name(params)
         job_dir = base / "jobs" / f"{slugify(name)}-{job_id[:8]}"
         settings = self.domain.profile_settings(caller.username)
-        context = PrepareContext(caller=caller, scope=self.domain.path_scope(caller), job_dir=job_dir,
-                                 settings=settings)
+        context = PrepareContext(
+            caller=caller, scope=self.domain.path_scope(caller), job_dir=job_dir, settings=settings
+        )
         resolved = kind.prepare(params, context)
-        max_runtime = body.max_runtime_seconds or settings.get("default_max_runtime_seconds") or \
-            self.default_max_runtime_seconds
+        max_runtime = (
+            body.max_runtime_seconds
+            or settings.get("default_max_runtime_seconds")
+            or self.default_max_runtime_seconds
+        )
         try:
             max_runtime = float(max_runtime) if max_runtime else None
         except (TypeError, ValueError):
-            raise InvalidInput("The profile setting default_max_runtime_seconds must be a number.") from None
+            raise InvalidInput(
+                "The profile setting default_max_runtime_seconds must be a number."
+            ) from None
         (job_dir / "output").mkdir(parents=True, exist_ok=True)
         (job_dir / "job.log").touch()
         row = JobRow(
-            job_id=job_id, name=name, kind=kind.name, owner=caller.username, space_id=body.space_id,
-            parameters=params.model_dump(mode="json"), status=JobStatus.PENDING.value, progress=0.0,
-            progress_message="Queued", max_runtime_seconds=max_runtime, executor=self.runner.executor.name,
+            job_id=job_id,
+            name=name,
+            kind=kind.name,
+            owner=caller.username,
+            space_id=body.space_id,
+            parameters=params.model_dump(mode="json"),
+            status=JobStatus.PENDING.value,
+            progress=0.0,
+            progress_message="Queued",
+            max_runtime_seconds=max_runtime,
+            executor=self.runner.executor.name,
             job_dir=str(job_dir),
-            spec={"kind_ref": kind.import_path(), "resolved": resolved, "grace_seconds": self.grace_seconds},
+            spec={
+                "kind_ref": kind.import_path(),
+                "resolved": resolved,
+                "grace_seconds": self.grace_seconds,
+            },
         )
         with self.store.session() as session:
             session.add(row)
@@ -123,8 +174,10 @@ class JobService:
             if offset < 0:
                 raise ValueError
         except ValueError:
-            raise InvalidInput(f"next_token {query.next_token!r} is not one this API returned.",
-                               code="invalid_next_token") from None
+            raise InvalidInput(
+                f"next_token {query.next_token!r} is not one this API returned.",
+                code="invalid_next_token",
+            ) from None
         conditions = []
         visible = self._visible_filter(caller)
         if visible is not None:
@@ -140,13 +193,18 @@ class JobService:
         with self.store.session() as session:
             total = session.scalar(select(func.count()).select_from(JobRow).where(*conditions)) or 0
             rows = session.scalars(
-                select(JobRow).where(*conditions).order_by(JobRow.created_at.desc(), JobRow.job_id)
-                .offset(offset).limit(query.limit)
+                select(JobRow)
+                .where(*conditions)
+                .order_by(JobRow.created_at.desc(), JobRow.job_id)
+                .offset(offset)
+                .limit(query.limit)
             ).all()
         next_offset = offset + len(rows)
-        return ListJobsResponse(items=[self._describe(row) for row in rows],
-                                next_token=str(next_offset) if next_offset < total else None,
-                                total_count=total)
+        return ListJobsResponse(
+            items=[self._describe(row) for row in rows],
+            next_token=str(next_offset) if next_offset < total else None,
+            total_count=total,
+        )
 
     def get(self, caller: Caller, job_id: str) -> DescribeJob:
         return self._describe(self._row(caller, job_id))
@@ -157,8 +215,10 @@ class JobService:
         row = self._row(caller, job_id)
         status = JobStatus(row.status)
         if status.is_final:
-            raise Conflict(f"Job {row.name!r} has already ended ({status.value}); there is nothing to stop.",
-                           code="job_already_ended")
+            raise Conflict(
+                f"Job {row.name!r} has already ended ({status.value}); there is nothing to stop.",
+                code="job_already_ended",
+            )
         message = f"Stopped by {caller.username}"
         if status == JobStatus.PENDING:
             state.finish(self.store, job_id, JobStatus.STOPPED, message + " before it started")
@@ -174,10 +234,17 @@ class JobService:
         """Run an ended job again as a new job with the same kind, parameters, space and limit."""
         row = self._row(caller, job_id)
         if not JobStatus(row.status).is_final:
-            raise Conflict(f"Job {row.name!r} is still {row.status}: stop it or wait for it to end first.",
-                           code="job_still_active")
-        body = CreateJob(kind=row.kind, name=row.name, space_id=row.space_id,
-                         max_runtime_seconds=row.max_runtime_seconds, parameters=row.parameters or {})
+            raise Conflict(
+                f"Job {row.name!r} is still {row.status}: stop it or wait for it to end first.",
+                code="job_still_active",
+            )
+        body = CreateJob(
+            kind=row.kind,
+            name=row.name,
+            space_id=row.space_id,
+            max_runtime_seconds=row.max_runtime_seconds,
+            parameters=row.parameters or {},
+        )
         return self.create(caller, body)
 
     def logs(self, caller: Caller, job_id: str, offset: int = 0, limit: int = 65536) -> JobLogs:
@@ -199,8 +266,13 @@ class JobService:
         held_back = len(decoder.getstate()[0])
         next_offset = offset + len(data) - held_back
         finished = JobStatus(row.status).is_final
-        return JobLogs(content=text, offset=offset, next_offset=next_offset, size=size,
-                       complete=finished and next_offset >= size)
+        return JobLogs(
+            content=text,
+            offset=offset,
+            next_offset=next_offset,
+            size=size,
+            complete=finished and next_offset >= size,
+        )
 
     def artifacts(self, caller: Caller, job_id: str) -> list[JobArtifact]:
         """Files the job wrote to its output folder."""
@@ -210,8 +282,13 @@ class JobService:
         if output.is_dir():
             for path in sorted(output.rglob("*")):
                 if path.is_file() and not path.is_symlink():
-                    items.append(JobArtifact(path=path.relative_to(output).as_posix(), size=path.stat().st_size,
-                                             contents_path=contents_path(self.domain.contents_root, path)))
+                    items.append(
+                        JobArtifact(
+                            path=path.relative_to(output).as_posix(),
+                            size=path.stat().st_size,
+                            contents_path=contents_path(self.domain.contents_root, path),
+                        )
+                    )
                     if len(items) >= MAX_ARTIFACTS:
                         break
         return items

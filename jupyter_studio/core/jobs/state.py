@@ -28,7 +28,11 @@ def finish(
     progress: float | None = None,
 ) -> bool:
     """Move an active job to a final status. Returns False if it had already ended."""
-    values: dict[str, object] = {"status": status.value, "status_message": message, "ended_at": utcnow()}
+    values: dict[str, object] = {
+        "status": status.value,
+        "status_message": message,
+        "ended_at": utcnow(),
+    }
     with store.session() as session:
         row = session.get(JobRow, job_id)
         if row is not None and row.progress_message in ("Queued", "Starting"):
@@ -39,7 +43,9 @@ def finish(
         values["progress"] = progress
     with store.session() as session:
         result = session.execute(
-            update(JobRow).where(JobRow.job_id == job_id, JobRow.status.in_(_ACTIVE)).values(**values)
+            update(JobRow)
+            .where(JobRow.job_id == job_id, JobRow.status.in_(_ACTIVE))
+            .values(**values)
         )
         return result.rowcount == 1
 
@@ -51,16 +57,25 @@ def claim_pending(store: Store, job_id: str, *, host: str, executor: str) -> boo
         result = session.execute(
             update(JobRow)
             .where(JobRow.job_id == job_id, JobRow.status == JobStatus.PENDING.value)
-            .values(status=JobStatus.IN_PROGRESS.value, started_at=now, heartbeat_at=now, host=host,
-                    executor=executor, progress_message="Starting")
+            .values(
+                status=JobStatus.IN_PROGRESS.value,
+                started_at=now,
+                heartbeat_at=now,
+                host=host,
+                executor=executor,
+                progress_message="Starting",
+            )
         )
         return result.rowcount == 1
 
 
-def record_process(store: Store, job_id: str, *, pid: int, pid_started_at: float | None, host: str) -> None:
+def record_process(
+    store: Store, job_id: str, *, pid: int, pid_started_at: float | None, host: str
+) -> None:
     with store.session() as session:
         session.execute(
-            update(JobRow).where(JobRow.job_id == job_id)
+            update(JobRow)
+            .where(JobRow.job_id == job_id)
             .values(pid=pid, pid_started_at=pid_started_at, host=host, heartbeat_at=utcnow())
         )
 
@@ -71,7 +86,9 @@ def request_stop(store: Store, job_id: str, message: str) -> bool:
         result = session.execute(
             update(JobRow)
             .where(JobRow.job_id == job_id, JobRow.status == JobStatus.IN_PROGRESS.value)
-            .values(status=JobStatus.STOPPING.value, stop_requested_at=utcnow(), status_message=message)
+            .values(
+                status=JobStatus.STOPPING.value, stop_requested_at=utcnow(), status_message=message
+            )
         )
         return result.rowcount == 1
 
@@ -87,7 +104,9 @@ def heartbeat(
         values["progress_message"] = progress_message
     with store.session() as session:
         session.execute(
-            update(JobRow).where(JobRow.job_id == job_id, JobRow.status.in_(_ACTIVE)).values(**values)
+            update(JobRow)
+            .where(JobRow.job_id == job_id, JobRow.status.in_(_ACTIVE))
+            .values(**values)
         )
         row = session.get(JobRow, job_id)
         if row is None:

@@ -33,8 +33,14 @@ HEARTBEAT_SECONDS = 1.0
 WORKER_DB_URL_ENV = "STUDIO_WORKER_DB_URL"
 
 
-def _watch(ctx: JobContext, store: Store, job_id: str, started_at: float, max_runtime: float | None,
-           done: threading.Event) -> None:
+def _watch(
+    ctx: JobContext,
+    store: Store,
+    job_id: str,
+    started_at: float,
+    max_runtime: float | None,
+    done: threading.Event,
+) -> None:
     """Save progress, beat the heart, and notice stop requests and the runtime limit."""
     saved_version = -1
     while not done.wait(HEARTBEAT_SECONDS if saved_version == ctx.progress.version else 0.25):
@@ -43,7 +49,8 @@ def _watch(ctx: JobContext, store: Store, job_id: str, started_at: float, max_ru
         saved_version = progress.version
         try:
             status, stop_requested_at, message = state.heartbeat(
-                store, job_id,
+                store,
+                job_id,
                 progress=progress.fraction if changed else None,
                 progress_message=progress.message if changed else None,
             )
@@ -74,7 +81,11 @@ def run_job(db_url: str, job_id: str, *, in_main_thread: bool = True) -> str:
                 row.status = JobStatus.IN_PROGRESS.value
                 row.started_at = utcnow()
             proc = psutil.Process()
-            row.pid, row.pid_started_at, row.host = os.getpid(), proc.create_time(), socket.gethostname()
+            row.pid, row.pid_started_at, row.host = (
+                os.getpid(),
+                proc.create_time(),
+                socket.gethostname(),
+            )
             row.heartbeat_at = utcnow()
             job_dir = Path(row.job_dir)
             kind_ref = row.spec.get("kind_ref", "")
@@ -87,15 +98,40 @@ def run_job(db_url: str, job_id: str, *, in_main_thread: bool = True) -> str:
         (job_dir / "output").mkdir(parents=True, exist_ok=True)
         with open(job_dir / "job.log", "ab", buffering=0) as handle:
             log = JobLog(handle)
-            return _run(store, job_id, log, kind_ref, raw_params, resolved, job_dir, name, owner, grace,
-                        started_at, max_runtime, in_main_thread)
+            return _run(
+                store,
+                job_id,
+                log,
+                kind_ref,
+                raw_params,
+                resolved,
+                job_dir,
+                name,
+                owner,
+                grace,
+                started_at,
+                max_runtime,
+                in_main_thread,
+            )
     finally:
         store.dispose()
 
 
-def _run(store: Store, job_id: str, log: JobLog, kind_ref: str, raw_params: dict, resolved: dict,
-         job_dir: Path, name: str, owner: str, grace: float, started_at: float,
-         max_runtime: float | None, in_main_thread: bool) -> str:
+def _run(
+    store: Store,
+    job_id: str,
+    log: JobLog,
+    kind_ref: str,
+    raw_params: dict,
+    resolved: dict,
+    job_dir: Path,
+    name: str,
+    owner: str,
+    grace: float,
+    started_at: float,
+    max_runtime: float | None,
+    in_main_thread: bool,
+) -> str:
     stop_event = threading.Event()
     try:
         kind = import_kind(kind_ref)()
@@ -104,19 +140,32 @@ def _run(store: Store, job_id: str, log: JobLog, kind_ref: str, raw_params: dict
         log.studio(f"cannot load job kind {kind_ref!r}: {exc}")
         state.finish(store, job_id, JobStatus.FAILED, f"Cannot load job kind {kind_ref!r}: {exc}")
         return JobStatus.FAILED.value
-    ctx = JobContext(job_id=job_id, name=name, owner=owner, parameters=params, resolved=resolved,
-                     job_dir=job_dir, log=log, stop_event=stop_event, grace_seconds=grace)
+    ctx = JobContext(
+        job_id=job_id,
+        name=name,
+        owner=owner,
+        parameters=params,
+        resolved=resolved,
+        job_dir=job_dir,
+        log=log,
+        stop_event=stop_event,
+        grace_seconds=grace,
+    )
     if in_main_thread:
+
         def _on_term(signum: int, _frame: object) -> None:
             ctx.request_stop("Stopped by request")
 
         signal.signal(signal.SIGTERM, _on_term)
         signal.signal(signal.SIGINT, _on_term)
     done = threading.Event()
-    watcher = threading.Thread(target=_watch, args=(ctx, store, job_id, started_at, max_runtime, done),
-                               daemon=True)
+    watcher = threading.Thread(
+        target=_watch, args=(ctx, store, job_id, started_at, max_runtime, done), daemon=True
+    )
     watcher.start()
-    log.studio(f"job {name!r} ({kind.name}) started in worker pid {os.getpid()} on {socket.gethostname()}")
+    log.studio(
+        f"job {name!r} ({kind.name}) started in worker pid {os.getpid()} on {socket.gethostname()}"
+    )
     status, message, exit_code = JobStatus.COMPLETED, None, None
     try:
         kind.run(ctx)
@@ -129,15 +178,21 @@ def _run(store: Store, job_id: str, log: JobLog, kind_ref: str, raw_params: dict
         status, message, exit_code = JobStatus.FAILED, str(exc), exc.exit_code
     except BaseException as exc:  # the job's own bug: keep the traceback in the log
         log.write_bytes(traceback.format_exc().encode())
-        status, message = JobStatus.FAILED, f"{type(exc).__name__}: {exc} (the traceback is in the log)"
+        status, message = (
+            JobStatus.FAILED,
+            f"{type(exc).__name__}: {exc} (the traceback is in the log)",
+        )
     finally:
         done.set()
         watcher.join(timeout=5)
     progress = 1.0 if status == JobStatus.COMPLETED else None
     try:
         row_status, _, row_message = state.heartbeat(
-            store, job_id, progress=ctx.progress.fraction if progress is None else progress,
-            progress_message=ctx.progress.message if ctx.progress.version else None)
+            store,
+            job_id,
+            progress=ctx.progress.fraction if progress is None else progress,
+            progress_message=ctx.progress.message if ctx.progress.version else None,
+        )
         if status == JobStatus.STOPPED and row_status == JobStatus.STOPPING.value and row_message:
             message = row_message  # who asked, or which limit, as recorded by the stopper
     except Exception:
@@ -149,8 +204,11 @@ def _run(store: Store, job_id: str, log: JobLog, kind_ref: str, raw_params: dict
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="jupyter_studio.core.jobs.worker", description=__doc__)
-    parser.add_argument("--db-url", default=os.environ.get(WORKER_DB_URL_ENV),
-                        help=f"Store URL (default: ${WORKER_DB_URL_ENV}).")
+    parser.add_argument(
+        "--db-url",
+        default=os.environ.get(WORKER_DB_URL_ENV),
+        help=f"Store URL (default: ${WORKER_DB_URL_ENV}).",
+    )
     parser.add_argument("--job-id", required=True)
     args = parser.parse_args(argv)
     if not args.db_url:

@@ -37,11 +37,15 @@ class CreateJob(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: str = Field(min_length=1, max_length=100, description="A registered job kind, e.g. 'processing'.")
+    kind: str = Field(
+        min_length=1, max_length=100, description="A registered job kind, e.g. 'processing'."
+    )
     name: str | None = Field(default=None, max_length=200)
     space_id: str | None = Field(default=None, max_length=64)
     max_runtime_seconds: float | None = Field(
-        default=None, gt=0, le=MAX_RUNTIME_LIMIT_SECONDS,
+        default=None,
+        gt=0,
+        le=MAX_RUNTIME_LIMIT_SECONDS,
         description="Stop the job when it runs longer than this.",
     )
     parameters: dict[str, Any] = Field(default_factory=dict)
@@ -76,8 +80,12 @@ class DescribeJob(BaseModel):
     elapsed_seconds: float
     max_runtime_seconds: float | None
     exit_code: int | None
-    log_path: str | None = Field(description="Contents path of the log file, if inside the contents root.")
-    output_path: str | None = Field(description="Contents path of the output folder, if inside the contents root.")
+    log_path: str | None = Field(
+        description="Contents path of the log file, if inside the contents root."
+    )
+    output_path: str | None = Field(
+        description="Contents path of the output folder, if inside the contents root."
+    )
 
 
 class ListJobsQuery(BaseModel):

@@ -109,6 +109,8 @@ class DescribeSpace(BaseModel):
     kind: SpaceKind
     owner: str
     members: list[str]
-    path: str | None = Field(description="Contents path of the space folder (open it in the file browser).")
+    path: str | None = Field(
+        description="Contents path of the space folder (open it in the file browser)."
+    )
     created_at: datetime
     updated_at: datetime

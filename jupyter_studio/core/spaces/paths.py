@@ -51,12 +51,18 @@ def check_relative_path(raw: object, *, what: str = "path") -> str:
     if not isinstance(raw, str):
         raise InvalidInput(f"The {what} must be a string.", code="invalid_path")
     if raw.strip() == "":
-        raise InvalidInput(f"The {what} is empty: give a path relative to your files.", code="invalid_path")
+        raise InvalidInput(
+            f"The {what} is empty: give a path relative to your files.", code="invalid_path"
+        )
     if len(raw) > MAX_PATH_LENGTH:
-        raise InvalidInput(f"The {what} is longer than {MAX_PATH_LENGTH} characters.", code="invalid_path")
+        raise InvalidInput(
+            f"The {what} is longer than {MAX_PATH_LENGTH} characters.", code="invalid_path"
+        )
     for form in _decoded_forms(raw):
         if any(ord(ch) < 32 or ord(ch) == 127 for ch in form):
-            raise InvalidInput(f"The {what} {raw!r} contains control characters.", code="invalid_path")
+            raise InvalidInput(
+                f"The {what} {raw!r} contains control characters.", code="invalid_path"
+            )
         if form.startswith(("/", "\\", "~")) or _WINDOWS_DRIVE.match(form):
             raise InvalidInput(
                 f"The {what} {raw!r} is absolute: give a path relative to your files, "
@@ -64,8 +70,10 @@ def check_relative_path(raw: object, *, what: str = "path") -> str:
                 code="invalid_path",
             )
         if "\\" in form:
-            raise InvalidInput(f"The {what} {raw!r} contains a backslash: use '/' between folders.",
-                               code="invalid_path")
+            raise InvalidInput(
+                f"The {what} {raw!r} contains a backslash: use '/' between folders.",
+                code="invalid_path",
+            )
         if any(part == ".." for part in form.split("/")):
             raise InvalidInput(
                 f"The {what} {raw!r} climbs out of its folder with '..': give a path inside your files.",
@@ -125,10 +133,13 @@ class PathScope:
             exists = real.exists()
             is_file, is_dir = (real.is_file(), real.is_dir()) if exists else (False, False)
         except UnicodeError:
-            raise InvalidInput(f"The {what} {rel!r} has characters no file name can hold.",
-                               code="invalid_path") from None
+            raise InvalidInput(
+                f"The {what} {rel!r} has characters no file name can hold.", code="invalid_path"
+            ) from None
         except (OSError, RuntimeError) as exc:  # name too long, symlink loop, ...
-            raise InvalidInput(f"The {what} {rel!r} cannot be used: {exc}.", code="invalid_path") from None
+            raise InvalidInput(
+                f"The {what} {rel!r} cannot be used: {exc}.", code="invalid_path"
+            ) from None
         if not self.permits(real):
             raise Forbidden(
                 f"The {what} {rel!r} is outside the folders you may use "

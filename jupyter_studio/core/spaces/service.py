@@ -78,10 +78,16 @@ class DomainService:
     # ----------------------------------------------------------------- domain
     def _ensure_domain(self, name: str, settings: dict[str, Any]) -> str:
         with self.store.session() as session:
-            row = session.scalars(select(DomainRow).where(DomainRow.root_dir == str(self.root_dir))).first()
+            row = session.scalars(
+                select(DomainRow).where(DomainRow.root_dir == str(self.root_dir))
+            ).first()
             if row is None:
-                row = DomainRow(domain_id=uuid.uuid4().hex, name=name, root_dir=str(self.root_dir),
-                                settings=settings)
+                row = DomainRow(
+                    domain_id=uuid.uuid4().hex,
+                    name=name,
+                    root_dir=str(self.root_dir),
+                    settings=settings,
+                )
                 session.add(row)
             else:
                 row.name = name
@@ -93,8 +99,13 @@ class DomainService:
         with self.store.session() as session:
             row = session.get(DomainRow, self.domain_id)
             assert row is not None
-            return DescribeDomain(domain_id=row.domain_id, name=row.name, root_dir=row.root_dir,
-                                  store=self.store.backend, default_settings=row.settings or {})
+            return DescribeDomain(
+                domain_id=row.domain_id,
+                name=row.name,
+                root_dir=row.root_dir,
+                store=self.store.backend,
+                default_settings=row.settings or {},
+            )
 
     # --------------------------------------------------------------- profiles
     def home_dir(self, username: str) -> Path:
@@ -110,8 +121,13 @@ class DomainService:
         with self.store.session() as session:
             row = session.get(UserProfileRow, username)
             if row is None:
-                row = UserProfileRow(username=username, domain_id=self.domain_id, display_name=username,
-                                     is_admin=username in self.admin_users, settings={})
+                row = UserProfileRow(
+                    username=username,
+                    domain_id=self.domain_id,
+                    display_name=username,
+                    is_admin=username in self.admin_users,
+                    settings={},
+                )
                 session.add(row)
                 try:
                     session.flush()
@@ -126,9 +142,12 @@ class DomainService:
 
     def _describe_profile(self, row: UserProfileRow) -> DescribeProfile:
         return DescribeProfile(
-            username=row.username, display_name=row.display_name or row.username, is_admin=row.is_admin,
+            username=row.username,
+            display_name=row.display_name or row.username,
+            is_admin=row.is_admin,
             home_path=contents_path(self.contents_root, self.home_dir(row.username)),
-            settings=row.settings or {}, created_at=row.created_at,
+            settings=row.settings or {},
+            created_at=row.created_at,
         )
 
     def list_profiles(self, caller: Caller) -> list[DescribeProfile]:
@@ -143,12 +162,17 @@ class DomainService:
         self._require_admin(caller, "create user profiles")
         with self.store.session() as session:
             if session.get(UserProfileRow, body.username) is not None:
-                raise Conflict(f"A profile for {body.username!r} already exists: update it instead.",
-                               code="profile_exists")
-            row = UserProfileRow(username=body.username, domain_id=self.domain_id,
-                                 display_name=body.display_name or body.username,
-                                 is_admin=body.is_admin or body.username in self.admin_users,
-                                 settings=body.settings)
+                raise Conflict(
+                    f"A profile for {body.username!r} already exists: update it instead.",
+                    code="profile_exists",
+                )
+            row = UserProfileRow(
+                username=body.username,
+                domain_id=self.domain_id,
+                display_name=body.display_name or body.username,
+                is_admin=body.is_admin or body.username in self.admin_users,
+                settings=body.settings,
+            )
             session.add(row)
             session.flush()
             self.home_dir(body.username).mkdir(parents=True, exist_ok=True)
@@ -174,8 +198,10 @@ class DomainService:
                 row.display_name = body.display_name
             if body.is_admin is not None:
                 if not body.is_admin and username in self.admin_users:
-                    raise Conflict(f"{username!r} is an administrator by configuration (Studio.admin_users).",
-                                   code="admin_by_config")
+                    raise Conflict(
+                        f"{username!r} is an administrator by configuration (Studio.admin_users).",
+                        code="admin_by_config",
+                    )
                 row.is_admin = body.is_admin
             if body.settings is not None:
                 row.settings = body.settings
@@ -204,10 +230,14 @@ class DomainService:
 
     def _describe_space(self, row: SpaceRow) -> DescribeSpace:
         return DescribeSpace(
-            space_id=row.space_id, name=row.name, kind=SpaceKind(row.kind), owner=row.owner,
+            space_id=row.space_id,
+            name=row.name,
+            kind=SpaceKind(row.kind),
+            owner=row.owner,
             members=sorted(member.username for member in row.members),
             path=contents_path(self.contents_root, self.space_dir(row)),
-            created_at=row.created_at, updated_at=row.updated_at,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
         )
 
     @staticmethod
@@ -227,22 +257,29 @@ class DomainService:
     def list_spaces(self, caller: Caller) -> list[DescribeSpace]:
         """The caller's private spaces and the shared spaces they belong to."""
         with self.store.session() as session:
-            return [self._describe_space(row) for row in self._visible_rows(session, caller.username)]
+            return [
+                self._describe_space(row) for row in self._visible_rows(session, caller.username)
+            ]
 
     def _get_row(self, session: Session, caller: Caller, space_id: str) -> SpaceRow:
         row = session.get(SpaceRow, space_id)
         if row is None or row.deleted_at is not None or row.domain_id != self.domain_id:
             raise NotFound(f"No space with id {space_id!r}.", code="space_not_found")
         if not self._is_member(row, caller.username):
-            raise Forbidden("You are not a member of this space: ask its owner to add you.",
-                            code="not_a_member")
+            raise Forbidden(
+                "You are not a member of this space: ask its owner to add you.", code="not_a_member"
+            )
         return row
 
-    def _get_owned_row(self, session: Session, caller: Caller, space_id: str, action: str) -> SpaceRow:
+    def _get_owned_row(
+        self, session: Session, caller: Caller, space_id: str, action: str
+    ) -> SpaceRow:
         row = self._get_row(session, caller, space_id)
         if row.owner != caller.username:
-            raise Forbidden(f"Only the owner of space {row.name!r} ({row.owner}) may {action}.",
-                            code="owner_only")
+            raise Forbidden(
+                f"Only the owner of space {row.name!r} ({row.owner}) may {action}.",
+                code="owner_only",
+            )
         return row
 
     def get_space(self, caller: Caller, space_id: str) -> DescribeSpace:
@@ -252,21 +289,36 @@ class DomainService:
     def create_space(self, caller: Caller, body: CreateSpace) -> DescribeSpace:
         """Create a space and its folder; the caller owns it."""
         if body.kind == SpaceKind.PRIVATE and body.members:
-            raise InvalidInput("A private space has no members: create a shared space to work with others.",
-                               code="private_space_members")
+            raise InvalidInput(
+                "A private space has no members: create a shared space to work with others.",
+                code="private_space_members",
+            )
         space_id = uuid.uuid4().hex
         slug = f"{slugify(body.name)}-{space_id[:6]}"
         with self.store.session() as session:
             clash = session.scalars(
-                select(SpaceRow).where(SpaceRow.owner == caller.username, SpaceRow.name == body.name,
-                                       SpaceRow.deleted_at.is_(None))
+                select(SpaceRow).where(
+                    SpaceRow.owner == caller.username,
+                    SpaceRow.name == body.name,
+                    SpaceRow.deleted_at.is_(None),
+                )
             ).first()
             if clash is not None:
-                raise Conflict(f"You already have a space named {body.name!r}: pick another name.",
-                               code="space_exists")
-            row = SpaceRow(space_id=space_id, domain_id=self.domain_id, name=body.name, slug=slug,
-                           kind=body.kind.value, owner=caller.username)
-            row.members = [SpaceMemberRow(username=name) for name in {caller.username, *body.members}]
+                raise Conflict(
+                    f"You already have a space named {body.name!r}: pick another name.",
+                    code="space_exists",
+                )
+            row = SpaceRow(
+                space_id=space_id,
+                domain_id=self.domain_id,
+                name=body.name,
+                slug=slug,
+                kind=body.kind.value,
+                owner=caller.username,
+            )
+            row.members = [
+                SpaceMemberRow(username=name) for name in {caller.username, *body.members}
+            ]
             session.add(row)
             session.flush()
             self.space_dir(row).mkdir(parents=True, exist_ok=False)
@@ -286,14 +338,23 @@ class DomainService:
         """Delete a space: its folder moves to the domain trash. Returns the trash path."""
         with self.store.session() as session:
             row = self._get_owned_row(session, caller, space_id, "delete it")
-            running = session.scalar(
-                select(func.count()).select_from(JobRow).where(
-                    JobRow.space_id == space_id, JobRow.status.in_([s.value for s in ACTIVE_STATUSES]))
-            ) or 0
+            running = (
+                session.scalar(
+                    select(func.count())
+                    .select_from(JobRow)
+                    .where(
+                        JobRow.space_id == space_id,
+                        JobRow.status.in_([s.value for s in ACTIVE_STATUSES]),
+                    )
+                )
+                or 0
+            )
             if running:
-                raise Conflict(f"{running} job{'s' if running > 1 else ''} still running in space {row.name!r}: "
-                               "stop them (or wait for them to end) before deleting the space.",
-                               code="space_has_running_jobs")
+                raise Conflict(
+                    f"{running} job{'s' if running > 1 else ''} still running in space {row.name!r}: "
+                    "stop them (or wait for them to end) before deleting the space.",
+                    code="space_has_running_jobs",
+                )
             stamp = utcnow().strftime("%Y%m%dT%H%M%S")
             trash = self.root_dir / ".trash" / f"{stamp}-{row.slug}"
             source = self.space_dir(row)
@@ -308,8 +369,10 @@ class DomainService:
         with self.store.session() as session:
             row = self._get_owned_row(session, caller, space_id, "change its members")
             if row.kind != SpaceKind.SHARED.value:
-                raise InvalidInput("Private spaces have no members: create a shared space instead.",
-                                   code="private_space_members")
+                raise InvalidInput(
+                    "Private spaces have no members: create a shared space instead.",
+                    code="private_space_members",
+                )
             if not any(m.username == username for m in row.members):
                 row.members.append(SpaceMemberRow(username=username))
                 self.generation += 1
@@ -321,10 +384,14 @@ class DomainService:
         with self.store.session() as session:
             row = self._get_owned_row(session, caller, space_id, "change its members")
             if username == row.owner:
-                raise InvalidInput("The owner cannot be removed from their own space.", code="owner_member")
+                raise InvalidInput(
+                    "The owner cannot be removed from their own space.", code="owner_member"
+                )
             member = next((m for m in row.members if m.username == username), None)
             if member is None:
-                raise NotFound(f"{username!r} is not a member of this space.", code="member_not_found")
+                raise NotFound(
+                    f"{username!r} is not a member of this space.", code="member_not_found"
+                )
             row.members.remove(member)
             self.generation += 1
             row.updated_at = utcnow()
@@ -345,5 +412,9 @@ class DomainService:
         """The folders ``caller`` may read and write."""
         with self.store.session() as session:
             dirs = [self.space_dir(row) for row in self._visible_rows(session, caller.username)]
-        return scope_for(self.contents_root, self.root_dir, [self.home_dir(caller.username), *dirs],
-                         self.allow_outside_domain)
+        return scope_for(
+            self.contents_root,
+            self.root_dir,
+            [self.home_dir(caller.username), *dirs],
+            self.allow_outside_domain,
+        )

@@ -33,7 +33,11 @@ def validation_detail(exc: ValidationError, prefix: tuple[str, ...] = ()) -> lis
 def validation_message(detail: list[dict[str, Any]], what: str) -> str:
     first = detail[0]
     where = ".".join(first["loc"]) or "body"
-    more = f" (and {len(detail) - 1} more problem{'s' if len(detail) > 2 else ''})" if len(detail) > 1 else ""
+    more = (
+        f" (and {len(detail) - 1} more problem{'s' if len(detail) > 2 else ''})"
+        if len(detail) > 1
+        else ""
+    )
     return f"Invalid {what}: {where}: {first['msg']}{more}."
 
 
@@ -84,7 +88,9 @@ class StudioAPIHandler(ExtensionHandlerMixin, APIHandler):
             return model.model_validate(data)
         except ValidationError as exc:
             detail = validation_detail(exc)
-            raise InvalidInput(validation_message(detail, what), code="validation_error", detail=detail) from None
+            raise InvalidInput(
+                validation_message(detail, what), code="validation_error", detail=detail
+            ) from None
 
     def send(self, payload: BaseModel | dict[str, Any] | list[Any], status: int = 200) -> None:
         self.set_status(status)
@@ -109,14 +115,22 @@ class StudioAPIHandler(ExtensionHandlerMixin, APIHandler):
             message = exc.log_message or self._reason
             if exc.args[2:]:
                 message = message % exc.args[2:]
-            self.finish(json.dumps({"message": message, "reason": self._reason,
-                                    "code": f"http_{exc.status_code}"}))
+            self.finish(
+                json.dumps(
+                    {"message": message, "reason": self._reason, "code": f"http_{exc.status_code}"}
+                )
+            )
             return
         super().write_error(status_code, **kwargs)
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
         if isinstance(value, StudioError):
-            self.log.info("Studio %s %s -> %s %s", self.request.method, self.request.path, value.status,
-                          value.code)
+            self.log.info(
+                "Studio %s %s -> %s %s",
+                self.request.method,
+                self.request.path,
+                value.status,
+                value.code,
+            )
             return
         super().log_exception(typ, value, tb)

@@ -22,15 +22,25 @@ class InfoHandler(StudioAPIHandler):
         caller = await self.caller()
         profile = await self.run(self.studio.domain.get_profile, caller, caller.username)
         domain = await self.run(self.studio.domain.describe_domain)
-        self.send({
-            "version": __version__,
-            "user": {"username": caller.username, "display_name": profile.display_name,
-                     "is_admin": caller.is_admin, "home_path": profile.home_path},
-            "domain": {"domain_id": domain.domain_id, "name": domain.name, "root_dir": domain.root_dir,
-                       "store": domain.store},
-            "contents_root": self.studio.contents_root,
-            "job_kinds": sorted(job_kinds()),
-        })
+        self.send(
+            {
+                "version": __version__,
+                "user": {
+                    "username": caller.username,
+                    "display_name": profile.display_name,
+                    "is_admin": caller.is_admin,
+                    "home_path": profile.home_path,
+                },
+                "domain": {
+                    "domain_id": domain.domain_id,
+                    "name": domain.name,
+                    "root_dir": domain.root_dir,
+                    "store": domain.store,
+                },
+                "contents_root": self.studio.contents_root,
+                "job_kinds": sorted(job_kinds()),
+            }
+        )
 
 
 class OpenAPIHandler(StudioAPIHandler):
@@ -52,8 +62,10 @@ class UnknownRouteHandler(StudioAPIHandler):
     auth_resource = "studio:info"
 
     def _unknown(self, rest: str | None = None) -> None:
-        raise NotFound(f"There is no Studio API route {self.request.path!r}: see /studio/api/openapi.json.",
-                       code="unknown_route")
+        raise NotFound(
+            f"There is no Studio API route {self.request.path!r}: see /studio/api/openapi.json.",
+            code="unknown_route",
+        )
 
     @web.authenticated
     def get(self, rest: str | None = None) -> None:

@@ -20,7 +20,9 @@ class JobsHandler(JobsBase):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        statuses = [s for value in self.get_query_arguments("status") for s in value.split(",") if s]
+        statuses = [
+            s for value in self.get_query_arguments("status") for s in value.split(",") if s
+        ]
         raw = {
             "status": statuses or None,
             "kind": self.get_query_argument("kind", None),
@@ -87,8 +89,9 @@ class JobLogsHandler(JobsBase):
         try:
             return int(raw)
         except ValueError:
-            raise InvalidInput(f"Query argument {name}={raw!r} is not a whole number.",
-                               code="invalid_query") from None
+            raise InvalidInput(
+                f"Query argument {name}={raw!r} is not a whole number.", code="invalid_query"
+            ) from None
 
 
 class JobArtifactsHandler(JobsBase):

@@ -136,7 +136,10 @@ class SpaceMembersHandler(StudioAPIHandler):
     async def post(self, space_id: str) -> None:
         body = self.parse_body(AddMember)
         caller = await self.caller()
-        self.send(await self.run(self.studio.domain.add_member, caller, space_id, body.username), status=201)
+        self.send(
+            await self.run(self.studio.domain.add_member, caller, space_id, body.username),
+            status=201,
+        )
 
 
 class SpaceMemberHandler(StudioAPIHandler):
