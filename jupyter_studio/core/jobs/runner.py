@@ -119,14 +119,13 @@ class JobRunner:
 
     def _worker_gone(self, row: JobRow) -> None:
         self.executor.kill(row)  # whatever the dead worker started must not linger
-        if row.status == JobStatus.STOPPING.value:
-            state.finish(self.store, row.job_id, JobStatus.STOPPED, row.status_message or "Stopped")
-            return
         message = (
             f"The worker process (pid {row.pid}) ended without reporting a result: it was killed or "
             "crashed, or the machine restarted. Output written before that is kept; see the log."
         )
-        if state.finish(self.store, row.job_id, JobStatus.FAILED, message):
+        # Decide on the row as it is now, not on the snapshot: a stop may have come in meanwhile.
+        ended = state.finish_lost_worker(self.store, row.job_id, message)
+        if ended == JobStatus.FAILED:
             self._append_log(row, message)
             self.log.warning("Studio job %s marked Failed: worker %s is gone", row.job_id, row.pid)
 

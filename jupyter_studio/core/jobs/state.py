@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import case, update
 
 from ..models.jobs import ACTIVE_STATUSES, JobStatus
 from ..store import Store
@@ -112,3 +112,28 @@ def heartbeat(
         if row is None:
             return None, None, None
         return row.status, row.stop_requested_at, row.status_message
+
+
+def finish_lost_worker(store: Store, job_id: str, failure: str) -> JobStatus | None:
+    """End a job whose worker vanished, in one atomic update: a job that was being
+    stopped ends Stopped (the worker died of the stop), any other active job Failed.
+
+    Returns the status it ended with, or None if the job had already ended."""
+    with store.session() as session:
+        row = session.get(JobRow, job_id)
+        stop_message = (row.status_message if row is not None else None) or "Stopped"
+        stopping = JobRow.status == JobStatus.STOPPING.value
+        result = session.execute(
+            update(JobRow)
+            .where(JobRow.job_id == job_id, JobRow.status.in_(_ACTIVE))
+            .values(
+                status=case((stopping, JobStatus.STOPPED.value), else_=JobStatus.FAILED.value),
+                status_message=case((stopping, stop_message), else_=failure),
+                ended_at=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            return None
+        ended = session.get(JobRow, job_id, populate_existing=True)
+        return JobStatus(ended.status) if ended is not None else None

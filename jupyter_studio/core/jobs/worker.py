@@ -31,6 +31,7 @@ from .kinds import JobFailed, JobStopped, import_kind
 
 HEARTBEAT_SECONDS = 1.0
 WORKER_DB_URL_ENV = "STUDIO_WORKER_DB_URL"
+_EARLY_STOP = threading.Event()  # a SIGTERM that came before the job was set up
 
 
 def _watch(
@@ -158,6 +159,8 @@ def _run(
 
         signal.signal(signal.SIGTERM, _on_term)
         signal.signal(signal.SIGINT, _on_term)
+        if _EARLY_STOP.is_set():
+            ctx.request_stop("Stopped by request")
     done = threading.Event()
     watcher = threading.Thread(
         target=_watch, args=(ctx, store, job_id, started_at, max_runtime, done), daemon=True
@@ -203,6 +206,8 @@ def _run(
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Catch a stop that arrives before the job is set up; _run turns it into a clean Stopped.
+    signal.signal(signal.SIGTERM, lambda *_: _EARLY_STOP.set())
     parser = argparse.ArgumentParser(prog="jupyter_studio.core.jobs.worker", description=__doc__)
     parser.add_argument(
         "--db-url",
