@@ -238,6 +238,66 @@ def cmd_spaces_delete(studio: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_profiles_list(studio: Any, args: argparse.Namespace) -> int:
+    profiles = studio.list_profiles()
+    if args.json:
+        print(json.dumps([p.model_dump(mode="json") for p in profiles], indent=2))
+        return 0
+    rows = [
+        [
+            p.username,
+            p.display_name,
+            "yes" if p.is_admin else "",
+            _runtime(p.settings),
+            p.home_path or "",
+        ]
+        for p in profiles
+    ]
+    print(_table(rows, ["USERNAME", "DISPLAY NAME", "ADMIN", "DEFAULT MAX RUNTIME", "HOME"]))
+    return 0
+
+
+def _runtime(settings: dict[str, Any]) -> str:
+    value = settings.get("default_max_runtime_seconds")
+    return f"{value:g} s" if isinstance(value, int | float) else "domain default"
+
+
+def _settings_from(args: argparse.Namespace, current: dict[str, Any]) -> dict[str, Any] | None:
+    if args.default_max_runtime is None:
+        return None
+    settings = dict(current)
+    if args.default_max_runtime <= 0:
+        settings.pop("default_max_runtime_seconds", None)
+    else:
+        settings["default_max_runtime_seconds"] = args.default_max_runtime
+    return settings
+
+
+def cmd_profiles_create(studio: Any, args: argparse.Namespace) -> int:
+    profile = studio.create_profile(
+        args.username,
+        display_name=args.display_name,
+        is_admin=args.admin,
+        settings=_settings_from(args, {}) or {},
+    )
+    print(f"{profile.username}  {profile.display_name}  home: {profile.home_path}")
+    return 0
+
+
+def cmd_profiles_set(studio: Any, args: argparse.Namespace) -> int:
+    current = studio.domain.get_profile(studio.caller(), args.username)
+    profile = studio.update_profile(
+        args.username,
+        display_name=args.display_name,
+        is_admin=args.admin,
+        settings=_settings_from(args, current.settings),
+    )
+    print(
+        f"{profile.username}  {profile.display_name}  admin={profile.is_admin}  {_runtime(profile.settings)}"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jupyter studio", description="Jupyter Studio from the command line."
@@ -314,6 +374,38 @@ def build_parser() -> argparse.ArgumentParser:
     p = spaces.add_parser("delete", help="Delete a space (its files move to the domain trash).")
     p.add_argument("space_id")
     p.set_defaults(func=cmd_spaces_delete)
+
+    profiles = sub.add_parser(
+        "profiles", help="Manage user profiles (domain admins)."
+    ).add_subparsers(dest="profiles_command", required=True)
+    p = profiles.add_parser("list", help="List user profiles.")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_profiles_list)
+    for name, func, helptext in (
+        ("create", cmd_profiles_create, "Create a user profile."),
+        ("set", cmd_profiles_set, "Change a user profile."),
+    ):
+        p = profiles.add_parser(name, help=helptext)
+        p.add_argument("username")
+        p.add_argument("--display-name")
+        p.add_argument(
+            "--default-max-runtime",
+            type=float,
+            metavar="SECONDS",
+            help="Default runtime limit of the user's jobs (0 removes it).",
+        )
+        if name == "create":
+            p.add_argument(
+                "--admin", action="store_true", help="Make the user a domain administrator."
+            )
+        else:
+            p.add_argument(
+                "--admin",
+                action=argparse.BooleanOptionalAction,
+                default=None,
+                help="Grant or remove domain administration.",
+            )
+        p.set_defaults(func=func)
     return parser
 
 

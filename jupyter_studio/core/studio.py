@@ -27,7 +27,19 @@ from .jobs.executors import Executor, LocalProcessExecutor
 from .jobs.kinds import JobKind, register_job_kind
 from .jobs.runner import JobRunner
 from .jobs.service import JobService
-from .models import CreateJob, DescribeJob, JobLogs, ListJobsQuery, ListJobsResponse
+from .models import (
+    CreateJob,
+    CreateProfile,
+    CreateSpace,
+    DescribeJob,
+    DescribeProfile,
+    DescribeSpace,
+    JobLogs,
+    ListJobsQuery,
+    ListJobsResponse,
+    SpaceKind,
+    UpdateProfile,
+)
 from .spaces.service import Caller, DomainService
 from .store import Store
 
@@ -260,6 +272,56 @@ class Studio(LoggingConfigurable):
 
     def job_logs(self, job_id: str, *, offset: int = 0, user: str | None = None) -> JobLogs:
         return self.jobs.logs(self.caller(user), job_id, offset=offset, limit=1024 * 1024)
+
+    # spaces and profiles, for notebooks and scripts
+    def list_spaces(self, *, user: str | None = None) -> list[DescribeSpace]:
+        """Your private spaces and the shared spaces you belong to."""
+        return self.domain.list_spaces(self.caller(user))
+
+    def create_space(
+        self,
+        name: str,
+        *,
+        shared: bool = False,
+        members: list[str] | None = None,
+        user: str | None = None,
+    ) -> DescribeSpace:
+        """Create a space (shared when ``shared`` or ``members`` is given)."""
+        kind = SpaceKind.SHARED if shared or members else SpaceKind.PRIVATE
+        body = CreateSpace(name=name, kind=kind, members=members or [])
+        return self.domain.create_space(self.caller(user), body)
+
+    def list_profiles(self, *, user: str | None = None) -> list[DescribeProfile]:
+        """Every user profile of the domain (admins only)."""
+        return self.domain.list_profiles(self.caller(user))
+
+    def create_profile(
+        self,
+        username: str,
+        *,
+        display_name: str | None = None,
+        is_admin: bool = False,
+        settings: dict[str, Any] | None = None,
+        user: str | None = None,
+    ) -> DescribeProfile:
+        """Create a user profile (admins only)."""
+        body = CreateProfile(
+            username=username, display_name=display_name, is_admin=is_admin, settings=settings or {}
+        )
+        return self.domain.create_profile(self.caller(user), body)
+
+    def update_profile(
+        self,
+        username: str,
+        *,
+        display_name: str | None = None,
+        is_admin: bool | None = None,
+        settings: dict[str, Any] | None = None,
+        user: str | None = None,
+    ) -> DescribeProfile:
+        """Change a profile's display name, admin flag or default settings (admins only)."""
+        body = UpdateProfile(display_name=display_name, is_admin=is_admin, settings=settings)
+        return self.domain.update_profile(self.caller(user), username, body)
 
     def wait(
         self,

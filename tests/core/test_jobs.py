@@ -420,7 +420,9 @@ def test_retry_needs_an_ended_job(studio: Studio, contents_root: Path) -> None:
     assert studio.wait(again.job_id, timeout=20).status == JobStatus.STOPPED
 
 
-def test_a_stop_right_after_launch_ends_stopped_not_failed(studio: Studio, contents_root: Path) -> None:
+def test_a_stop_right_after_launch_ends_stopped_not_failed(
+    studio: Studio, contents_root: Path
+) -> None:
     """SIGTERM can reach a worker while Python is still starting: the job must end Stopped."""
     write_script(contents_root, "slow.py", SLOW_SCRIPT)
     for _ in range(4):

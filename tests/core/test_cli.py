@@ -1,0 +1,79 @@
+"""`jupyter studio ...` drives the same engine as the server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from jupyter_studio.cli import main
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # noqa: ANN201
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path / "config"))
+    (tmp_path / "hello.py").write_text("import sys\nprint('hello', *sys.argv[1:])\n")
+    (tmp_path / "bad.py").write_text("raise SystemExit('no data')\n")
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main(["--user", "alice", *argv])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return run
+
+
+def test_run_follow_list_logs_and_retry(cli) -> None:  # noqa: ANN001
+    code, out, _ = cli("jobs", "run", "--follow", "hello.py", "a", "b c")
+    assert code == 0 and "hello a b c" in out and "Completed" in out
+    code, out, _ = cli("jobs", "list", "--json")
+    jobs = json.loads(out)["items"]
+    assert [j["status"] for j in jobs] == ["Completed"]
+    code, out, _ = cli("jobs", "logs", jobs[0]["job_id"][:12])
+    assert "hello a b c" in out
+    code, out, _ = cli("jobs", "retry", jobs[0]["job_id"][:12], "--json")
+    assert code == 0 and json.loads(out)["job_id"] != jobs[0]["job_id"]
+
+
+def test_failures_and_bad_input_are_clear(cli) -> None:  # noqa: ANN001
+    code, out, _ = cli("jobs", "run", "--wait", "bad.py")
+    assert code == 1 and "Failed" in out and "no data" in out
+    code, _, err = cli("jobs", "run", "../etc/passwd")
+    assert code == 2 and "climbs out" in err
+    code, _, err = cli("jobs", "get", "nope")
+    assert code == 2 and "No job with id" in err
+
+
+def test_spaces_and_profiles(cli) -> None:  # noqa: ANN001
+    code, out, _ = cli("spaces", "create", "Team", "--member", "bob")
+    assert code == 0 and "shared" in out
+    code, out, _ = cli("spaces", "list", "--json")
+    assert json.loads(out)[0]["members"] == ["alice", "bob"]
+    code, _, err = cli("profiles", "list")
+    assert code == 2 and "administrators" in err  # alice is not an admin
+
+
+def test_profiles_as_admin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # noqa: ANN001
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "jupyter_server_config.json").write_text(
+        json.dumps({"Studio": {"admin_users": ["boss"]}})
+    )
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(config))
+    assert (
+        main(["--user", "boss", "profiles", "create", "dana", "--default-max-runtime", "600"]) == 0
+    )
+    assert (
+        main(["--user", "boss", "profiles", "set", "dana", "--admin", "--display-name", "Dana D"])
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["--user", "boss", "profiles", "list", "--json"]) == 0
+    profiles = {p["username"]: p for p in json.loads(capsys.readouterr().out)}
+    assert profiles["dana"]["is_admin"] and profiles["dana"]["settings"] == {
+        "default_max_runtime_seconds": 600
+    }
+    assert profiles["dana"]["display_name"] == "Dana D"
