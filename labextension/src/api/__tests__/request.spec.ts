@@ -1,6 +1,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 
 import { createJob, getJobLogs, listJobs, stopJob } from '../jobs';
+import { createProfile, listProfiles, updateProfile } from '../profiles';
 import { makeURL, requestAPI, StudioAPIError, toQuery } from '../request';
 import { deleteSpace } from '../spaces';
 
@@ -163,5 +164,60 @@ describe('jobs client', () => {
     expect(calls[1].url).toBe(
       'http://localhost:8888/lab-base/studio/api/jobs/j1/logs?offset=120'
     );
+  });
+});
+
+describe('profiles client', () => {
+  const base = 'http://localhost:8888/lab-base/studio/api/profiles';
+
+  it('lists profiles', async () => {
+    const calls: ICall[] = [];
+    const settings = mockSettings(200, { items: [], total_count: 0 }, calls);
+    await expect(listProfiles(settings)).resolves.toEqual({
+      items: [],
+      total_count: 0
+    });
+    expect(calls[0]).toMatchObject({ url: base, method: 'GET' });
+  });
+
+  it('posts a new profile', async () => {
+    const calls: ICall[] = [];
+    const settings = mockSettings(201, { username: 'dana' }, calls);
+    await createProfile(
+      {
+        username: 'dana',
+        display_name: 'Dana D',
+        settings: { default_max_runtime_seconds: 600 }
+      },
+      settings
+    );
+    expect(calls[0]).toMatchObject({ url: base, method: 'POST' });
+    expect(JSON.parse(calls[0].body!)).toEqual({
+      username: 'dana',
+      display_name: 'Dana D',
+      settings: { default_max_runtime_seconds: 600 }
+    });
+  });
+
+  it('patches one profile, escaping the username', async () => {
+    const calls: ICall[] = [];
+    const settings = mockSettings(200, { username: 'a b' }, calls);
+    await updateProfile('a b', { is_admin: true }, settings);
+    expect(calls[0]).toMatchObject({ url: `${base}/a%20b`, method: 'PATCH' });
+    expect(JSON.parse(calls[0].body!)).toEqual({ is_admin: true });
+  });
+
+  it('reports a conflict with the server message', async () => {
+    const settings = mockSettings(409, {
+      message: "A profile for 'dana' already exists: update it instead.",
+      code: 'profile_exists'
+    });
+    const error = await createProfile({ username: 'dana' }, settings).catch(
+      e => e
+    );
+    expect(error).toBeInstanceOf(StudioAPIError);
+    expect(error.status).toBe(409);
+    expect(error.code).toBe('profile_exists');
+    expect(error.message).toContain('already exists');
   });
 });

@@ -7,6 +7,7 @@ import { studioIcon } from '../../icons';
 import { JobsSection } from './jobs-section';
 import { HomeModel } from './model';
 import { SpacesSection } from './spaces-section';
+import { UsersSection } from './users-section';
 
 /** What the home panel can ask the application to do. */
 export interface IHomeActions {
@@ -108,6 +109,7 @@ export function HomeView(props: {
           onOpenJobs={actions.openJobs}
           onNewJob={actions.newJob}
         />
+        {model.isAdmin ? <UsersSection model={model} /> : null}
       </div>
     </div>
   );

@@ -1,12 +1,20 @@
 /*
  * State of the Studio home side panel: recent jobs and spaces, polled while
- * the panel is visible.
+ * the panel is visible, and (for domain administrators) the user profiles.
  */
 import { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { IJob, listJobs, stopJob } from '../../api/jobs';
+import {
+  createProfile,
+  ICreateProfile,
+  IProfile,
+  IUpdateProfile,
+  listProfiles,
+  updateProfile
+} from '../../api/profiles';
 import { errorMessage } from '../../api/request';
 import {
   addSpaceMember,
@@ -25,6 +33,7 @@ export class HomeModel implements IDisposable {
     this.connection = options.connection;
     this._jobLimit = options.jobLimit ?? 8;
     this._spacesEvery = options.spacesEvery ?? 3;
+    this._profilesEvery = options.profilesEvery ?? 10_000;
     this._poll = new Poll({
       auto: false,
       factory: () => this._tick(),
@@ -43,6 +52,11 @@ export class HomeModel implements IDisposable {
 
   get username(): string {
     return this.connection.info?.user.username ?? '';
+  }
+
+  /** Whether the user is a domain administrator (from the handshake). */
+  get isAdmin(): boolean {
+    return this.connection.info?.user.is_admin ?? false;
   }
 
   /** The most recent jobs. */
@@ -81,6 +95,24 @@ export class HomeModel implements IDisposable {
     return this._spaces.find(space => space.space_id === id) ?? null;
   }
 
+  /** Every user profile of the domain, by username (administrators only). */
+  get profiles(): IProfile[] {
+    return this._profiles;
+  }
+
+  get profilesLoaded(): boolean {
+    return this._profilesLoaded;
+  }
+
+  get profilesError(): string | null {
+    return this._profilesError;
+  }
+
+  /** Whether the "Users" section is expanded (its list is then polled). */
+  get usersExpanded(): boolean {
+    return this._usersExpanded;
+  }
+
   get changed(): ISignal<this, void> {
     return this._changed;
   }
@@ -105,14 +137,34 @@ export class HomeModel implements IDisposable {
 
   setVisible(visible: boolean): void {
     this._visible = visible;
+    if (visible) {
+      // Reload the profiles whenever the panel is shown again.
+      this._profilesAt = 0;
+    }
     if (visible && !this._poll.isDisposed) {
       void this._poll.start().then(() => this._poll.refresh());
     }
   }
 
-  /** Refresh jobs and spaces now. */
+  /** Refresh jobs and spaces (and the profiles, for admins) now. */
   async refresh(): Promise<void> {
-    await Promise.all([this.refreshJobs(), this.refreshSpaces()]);
+    const tasks = [this.refreshJobs(), this.refreshSpaces()];
+    if (this._wantsProfiles) {
+      tasks.push(this.refreshProfiles());
+    }
+    await Promise.all(tasks);
+  }
+
+  /** Expand or collapse the "Users" section; expanding reloads the list. */
+  setUsersExpanded(expanded: boolean): void {
+    if (expanded === this._usersExpanded) {
+      return;
+    }
+    this._usersExpanded = expanded;
+    this._emit();
+    if (expanded && this.isAdmin) {
+      void this.refreshProfiles().catch(() => undefined);
+    }
   }
 
   async refreshJobs(): Promise<void> {
@@ -147,6 +199,48 @@ export class HomeModel implements IDisposable {
       throw error;
     }
     this._emit();
+  }
+
+  async refreshProfiles(): Promise<void> {
+    this._profilesAt = Date.now();
+    try {
+      const response = await listProfiles(this.connection.serverSettings);
+      this._profiles = [...response.items].sort((a, b) =>
+        a.username.localeCompare(b.username)
+      );
+      this._profilesLoaded = true;
+      this._profilesError = null;
+    } catch (error) {
+      this._profilesError = errorMessage(error);
+      this._emit();
+      throw error;
+    }
+    this._emit();
+  }
+
+  /** Create a user profile (admins), then reload the list. */
+  async createProfile(body: ICreateProfile): Promise<IProfile> {
+    const profile = await createProfile(body, this.connection.serverSettings);
+    await this.refreshProfiles().catch(() => undefined);
+    return profile;
+  }
+
+  /** Change a user profile (admins), then reload the list. */
+  async updateProfile(
+    username: string,
+    body: IUpdateProfile
+  ): Promise<IProfile> {
+    const profile = await updateProfile(
+      username,
+      body,
+      this.connection.serverSettings
+    );
+    this._profiles = this._profiles.map(p =>
+      p.username === profile.username ? profile : p
+    );
+    this._emit();
+    await this.refreshProfiles().catch(() => undefined);
+    return profile;
   }
 
   async stopJob(jobId: string): Promise<IJob> {
@@ -230,8 +324,20 @@ export class HomeModel implements IDisposable {
     if (!this._spacesLoaded || this._ticks % this._spacesEvery === 0) {
       tasks.push(this.refreshSpaces());
     }
+    if (
+      this._wantsProfiles &&
+      Date.now() - this._profilesAt >= this._profilesEvery
+    ) {
+      // Shown inline in the section; must not slow down the jobs polling.
+      tasks.push(this.refreshProfiles().catch(() => undefined));
+    }
     this._ticks++;
     await Promise.all(tasks);
+  }
+
+  /** Whether the profiles are shown, so worth loading. */
+  private get _wantsProfiles(): boolean {
+    return this.isAdmin && this._usersExpanded;
   }
 
   private _emit(): void {
@@ -252,6 +358,12 @@ export class HomeModel implements IDisposable {
   private _spaces: ISpace[] = [];
   private _spacesLoaded = false;
   private _spacesError: string | null = null;
+  private _profilesEvery: number;
+  private _profiles: IProfile[] = [];
+  private _profilesLoaded = false;
+  private _profilesError: string | null = null;
+  private _profilesAt = 0;
+  private _usersExpanded = true;
   private _isDisposed = false;
   private _changed = new Signal<this, void>(this);
 }
@@ -265,5 +377,7 @@ export namespace HomeModel {
     jobLimit?: number;
     /** Refresh spaces every N ticks (default 3). */
     spacesEvery?: number;
+    /** Refresh the user profiles (admins) at most every N ms (default 10 s). */
+    profilesEvery?: number;
   }
 }
