@@ -10,7 +10,6 @@ filesystem (the domain root) and access to the same store (use PostgreSQL).
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +37,6 @@ class DaskExecutor(Executor):
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
-        self.host = socket.gethostname()
         self._client: Any = None
         self._cluster: Any = None
         self._futures: dict[str, Any] = {}

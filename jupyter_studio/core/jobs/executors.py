@@ -37,6 +37,10 @@ class Executor(LoggingConfigurable):
     name = "base"
     tracks_processes = False  # True when it records and probes a pid per job
 
+    def __init__(self, **kwargs: object):
+        super().__init__(**kwargs)
+        self.host = socket.gethostname()  # the machine this executor launches from
+
     @abstractmethod
     def launch(self, job_id: str, db_url: str, job_dir: Path) -> LaunchedProcess:
         """Start the worker for ``job_id``; it reads everything else from the store."""
@@ -73,7 +77,6 @@ class LocalProcessExecutor(Executor):
 
     def __init__(self, **kwargs: object):
         super().__init__(**kwargs)
-        self.host = socket.gethostname()
         self._children: dict[int, subprocess.Popen[bytes]] = {}
 
     def launch(self, job_id: str, db_url: str, job_dir: Path) -> LaunchedProcess:

@@ -130,11 +130,7 @@ class JobRunner:
             self.log.warning("Studio job %s marked Failed: worker %s is gone", row.job_id, row.pid)
 
     def _check_unobservable(self, row: JobRow, now: datetime) -> None:
-        if (
-            self.executor.tracks_processes
-            and row.pid is None
-            and row.host == getattr(self.executor, "host", None)
-        ):
+        if self.executor.tracks_processes and row.pid is None and row.host == self.executor.host:
             started = row.started_at or row.created_at
             if now - started > WORKER_START_TIMEOUT:
                 message = "The worker process never started: see the log for the reason."
@@ -166,7 +162,7 @@ class JobRunner:
                     self.executor.terminate(row)
 
     def _launch_pending(self) -> None:
-        host = getattr(self.executor, "host", None)
+        host = self.executor.host
         with self.store.session() as session:
             busy = (
                 session.scalar(
@@ -191,7 +187,7 @@ class JobRunner:
             self._launch(row)
 
     def _launch(self, row: JobRow) -> None:
-        host = getattr(self.executor, "host", "") or ""
+        host = self.executor.host
         if not state.claim_pending(self.store, row.job_id, host=host, executor=self.executor.name):
             return
         try:
