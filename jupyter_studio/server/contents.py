@@ -28,7 +28,8 @@ class ForbiddenPath(PermissionError, web.HTTPError):
 
     def __init__(self, path: str):
         PermissionError.__init__(self, errno.EACCES, "Permission denied", path)
-        web.HTTPError.__init__(self, 403, "You are not a member of the space that holds %s.", path)
+        # No format args: tornado would %-format the message, and paths may contain '%'.
+        web.HTTPError.__init__(self, 403, f"You are not a member of the space that holds {path!r}.")
 
     def __str__(self) -> str:
         return f"HTTP 403: Forbidden (not a member of the space that holds {self.filename!r})"

@@ -120,3 +120,21 @@ def test_admins_manage_profiles(studio) -> None:  # noqa: ANN001
         studio.domain.update_profile(alice, "alice", UpdateProfile(is_admin=True))
     with pytest.raises(NotFound):
         studio.domain.update_profile(admin, "nobody", UpdateProfile(display_name="x"))
+
+
+def test_servers_starting_together_share_one_domain(tmp_path: Path) -> None:
+    """Several servers of a team start at once on one store: one domain row, one id."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from jupyter_studio.core.spaces.service import DomainService
+    from jupyter_studio.core.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'studio.db'}")
+    root = tmp_path / "domain"
+
+    def start(_: int) -> str:
+        return DomainService(store, root_dir=root, contents_root=tmp_path).domain_id
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        ids = set(pool.map(start, range(16)))
+    assert len(ids) == 1

@@ -172,3 +172,26 @@ def test_two_studios_share_profiles_spaces_and_jobs(
         listed = two.list_jobs(user="bob")
         assert [j.job_id for j in listed.items] == [job.job_id]
         assert two.get_job(job.job_id, user="bob").status == JobStatus.COMPLETED
+
+
+@pytest.mark.postgres
+def test_concurrent_first_starts_share_one_domain_on_postgres(
+    fresh_postgres_url: str, tmp_path: Path
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from jupyter_studio.core.spaces.service import DomainService
+
+    store = Store(fresh_postgres_url)
+    try:
+
+        def start(_: int) -> str:
+            return DomainService(
+                store, root_dir=tmp_path / "domain", contents_root=tmp_path
+            ).domain_id
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            ids = set(pool.map(start, range(16)))
+        assert len(ids) == 1
+    finally:
+        store.dispose()

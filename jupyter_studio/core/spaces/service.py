@@ -77,22 +77,33 @@ class DomainService:
 
     # ----------------------------------------------------------------- domain
     def _ensure_domain(self, name: str, settings: dict[str, Any]) -> str:
-        with self.store.session() as session:
-            row = session.scalars(
-                select(DomainRow).where(DomainRow.root_dir == str(self.root_dir))
-            ).first()
-            if row is None:
-                row = DomainRow(
-                    domain_id=uuid.uuid4().hex,
-                    name=name,
-                    root_dir=str(self.root_dir),
-                    settings=settings,
+        # Servers of one team start together: the id derives from the root, so concurrent
+        # first starts insert the same row and all but one hit the unique key and reuse it.
+        domain_id = uuid.uuid5(uuid.NAMESPACE_URL, f"jupyter-studio:{self.root_dir}").hex
+        for _attempt in range(2):
+            with self.store.session() as session:
+                row = session.scalars(
+                    select(DomainRow).where(DomainRow.root_dir == str(self.root_dir))
+                ).first()
+                if row is not None:
+                    row.name = name
+                    row.settings = settings
+                    return row.domain_id
+                session.add(
+                    DomainRow(
+                        domain_id=domain_id,
+                        name=name,
+                        root_dir=str(self.root_dir),
+                        settings=settings,
+                    )
                 )
-                session.add(row)
-            else:
-                row.name = name
-                row.settings = settings
-            return row.domain_id
+                try:
+                    session.flush()
+                except IntegrityError:
+                    session.rollback()
+                    continue
+                return domain_id
+        raise RuntimeError(f"Could not create or find the domain at {self.root_dir}")
 
     def describe_domain(self) -> DescribeDomain:
         """The domain this Studio serves."""

@@ -47,7 +47,7 @@ class DomainRow(Base):
 
     domain_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    root_dir: Mapped[str] = mapped_column(Text)
+    root_dir: Mapped[str] = mapped_column(String(1024), unique=True)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

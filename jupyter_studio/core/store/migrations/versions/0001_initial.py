@@ -21,9 +21,10 @@ def upgrade() -> None:
         "domains",
         sa.Column("domain_id", sa.String(64), primary_key=True),
         sa.Column("name", sa.String(200), nullable=False),
-        sa.Column("root_dir", sa.Text(), nullable=False),
+        sa.Column("root_dir", sa.String(1024), nullable=False),
         sa.Column("settings", sa.JSON(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.UniqueConstraint("root_dir", name="uq_domains_root_dir"),
     )
     op.create_table(
         "user_profiles",
