@@ -17,7 +17,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.support import free_port
 
 requests = pytest.importorskip("requests")
 pytest.importorskip("jupyterhub", reason="JupyterHub is not installed: pip install jupyterhub")
@@ -43,12 +44,6 @@ USERS = ("alice", "bob", "carol")
 ADMINS = ("alice",)
 HUB_START_TIMEOUT = 30
 SPAWN_TIMEOUT = 60
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def configurable_http_proxy() -> str:

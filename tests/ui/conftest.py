@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.support import free_port, studio_api
 
 CHROMIUM = os.environ.get("STUDIO_TEST_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "ui"
@@ -33,12 +33,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class LabServer:
     def __init__(self, root: Path, port: int, process: subprocess.Popen[bytes], log_path: Path):
         self.root, self.port, self.process, self.log_path = root, port, process, log_path
@@ -49,20 +43,7 @@ class LabServer:
         return f"{self.base}/{path}{sep}token={TOKEN}"
 
     def api(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
-        import json
-
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(
-            f"{self.base}/studio/api/{path}",
-            data=data,
-            method=method,
-            headers={"Authorization": f"token {TOKEN}"},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
+        return studio_api(self.base, TOKEN, method, path, body)
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +52,7 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
         pytest.skip(f"{CHROMIUM} not found: apt-get install chromium (scripts/test.sh does)")
     root = tmp_path_factory.mktemp("lab-root")
     home = tmp_path_factory.mktemp("lab-home")
-    port = _free_port()
+    port = free_port()
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_STUDIO_", "JUPYTERHUB_"))
     }
@@ -161,6 +142,17 @@ def page(browser, request: pytest.FixtureRequest) -> Iterator:  # noqa: ANN001
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
     context.close()
+
+
+def show_home(page):  # noqa: ANN001, ANN201
+    """The Studio home side panel, opened from the left side bar if it is not showing."""
+    home = page.locator('[data-testid="studio-home"]')
+    if not home.is_visible():
+        page.locator(
+            '.jp-SideBar [data-id="jp-studio-home"], .jp-SideBar li[title*="Studio"]'
+        ).first.click()
+    home.wait_for()
+    return home
 
 
 def open_lab(page, server: LabServer) -> None:  # noqa: ANN001

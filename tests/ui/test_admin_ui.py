@@ -6,18 +6,14 @@ import re
 
 import pytest
 
-from tests.ui.conftest import LabServer, open_lab
+from tests.ui.conftest import LabServer, open_lab, show_home
 
 pytestmark = pytest.mark.browser
 
 
 def _open_users(page, lab_server: LabServer):  # noqa: ANN001, ANN202
     open_lab(page, lab_server)
-    home = page.locator('[data-testid="studio-home"]')
-    if not home.is_visible():
-        page.locator(
-            '.jp-SideBar [data-id="jp-studio-home"], .jp-SideBar li[title*="Studio"]'
-        ).first.click()
+    home = show_home(page)
     users = home.locator('[data-testid="studio-users"]')
     users.wait_for()
     return users

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from tests.ui.conftest import ARTIFACTS, LabServer, open_lab
+from tests.ui.conftest import ARTIFACTS, LabServer, open_lab, show_home
 
 pytestmark = pytest.mark.browser
 
@@ -20,16 +20,6 @@ def _wait_for_row_status(page, name: str, status: str, timeout: int = 30_000) ->
         arg=[name, status],
         timeout=timeout,
     )
-
-
-def _show_home(page):  # noqa: ANN001, ANN202
-    home = page.locator('[data-testid="studio-home"]')
-    if not home.is_visible():
-        page.locator(
-            '.jp-SideBar [data-id="jp-studio-home"], .jp-SideBar li[title*="Studio"]'
-        ).first.click()
-    home.wait_for()
-    return home
 
 
 def test_a_job_started_in_a_space_keeps_its_folder_in_the_space(
@@ -143,7 +133,7 @@ def test_new_job_form_defaults_to_the_active_space(page, lab_server: LabServer) 
     code, space = lab_server.api("POST", "spaces", {"name": name, "kind": "private"})
     assert code == 201, space
     open_lab(page, lab_server)
-    home = _show_home(page)
+    home = show_home(page)
     row = home.locator(
         '[data-testid="studio-spaces"] [data-testid="studio-space-row"]', has_text=name
     )
@@ -154,7 +144,7 @@ def test_new_job_form_defaults_to_the_active_space(page, lab_server: LabServer) 
         arg=space["space_id"],
         timeout=15_000,
     )
-    home = _show_home(page)  # "Open" switched the left area to the file browser
+    home = show_home(page)  # "Open" switched the left area to the file browser
     # "New job" in the home panel, with no script selected: the active space is preselected
     home.locator('[data-testid="studio-home-jobs"]').get_by_role("button", name="New job").click()
     form = page.get_by_role("form", name="New processing job")
@@ -182,7 +172,7 @@ def test_run_as_studio_job_uses_the_active_space_only_for_its_scripts(
     assert code == 201, space
     (lab_server.root / space["path"] / f"inside_{suffix}.py").write_text("print('inside')\n")
     open_lab(page, lab_server)
-    home = _show_home(page)
+    home = show_home(page)
     row = home.locator('[data-testid="studio-space-row"]', has_text=name)
     row.get_by_role("button", name=re.compile("^Open", re.I)).first.click()
     page.wait_for_function(

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.ui.conftest import LabServer, open_lab
+from tests.ui.conftest import LabServer, open_lab, show_home
 
 pytestmark = pytest.mark.browser
 
@@ -102,12 +102,7 @@ def test_stop_a_running_job_from_the_home_panel(page, lab_server: LabServer) -> 
     )
     assert code == 201
     open_lab(page, lab_server)
-    home = page.locator('[data-testid="studio-home"]')
-    if not home.is_visible():
-        page.locator(
-            '.jp-SideBar [data-id="jp-studio-home"], .jp-SideBar li[title*="Studio"]'
-        ).first.click()
-    home.wait_for()
+    home = show_home(page)
     home.get_by_text("ui-forever").first.wait_for()
     home.get_by_role("button", name="Stop job").first.click()
     page.wait_for_function(
@@ -125,11 +120,7 @@ def lab_server_token() -> str:
 
 def test_create_and_open_a_space_from_the_home_panel(page, lab_server: LabServer) -> None:  # noqa: ANN001
     open_lab(page, lab_server)
-    home = page.locator('[data-testid="studio-home"]')
-    if not home.is_visible():
-        page.locator(
-            '.jp-SideBar [data-id="jp-studio-home"], .jp-SideBar li[title*="Studio"]'
-        ).first.click()
+    home = show_home(page)
     spaces = home.locator('[data-testid="studio-spaces"]')
     spaces.wait_for()
     spaces.get_by_role("button", name=re.compile("New space", re.I)).click()
@@ -161,11 +152,7 @@ def test_home_panel_shows_a_live_log(page, lab_server: LabServer) -> None:  # no
     )
     assert code == 201
     open_lab(page, lab_server)
-    home = page.locator('[data-testid="studio-home"]')
-    if not home.is_visible():
-        page.locator(
-            '.jp-SideBar [data-id="jp-studio-home"], .jp-SideBar li[title*="Studio"]'
-        ).first.click()
+    home = show_home(page)
     item = home.locator(f'[data-testid="studio-home-job"][data-job-id="{job["job_id"]}"]')
     item.wait_for()
     item.get_by_role("button", name="Show log").click()
