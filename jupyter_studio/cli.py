@@ -128,12 +128,16 @@ def cmd_jobs_list(studio: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _expand(prefix: str, ids: list[str]) -> str:
+    """Accept the 12-character ids the listings print: a unique prefix stands for the full id."""
+    matches = [full for full in ids if full.startswith(prefix)]
+    return matches[0] if len(matches) == 1 else prefix
+
+
 def _full_id(studio: Any, prefix: str) -> str:
-    """Accept the 12-character ids `jobs list` prints."""
     if len(prefix) >= 32:
         return prefix
-    matches = [j.job_id for j in studio.list_jobs(limit=500).items if j.job_id.startswith(prefix)]
-    return matches[0] if len(matches) == 1 else prefix
+    return _expand(prefix, [j.job_id for j in studio.list_jobs(limit=500).items])
 
 
 def cmd_jobs_get(studio: Any, args: argparse.Namespace) -> int:
@@ -207,12 +211,7 @@ def cmd_spaces_list(studio: Any, args: argparse.Namespace) -> int:
 
 
 def _space_id(studio: Any, prefix: str) -> str:
-    matches = [
-        s.space_id
-        for s in studio.domain.list_spaces(studio.caller())
-        if s.space_id.startswith(prefix)
-    ]
-    return matches[0] if len(matches) == 1 else prefix
+    return _expand(prefix, [s.space_id for s in studio.domain.list_spaces(studio.caller())])
 
 
 def cmd_spaces_create(studio: Any, args: argparse.Namespace) -> int:

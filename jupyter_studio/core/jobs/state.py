@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, update
+from sqlalchemy import case, func, update
 
 from ..models.jobs import ACTIVE_STATUSES, JobStatus
 from ..store import Store
 from ..store.orm import JobRow, utcnow
 
 _ACTIVE = [status.value for status in ACTIVE_STATUSES]
+# A job that ends before reporting progress drops its placeholder message: the status message says why.
+_ENDED_PROGRESS_MESSAGE = case(
+    (JobRow.progress_message.in_(["Queued", "Starting"]), ""), else_=JobRow.progress_message
+)
 
 
 def finish(
@@ -32,11 +36,8 @@ def finish(
         "status": status.value,
         "status_message": message,
         "ended_at": utcnow(),
+        "progress_message": _ENDED_PROGRESS_MESSAGE,
     }
-    with store.session() as session:
-        row = session.get(JobRow, job_id)
-        if row is not None and row.progress_message in ("Queued", "Starting"):
-            values["progress_message"] = ""  # the status message says why it ended
     if exit_code is not None:
         values["exit_code"] = exit_code
     if progress is not None:
@@ -119,17 +120,18 @@ def finish_lost_worker(store: Store, job_id: str, failure: str) -> JobStatus | N
     stopped ends Stopped (the worker died of the stop), any other active job Failed.
 
     Returns the status it ended with, or None if the job had already ended."""
+    stopping = JobRow.status == JobStatus.STOPPING.value
     with store.session() as session:
-        row = session.get(JobRow, job_id)
-        stop_message = (row.status_message if row is not None else None) or "Stopped"
-        stopping = JobRow.status == JobStatus.STOPPING.value
         result = session.execute(
             update(JobRow)
             .where(JobRow.job_id == job_id, JobRow.status.in_(_ACTIVE))
             .values(
                 status=case((stopping, JobStatus.STOPPED.value), else_=JobStatus.FAILED.value),
-                status_message=case((stopping, stop_message), else_=failure),
+                status_message=case(
+                    (stopping, func.coalesce(JobRow.status_message, "Stopped")), else_=failure
+                ),
                 ended_at=utcnow(),
+                progress_message=_ENDED_PROGRESS_MESSAGE,
             )
             .execution_options(synchronize_session=False)
         )
