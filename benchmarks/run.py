@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from jupyter_studio.core.models import JobStatus, ListJobsQuery  # noqa: E402
-from jupyter_studio.core.store.orm import JobRow  # noqa: E402
+from jupyter_studio.core.jobs.schemas import JobStatus, ListJobsQuery  # noqa: E402
+from jupyter_studio.core.jobs.tables import JobRow  # noqa: E402
 from jupyter_studio.core.studio import Studio  # noqa: E402
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from jupyter_core.application import JupyterApp
 
 from .core.errors import StudioError
-from .core.models import CreateSpace, SpaceKind, UpdateSpace
+from .core.spaces.schemas import CreateSpace, SpaceKind, UpdateSpace
 
 
 class _ConfigLoader(JupyterApp):

@@ -26,17 +26,13 @@ from .errors import InvalidInput
 from .jobs.executors import Executor, LocalProcessExecutor
 from .jobs.kinds import JobKind, register_job_kind
 from .jobs.runner import JobRunner
+from .jobs.schemas import CreateJob, DescribeJob, JobLogs, ListJobsQuery, ListJobsResponse
 from .jobs.service import JobService
-from .models import (
-    CreateJob,
+from .spaces.schemas import (
     CreateProfile,
     CreateSpace,
-    DescribeJob,
     DescribeProfile,
     DescribeSpace,
-    JobLogs,
-    ListJobsQuery,
-    ListJobsResponse,
     SpaceKind,
     UpdateProfile,
 )

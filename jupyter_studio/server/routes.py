@@ -10,17 +10,14 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from ..core.models import (
+from ..core.jobs.schemas import CreateJob, DescribeJob, JobLogs, ListJobsResponse
+from ..core.spaces.schemas import (
     AddMember,
-    CreateJob,
     CreateProfile,
     CreateSpace,
     DescribeDomain,
-    DescribeJob,
     DescribeProfile,
     DescribeSpace,
-    JobLogs,
-    ListJobsResponse,
     UpdateProfile,
     UpdateSpace,
 )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_studio.core.models import JobStatus
+from jupyter_studio.core.jobs.schemas import JobStatus
 from jupyter_studio.core.studio import Studio
 from tests.conftest import write_script
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_studio.core.models import JobStatus
+from jupyter_studio.core.jobs.schemas import JobStatus
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "processing"
 

@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import func, select
 
 from jupyter_studio.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from jupyter_studio.core.models import CreateJob, CreateSpace, JobStatus, ListJobsQuery, SpaceKind
-from jupyter_studio.core.store.orm import JobRow
+from jupyter_studio.core.jobs.schemas import CreateJob, JobStatus, ListJobsQuery
+from jupyter_studio.core.jobs.tables import JobRow
+from jupyter_studio.core.spaces.schemas import CreateSpace, SpaceKind
 from jupyter_studio.core.studio import Studio
 from tests.conftest import write_script
 
@@ -376,7 +377,7 @@ def test_inputs_are_copied_and_environment_is_set(studio: Studio, contents_root:
 
 
 def test_profile_default_max_runtime_applies(studio: Studio, contents_root: Path) -> None:
-    from jupyter_studio.core.models import UpdateProfile
+    from jupyter_studio.core.spaces.schemas import UpdateProfile
 
     write_script(contents_root, "ok.py", "print(1)")
     studio.caller("alice")

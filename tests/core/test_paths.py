@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from jupyter_studio.core.errors import Forbidden, InvalidInput, StudioError
-from jupyter_studio.core.models import CreateSpace, SpaceKind
 from jupyter_studio.core.spaces.paths import PathScope, scope_for
+from jupyter_studio.core.spaces.schemas import CreateSpace, SpaceKind
 
 CRAFTED = [
     "../secret.txt",

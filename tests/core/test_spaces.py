@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from jupyter_studio.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from jupyter_studio.core.models import (
+from jupyter_studio.core.spaces.schemas import (
     CreateProfile,
     CreateSpace,
     SpaceKind,

@@ -10,8 +10,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from jupyter_studio.core.errors import InvalidInput
+from jupyter_studio.core.spaces.tables import DomainRow
 from jupyter_studio.core.store import Store
-from jupyter_studio.core.store.orm import Base, DomainRow
+from jupyter_studio.core.store.orm import Base
 
 
 def test_new_store_creates_every_table_at_head(tmp_path: Path) -> None:

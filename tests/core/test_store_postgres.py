@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from jupyter_studio.core.models import CreateSpace
-from jupyter_studio.core.models.jobs import JobStatus
+from jupyter_studio.core.jobs.schemas import JobStatus
+from jupyter_studio.core.spaces.schemas import CreateSpace
 from jupyter_studio.core.spaces.service import Caller
+from jupyter_studio.core.spaces.tables import DomainRow, UserProfileRow
 from jupyter_studio.core.store import Store
-from jupyter_studio.core.store.orm import DomainRow, UserProfileRow
 from jupyter_studio.core.studio import Studio
 
 pytestmark = pytest.mark.postgres

@@ -9,16 +9,18 @@ import pytest
 from pydantic import BaseModel
 
 from jupyter_studio.core.jobs.processing import ProcessingParameters
-from jupyter_studio.core.models import (
+from jupyter_studio.core.jobs.schemas import (
     CreateJob,
-    CreateSpace,
-    DescribeDomain,
     DescribeJob,
-    DescribeProfile,
-    DescribeSpace,
     JobArtifact,
     JobKindInfo,
     JobLogs,
+)
+from jupyter_studio.core.spaces.schemas import (
+    CreateSpace,
+    DescribeDomain,
+    DescribeProfile,
+    DescribeSpace,
     UpdateSpace,
 )
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from traitlets import Int, Unicode
 
-from ..store.orm import JobRow
 from .executors import Executor, LaunchedProcess
+from .tables import JobRow
 from .worker import run_job
 
 

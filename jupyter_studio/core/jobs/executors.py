@@ -20,7 +20,7 @@ import psutil
 from traitlets import Float
 from traitlets.config import LoggingConfigurable
 
-from ..store.orm import JobRow
+from .tables import JobRow
 from .worker import WORKER_DB_URL_ENV
 
 

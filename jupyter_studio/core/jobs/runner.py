@@ -14,11 +14,12 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from ..models.jobs import JobStatus
 from ..store import Store
-from ..store.orm import JobRow, utcnow
+from ..store.orm import utcnow
 from . import state
 from .executors import Executor
+from .schemas import JobStatus
+from .tables import JobRow
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,14 @@ from pathlib import Path
 from sqlalchemy import func, or_, select
 
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..models.jobs import (
+from ..spaces.paths import contents_path
+from ..spaces.service import Caller, DomainService, slugify
+from ..store import Store
+from ..store.orm import utcnow
+from . import state
+from .kinds import PrepareContext, describe_kind, get_job_kind, job_kinds
+from .runner import JobRunner
+from .schemas import (
     CreateJob,
     DescribeJob,
     JobArtifact,
@@ -19,13 +26,7 @@ from ..models.jobs import (
     ListJobsQuery,
     ListJobsResponse,
 )
-from ..spaces.paths import contents_path
-from ..spaces.service import Caller, DomainService, slugify
-from ..store import Store
-from ..store.orm import JobRow, utcnow
-from . import state
-from .kinds import PrepareContext, describe_kind, get_job_kind, job_kinds
-from .runner import JobRunner
+from .tables import JobRow
 
 MAX_LOG_CHUNK = 1024 * 1024
 MAX_ARTIFACTS = 2000

@@ -11,9 +11,10 @@ from datetime import datetime
 
 from sqlalchemy import case, func, update
 
-from ..models.jobs import ACTIVE_STATUSES, JobStatus
 from ..store import Store
-from ..store.orm import JobRow, utcnow
+from ..store.orm import utcnow
+from .schemas import ACTIVE_STATUSES, JobStatus
+from .tables import JobRow
 
 _ACTIVE = [status.value for status in ACTIVE_STATUSES]
 # A job that ends before reporting progress drops its placeholder message: the status message says why.

@@ -22,12 +22,13 @@ from pathlib import Path
 
 import psutil
 
-from ..models.jobs import JobStatus
 from ..store import Store
-from ..store.orm import JobRow, utcnow
+from ..store.orm import utcnow
 from . import state
 from .context import JobContext, JobLog
 from .kinds import JobFailed, JobStopped, import_kind
+from .schemas import JobStatus
+from .tables import JobRow
 
 HEARTBEAT_SECONDS = 1.0
 WORKER_DB_URL_ENV = "STUDIO_WORKER_DB_URL"

@@ -14,7 +14,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..models import (
+from ..jobs.schemas import ACTIVE_STATUSES
+from ..jobs.tables import JobRow
+from ..store import Store
+from ..store.orm import utcnow
+from .paths import PathScope, contents_path, scope_for
+from .schemas import (
     CreateProfile,
     CreateSpace,
     DescribeDomain,
@@ -24,10 +29,7 @@ from ..models import (
     UpdateProfile,
     UpdateSpace,
 )
-from ..models.jobs import ACTIVE_STATUSES
-from ..store import Store
-from ..store.orm import DomainRow, JobRow, SpaceMemberRow, SpaceRow, UserProfileRow, utcnow
-from .paths import PathScope, contents_path, scope_for
+from .tables import DomainRow, SpaceMemberRow, SpaceRow, UserProfileRow
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ...core.errors import InvalidInput
-from ...core.models import CreateJob, ListJobsQuery, ListResponse
+from ...core.jobs.schemas import CreateJob, ListJobsQuery
+from ...core.schemas import ListResponse
 from .base import StudioAPIHandler
 
 

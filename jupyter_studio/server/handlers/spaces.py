@@ -5,14 +5,8 @@ from __future__ import annotations
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ...core.models import (
-    AddMember,
-    CreateProfile,
-    CreateSpace,
-    ListResponse,
-    UpdateProfile,
-    UpdateSpace,
-)
+from ...core.schemas import ListResponse
+from ...core.spaces.schemas import AddMember, CreateProfile, CreateSpace, UpdateProfile, UpdateSpace
 from .base import StudioAPIHandler
 
 

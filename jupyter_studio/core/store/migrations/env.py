@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from jupyter_studio.core.store.orm import Base
+from jupyter_studio.core.store.metadata import load_metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only used through Store.upgrade()
@@ -10,7 +10,7 @@ if connection is None:  # pragma: no cover - only used through Store.upgrade()
 
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=load_metadata(),
     render_as_batch=connection.dialect.name == "sqlite",
 )
 with context.begin_transaction():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -27,12 +27,6 @@ def _clean_name(value: str) -> str:
     if value in {".", ".."}:
         raise ValueError("the name may not be '.' or '..'")
     return value
-
-
-class ListResponse(BaseModel, Generic[T]):
-    items: list[T]
-    next_token: str | None = None
-    total_count: int
 
 
 class DescribeDomain(BaseModel):
