@@ -92,7 +92,7 @@ def _follow(studio: Any, job_id: str) -> Any:
 
 
 def cmd_info(studio: Any, args: argparse.Namespace) -> int:
-    domain = studio.domain.describe_domain()
+    domain = studio.spaces.describe_domain()
     caller = studio.caller()
     print(
         f"domain   {domain.name} ({domain.domain_id})\nroot     {domain.root_dir}\nstore    {studio.db_url}"
@@ -194,7 +194,7 @@ def cmd_kinds(studio: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_spaces_list(studio: Any, args: argparse.Namespace) -> int:
-    spaces = studio.domain.list_spaces(studio.caller())
+    spaces = studio.spaces.list_spaces(studio.caller())
     if args.json:
         print(json.dumps([s.model_dump(mode="json") for s in spaces], indent=2))
         return 0
@@ -211,12 +211,12 @@ def cmd_spaces_list(studio: Any, args: argparse.Namespace) -> int:
 
 
 def _space_id(studio: Any, prefix: str) -> str:
-    return _expand(prefix, [s.space_id for s in studio.domain.list_spaces(studio.caller())])
+    return _expand(prefix, [s.space_id for s in studio.spaces.list_spaces(studio.caller())])
 
 
 def cmd_spaces_create(studio: Any, args: argparse.Namespace) -> int:
     kind = SpaceKind.SHARED if args.shared or args.member else SpaceKind.PRIVATE
-    space = studio.domain.create_space(
+    space = studio.spaces.create_space(
         studio.caller(), CreateSpace(name=args.name, kind=kind, members=args.member or [])
     )
     print(f"{space.space_id}  {space.name}  {space.kind.value}  {space.path}")
@@ -224,7 +224,7 @@ def cmd_spaces_create(studio: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_spaces_rename(studio: Any, args: argparse.Namespace) -> int:
-    space = studio.domain.rename_space(
+    space = studio.spaces.rename_space(
         studio.caller(), _space_id(studio, args.space_id), UpdateSpace(name=args.name)
     )
     print(f"{space.space_id}  {space.name}")
@@ -232,7 +232,7 @@ def cmd_spaces_rename(studio: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_spaces_delete(studio: Any, args: argparse.Namespace) -> int:
-    trash = studio.domain.delete_space(studio.caller(), _space_id(studio, args.space_id))
+    trash = studio.spaces.delete_space(studio.caller(), _space_id(studio, args.space_id))
     print(f"Deleted; its files are in {trash}")
     return 0
 
@@ -284,7 +284,7 @@ def cmd_profiles_create(studio: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_profiles_set(studio: Any, args: argparse.Namespace) -> int:
-    current = studio.domain.get_profile(studio.caller(), args.username)
+    current = studio.spaces.get_profile(studio.caller(), args.username)
     profile = studio.update_profile(
         args.username,
         display_name=args.display_name,

@@ -88,7 +88,7 @@ class StudioMagics(Magics):
             return None
         name = line.strip() or "notebook-cell"
         caller = self.studio.caller()
-        folder = self.studio.domain.home_dir(caller.username) / "cells"
+        folder = self.studio.spaces.home_dir(caller.username) / "cells"
         folder.mkdir(parents=True, exist_ok=True)
         script = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{abs(hash(cell)) % 10**6}.py"
         script.write_text(cell)

@@ -36,7 +36,7 @@ from .spaces.schemas import (
     SpaceKind,
     UpdateProfile,
 )
-from .spaces.service import Caller, DomainService
+from .spaces.service import Caller, SpaceService
 from .store import Store
 
 ROOT_ENV = "JUPYTER_STUDIO_ROOT"
@@ -166,7 +166,7 @@ class Studio(LoggingConfigurable):
                 raise TypeError(f"Studio.extra_job_kinds: {path} is not a JobKind")
             register_job_kind(kind)
         self.store = Store(self.db_url)
-        self.domain = DomainService(
+        self.spaces = SpaceService(
             self.store,
             root_dir=root,
             contents_root=contents_root,
@@ -189,7 +189,7 @@ class Studio(LoggingConfigurable):
         )
         self.jobs = JobService(
             self.store,
-            self.domain,
+            self.spaces,
             self.runner,
             default_max_runtime_seconds=self.default_max_runtime_seconds,
             grace_seconds=self.stop_grace_seconds,
@@ -216,7 +216,7 @@ class Studio(LoggingConfigurable):
     # ----------------------------------------------------- Python API helpers
     def caller(self, username: str | None = None) -> Caller:
         """The caller for ``username`` (default: this machine's user), creating their profile."""
-        return self.domain.caller(username or self.default_user)
+        return self.spaces.caller(username or self.default_user)
 
     def submit_job(
         self,
@@ -272,7 +272,7 @@ class Studio(LoggingConfigurable):
     # spaces and profiles, for notebooks and scripts
     def list_spaces(self, *, user: str | None = None) -> list[DescribeSpace]:
         """Your private spaces and the shared spaces you belong to."""
-        return self.domain.list_spaces(self.caller(user))
+        return self.spaces.list_spaces(self.caller(user))
 
     def create_space(
         self,
@@ -285,11 +285,11 @@ class Studio(LoggingConfigurable):
         """Create a space (shared when ``shared`` or ``members`` is given)."""
         kind = SpaceKind.SHARED if shared or members else SpaceKind.PRIVATE
         body = CreateSpace(name=name, kind=kind, members=members or [])
-        return self.domain.create_space(self.caller(user), body)
+        return self.spaces.create_space(self.caller(user), body)
 
     def list_profiles(self, *, user: str | None = None) -> list[DescribeProfile]:
         """Every user profile of the domain (admins only)."""
-        return self.domain.list_profiles(self.caller(user))
+        return self.spaces.list_profiles(self.caller(user))
 
     def create_profile(
         self,
@@ -304,7 +304,7 @@ class Studio(LoggingConfigurable):
         body = CreateProfile(
             username=username, display_name=display_name, is_admin=is_admin, settings=settings or {}
         )
-        return self.domain.create_profile(self.caller(user), body)
+        return self.spaces.create_profile(self.caller(user), body)
 
     def update_profile(
         self,
@@ -317,7 +317,7 @@ class Studio(LoggingConfigurable):
     ) -> DescribeProfile:
         """Change a profile's display name, admin flag or default settings (admins only)."""
         body = UpdateProfile(display_name=display_name, is_admin=is_admin, settings=settings)
-        return self.domain.update_profile(self.caller(user), username, body)
+        return self.spaces.update_profile(self.caller(user), username, body)
 
     def wait(
         self,

@@ -50,7 +50,7 @@ class StudioApp(ExtensionApp):
         if self.user_mapping == "local" and "admin_users" not in studio_config:
             # A single-user server: its one user administers the local domain.
             studio.admin_users = {studio.default_user}
-            studio.domain.admin_users = frozenset(studio.admin_users)
+            studio.spaces.admin_users = frozenset(studio.admin_users)
         # Kernels and terminals inherit these, so `Studio()` in a notebook finds this domain.
         os.environ[ROOT_ENV] = studio.root_dir
         os.environ[DB_URL_ENV] = studio.db_url

@@ -50,14 +50,14 @@ class StudioContentsManager(AsyncLargeFileManager):
         if not studio_settings:
             return None  # Studio not loaded yet: nothing to restrict against
         studio = studio_settings["studio"]
-        generation = studio.domain.generation  # bumped by this server's own space changes
+        generation = studio.spaces.generation  # bumped by this server's own space changes
         if (
             self._scope is not None
             and generation == self._scope_generation
             and now - self._scope_time < SCOPE_CACHE_SECONDS
         ):
             return self._scope
-        self._scope = studio.domain.path_scope(studio.caller())
+        self._scope = studio.spaces.path_scope(studio.caller())
         self._scope_time, self._scope_generation = now, generation
         return self._scope
 

@@ -293,7 +293,7 @@ def test_jobs_in_a_shared_space_are_visible_to_members_only(
     studio: Studio, contents_root: Path
 ) -> None:
     alice, bob, carol = (studio.caller(n) for n in ("alice", "bob", "carol"))
-    space = studio.domain.create_space(
+    space = studio.spaces.create_space(
         alice, CreateSpace(name="Team", kind=SpaceKind.SHARED, members=["bob"])
     )
     write_script(contents_root / space.path, "hello.py", "print('hello team')")
@@ -381,7 +381,7 @@ def test_profile_default_max_runtime_applies(studio: Studio, contents_root: Path
 
     write_script(contents_root, "ok.py", "print(1)")
     studio.caller("alice")
-    studio.domain.update_profile(
+    studio.spaces.update_profile(
         studio.caller("admin"), "alice", UpdateProfile(settings={"default_max_runtime_seconds": 42})
     )
     assert studio.submit_job("processing", {"script": "ok.py"}).max_runtime_seconds == 42
@@ -389,7 +389,7 @@ def test_profile_default_max_runtime_applies(studio: Studio, contents_root: Path
 
 def test_a_space_with_running_jobs_cannot_be_deleted(studio: Studio, contents_root: Path) -> None:
     alice = studio.caller("alice")
-    space = studio.domain.create_space(alice, CreateSpace(name="Busy"))
+    space = studio.spaces.create_space(alice, CreateSpace(name="Busy"))
     write_script(contents_root / space.path, "slow.py", SLOW_SCRIPT)
     job = studio.jobs.create(
         alice,
@@ -400,11 +400,11 @@ def test_a_space_with_running_jobs_cannot_be_deleted(studio: Studio, contents_ro
         ),
     )
     with pytest.raises(Conflict, match="still running"):
-        studio.domain.delete_space(alice, space.space_id)
+        studio.spaces.delete_space(alice, space.space_id)
     assert (contents_root / space.path).is_dir()
     studio.stop_job(job.job_id)
     studio.wait(job.job_id, timeout=20)
-    studio.domain.delete_space(alice, space.space_id)
+    studio.spaces.delete_space(alice, space.space_id)
     assert not (contents_root / space.path).exists()
 
 

@@ -156,11 +156,11 @@ def test_without_outside_access_only_allowed_dirs_count(layout: dict[str, Path])
 
 def test_studio_scope_follows_membership(studio) -> None:  # noqa: ANN001
     alice, bob = studio.caller("alice"), studio.caller("bob")
-    space = studio.domain.create_space(alice, CreateSpace(name="Team", kind=SpaceKind.SHARED))
+    space = studio.spaces.create_space(alice, CreateSpace(name="Team", kind=SpaceKind.SHARED))
     with pytest.raises(Forbidden):
-        studio.domain.path_scope(bob).resolve(f"{space.path}/data.csv")
-    studio.domain.add_member(alice, space.space_id, "bob")
-    assert studio.domain.path_scope(bob).resolve(f"{space.path}/data.csv").name == "data.csv"
+        studio.spaces.path_scope(bob).resolve(f"{space.path}/data.csv")
+    studio.spaces.add_member(alice, space.space_id, "bob")
+    assert studio.spaces.path_scope(bob).resolve(f"{space.path}/data.csv").name == "data.csv"
 
 
 def test_unusable_names_are_clear_errors(scope: PathScope, layout: dict[str, Path]) -> None:

@@ -18,78 +18,78 @@ from jupyter_studio.core.spaces.schemas import (
 
 def test_first_use_creates_domain_profile_and_home(studio) -> None:  # noqa: ANN001
     alice = studio.caller("alice")
-    profile = studio.domain.get_profile(alice, "alice")
+    profile = studio.spaces.get_profile(alice, "alice")
     assert profile.username == "alice" and not profile.is_admin
     assert (Path(studio.root_dir) / "users" / "alice").is_dir()
     assert profile.home_path == "studio/users/alice"
-    assert studio.domain.describe_domain().store == "sqlite"
+    assert studio.spaces.describe_domain().store == "sqlite"
 
 
 def test_private_space_lifecycle_with_trash(studio) -> None:  # noqa: ANN001
     alice = studio.caller("alice")
-    space = studio.domain.create_space(alice, CreateSpace(name="My analysis"))
+    space = studio.spaces.create_space(alice, CreateSpace(name="My analysis"))
     folder = Path(studio.contents_root) / space.path
     assert folder.is_dir() and space.kind == SpaceKind.PRIVATE and space.members == ["alice"]
     (folder / "notebook.ipynb").write_text("{}")
 
-    renamed = studio.domain.rename_space(alice, space.space_id, UpdateSpace(name="Churn study"))
+    renamed = studio.spaces.rename_space(alice, space.space_id, UpdateSpace(name="Churn study"))
     assert renamed.name == "Churn study" and renamed.path == space.path  # the folder keeps its path
-    assert [s.name for s in studio.domain.list_spaces(alice)] == ["Churn study"]
+    assert [s.name for s in studio.spaces.list_spaces(alice)] == ["Churn study"]
 
-    trash = studio.domain.delete_space(alice, space.space_id)
+    trash = studio.spaces.delete_space(alice, space.space_id)
     assert not folder.exists()
     assert (trash / "notebook.ipynb").read_text() == "{}"  # nothing destroyed
     assert trash.parent == Path(studio.root_dir) / ".trash"
-    assert studio.domain.list_spaces(alice) == []
+    assert studio.spaces.list_spaces(alice) == []
     with pytest.raises(NotFound):
-        studio.domain.get_space(alice, space.space_id)
+        studio.spaces.get_space(alice, space.space_id)
 
 
 def test_shared_space_membership_rules(studio) -> None:  # noqa: ANN001
     alice, bob, carol = (studio.caller(name) for name in ("alice", "bob", "carol"))
-    shared = studio.domain.create_space(alice, CreateSpace(name="Team A", kind=SpaceKind.SHARED))
-    studio.domain.add_member(alice, shared.space_id, "bob")
-    assert [s.name for s in studio.domain.list_spaces(bob)] == ["Team A"]
-    assert studio.domain.get_space(bob, shared.space_id).members == ["alice", "bob"]
+    shared = studio.spaces.create_space(alice, CreateSpace(name="Team A", kind=SpaceKind.SHARED))
+    studio.spaces.add_member(alice, shared.space_id, "bob")
+    assert [s.name for s in studio.spaces.list_spaces(bob)] == ["Team A"]
+    assert studio.spaces.get_space(bob, shared.space_id).members == ["alice", "bob"]
 
-    assert studio.domain.list_spaces(carol) == []
+    assert studio.spaces.list_spaces(carol) == []
     with pytest.raises(Forbidden):
-        studio.domain.get_space(carol, shared.space_id)
+        studio.spaces.get_space(carol, shared.space_id)
     with pytest.raises(Forbidden, match="owner"):
-        studio.domain.add_member(bob, shared.space_id, "carol")
+        studio.spaces.add_member(bob, shared.space_id, "carol")
     with pytest.raises(Forbidden):
-        studio.domain.delete_space(bob, shared.space_id)
+        studio.spaces.delete_space(bob, shared.space_id)
     with pytest.raises(Forbidden):
-        studio.domain.rename_space(bob, shared.space_id, UpdateSpace(name="Mine now"))
+        studio.spaces.rename_space(bob, shared.space_id, UpdateSpace(name="Mine now"))
 
-    studio.domain.remove_member(alice, shared.space_id, "bob")
-    assert studio.domain.list_spaces(bob) == []
+    studio.spaces.remove_member(alice, shared.space_id, "bob")
+    assert studio.spaces.list_spaces(bob) == []
     with pytest.raises(InvalidInput):
-        studio.domain.remove_member(alice, shared.space_id, "alice")
+        studio.spaces.remove_member(alice, shared.space_id, "alice")
     with pytest.raises(NotFound):
-        studio.domain.remove_member(alice, shared.space_id, "zed")
+        studio.spaces.remove_member(alice, shared.space_id, "zed")
 
 
 def test_private_spaces_are_invisible_to_others(studio) -> None:  # noqa: ANN001
     alice, bob = studio.caller("alice"), studio.caller("bob")
-    private = studio.domain.create_space(alice, CreateSpace(name="Diary"))
-    assert studio.domain.list_spaces(bob) == []
+    private = studio.spaces.create_space(alice, CreateSpace(name="Diary"))
+    assert studio.spaces.list_spaces(bob) == []
     with pytest.raises(Forbidden):
-        studio.domain.get_space(bob, private.space_id)
+        studio.spaces.get_space(bob, private.space_id)
     with pytest.raises(InvalidInput):
-        studio.domain.add_member(alice, private.space_id, "bob")
+        studio.spaces.add_member(alice, private.space_id, "bob")
     with pytest.raises(InvalidInput):
-        studio.domain.create_space(
+        studio.spaces.create_space(
             alice, CreateSpace(name="X", kind=SpaceKind.PRIVATE, members=["bob"])
         )
 
 
 def test_names_are_validated_and_unique_per_owner(studio) -> None:  # noqa: ANN001
     alice, bob = studio.caller("alice"), studio.caller("bob")
-    studio.domain.create_space(alice, CreateSpace(name="Data"))
+    studio.spaces.create_space(alice, CreateSpace(name="Data"))
     with pytest.raises(Conflict):
-        studio.domain.create_space(alice, CreateSpace(name="Data"))
-    studio.domain.create_space(bob, CreateSpace(name="Data"))  # another owner may reuse it
+        studio.spaces.create_space(alice, CreateSpace(name="Data"))
+    studio.spaces.create_space(bob, CreateSpace(name="Data"))  # another owner may reuse it
     for bad in ("", "a/b", "..", "x\ny"):
         with pytest.raises(ValueError):
             CreateSpace(name=bad)
@@ -97,43 +97,43 @@ def test_names_are_validated_and_unique_per_owner(studio) -> None:  # noqa: ANN0
 
 def test_unknown_space_is_404(studio) -> None:  # noqa: ANN001
     with pytest.raises(NotFound):
-        studio.domain.get_space(studio.caller("alice"), "nope")
+        studio.spaces.get_space(studio.caller("alice"), "nope")
 
 
 def test_admins_manage_profiles(studio) -> None:  # noqa: ANN001
     admin, alice = studio.caller("admin"), studio.caller("alice")
     assert admin.is_admin
     with pytest.raises(Forbidden):
-        studio.domain.list_profiles(alice)
-    created = studio.domain.create_profile(
+        studio.spaces.list_profiles(alice)
+    created = studio.spaces.create_profile(
         admin, CreateProfile(username="dave", display_name="Dave D")
     )
     assert created.display_name == "Dave D"
     with pytest.raises(Conflict):
-        studio.domain.create_profile(admin, CreateProfile(username="dave"))
-    updated = studio.domain.update_profile(
+        studio.spaces.create_profile(admin, CreateProfile(username="dave"))
+    updated = studio.spaces.update_profile(
         admin, "alice", UpdateProfile(settings={"default_max_runtime_seconds": 60})
     )
     assert updated.settings == {"default_max_runtime_seconds": 60}
-    assert {p.username for p in studio.domain.list_profiles(admin)} >= {"admin", "alice", "dave"}
+    assert {p.username for p in studio.spaces.list_profiles(admin)} >= {"admin", "alice", "dave"}
     with pytest.raises(Forbidden):
-        studio.domain.update_profile(alice, "alice", UpdateProfile(is_admin=True))
+        studio.spaces.update_profile(alice, "alice", UpdateProfile(is_admin=True))
     with pytest.raises(NotFound):
-        studio.domain.update_profile(admin, "nobody", UpdateProfile(display_name="x"))
+        studio.spaces.update_profile(admin, "nobody", UpdateProfile(display_name="x"))
 
 
 def test_servers_starting_together_share_one_domain(tmp_path: Path) -> None:
     """Several servers of a team start at once on one store: one domain row, one id."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from jupyter_studio.core.spaces.service import DomainService
+    from jupyter_studio.core.spaces.service import SpaceService
     from jupyter_studio.core.store import Store
 
     store = Store(f"sqlite:///{tmp_path / 'studio.db'}")
     root = tmp_path / "domain"
 
     def start(_: int) -> str:
-        return DomainService(store, root_dir=root, contents_root=tmp_path).domain_id
+        return SpaceService(store, root_dir=root, contents_root=tmp_path).domain_id
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         ids = set(pool.map(start, range(16)))

@@ -113,8 +113,8 @@ def _studio(root: Path, url: str, **kwargs) -> Studio:
 
 def test_processing_job_completes_on_postgres(tmp_path: Path, fresh_postgres_url: str) -> None:
     with _studio(tmp_path, fresh_postgres_url) as studio:
-        assert studio.domain.describe_domain().store == "postgresql"
-        home = studio.domain.home_dir("tester")
+        assert studio.spaces.describe_domain().store == "postgresql"
+        home = studio.spaces.home_dir("tester")
         home.mkdir(parents=True, exist_ok=True)
         (home / "hello.py").write_text(
             "from pathlib import Path\n"
@@ -141,25 +141,25 @@ def test_two_studios_share_profiles_spaces_and_jobs(
         _studio(tmp_path, fresh_postgres_url, admin_users={"alice"}) as one,
         _studio(tmp_path, fresh_postgres_url, admin_users={"alice"}) as two,
     ):
-        assert one.domain.domain_id == two.domain.domain_id
+        assert one.spaces.domain_id == two.spaces.domain_id
         alice1 = one.caller("alice")
         bob2 = two.caller("bob")
         assert alice1.is_admin and not bob2.is_admin
 
         # Profiles created through either server are listed by both.
-        names1 = [p.username for p in one.domain.list_profiles(alice1)]
-        names2 = [p.username for p in two.domain.list_profiles(two.caller("alice"))]
+        names1 = [p.username for p in one.spaces.list_profiles(alice1)]
+        names2 = [p.username for p in two.spaces.list_profiles(two.caller("alice"))]
         assert names1 == names2
         assert {"alice", "bob"} <= set(names1)
 
         # A space created on one server is visible, with its members, on the other.
-        space = one.domain.create_space(
+        space = one.spaces.create_space(
             alice1, CreateSpace(name="Team A", kind="shared", members=["bob"])
         )
-        seen = two.domain.list_spaces(bob2)
+        seen = two.spaces.list_spaces(bob2)
         assert [s.space_id for s in seen] == [space.space_id]
         assert seen[0].members == ["alice", "bob"]
-        assert two.domain.list_spaces(Caller("carol")) == []
+        assert two.spaces.list_spaces(Caller("carol")) == []
 
         # A job submitted on server one is readable by a space member through server two.
         folder = tmp_path / "spaces" / Path(space.path or "").name
@@ -180,13 +180,13 @@ def test_concurrent_first_starts_share_one_domain_on_postgres(
 ) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from jupyter_studio.core.spaces.service import DomainService
+    from jupyter_studio.core.spaces.service import SpaceService
 
     store = Store(fresh_postgres_url)
     try:
 
         def start(_: int) -> str:
-            return DomainService(
+            return SpaceService(
                 store, root_dir=tmp_path / "domain", contents_root=tmp_path
             ).domain_id
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..spaces.paths import contents_path
-from ..spaces.service import Caller, DomainService, slugify
+from ..spaces.service import Caller, SpaceService, slugify
 from ..store import Store
 from ..store.orm import utcnow
 from . import state
@@ -38,14 +38,14 @@ class JobService:
     def __init__(
         self,
         store: Store,
-        domain: DomainService,
+        spaces: SpaceService,
         runner: JobRunner,
         *,
         default_max_runtime_seconds: float | None,
         grace_seconds: float,
     ):
         self.store = store
-        self.domain = domain
+        self.spaces = spaces
         self.runner = runner
         self.default_max_runtime_seconds = default_max_runtime_seconds
         self.grace_seconds = grace_seconds
@@ -55,7 +55,7 @@ class JobService:
         started, ended = row.started_at, row.ended_at
         elapsed = ((ended or utcnow()) - started).total_seconds() if started else 0.0
         job_dir = Path(row.job_dir)
-        root = self.domain.contents_root
+        root = self.spaces.contents_root
         return DescribeJob(
             job_id=row.job_id,
             name=row.name,
@@ -80,7 +80,7 @@ class JobService:
     def _visible_filter(self, caller: Caller):  # noqa: ANN202 - a SQL expression
         if caller.is_admin:
             return None
-        spaces = self.domain.member_space_ids(caller.username)
+        spaces = self.spaces.member_space_ids(caller.username)
         return (
             or_(JobRow.owner == caller.username, JobRow.space_id.in_(spaces))
             if spaces
@@ -97,7 +97,7 @@ class JobService:
             and row.owner != caller.username
             and (
                 row.space_id is None
-                or row.space_id not in self.domain.member_space_ids(caller.username)
+                or row.space_id not in self.spaces.member_space_ids(caller.username)
             )
         ):
             raise Forbidden(
@@ -119,16 +119,16 @@ class JobService:
         kind = get_job_kind(body.kind)()
         params = kind.validate_parameters(body.parameters)
         base = (
-            self.domain.space_path(caller, body.space_id)
+            self.spaces.space_path(caller, body.space_id)
             if body.space_id
-            else self.domain.home_dir(caller.username)
+            else self.spaces.home_dir(caller.username)
         )
         job_id = uuid.uuid4().hex
         name = body.name or kind.default_name(params)
         job_dir = base / "jobs" / f"{slugify(name)}-{job_id[:8]}"
-        settings = self.domain.profile_settings(caller.username)
+        settings = self.spaces.profile_settings(caller.username)
         context = PrepareContext(
-            caller=caller, scope=self.domain.path_scope(caller), job_dir=job_dir, settings=settings
+            caller=caller, scope=self.spaces.path_scope(caller), job_dir=job_dir, settings=settings
         )
         resolved = kind.prepare(params, context)
         max_runtime = (
@@ -287,7 +287,7 @@ class JobService:
                         JobArtifact(
                             path=path.relative_to(output).as_posix(),
                             size=path.stat().st_size,
-                            contents_path=contents_path(self.domain.contents_root, path),
+                            contents_path=contents_path(self.spaces.contents_root, path),
                         )
                     )
                     if len(items) >= MAX_ARTIFACTS:

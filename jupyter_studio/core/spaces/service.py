@@ -46,7 +46,7 @@ def slugify(name: str) -> str:
     return slug[:60] or "space"
 
 
-class DomainService:
+class SpaceService:
     """Profiles and spaces of one domain, stored in the metadata store.
 
     Folders on the shared filesystem::

@@ -20,8 +20,8 @@ class InfoHandler(StudioAPIHandler):
     @authorized
     async def get(self) -> None:
         caller = await self.caller()
-        profile = await self.run(self.studio.domain.get_profile, caller, caller.username)
-        domain = await self.run(self.studio.domain.describe_domain)
+        profile = await self.run(self.studio.spaces.get_profile, caller, caller.username)
+        domain = await self.run(self.studio.spaces.describe_domain)
         self.send(
             {
                 "version": __version__,

@@ -19,7 +19,7 @@ class DomainHandler(StudioAPIHandler):
     @authorized
     async def get(self) -> None:
         await self.caller()
-        self.send(await self.run(self.studio.domain.describe_domain))
+        self.send(await self.run(self.studio.spaces.describe_domain))
 
 
 class ProfilesHandler(StudioAPIHandler):
@@ -31,7 +31,7 @@ class ProfilesHandler(StudioAPIHandler):
     @authorized
     async def get(self) -> None:
         caller = await self.caller()
-        items = await self.run(self.studio.domain.list_profiles, caller)
+        items = await self.run(self.studio.spaces.list_profiles, caller)
         self.send(ListResponse(items=items, total_count=len(items)))
 
     @web.authenticated
@@ -39,7 +39,7 @@ class ProfilesHandler(StudioAPIHandler):
     async def post(self) -> None:
         body = self.parse_body(CreateProfile)
         caller = await self.caller()
-        self.send(await self.run(self.studio.domain.create_profile, caller, body), status=201)
+        self.send(await self.run(self.studio.spaces.create_profile, caller, body), status=201)
 
 
 class MyProfileHandler(StudioAPIHandler):
@@ -51,7 +51,7 @@ class MyProfileHandler(StudioAPIHandler):
     @authorized
     async def get(self) -> None:
         caller = await self.caller()
-        self.send(await self.run(self.studio.domain.get_profile, caller, caller.username))
+        self.send(await self.run(self.studio.spaces.get_profile, caller, caller.username))
 
 
 class ProfileHandler(StudioAPIHandler):
@@ -63,14 +63,14 @@ class ProfileHandler(StudioAPIHandler):
     @authorized
     async def get(self, username: str) -> None:
         caller = await self.caller()
-        self.send(await self.run(self.studio.domain.get_profile, caller, username))
+        self.send(await self.run(self.studio.spaces.get_profile, caller, username))
 
     @web.authenticated
     @authorized
     async def patch(self, username: str) -> None:
         body = self.parse_body(UpdateProfile)
         caller = await self.caller()
-        self.send(await self.run(self.studio.domain.update_profile, caller, username, body))
+        self.send(await self.run(self.studio.spaces.update_profile, caller, username, body))
 
 
 class SpacesHandler(StudioAPIHandler):
@@ -82,7 +82,7 @@ class SpacesHandler(StudioAPIHandler):
     @authorized
     async def get(self) -> None:
         caller = await self.caller()
-        items = await self.run(self.studio.domain.list_spaces, caller)
+        items = await self.run(self.studio.spaces.list_spaces, caller)
         self.send(ListResponse(items=items, total_count=len(items)))
 
     @web.authenticated
@@ -90,7 +90,7 @@ class SpacesHandler(StudioAPIHandler):
     async def post(self) -> None:
         body = self.parse_body(CreateSpace)
         caller = await self.caller()
-        self.send(await self.run(self.studio.domain.create_space, caller, body), status=201)
+        self.send(await self.run(self.studio.spaces.create_space, caller, body), status=201)
 
 
 class SpaceHandler(StudioAPIHandler):
@@ -102,20 +102,20 @@ class SpaceHandler(StudioAPIHandler):
     @authorized
     async def get(self, space_id: str) -> None:
         caller = await self.caller()
-        self.send(await self.run(self.studio.domain.get_space, caller, space_id))
+        self.send(await self.run(self.studio.spaces.get_space, caller, space_id))
 
     @web.authenticated
     @authorized
     async def patch(self, space_id: str) -> None:
         body = self.parse_body(UpdateSpace)
         caller = await self.caller()
-        self.send(await self.run(self.studio.domain.rename_space, caller, space_id, body))
+        self.send(await self.run(self.studio.spaces.rename_space, caller, space_id, body))
 
     @web.authenticated
     @authorized
     async def delete(self, space_id: str) -> None:
         caller = await self.caller()
-        await self.run(self.studio.domain.delete_space, caller, space_id)
+        await self.run(self.studio.spaces.delete_space, caller, space_id)
         self.set_status(204)
         self.finish()
 
@@ -131,7 +131,7 @@ class SpaceMembersHandler(StudioAPIHandler):
         body = self.parse_body(AddMember)
         caller = await self.caller()
         self.send(
-            await self.run(self.studio.domain.add_member, caller, space_id, body.username),
+            await self.run(self.studio.spaces.add_member, caller, space_id, body.username),
             status=201,
         )
 
@@ -145,6 +145,6 @@ class SpaceMemberHandler(StudioAPIHandler):
     @authorized
     async def delete(self, space_id: str, username: str) -> None:
         caller = await self.caller()
-        await self.run(self.studio.domain.remove_member, caller, space_id, username)
+        await self.run(self.studio.spaces.remove_member, caller, space_id, username)
         self.set_status(204)
         self.finish()
