@@ -39,7 +39,7 @@ def build_studio(args: argparse.Namespace) -> Any:
     overrides = {
         k: v
         for k, v in (
-            ("root_dir", args.root_dir),
+            ("domain_root", args.domain_root),
             ("db_url", args.db_url),
             ("contents_root", args.contents_root),
             ("default_user", args.user),
@@ -95,7 +95,7 @@ def cmd_info(studio: Any, args: argparse.Namespace) -> int:
     domain = studio.spaces.describe_domain()
     caller = studio.caller()
     print(
-        f"domain   {domain.name} ({domain.domain_id})\nroot     {domain.root_dir}\nstore    {studio.db_url}"
+        f"domain   {domain.name} ({domain.domain_id})\nroot     {domain.domain_root}\nstore    {studio.db_url}"
         f"\nuser     {caller.username}{' (admin)' if caller.is_admin else ''}\nworkers  {studio.max_workers}"
     )
     return 0
@@ -177,7 +177,7 @@ def cmd_jobs_run(studio: Any, args: argparse.Namespace) -> int:
         params,
         name=args.name,
         space_id=args.space,
-        max_runtime_seconds=args.max_runtime,
+        max_runtime_seconds=args.max_runtime_seconds,
     )
     if args.follow:
         job = _follow(studio, job.job_id)
@@ -256,20 +256,17 @@ def cmd_profiles_list(studio: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _runtime(settings: dict[str, Any]) -> str:
-    value = settings.get("default_max_runtime_seconds")
-    return f"{value:g} s" if isinstance(value, int | float) else "domain default"
+def _runtime(settings: Any) -> str:
+    value = settings.default_max_runtime_seconds
+    return f"{value:g} s" if value is not None else "domain default"
 
 
-def _settings_from(args: argparse.Namespace, current: dict[str, Any]) -> dict[str, Any] | None:
-    if args.default_max_runtime is None:
+def _settings_from(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The settings the command line changes (0 clears the runtime limit)."""
+    if args.default_max_runtime_seconds is None:
         return None
-    settings = dict(current)
-    if args.default_max_runtime <= 0:
-        settings.pop("default_max_runtime_seconds", None)
-    else:
-        settings["default_max_runtime_seconds"] = args.default_max_runtime
-    return settings
+    value = args.default_max_runtime_seconds
+    return {"default_max_runtime_seconds": None if value == 0 else value}
 
 
 def cmd_profiles_create(studio: Any, args: argparse.Namespace) -> int:
@@ -277,19 +274,18 @@ def cmd_profiles_create(studio: Any, args: argparse.Namespace) -> int:
         args.username,
         display_name=args.display_name,
         is_admin=args.admin,
-        settings=_settings_from(args, {}) or {},
+        settings=_settings_from(args) or {},
     )
     print(f"{profile.username}  {profile.display_name}  home: {profile.home_path}")
     return 0
 
 
 def cmd_profiles_set(studio: Any, args: argparse.Namespace) -> int:
-    current = studio.spaces.get_profile(studio.caller(), args.username)
     profile = studio.update_profile(
         args.username,
         display_name=args.display_name,
         is_admin=args.admin,
-        settings=_settings_from(args, current.settings),
+        settings=_settings_from(args),
     )
     print(
         f"{profile.username}  {profile.display_name}  admin={profile.is_admin}  {_runtime(profile.settings)}"
@@ -302,7 +298,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="jupyter studio", description="Jupyter Studio from the command line."
     )
     parser.add_argument(
-        "--root-dir", help="Domain root (default: $JUPYTER_STUDIO_ROOT or ./studio)."
+        "--domain-root",
+        "--root-dir",
+        dest="domain_root",
+        help="Domain root folder (default: $JUPYTER_STUDIO_ROOT or ./studio).",
     )
     parser.add_argument("--db-url", help="Metadata store URL (default: SQLite in the domain root).")
     parser.add_argument(
@@ -312,11 +311,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("info", help="Show the domain, store and user.").set_defaults(func=cmd_info)
-    sub.add_parser("job-kinds", help="List job kinds.").set_defaults(func=cmd_kinds)
 
     jobs = sub.add_parser("jobs", help="List, follow and stop jobs.").add_subparsers(
         dest="jobs_command", required=True
     )
+    jobs.add_parser("kinds", help="List the job kinds.").set_defaults(func=cmd_kinds)
     p = jobs.add_parser("list", help="List jobs, newest first.")
     p.add_argument(
         "--status", choices=["Pending", "InProgress", "Completed", "Failed", "Stopping", "Stopped"]
@@ -349,7 +348,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--input", action="append", help="File or folder copied into the job's input folder."
     )
-    p.add_argument("--max-runtime", type=float, help="Seconds before the job is stopped.")
+    p.add_argument(
+        "--max-runtime-seconds",
+        type=float,
+        metavar="SECONDS",
+        help="Runtime limit: the job is stopped after this many seconds.",
+    )
     p.add_argument("--wait", action="store_true", help="Wait until the job ends.")
     p.add_argument("-f", "--follow", action="store_true", help="Stream the log until the job ends.")
     p.add_argument("--json", action="store_true")
@@ -388,7 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("username")
         p.add_argument("--display-name")
         p.add_argument(
-            "--default-max-runtime",
+            "--default-max-runtime-seconds",
             type=float,
             metavar="SECONDS",
             help="Default runtime limit of the user's jobs (0 removes it).",

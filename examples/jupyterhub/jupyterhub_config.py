@@ -121,7 +121,7 @@ c.Spawner.http_timeout = 120
 studio_args = [
     f"--ServerApp.root_dir={domain_root}",
     "--ServerApp.contents_manager_class=jupyter_studio.server.contents.StudioContentsManager",
-    f"--Studio.root_dir={domain_root}",
+    f"--Studio.domain_root={domain_root}",
     f"--Studio.domain_name={domain_name}",
     "--Studio.allow_files_outside_domain=False",
 ]

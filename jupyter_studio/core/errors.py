@@ -10,9 +10,12 @@ from typing import Any
 
 
 class StudioError(Exception):
-    """Base class of every error a user can cause or fix."""
+    """Base class of every error a user can cause or fix (HTTP 400 unless a subclass says otherwise).
 
-    status = 500
+    A bug is not a ``StudioError``: it surfaces as a 500 with its traceback in the server log.
+    """
+
+    status = 400
     code = "studio_error"
 
     def __init__(
@@ -28,7 +31,6 @@ class StudioError(Exception):
 class InvalidInput(StudioError):
     """The request is malformed or names something impossible (HTTP 400)."""
 
-    status = 400
     code = "invalid_input"
 
 

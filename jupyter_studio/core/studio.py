@@ -6,7 +6,7 @@
 >>> studio.wait(job.job_id).status
 <JobStatus.COMPLETED: 'Completed'>
 
-Every setting is a traitlet: ``c.Studio.root_dir``, ``c.Studio.db_url``,
+Every setting is a traitlet: ``c.Studio.domain_root``, ``c.Studio.db_url``,
 ``c.Studio.max_workers``, ... in any Jupyter config file, or keyword arguments here.
 """
 
@@ -19,10 +19,24 @@ import time
 from pathlib import Path
 from typing import Any
 
-from traitlets import Bool, Dict, Float, Instance, Int, List, Set, Type, Unicode, default, validate
+from pydantic import ValidationError
+from traitlets import (
+    Bool,
+    Dict,
+    Float,
+    Instance,
+    Int,
+    List,
+    Set,
+    TraitError,
+    Type,
+    Unicode,
+    default,
+    observe,
+    validate,
+)
 from traitlets.config import LoggingConfigurable
 
-from .errors import InvalidInput
 from .jobs.executors import Executor, LocalProcessExecutor
 from .jobs.kinds import JobKind, register_job_kind
 from .jobs.runner import JobRunner
@@ -33,11 +47,13 @@ from .spaces.schemas import (
     CreateSpace,
     DescribeProfile,
     DescribeSpace,
+    ProfileSettings,
     SpaceKind,
     UpdateProfile,
 )
 from .spaces.service import Caller, SpaceService
 from .store import Store
+from .validation import invalid_input, parse_model
 
 ROOT_ENV = "JUPYTER_STUDIO_ROOT"
 DB_URL_ENV = "JUPYTER_STUDIO_DB_URL"
@@ -61,15 +77,19 @@ class Studio(LoggingConfigurable):
         "Defaults to $JUPYTER_STUDIO_CONTENTS_ROOT, else the current folder. The server sets it to "
         "ServerApp.root_dir.",
     )
-    root_dir = Unicode(
+    domain_root = Unicode(
         config=True,
         help="Domain root on a (shared) filesystem: user homes, spaces, job folders, the trash and the "
         "default SQLite store live here. Defaults to $JUPYTER_STUDIO_ROOT, else <contents_root>/studio.",
     )
+    root_dir = Unicode(
+        config=True,
+        help="Deprecated name of Studio.domain_root (ServerApp.root_dir is Jupyter's contents root).",
+    )
     db_url = Unicode(
         config=True,
         help="SQLAlchemy URL of the metadata store. Defaults to $JUPYTER_STUDIO_DB_URL, else SQLite at "
-        "<root_dir>/studio.db. Use PostgreSQL (postgresql+psycopg://...) when several servers share a "
+        "<domain_root>/studio.db. Use PostgreSQL (postgresql+psycopg://...) when several servers share a "
         "domain: SQLite on a network filesystem is unsafe with several writers.",
     )
     domain_name = Unicode("default", config=True, help="Display name of the domain.")
@@ -97,7 +117,8 @@ class Studio(LoggingConfigurable):
     admin_users = Set(Unicode(), config=True, help="Usernames that administer the domain.")
     default_user_settings = Dict(
         config=True,
-        help="Default settings of every user profile (e.g. default_max_runtime_seconds).",
+        help="Default settings of every user profile (fields of ProfileSettings, e.g. "
+        "default_max_runtime_seconds); a profile's own settings win.",
     )
     allow_files_outside_domain = Bool(
         True,
@@ -111,6 +132,18 @@ class Studio(LoggingConfigurable):
         config=True,
         help="Launch only the default user's queued jobs from this process (set under JupyterHub, where "
         "each user's server runs that user's jobs).",
+    )
+    spaces_class = Type(
+        default_value=SpaceService,
+        klass=SpaceService,
+        config=True,
+        help="The spaces service (domain, profiles, spaces): studio.spaces.",
+    )
+    jobs_class = Type(
+        default_value=JobService,
+        klass=JobService,
+        config=True,
+        help="The jobs service: studio.jobs.",
     )
     executor_class = Type(
         default_value=LocalProcessExecutor,
@@ -131,19 +164,35 @@ class Studio(LoggingConfigurable):
     def _default_contents_root(self) -> str:
         return os.environ.get(CONTENTS_ROOT_ENV) or os.getcwd()
 
-    @default("root_dir")
-    def _default_root_dir(self) -> str:
+    @default("domain_root")
+    def _default_domain_root(self) -> str:
         return os.environ.get(ROOT_ENV) or str(Path(self.contents_root) / "studio")
+
+    @observe("root_dir")
+    def _deprecated_root_dir(self, change: Any) -> None:
+        if change["new"]:
+            self.log.warning("Studio.root_dir is deprecated: use Studio.domain_root")
+            self.domain_root = change["new"]
 
     @default("db_url")
     def _default_db_url(self) -> str:
         return (
-            os.environ.get(DB_URL_ENV) or f"sqlite:///{Path(self.root_dir).resolve() / 'studio.db'}"
+            os.environ.get(DB_URL_ENV)
+            or f"sqlite:///{Path(self.domain_root).resolve() / 'studio.db'}"
         )
 
     @default("default_user")
     def _default_default_user(self) -> str:
         return os.environ.get("JUPYTERHUB_USER") or local_username()
+
+    @validate("default_user_settings")
+    def _check_default_settings(self, proposal: Any) -> dict[str, Any]:
+        try:
+            ProfileSettings.model_validate(proposal["value"])
+        except ValidationError as exc:
+            message = invalid_input(exc, "settings").message
+            raise TraitError(f"Studio.default_user_settings: {message}") from None
+        return proposal["value"]
 
     @validate("max_workers")
     def _check_workers(self, proposal: Any) -> int:
@@ -154,10 +203,10 @@ class Studio(LoggingConfigurable):
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
         contents_root = Path(self.contents_root).expanduser().resolve()
-        root = Path(self.root_dir).expanduser()
+        root = Path(self.domain_root).expanduser()
         root = (root if root.is_absolute() else contents_root / root).resolve()
         root.mkdir(parents=True, exist_ok=True)
-        self.root_dir = str(root)
+        self.domain_root = str(root)
         self.contents_root = str(contents_root)
         for path in self.extra_job_kinds:
             module_name, _, qualname = path.partition(":")
@@ -166,13 +215,13 @@ class Studio(LoggingConfigurable):
                 raise TypeError(f"Studio.extra_job_kinds: {path} is not a JobKind")
             register_job_kind(kind)
         self.store = Store(self.db_url)
-        self.spaces = SpaceService(
+        self.spaces: SpaceService = self.spaces_class(
             self.store,
-            root_dir=root,
+            domain_root=root,
             contents_root=contents_root,
             domain_name=self.domain_name,
             admin_users=frozenset(self.admin_users),
-            default_settings=dict(self.default_user_settings),
+            default_settings=ProfileSettings.model_validate(self.default_user_settings),
             allow_outside_domain=self.allow_files_outside_domain,
         )
         self.executor: Executor = self.executor_class(parent=self)
@@ -187,12 +236,13 @@ class Studio(LoggingConfigurable):
             owner=self.default_user if self.launch_only_own_jobs else None,
             logger=self.log,
         )
-        self.jobs = JobService(
+        self.jobs: JobService = self.jobs_class(
             self.store,
             self.spaces,
             self.runner,
             default_max_runtime_seconds=self.default_max_runtime_seconds,
             grace_seconds=self.stop_grace_seconds,
+            services=self,
         )
 
     # ------------------------------------------------------------- lifecycle
@@ -229,16 +279,17 @@ class Studio(LoggingConfigurable):
         user: str | None = None,
     ) -> DescribeJob:
         """Queue a job; the runner of this process (started here if needed) launches it."""
-        try:
-            body = CreateJob(
-                kind=kind,
-                name=name,
-                space_id=space_id,
-                max_runtime_seconds=max_runtime_seconds,
-                parameters=parameters or {},
-            )
-        except Exception as exc:
-            raise InvalidInput(str(exc)) from None
+        body = parse_model(
+            CreateJob,
+            {
+                "kind": kind,
+                "name": name,
+                "space_id": space_id,
+                "max_runtime_seconds": max_runtime_seconds,
+                "parameters": parameters if parameters is not None else {},
+            },
+            "job",
+        )
         job = self.jobs.create(self.caller(user), body)
         self.start()
         return job
@@ -251,13 +302,20 @@ class Studio(LoggingConfigurable):
         limit: int = 50,
         user: str | None = None,
     ) -> ListJobsResponse:
-        query = ListJobsQuery(status=[status] if status else None, kind=kind, limit=limit)
+        """Jobs you may see, newest first (``status``: one of Pending, InProgress, ...)."""
+        query = parse_model(
+            ListJobsQuery,
+            {"status": [status] if status else None, "kind": kind, "limit": limit},
+            "job query",
+        )
         return self.jobs.list(self.caller(user), query)
 
     def get_job(self, job_id: str, *, user: str | None = None) -> DescribeJob:
+        """Describe one job."""
         return self.jobs.get(self.caller(user), job_id)
 
     def stop_job(self, job_id: str, *, user: str | None = None) -> DescribeJob:
+        """Ask a job to stop (SIGTERM, then SIGKILL after the grace period)."""
         return self.jobs.stop(self.caller(user), job_id)
 
     def retry_job(self, job_id: str, *, user: str | None = None) -> DescribeJob:
@@ -267,6 +325,7 @@ class Studio(LoggingConfigurable):
         return job
 
     def job_logs(self, job_id: str, *, offset: int = 0, user: str | None = None) -> JobLogs:
+        """The job's log from byte ``offset`` (at most 1 MiB)."""
         return self.jobs.logs(self.caller(user), job_id, offset=offset, limit=1024 * 1024)
 
     # spaces and profiles, for notebooks and scripts
@@ -284,7 +343,9 @@ class Studio(LoggingConfigurable):
     ) -> DescribeSpace:
         """Create a space (shared when ``shared`` or ``members`` is given)."""
         kind = SpaceKind.SHARED if shared or members else SpaceKind.PRIVATE
-        body = CreateSpace(name=name, kind=kind, members=members or [])
+        body = parse_model(
+            CreateSpace, {"name": name, "kind": kind, "members": members or []}, "space"
+        )
         return self.spaces.create_space(self.caller(user), body)
 
     def list_profiles(self, *, user: str | None = None) -> list[DescribeProfile]:
@@ -301,8 +362,15 @@ class Studio(LoggingConfigurable):
         user: str | None = None,
     ) -> DescribeProfile:
         """Create a user profile (admins only)."""
-        body = CreateProfile(
-            username=username, display_name=display_name, is_admin=is_admin, settings=settings or {}
+        body = parse_model(
+            CreateProfile,
+            {
+                "username": username,
+                "display_name": display_name,
+                "is_admin": is_admin,
+                "settings": settings or {},
+            },
+            "profile",
         )
         return self.spaces.create_profile(self.caller(user), body)
 
@@ -316,7 +384,10 @@ class Studio(LoggingConfigurable):
         user: str | None = None,
     ) -> DescribeProfile:
         """Change a profile's display name, admin flag or default settings (admins only)."""
-        body = UpdateProfile(display_name=display_name, is_admin=is_admin, settings=settings)
+        changes = {"display_name": display_name, "is_admin": is_admin, "settings": settings}
+        body = parse_model(
+            UpdateProfile, {k: v for k, v in changes.items() if v is not None}, "profile"
+        )
         return self.spaces.update_profile(self.caller(user), username, body)
 
     def wait(

@@ -10,7 +10,7 @@ from traitlets import Bool, Unicode, default
 
 from ..core.studio import CONTENTS_ROOT_ENV, DB_URL_ENV, ROOT_ENV, Studio, local_username
 from .handlers.base import STUDIO_SETTINGS_KEY
-from .routes import handlers
+from .routes import ROUTES, handlers
 
 
 def running_under_jupyterhub() -> bool:
@@ -52,17 +52,21 @@ class StudioApp(ExtensionApp):
             studio.admin_users = {studio.default_user}
             studio.spaces.admin_users = frozenset(studio.admin_users)
         # Kernels and terminals inherit these, so `Studio()` in a notebook finds this domain.
-        os.environ[ROOT_ENV] = studio.root_dir
+        os.environ[ROOT_ENV] = studio.domain_root
         os.environ[DB_URL_ENV] = studio.db_url
         os.environ[CONTENTS_ROOT_ENV] = studio.contents_root
         if self.start_job_runner:
             studio.start()
-        self.settings[STUDIO_SETTINGS_KEY] = {"studio": studio, "user_mapping": self.user_mapping}
+        self.settings[STUDIO_SETTINGS_KEY] = {
+            "studio": studio,
+            "user_mapping": self.user_mapping,
+            "routes": ROUTES,
+        }
         self._studio = studio
         self.log.info(
             "Jupyter Studio: domain %s at %s, store %s, %d workers, users mapped by %s (%s), ready in %.2f s",
             studio.domain_name,
-            studio.root_dir,
+            studio.domain_root,
             studio.store.backend if studio.store else "?",
             studio.max_workers,
             self.user_mapping,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
-from .routes import ROUTES
+from .routing import Route
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -20,26 +20,40 @@ ERROR_SCHEMA = {
 }
 
 
-def _ref(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, str]:
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-    for name, sub in schema.pop("$defs", {}).items():
-        schemas[name] = sub
-    schemas[model.__name__] = schema
-    return {"$ref": f"#/components/schemas/{model.__name__}"}
+def _ref(model: Any, schemas: dict[str, Any]) -> dict[str, Any]:
+    """A reference to ``model``'s schema (inline for non-model types like ``dict``)."""
+    template = "#/components/schemas/{model}"
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        schema = model.model_json_schema(ref_template=template)
+        name = model.__name__.replace("[", "_").replace("]", "").replace(",", "_")
+    else:
+        schema = TypeAdapter(model).json_schema(ref_template=template)
+        name = None
+    for sub_name, sub in schema.pop("$defs", {}).items():
+        schemas[sub_name] = sub
+    if name is None:
+        return schema
+    schemas[name] = schema
+    return {"$ref": f"#/components/schemas/{name}"}
 
 
-def build_openapi(version: str) -> dict[str, Any]:
-    """The OpenAPI document of ``/studio/api``."""
+def build_openapi(routes: list[Route], version: str) -> dict[str, Any]:
+    """The OpenAPI document of ``/studio/api``, built from the route rows."""
     schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
     paths: dict[str, Any] = {}
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    for route in ROUTES:
+    for route in routes:
         item: dict[str, Any] = {}
-        params = [name.strip("{}") for name in route.path.split("/") if name.startswith("{")]
+        params = route.param_names()
         for method, op in route.operations.items():
             spec: dict[str, Any] = {"summary": op.summary, "responses": {}}
             parameters = [
-                {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+                {
+                    "name": p,
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "pattern": f"^{route.param_pattern(p)}$"},
+                }
                 for p in params
             ]
             parameters += [
@@ -65,7 +79,7 @@ def build_openapi(version: str) -> dict[str, Any]:
             ):
                 spec["responses"][code] = {"description": text, **error}
             item[method] = spec
-        paths["/studio/api" + route.path] = item
+        paths[route.prefix + route.path] = item
     return {
         "openapi": "3.1.0",
         "info": {"title": "Jupyter Studio REST API", "version": version},

@@ -64,7 +64,10 @@ def test_profiles_as_admin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caps
     )
     monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(config))
     assert (
-        main(["--user", "boss", "profiles", "create", "dana", "--default-max-runtime", "600"]) == 0
+        main(
+            ["--user", "boss", "profiles", "create", "dana", "--default-max-runtime-seconds", "600"]
+        )
+        == 0
     )
     assert (
         main(["--user", "boss", "profiles", "set", "dana", "--admin", "--display-name", "Dana D"])

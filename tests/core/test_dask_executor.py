@@ -42,7 +42,7 @@ def test_processing_job_completes_on_dask(dask_studio: Studio, contents_root: Pa
     done = dask_studio.wait(job.job_id, timeout=60)
     assert done.status == JobStatus.COMPLETED, done.status_message
     assert "hello from dask" in dask_studio.job_logs(job.job_id).content
-    assert [a.path for a in dask_studio.jobs.artifacts(dask_studio.caller(), job.job_id)] == [
+    assert [a.name for a in dask_studio.jobs.artifacts(dask_studio.caller(), job.job_id)] == [
         "x.txt"
     ]
 

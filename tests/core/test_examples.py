@@ -24,7 +24,7 @@ def test_countdown_example_completes_with_an_artifact(studio, contents_root: Pat
     done = studio.wait(job.job_id, timeout=60)
     assert done.status == JobStatus.COMPLETED, done.status_message
     assert done.progress_message == "step 3 of 3"
-    artifacts = [a.path for a in studio.jobs.artifacts(studio.caller(), job.job_id)]
+    artifacts = [a.name for a in studio.jobs.artifacts(studio.caller(), job.job_id)]
     assert artifacts == ["summary.json"]
 
 
@@ -40,7 +40,7 @@ def test_train_model_example(studio, contents_root: Path) -> None:  # noqa: ANN0
     )
     done = studio.wait(job.job_id, timeout=120)
     assert done.status == JobStatus.COMPLETED, done.status_message
-    assert {a.path for a in studio.jobs.artifacts(studio.caller(), job.job_id)} == {
+    assert {a.name for a in studio.jobs.artifacts(studio.caller(), job.job_id)} == {
         "model.pkl",
         "metrics.json",
     }

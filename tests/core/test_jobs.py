@@ -74,8 +74,8 @@ def test_processing_job_runs_to_completion(studio: Studio, contents_root: Path) 
     log = studio.job_logs(job.job_id).content
     assert "args ['--epochs', '3', 'two words']" in log and "done" in log
     artifacts = studio.jobs.artifacts(studio.caller(), job.job_id)
-    assert [a.path for a in artifacts] == ["model.txt"]
-    assert (contents_root / artifacts[0].contents_path).read_text() == "trained"
+    assert [a.name for a in artifacts] == ["model.txt"]
+    assert (contents_root / artifacts[0].path).read_text() == "trained"
     assert (contents_root / done.output_path).is_dir() and (contents_root / done.log_path).is_file()
 
 
@@ -280,7 +280,7 @@ def test_bad_requests_write_nothing(studio: Studio, contents_root: Path) -> None
             studio.jobs.create(alice, body)
         assert text in info.value.message, (body, info.value.message)
     assert job_rows(studio) == 0
-    assert not list((Path(studio.root_dir) / "users" / "alice").glob("jobs/*"))
+    assert not list((Path(studio.domain_root) / "users" / "alice").glob("jobs/*"))
 
 
 def test_unknown_job_ids_are_not_found(studio: Studio) -> None:

@@ -20,7 +20,7 @@ def test_first_use_creates_domain_profile_and_home(studio) -> None:  # noqa: ANN
     alice = studio.caller("alice")
     profile = studio.spaces.get_profile(alice, "alice")
     assert profile.username == "alice" and not profile.is_admin
-    assert (Path(studio.root_dir) / "users" / "alice").is_dir()
+    assert (Path(studio.domain_root) / "users" / "alice").is_dir()
     assert profile.home_path == "studio/users/alice"
     assert studio.spaces.describe_domain().store == "sqlite"
 
@@ -39,7 +39,7 @@ def test_private_space_lifecycle_with_trash(studio) -> None:  # noqa: ANN001
     trash = studio.spaces.delete_space(alice, space.space_id)
     assert not folder.exists()
     assert (trash / "notebook.ipynb").read_text() == "{}"  # nothing destroyed
-    assert trash.parent == Path(studio.root_dir) / ".trash"
+    assert trash.parent == Path(studio.domain_root) / ".trash"
     assert studio.spaces.list_spaces(alice) == []
     with pytest.raises(NotFound):
         studio.spaces.get_space(alice, space.space_id)
@@ -114,7 +114,7 @@ def test_admins_manage_profiles(studio) -> None:  # noqa: ANN001
     updated = studio.spaces.update_profile(
         admin, "alice", UpdateProfile(settings={"default_max_runtime_seconds": 60})
     )
-    assert updated.settings == {"default_max_runtime_seconds": 60}
+    assert updated.settings.default_max_runtime_seconds == 60
     assert {p.username for p in studio.spaces.list_profiles(admin)} >= {"admin", "alice", "dave"}
     with pytest.raises(Forbidden):
         studio.spaces.update_profile(alice, "alice", UpdateProfile(is_admin=True))
@@ -133,7 +133,7 @@ def test_servers_starting_together_share_one_domain(tmp_path: Path) -> None:
     root = tmp_path / "domain"
 
     def start(_: int) -> str:
-        return SpaceService(store, root_dir=root, contents_root=tmp_path).domain_id
+        return SpaceService(store, domain_root=root, contents_root=tmp_path).domain_id
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         ids = set(pool.map(start, range(16)))

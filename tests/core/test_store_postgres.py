@@ -102,7 +102,7 @@ def test_concurrent_first_start_ends_at_head(fresh_postgres_url: str) -> None:
 
 def _studio(root: Path, url: str, **kwargs) -> Studio:
     return Studio(
-        root_dir=str(root),
+        domain_root=str(root),
         contents_root=str(root),
         db_url=url,
         poll_interval=0.2,
@@ -130,7 +130,7 @@ def test_processing_job_completes_on_postgres(tmp_path: Path, fresh_postgres_url
         assert done.exit_code == 0
         assert "hello from postgres job" in logs
         artifacts = studio.jobs.artifacts(studio.caller(), job.job_id)
-        assert [a.path for a in artifacts] == ["result.txt"]
+        assert [a.name for a in artifacts] == ["result.txt"]
 
 
 def test_two_studios_share_profiles_spaces_and_jobs(
@@ -187,7 +187,7 @@ def test_concurrent_first_starts_share_one_domain_on_postgres(
 
         def start(_: int) -> str:
             return SpaceService(
-                store, root_dir=tmp_path / "domain", contents_root=tmp_path
+                store, domain_root=tmp_path / "domain", contents_root=tmp_path
             ).domain_id
 
         with ThreadPoolExecutor(max_workers=8) as pool:

@@ -117,7 +117,7 @@ def test_every_server_shares_one_domain_and_store(hub: Hub) -> None:
         assert info["user"]["is_admin"] is (user == "alice"), info
         assert info["domain"]["name"] == "hub-tests"
         assert info["domain"]["store"] == hub.store
-        assert info["domain"]["root_dir"] == str(hub.domain_root.resolve())
+        assert info["domain"]["domain_root"] == str(hub.domain_root.resolve())
         assert info["contents_root"] == str(hub.domain_root.resolve())
     assert len({info["domain"]["domain_id"] for info in infos.values()}) == 1
     domain = ok(hub.studio("bob", "GET", "domain"))
@@ -238,7 +238,7 @@ def test_space_job_is_shared_with_members_only(hub: Hub, team_space: dict[str, A
     assert f"hello from the team job {job['job_id']}" in logs["content"]
     assert logs["complete"] is True
     artifacts = ok(hub.studio("bob", "GET", f"jobs/{job['job_id']}/artifacts"))
-    assert [item["path"] for item in artifacts["items"]] == ["out.txt"]
+    assert [item["name"] for item in artifacts["items"]] == ["out.txt"]
     # the log is a file in the space, readable by bob through the contents API
     assert done["log_path"] and done["log_path"].startswith(team_space["path"] + "/")
     model = ok(

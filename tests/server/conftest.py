@@ -13,14 +13,6 @@ from traitlets.config import Config
 from jupyter_studio.server.routes import ROUTES
 
 TEST_USER_HEADER = "X-Studio-Test-User"
-STUDIO_ENV = ("JUPYTER_STUDIO_ROOT", "JUPYTER_STUDIO_DB_URL", "JUPYTER_STUDIO_CONTENTS_ROOT")
-
-
-@pytest.fixture(autouse=True)
-def _forget_exported_domain(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The server exports its domain for kernels; each test's server must start clean."""
-    for name in STUDIO_ENV:
-        monkeypatch.delenv(name, raising=False)
 
 
 class HeaderIdentityProvider(IdentityProvider):

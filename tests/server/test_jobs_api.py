@@ -53,8 +53,8 @@ async def test_processing_job_end_to_end(api, jp_root_dir: Path) -> None:  # noq
     code, tail = await api("GET", f"jobs/{job['job_id']}/logs", offset=str(logs["next_offset"]))
     assert tail["content"] == "" and tail["complete"] is True
     code, artifacts = await api("GET", f"jobs/{job['job_id']}/artifacts")
-    assert [a["path"] for a in artifacts["items"]] == ["out.csv"]
-    assert (jp_root_dir / artifacts["items"][0]["contents_path"]).read_text() == "a\n1\n"
+    assert [a["name"] for a in artifacts["items"]] == ["out.csv"]
+    assert (jp_root_dir / artifacts["items"][0]["path"]).read_text() == "a\n1\n"
     code, listing = await api("GET", "jobs", status="Completed", kind="processing")
     assert (
         code == 200
@@ -192,7 +192,7 @@ def test_every_route_is_in_the_openapi_document_and_the_docs() -> None:
     from jupyter_studio.server.openapi import build_openapi
     from jupyter_studio.server.routes import ROUTES
 
-    spec = build_openapi(__version__)
+    spec = build_openapi(ROUTES, __version__)
     docs = (Path(__file__).resolve().parents[2] / "docs" / "rest-api.md").read_text()
     for route in ROUTES:
         item = spec["paths"]["/studio/api" + route.path]
@@ -214,7 +214,7 @@ async def test_retry_runs_an_ended_job_again(api, jp_root_dir: Path) -> None:  #
         {
             "kind": "processing",
             "name": "flaky",
-            "parameters": {"script_path": "flaky.py", "args": ["x"]},
+            "parameters": {"script": "flaky.py", "arguments": ["x"]},
         },
     )
     assert (

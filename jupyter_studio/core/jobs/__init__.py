@@ -1,9 +1,8 @@
 """Jobs: long work that runs in worker processes, tracked in the metadata store."""
 
+from .errors import JobFailed, JobStopped
 from .kinds import (
-    JobFailed,
     JobKind,
-    JobStopped,
     PrepareContext,
     get_job_kind,
     job_kinds,

@@ -10,7 +10,7 @@ from typing import Any, BinaryIO
 
 from pydantic import BaseModel
 
-from .kinds import JobStopped
+from .errors import JobStopped
 
 
 class JobLog:

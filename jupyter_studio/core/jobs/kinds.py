@@ -16,29 +16,35 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from ..errors import InvalidInput
+from ..validation import parse_model
+from .errors import JobFailed, JobStopped
 
 if TYPE_CHECKING:
     from ..spaces.paths import PathScope
+    from ..spaces.schemas import ProfileSettings
     from ..spaces.service import Caller
     from .context import JobContext
+
+__all__ = [
+    "BUILTIN_KINDS",
+    "JobFailed",
+    "JobKind",
+    "JobStopped",
+    "PrepareContext",
+    "get_job_kind",
+    "job_kinds",
+    "register_job_kind",
+]
 
 log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "jupyter_studio.job_kinds"
 
 
-class JobStopped(Exception):
-    """Raised inside a job when it was asked to stop; the job ends as Stopped."""
-
-
-class JobFailed(Exception):
-    """Raised inside a job for an expected failure; the message becomes the status message."""
-
-    def __init__(self, message: str, exit_code: int | None = None):
-        super().__init__(message)
-        self.exit_code = exit_code
+#: Import paths of the kinds that ship with Studio (features add theirs here).
+BUILTIN_KINDS: tuple[str, ...] = ("jupyter_studio.core.jobs.processing:ProcessingJob",)
 
 
 @dataclass
@@ -48,7 +54,9 @@ class PrepareContext:
     caller: Caller
     scope: PathScope
     job_dir: Path
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: ProfileSettings | None = None
+    #: The Studio facade, so a kind can look up other features (e.g. ``services.models``).
+    services: Any = field(default=None, repr=False)
 
 
 class JobKind:
@@ -60,25 +68,34 @@ class JobKind:
     Parameters: ClassVar[type[BaseModel]]
 
     def validate_parameters(self, raw: dict[str, Any]) -> BaseModel:
-        """Parse raw parameters, turning pydantic errors into a 400 with field details."""
-        try:
-            return self.Parameters.model_validate(raw)
-        except ValidationError as exc:
-            detail = [
-                {
-                    "loc": ["parameters", *map(str, err["loc"])],
-                    "msg": err["msg"],
-                    "type": err["type"],
-                }
-                for err in exc.errors(include_url=False, include_input=False)
-            ]
-            first = detail[0]
-            where = ".".join(first["loc"])
-            raise InvalidInput(
-                f"Invalid parameters for a {self.name!r} job: {where}: {first['msg']}.",
-                code="invalid_parameters",
-                detail=detail,
-            ) from None
+        """Parse raw parameters, turning pydantic errors into a 400 with field details.
+
+        Unknown parameters are refused by name, whatever the kind's model config says.
+        """
+        if isinstance(raw, dict):
+            known = set(self.Parameters.model_fields)
+            unknown = sorted(str(key) for key in raw if key not in known)
+            if unknown:
+                raise InvalidInput(
+                    f"Unknown parameter{'s' if len(unknown) > 1 else ''} for a {self.name!r} job: "
+                    f"{', '.join(unknown)}. Known parameters: {', '.join(sorted(known)) or 'none'}.",
+                    code="unknown_parameters",
+                    detail=[
+                        {
+                            "loc": ["parameters", key],
+                            "msg": "unknown parameter",
+                            "type": "extra_forbidden",
+                        }
+                        for key in unknown
+                    ],
+                )
+        return parse_model(
+            self.Parameters,
+            raw,
+            f"parameters for a {self.name!r} job",
+            prefix=("parameters",),
+            code="invalid_parameters",
+        )
 
     def prepare(self, params: BaseModel, context: PrepareContext) -> dict[str, Any]:
         """Check the request in the server and return what the worker needs (resolved paths...).
@@ -130,9 +147,8 @@ def _load_builtin_and_plugins() -> None:
     if _LOADED:
         return
     _LOADED = True
-    from .processing import ProcessingJob
-
-    register_job_kind(ProcessingJob)
+    for path in BUILTIN_KINDS:
+        register_job_kind(import_kind(path))
     for entry in entry_points(group=ENTRY_POINT_GROUP):
         try:
             register_job_kind(entry.load())
@@ -158,6 +174,7 @@ def get_job_kind(name: str) -> type[JobKind]:
 
 
 def describe_kind(kind: type[JobKind]) -> dict[str, Any]:
+    """The public description of a kind (``GET /job_kinds``)."""
     return {
         "name": kind.name,
         "title": kind.title or kind.name,

@@ -17,12 +17,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ...runtime import parse_progress_line
 from ..errors import InvalidInput
 from .context import JobContext
-from .kinds import JobFailed, JobKind, JobStopped, PrepareContext
+from .errors import JobFailed, JobStopped
+from .kinds import JobKind, PrepareContext
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _RESERVED_ENV = {"STUDIO_JOB_ID", "STUDIO_OUTPUT_DIR", "STUDIO_INPUT_DIR", "PYTHONUNBUFFERED"}
@@ -32,20 +33,18 @@ class ProcessingParameters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     script: str = Field(
-        description="Contents path of the Python script to run.",
+        description="File-browser path of the Python script to run.",
         min_length=1,
-        validation_alias=AliasChoices("script", "script_path", "path"),
     )
     arguments: list[str] = Field(
         default_factory=list,
         max_length=500,
-        validation_alias=AliasChoices("arguments", "args"),
         description="Command-line arguments passed to the script.",
     )
     inputs: list[str] = Field(
         default_factory=list,
         max_length=100,
-        description="Contents paths of files or folders copied into the job's input folder.",
+        description="File-browser paths of files or folders copied into the job's input folder.",
     )
     environment: dict[str, str] = Field(
         default_factory=dict, description="Extra environment variables."

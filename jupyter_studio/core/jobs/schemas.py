@@ -9,6 +9,23 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 MAX_RUNTIME_LIMIT_SECONDS = 7 * 24 * 3600
+MAX_JOB_NAME_LENGTH = 200
+
+
+def clean_job_name(value: str) -> str | None:
+    """A user-given job name, stripped; None when blank. Raises ValueError when unusable."""
+    value = value.strip()
+    if any(ord(ch) < 32 for ch in value):
+        raise ValueError("the name may not contain control characters")
+    if len(value) > MAX_JOB_NAME_LENGTH:
+        raise ValueError(f"the name may have at most {MAX_JOB_NAME_LENGTH} characters")
+    return value or None
+
+
+def default_job_name(value: str, fallback: str) -> str:
+    """A name derived from parameters (a script's file name...): made valid, never refused."""
+    value = "".join(ch if ord(ch) >= 32 else " " for ch in value).strip()
+    return value[:MAX_JOB_NAME_LENGTH].strip() or fallback
 
 
 class JobStatus(str, Enum):
@@ -40,7 +57,10 @@ class CreateJob(BaseModel):
     kind: str = Field(
         min_length=1, max_length=100, description="A registered job kind, e.g. 'processing'."
     )
-    name: str | None = Field(default=None, max_length=200)
+    name: str | None = Field(
+        default=None,
+        description=f"At most {MAX_JOB_NAME_LENGTH} characters; default from the kind.",
+    )
     space_id: str | None = Field(default=None, max_length=64)
     max_runtime_seconds: float | None = Field(
         default=None,
@@ -52,13 +72,8 @@ class CreateJob(BaseModel):
 
     @field_validator("name")
     @classmethod
-    def _strip_name(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        value = value.strip()
-        if any(ord(ch) < 32 for ch in value):
-            raise ValueError("the name may not contain control characters")
-        return value or None
+    def _check_name(cls, value: str | None) -> str | None:
+        return None if value is None else clean_job_name(value)
 
 
 class DescribeJob(BaseModel):
@@ -81,10 +96,10 @@ class DescribeJob(BaseModel):
     max_runtime_seconds: float | None
     exit_code: int | None
     log_path: str | None = Field(
-        description="Contents path of the log file, if inside the contents root."
+        description="File-browser path of the log file (null if outside the file browser)."
     )
     output_path: str | None = Field(
-        description="Contents path of the output folder, if inside the contents root."
+        description="File-browser path of the output folder (null if outside the file browser)."
     )
 
 
@@ -118,9 +133,13 @@ class JobLogs(BaseModel):
 
 
 class JobArtifact(BaseModel):
-    path: str
+    """A file the job wrote to its output folder."""
+
+    name: str = Field(description="Path relative to the job's output folder.")
     size: int
-    contents_path: str | None
+    path: str | None = Field(
+        description="File-browser path of the file (null if outside the file browser)."
+    )
 
 
 class JobKindInfo(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import uuid
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, or_, select
 
@@ -13,6 +14,7 @@ from ..spaces.paths import contents_path
 from ..spaces.service import Caller, SpaceService, slugify
 from ..store import Store
 from ..store.orm import utcnow
+from ..validation import parse_model
 from . import state
 from .kinds import PrepareContext, describe_kind, get_job_kind, job_kinds
 from .runner import JobRunner
@@ -25,6 +27,7 @@ from .schemas import (
     JobStatus,
     ListJobsQuery,
     ListJobsResponse,
+    default_job_name,
 )
 from .tables import JobRow
 
@@ -43,8 +46,11 @@ class JobService:
         *,
         default_max_runtime_seconds: float | None,
         grace_seconds: float,
+        services: Any = None,
     ):
         self.store = store
+        #: The facade (``Studio``), handed to job kinds so they can reach other features.
+        self.services = services
         self.spaces = spaces
         self.runner = runner
         self.default_max_runtime_seconds = default_max_runtime_seconds
@@ -124,24 +130,22 @@ class JobService:
             else self.spaces.home_dir(caller.username)
         )
         job_id = uuid.uuid4().hex
-        name = body.name or kind.default_name(params)
+        name = body.name or default_job_name(kind.default_name(params), kind.name)
         job_dir = base / "jobs" / f"{slugify(name)}-{job_id[:8]}"
         settings = self.spaces.profile_settings(caller.username)
         context = PrepareContext(
-            caller=caller, scope=self.spaces.path_scope(caller), job_dir=job_dir, settings=settings
+            caller=caller,
+            scope=self.spaces.path_scope(caller),
+            job_dir=job_dir,
+            settings=settings,
+            services=self.services,
         )
         resolved = kind.prepare(params, context)
         max_runtime = (
             body.max_runtime_seconds
-            or settings.get("default_max_runtime_seconds")
+            or settings.default_max_runtime_seconds
             or self.default_max_runtime_seconds
         )
-        try:
-            max_runtime = float(max_runtime) if max_runtime else None
-        except (TypeError, ValueError):
-            raise InvalidInput(
-                "The profile setting default_max_runtime_seconds must be a number."
-            ) from None
         (job_dir / "output").mkdir(parents=True, exist_ok=True)
         (job_dir / "job.log").touch()
         row = JobRow(
@@ -239,12 +243,16 @@ class JobService:
                 f"Job {row.name!r} is still {row.status}: stop it or wait for it to end first.",
                 code="job_still_active",
             )
-        body = CreateJob(
-            kind=row.kind,
-            name=row.name,
-            space_id=row.space_id,
-            max_runtime_seconds=row.max_runtime_seconds,
-            parameters=row.parameters or {},
+        body = parse_model(
+            CreateJob,
+            {
+                "kind": row.kind,
+                "name": row.name,
+                "space_id": row.space_id,
+                "max_runtime_seconds": row.max_runtime_seconds,
+                "parameters": row.parameters or {},
+            },
+            f"job {row.name!r} to retry",
         )
         return self.create(caller, body)
 
@@ -285,9 +293,9 @@ class JobService:
                 if path.is_file() and not path.is_symlink():
                     items.append(
                         JobArtifact(
-                            path=path.relative_to(output).as_posix(),
+                            name=path.relative_to(output).as_posix(),
                             size=path.stat().st_size,
-                            contents_path=contents_path(self.spaces.contents_root, path),
+                            path=contents_path(self.spaces.contents_root, path),
                         )
                     )
                     if len(items) >= MAX_ARTIFACTS:

@@ -26,7 +26,8 @@ from ..store import Store
 from ..store.orm import utcnow
 from . import state
 from .context import JobContext, JobLog
-from .kinds import JobFailed, JobStopped, import_kind
+from .errors import JobFailed, JobStopped
+from .kinds import import_kind
 from .schemas import JobStatus
 from .tables import JobRow
 

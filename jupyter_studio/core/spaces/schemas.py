@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-T = TypeVar("T")
+from ..jobs.schemas import MAX_RUNTIME_LIMIT_SECONDS
 
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,199}$"
 
@@ -29,12 +29,47 @@ def _clean_name(value: str) -> str:
     return value
 
 
+class ProfileSettings(BaseModel):
+    """Per-user defaults, set by domain administrators (domain-wide defaults: ``c.Studio.default_user_settings``).
+
+    Each feature adds its own settings here; every one is optional (None: use the domain default).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    default_max_runtime_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        le=MAX_RUNTIME_LIMIT_SECONDS,
+        description="Runtime limit in seconds of this user's jobs that set none "
+        f"(at most {MAX_RUNTIME_LIMIT_SECONDS} s, i.e. 7 days).",
+    )
+
+    @classmethod
+    def lenient(cls, raw: dict[str, Any] | None) -> ProfileSettings:
+        """Settings stored before validation existed: keep the valid fields, drop the rest."""
+        values: dict[str, Any] = {}
+        for key, value in (raw or {}).items():
+            if key not in cls.model_fields:
+                continue
+            try:
+                cls.model_validate({key: value})
+            except ValueError:
+                continue
+            values[key] = value
+        return cls.model_validate(values)
+
+    def overlay(self, other: ProfileSettings) -> ProfileSettings:
+        """These settings with every field that ``other`` sets (not None) taking precedence."""
+        return self.model_copy(update=other.model_dump(exclude_none=True))
+
+
 class DescribeDomain(BaseModel):
     domain_id: str
     name: str
-    root_dir: str
-    store: str
-    default_settings: dict[str, Any]
+    domain_root: str = Field(description="Disk path of the domain root folder.")
+    store: str = Field(description="Kind of metadata store (sqlite, postgresql, ...).")
+    default_settings: ProfileSettings
 
 
 class CreateProfile(BaseModel):
@@ -43,23 +78,25 @@ class CreateProfile(BaseModel):
     username: str = Field(pattern=USERNAME_PATTERN)
     display_name: str | None = Field(default=None, max_length=200)
     is_admin: bool = False
-    settings: dict[str, Any] = Field(default_factory=dict)
+    settings: ProfileSettings = Field(default_factory=ProfileSettings)
 
 
 class UpdateProfile(BaseModel):
+    """Changes to a profile; in ``settings`` only the fields sent change (send null to clear one)."""
+
     model_config = ConfigDict(extra="forbid")
 
     display_name: str | None = Field(default=None, max_length=200)
     is_admin: bool | None = None
-    settings: dict[str, Any] | None = None
+    settings: ProfileSettings | None = None
 
 
 class DescribeProfile(BaseModel):
     username: str
     display_name: str
     is_admin: bool
-    home_path: str | None
-    settings: dict[str, Any]
+    home_path: str | None = Field(description="File-browser path of the user's home folder.")
+    settings: ProfileSettings
     created_at: datetime
 
 
@@ -104,7 +141,7 @@ class DescribeSpace(BaseModel):
     owner: str
     members: list[str]
     path: str | None = Field(
-        description="Contents path of the space folder (open it in the file browser)."
+        description="File-browser path of the space folder (null if outside the file browser)."
     )
     created_at: datetime
     updated_at: datetime

@@ -25,6 +25,7 @@ from .schemas import (
     DescribeDomain,
     DescribeProfile,
     DescribeSpace,
+    ProfileSettings,
     SpaceKind,
     UpdateProfile,
     UpdateSpace,
@@ -60,32 +61,34 @@ class SpaceService:
         self,
         store: Store,
         *,
-        root_dir: Path,
+        domain_root: Path,
         contents_root: Path,
         domain_name: str = "default",
         admin_users: frozenset[str] = frozenset(),
-        default_settings: dict[str, Any] | None = None,
+        default_settings: ProfileSettings | None = None,
         allow_outside_domain: bool = True,
     ):
         self.store = store
-        self.root_dir = root_dir.resolve()
+        self.domain_root = domain_root.resolve()
         self.contents_root = contents_root.resolve()
         self.admin_users = admin_users
         self.generation = 0  # bumped on every space or membership change made through this object
         self.allow_outside_domain = allow_outside_domain
         for sub in ("users", "spaces", ".trash"):
-            (self.root_dir / sub).mkdir(parents=True, exist_ok=True)
-        self.domain_id = self._ensure_domain(domain_name, default_settings or {})
+            (self.domain_root / sub).mkdir(parents=True, exist_ok=True)
+        self.domain_id = self._ensure_domain(
+            domain_name, (default_settings or ProfileSettings()).model_dump(exclude_none=True)
+        )
 
     # ----------------------------------------------------------------- domain
     def _ensure_domain(self, name: str, settings: dict[str, Any]) -> str:
         # Servers of one team start together: the id derives from the root, so concurrent
         # first starts insert the same row and all but one hit the unique key and reuse it.
-        domain_id = uuid.uuid5(uuid.NAMESPACE_URL, f"jupyter-studio:{self.root_dir}").hex
+        domain_id = uuid.uuid5(uuid.NAMESPACE_URL, f"jupyter-studio:{self.domain_root}").hex
         for _attempt in range(2):
             with self.store.session() as session:
                 row = session.scalars(
-                    select(DomainRow).where(DomainRow.root_dir == str(self.root_dir))
+                    select(DomainRow).where(DomainRow.root_dir == str(self.domain_root))
                 ).first()
                 if row is not None:
                     row.name = name
@@ -95,7 +98,7 @@ class SpaceService:
                     DomainRow(
                         domain_id=domain_id,
                         name=name,
-                        root_dir=str(self.root_dir),
+                        root_dir=str(self.domain_root),
                         settings=settings,
                     )
                 )
@@ -105,7 +108,7 @@ class SpaceService:
                     session.rollback()
                     continue
                 return domain_id
-        raise RuntimeError(f"Could not create or find the domain at {self.root_dir}")
+        raise RuntimeError(f"Could not create or find the domain at {self.domain_root}")
 
     def describe_domain(self) -> DescribeDomain:
         """The domain this Studio serves."""
@@ -115,14 +118,14 @@ class SpaceService:
             return DescribeDomain(
                 domain_id=row.domain_id,
                 name=row.name,
-                root_dir=row.root_dir,
+                domain_root=row.root_dir,
                 store=self.store.backend,
-                default_settings=row.settings or {},
+                default_settings=ProfileSettings.lenient(row.settings),
             )
 
     # --------------------------------------------------------------- profiles
     def home_dir(self, username: str) -> Path:
-        return self.root_dir / "users" / username
+        return self.domain_root / "users" / username
 
     def caller(self, username: str) -> Caller:
         """The caller for ``username``, creating their profile (and home) on first use."""
@@ -159,7 +162,7 @@ class SpaceService:
             display_name=row.display_name or row.username,
             is_admin=row.is_admin,
             home_path=contents_path(self.contents_root, self.home_dir(row.username)),
-            settings=row.settings or {},
+            settings=ProfileSettings.lenient(row.settings),
             created_at=row.created_at,
         )
 
@@ -184,7 +187,7 @@ class SpaceService:
                 domain_id=self.domain_id,
                 display_name=body.display_name or body.username,
                 is_admin=body.is_admin or body.username in self.admin_users,
-                settings=body.settings,
+                settings=body.settings.model_dump(exclude_none=True),
             )
             session.add(row)
             session.flush()
@@ -217,19 +220,22 @@ class SpaceService:
                     )
                 row.is_admin = body.is_admin
             if body.settings is not None:
-                row.settings = body.settings
+                merged = ProfileSettings.lenient(row.settings).model_copy(
+                    update=body.settings.model_dump(exclude_unset=True)
+                )
+                row.settings = merged.model_dump(exclude_none=True)
             row.updated_at = utcnow()
             session.flush()
             return self._describe_profile(row)
 
-    def profile_settings(self, username: str) -> dict[str, Any]:
+    def profile_settings(self, username: str) -> ProfileSettings:
         """Domain defaults overlaid with the user's own settings."""
         with self.store.session() as session:
             domain = session.get(DomainRow, self.domain_id)
             row = session.get(UserProfileRow, username)
-            merged = dict(domain.settings or {}) if domain else {}
+            merged = ProfileSettings.lenient(domain.settings if domain else None)
             if row is not None:
-                merged.update(row.settings or {})
+                merged = merged.overlay(ProfileSettings.lenient(row.settings))
             return merged
 
     @staticmethod
@@ -239,7 +245,7 @@ class SpaceService:
 
     # ----------------------------------------------------------------- spaces
     def space_dir(self, row: SpaceRow) -> Path:
-        return self.root_dir / "spaces" / row.slug
+        return self.domain_root / "spaces" / row.slug
 
     def _describe_space(self, row: SpaceRow) -> DescribeSpace:
         return DescribeSpace(
@@ -369,7 +375,7 @@ class SpaceService:
                     code="space_has_running_jobs",
                 )
             stamp = utcnow().strftime("%Y%m%dT%H%M%S")
-            trash = self.root_dir / ".trash" / f"{stamp}-{row.slug}"
+            trash = self.domain_root / ".trash" / f"{stamp}-{row.slug}"
             source = self.space_dir(row)
             if source.exists():
                 shutil.move(str(source), str(trash))
@@ -427,7 +433,7 @@ class SpaceService:
             dirs = [self.space_dir(row) for row in self._visible_rows(session, caller.username)]
         return scope_for(
             self.contents_root,
-            self.root_dir,
+            self.domain_root,
             [self.home_dir(caller.username), *dirs],
             self.allow_outside_domain,
         )

@@ -16,29 +16,12 @@ from tornado import web
 from ...core.errors import InvalidInput, StudioError
 from ...core.spaces.service import Caller
 from ...core.studio import Studio
+from ...core.validation import invalid_input, parse_model
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 
 STUDIO_SETTINGS_KEY = "jupyter_studio"
-
-
-def validation_detail(exc: ValidationError, prefix: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    return [
-        {"loc": [*prefix, *map(str, err["loc"])], "msg": err["msg"], "type": err["type"]}
-        for err in exc.errors(include_url=False, include_input=False)
-    ]
-
-
-def validation_message(detail: list[dict[str, Any]], what: str) -> str:
-    first = detail[0]
-    where = ".".join(first["loc"]) or "body"
-    more = (
-        f" (and {len(detail) - 1} more problem{'s' if len(detail) > 2 else ''})"
-        if len(detail) > 1
-        else ""
-    )
-    return f"Invalid {what}: {where}: {first['msg']}{more}."
 
 
 class StudioAPIHandler(ExtensionHandlerMixin, APIHandler):
@@ -49,6 +32,11 @@ class StudioAPIHandler(ExtensionHandlerMixin, APIHandler):
     @property
     def studio(self) -> Studio:
         return self.settings[STUDIO_SETTINGS_KEY]["studio"]
+
+    @property
+    def routes(self) -> list[Any]:
+        """The route rows this server serves (for the OpenAPI description)."""
+        return self.settings[STUDIO_SETTINGS_KEY]["routes"]
 
     @property
     def user_mapping(self) -> str:
@@ -82,15 +70,8 @@ class StudioAPIHandler(ExtensionHandlerMixin, APIHandler):
 
     @staticmethod
     def parse(model: type[M], data: Any, what: str) -> M:
-        if not isinstance(data, dict):
-            raise InvalidInput(f"The {what} must be a JSON object.", code="invalid_body")
-        try:
-            return model.model_validate(data)
-        except ValidationError as exc:
-            detail = validation_detail(exc)
-            raise InvalidInput(
-                validation_message(detail, what), code="validation_error", detail=detail
-            ) from None
+        """Validate ``data`` as ``model``: a 400 naming each bad field otherwise."""
+        return parse_model(model, data, what)
 
     def send(self, payload: BaseModel | dict[str, Any] | list[Any], status: int = 200) -> None:
         self.set_status(status)
@@ -102,6 +83,8 @@ class StudioAPIHandler(ExtensionHandlerMixin, APIHandler):
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, ValidationError):  # a model built from user input deep in the engine
+            exc = invalid_input(exc, "input")
         if isinstance(exc, StudioError):
             self.set_status(exc.status)
             self.set_header("Content-Type", "application/json")
@@ -124,6 +107,8 @@ class StudioAPIHandler(ExtensionHandlerMixin, APIHandler):
         super().write_error(status_code, **kwargs)
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        if isinstance(value, ValidationError):
+            value = invalid_input(value, "input")
         if isinstance(value, StudioError):
             self.log.info(
                 "Studio %s %s -> %s %s",

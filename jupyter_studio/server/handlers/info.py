@@ -2,13 +2,42 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from jupyter_server.auth.decorator import authorized
+from pydantic import BaseModel, Field
 from tornado import web
 
 from ... import __version__
 from ...core.errors import NotFound
 from ...core.jobs.kinds import job_kinds
+from ..openapi import build_openapi
+from ..routing import Operation, Route
 from .base import StudioAPIHandler
+
+
+class InfoUser(BaseModel):
+    username: str
+    display_name: str
+    is_admin: bool
+    home_path: str | None = Field(description="File-browser path of the user's home folder.")
+
+
+class InfoDomain(BaseModel):
+    domain_id: str
+    name: str
+    domain_root: str = Field(description="Disk path of the domain root folder.")
+    store: str
+
+
+class DescribeInfo(BaseModel):
+    """The frontend's startup handshake."""
+
+    version: str
+    user: InfoUser
+    domain: InfoDomain
+    contents_root: str = Field(description="Disk path of Jupyter's contents root (file browser).")
+    job_kinds: list[str]
 
 
 class InfoHandler(StudioAPIHandler):
@@ -23,23 +52,23 @@ class InfoHandler(StudioAPIHandler):
         profile = await self.run(self.studio.spaces.get_profile, caller, caller.username)
         domain = await self.run(self.studio.spaces.describe_domain)
         self.send(
-            {
-                "version": __version__,
-                "user": {
-                    "username": caller.username,
-                    "display_name": profile.display_name,
-                    "is_admin": caller.is_admin,
-                    "home_path": profile.home_path,
-                },
-                "domain": {
-                    "domain_id": domain.domain_id,
-                    "name": domain.name,
-                    "root_dir": domain.root_dir,
-                    "store": domain.store,
-                },
-                "contents_root": self.studio.contents_root,
-                "job_kinds": sorted(job_kinds()),
-            }
+            DescribeInfo(
+                version=__version__,
+                user=InfoUser(
+                    username=caller.username,
+                    display_name=profile.display_name,
+                    is_admin=caller.is_admin,
+                    home_path=profile.home_path,
+                ),
+                domain=InfoDomain(
+                    domain_id=domain.domain_id,
+                    name=domain.name,
+                    domain_root=domain.domain_root,
+                    store=domain.store,
+                ),
+                contents_root=self.studio.contents_root,
+                job_kinds=sorted(job_kinds()),
+            )
         )
 
 
@@ -51,9 +80,7 @@ class OpenAPIHandler(StudioAPIHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        from ..openapi import build_openapi
-
-        self.send(build_openapi(__version__))
+        self.send(build_openapi(self.routes, __version__))
 
 
 class UnknownRouteHandler(StudioAPIHandler):
@@ -86,3 +113,21 @@ class UnknownRouteHandler(StudioAPIHandler):
     @web.authenticated
     def put(self, rest: str | None = None) -> None:
         self._unknown(rest)
+
+
+ROUTES: list[Route] = [
+    Route(
+        "/info",
+        InfoHandler,
+        {
+            "get": Operation(
+                "Version handshake: server version, caller and domain", response=DescribeInfo
+            )
+        },
+    ),
+    Route(
+        "/openapi.json",
+        OpenAPIHandler,
+        {"get": Operation("This OpenAPI description", response=dict[str, Any])},
+    ),
+]

@@ -6,8 +6,17 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ...core.errors import InvalidInput
-from ...core.jobs.schemas import CreateJob, ListJobsQuery
+from ...core.jobs.schemas import (
+    CreateJob,
+    DescribeJob,
+    JobArtifact,
+    JobKindInfo,
+    JobLogs,
+    ListJobsQuery,
+    ListJobsResponse,
+)
 from ...core.schemas import ListResponse
+from ..routing import Operation, Route
 from .base import StudioAPIHandler
 
 
@@ -103,7 +112,7 @@ class JobArtifactsHandler(JobsBase):
     async def get(self, job_id: str) -> None:
         caller = await self.caller()
         items = await self.run(self.studio.jobs.artifacts, caller, job_id)
-        self.send({"items": [item.model_dump() for item in items], "total_count": len(items)})
+        self.send(ListResponse[JobArtifact](items=items, total_count=len(items)))
 
 
 class JobKindsHandler(JobsBase):
@@ -114,3 +123,71 @@ class JobKindsHandler(JobsBase):
     async def get(self) -> None:
         kinds = await self.run(self.studio.jobs.kinds)
         self.send(ListResponse(items=kinds, total_count=len(kinds)))
+
+
+ROUTES: list[Route] = [
+    Route(
+        "/job_kinds",
+        JobKindsHandler,
+        {
+            "get": Operation(
+                "Registered job kinds and their parameters",
+                response=ListResponse[JobKindInfo],
+            )
+        },
+    ),
+    Route(
+        "/jobs",
+        JobsHandler,
+        {
+            "get": Operation(
+                "List jobs the caller may see, newest first",
+                response=ListJobsResponse,
+                query=("status", "kind", "space_id", "owner", "limit", "next_token"),
+            ),
+            "post": Operation(
+                "Create a job of a registered kind",
+                status=201,
+                body=CreateJob,
+                response=DescribeJob,
+            ),
+        },
+    ),
+    Route(
+        "/jobs/{job_id}",
+        JobHandler,
+        {"get": Operation("Describe a job", response=DescribeJob)},
+    ),
+    Route(
+        "/jobs/{job_id}/stop",
+        JobStopHandler,
+        {"post": Operation("Stop a job", status=202, response=DescribeJob)},
+    ),
+    Route(
+        "/jobs/{job_id}/retry",
+        JobRetryHandler,
+        {
+            "post": Operation(
+                "Run an ended job again as a new job", status=201, response=DescribeJob
+            )
+        },
+    ),
+    Route(
+        "/jobs/{job_id}/logs",
+        JobLogsHandler,
+        {
+            "get": Operation(
+                "Read a job's log from a byte offset", response=JobLogs, query=("offset", "limit")
+            )
+        },
+    ),
+    Route(
+        "/jobs/{job_id}/artifacts",
+        JobArtifactsHandler,
+        {
+            "get": Operation(
+                "Files the job wrote to its output folder", response=ListResponse[JobArtifact]
+            )
+        },
+    ),
+]

@@ -6,7 +6,17 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ...core.schemas import ListResponse
-from ...core.spaces.schemas import AddMember, CreateProfile, CreateSpace, UpdateProfile, UpdateSpace
+from ...core.spaces.schemas import (
+    AddMember,
+    CreateProfile,
+    CreateSpace,
+    DescribeDomain,
+    DescribeProfile,
+    DescribeSpace,
+    UpdateProfile,
+    UpdateSpace,
+)
+from ..routing import Operation, Route
 from .base import StudioAPIHandler
 
 
@@ -148,3 +158,78 @@ class SpaceMemberHandler(StudioAPIHandler):
         await self.run(self.studio.spaces.remove_member, caller, space_id, username)
         self.set_status(204)
         self.finish()
+
+
+ROUTES: list[Route] = [
+    Route(
+        "/domain",
+        DomainHandler,
+        {"get": Operation("Describe the domain", response=DescribeDomain)},
+    ),
+    Route(
+        "/profiles",
+        ProfilesHandler,
+        {
+            "get": Operation("List user profiles (admins)", response=ListResponse[DescribeProfile]),
+            "post": Operation(
+                "Create a user profile (admins)",
+                status=201,
+                body=CreateProfile,
+                response=DescribeProfile,
+            ),
+        },
+    ),
+    Route(
+        "/profiles/me",
+        MyProfileHandler,
+        {"get": Operation("The caller's own profile", response=DescribeProfile)},
+    ),
+    Route(
+        "/profiles/{username}",
+        ProfileHandler,
+        {
+            "get": Operation("Describe a user profile", response=DescribeProfile),
+            "patch": Operation(
+                "Update a user profile (admins)", body=UpdateProfile, response=DescribeProfile
+            ),
+        },
+    ),
+    Route(
+        "/spaces",
+        SpacesHandler,
+        {
+            "get": Operation("List the caller's spaces", response=ListResponse[DescribeSpace]),
+            "post": Operation(
+                "Create a space", status=201, body=CreateSpace, response=DescribeSpace
+            ),
+        },
+    ),
+    Route(
+        "/spaces/{space_id}",
+        SpaceHandler,
+        {
+            "get": Operation("Describe a space", response=DescribeSpace),
+            "patch": Operation("Rename a space (owner)", body=UpdateSpace, response=DescribeSpace),
+            "delete": Operation(
+                "Delete a space; its files move to the domain trash (owner)", status=204
+            ),
+        },
+    ),
+    Route(
+        "/spaces/{space_id}/members",
+        SpaceMembersHandler,
+        {
+            "post": Operation(
+                "Add a member to a shared space (owner)",
+                status=201,
+                body=AddMember,
+                response=DescribeSpace,
+            )
+        },
+    ),
+    Route(
+        "/spaces/{space_id}/members/{username}",
+        SpaceMemberHandler,
+        {"delete": Operation("Remove a member from a shared space (owner)", status=204)},
+    ),
+]
