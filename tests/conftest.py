@@ -20,6 +20,15 @@ for _name in (
 ):
     os.environ.pop(_name, None)
 
+STUDIO_ENV = ("JUPYTER_STUDIO_ROOT", "JUPYTER_STUDIO_DB_URL", "JUPYTER_STUDIO_CONTENTS_ROOT")
+
+
+@pytest.fixture(autouse=True)
+def _forget_exported_domain(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server exports its domain for kernels; no test may see another test's domain."""
+    for name in STUDIO_ENV:
+        monkeypatch.delenv(name, raising=False)
+
 
 @pytest.fixture
 def contents_root(tmp_path: Path) -> Path:
