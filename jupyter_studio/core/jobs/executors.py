@@ -7,19 +7,23 @@ everything its script started, and a server restart does not kill running jobs.
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
-import subprocess
-import sys
 from abc import abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 
-import psutil
 from traitlets import Float
 from traitlets.config import LoggingConfigurable
 
+from ..processes import (
+    CREATE_TIME_TOLERANCE,
+    ChildReaper,
+    ProcessHandle,
+    find_process,
+    signal_group,
+    spawn_detached,
+)
 from .tables import JobRow
 from .worker import WORKER_DB_URL_ENV
 
@@ -70,55 +74,30 @@ class LocalProcessExecutor(Executor):
     name = "local"
     tracks_processes = True
     create_time_tolerance = Float(
-        1.0,
+        CREATE_TIME_TOLERANCE,
         config=True,
         help="Seconds of slack when matching a recorded pid to its process start time (guards pid reuse).",
     )
 
     def __init__(self, **kwargs: object):
         super().__init__(**kwargs)
-        self._children: dict[int, subprocess.Popen[bytes]] = {}
+        self._children = ChildReaper()
 
     def launch(self, job_id: str, db_url: str, job_dir: Path) -> LaunchedProcess:
-        job_dir.mkdir(parents=True, exist_ok=True)
         # The store URL may hold a password: pass it in the environment, not on the command line.
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", WORKER_DB_URL_ENV: db_url}
-        # The worker must import the same jupyter_studio as this process, installed or not.
-        package_parent = str(Path(__file__).resolve().parents[3])
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
-        with open(job_dir / "job.log", "ab") as log:
-            child = subprocess.Popen(
-                [sys.executable, "-m", "jupyter_studio.core.jobs.worker", "--job-id", job_id],
-                cwd=job_dir,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                close_fds=True,
-            )
-        self._children[child.pid] = child
-        try:
-            started = psutil.Process(child.pid).create_time()
-        except psutil.Error:
-            started = None
-        return LaunchedProcess(pid=child.pid, pid_started_at=started, host=self.host)
+        child, handle = spawn_detached(
+            "jupyter_studio.core.jobs.worker",
+            ["--job-id", job_id],
+            cwd=job_dir,
+            log_path=job_dir / "job.log",
+            env={WORKER_DB_URL_ENV: db_url},
+        )
+        self._children.add(child)
+        return LaunchedProcess(pid=handle.pid, pid_started_at=handle.started_at, host=self.host)
 
-    def _process(self, row: JobRow) -> psutil.Process | None:
-        if row.pid is None:
-            return None
-        try:
-            proc = psutil.Process(row.pid)
-            if proc.status() == psutil.STATUS_ZOMBIE:
-                return None
-            if (
-                row.pid_started_at is not None
-                and abs(proc.create_time() - row.pid_started_at) > self.create_time_tolerance
-            ):
-                return None  # the pid was reused by another process
-            return proc
-        except psutil.Error:
-            return None
+    @staticmethod
+    def _handle(row: JobRow) -> ProcessHandle:
+        return ProcessHandle(pid=row.pid, started_at=row.pid_started_at, host=row.host or "")
 
     def is_alive(self, row: JobRow) -> bool | None:
         if row.host and row.host != self.host:
@@ -126,43 +105,19 @@ class LocalProcessExecutor(Executor):
         if row.pid is None:
             return None
         self.reap()
-        return self._process(row) is not None
-
-    def _group_members(self, row: JobRow) -> list[psutil.Process]:
-        """Processes still in the job's process group (the worker and whatever it started)."""
-        if row.pid is None:
-            return []
-        members = []
-        for proc in psutil.process_iter(["pid", "create_time"]):
-            try:
-                if os.getpgid(proc.pid) == row.pid and (
-                    row.pid_started_at is None
-                    or proc.info["create_time"] >= row.pid_started_at - self.create_time_tolerance
-                ):
-                    members.append(proc)
-            except (ProcessLookupError, psutil.Error, OSError):
-                continue
-        return members
+        return find_process(self._handle(row), self.create_time_tolerance) is not None
 
     def terminate(self, row: JobRow) -> None:
-        if self._process(row) is None:
-            return
-        self._signal_group(row, signal.SIGTERM)
-
-    def kill(self, row: JobRow) -> None:
-        self._signal_group(row, signal.SIGKILL)
-        self.reap()
-
-    def _signal_group(self, row: JobRow, sig: signal.Signals) -> None:
         if row.host and row.host != self.host:
             return
-        for proc in self._group_members(row):
-            try:
-                proc.send_signal(sig)
-            except psutil.Error:
-                continue
+        if find_process(self._handle(row), self.create_time_tolerance) is None:
+            return
+        signal_group(self._handle(row), signal.SIGTERM, self.create_time_tolerance)
+
+    def kill(self, row: JobRow) -> None:
+        if not (row.host and row.host != self.host):
+            signal_group(self._handle(row), signal.SIGKILL, self.create_time_tolerance)
+        self.reap()
 
     def reap(self) -> None:
-        for pid, child in list(self._children.items()):
-            if child.poll() is not None:
-                del self._children[pid]
+        self._children.reap()

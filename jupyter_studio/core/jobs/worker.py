@@ -17,8 +17,10 @@ import sys
 import threading
 import time
 import traceback
+from dataclasses import dataclass
 from datetime import timezone
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -27,7 +29,7 @@ from ..store.orm import utcnow
 from . import state
 from .context import JobContext, JobLog
 from .errors import JobFailed, JobStopped
-from .kinds import import_kind
+from .kinds import JobKind, import_kind
 from .schemas import JobStatus
 from .tables import JobRow
 
@@ -36,48 +38,44 @@ WORKER_DB_URL_ENV = "STUDIO_WORKER_DB_URL"
 _EARLY_STOP = threading.Event()  # a SIGTERM that came before the job was set up
 
 
-def _watch(
-    ctx: JobContext,
-    store: Store,
-    job_id: str,
-    started_at: float,
-    max_runtime: float | None,
-    done: threading.Event,
-) -> None:
-    """Save progress, beat the heart, and notice stop requests and the runtime limit."""
-    saved_version = -1
-    while not done.wait(HEARTBEAT_SECONDS if saved_version == ctx.progress.version else 0.25):
-        progress = ctx.progress
-        changed = progress.version != saved_version
-        saved_version = progress.version
-        try:
-            status, stop_requested_at, message = state.heartbeat(
-                store,
-                job_id,
-                progress=progress.fraction if changed else None,
-                progress_message=progress.message if changed else None,
-            )
-        except Exception as exc:  # a locked or unreachable store must not kill the job
-            ctx.log.studio(f"could not reach the metadata store: {exc}")
-            continue
-        if status == JobStatus.STOPPING.value or stop_requested_at is not None:
-            ctx.request_stop(message or "Stopped by request")
-        if max_runtime and time.time() > started_at + max_runtime and not ctx.should_stop:
-            reason = f"Maximum runtime of {max_runtime:g} s exceeded"
-            ctx.log.studio(reason + ": stopping the job")
-            ctx.request_stop(reason)
-            with contextlib.suppress(Exception):
-                state.request_stop(store, job_id, reason)
+@dataclass
+class JobSpec:
+    """What the worker reads from the job's row before running it."""
+
+    job_id: str
+    name: str
+    owner: str
+    kind_ref: str
+    raw_params: dict[str, Any]
+    resolved: dict[str, Any]
+    job_dir: Path
+    grace_seconds: float
+    started_at: float
+    max_runtime: float | None
 
 
-def run_job(db_url: str, job_id: str, *, in_main_thread: bool = True) -> str:
-    """Run job ``job_id`` to its end; returns the final status value."""
-    store = Store(db_url, upgrade=False)
-    try:
+class JobWorker:
+    """The lifecycle of one job in its worker: claim, run the kind, watch, record the end.
+
+    The watcher thread saves progress, beats the heart, and turns a stop request or the
+    runtime limit into a stop of the job's context.
+    """
+
+    def __init__(self, store: Store, spec: JobSpec, log: JobLog):
+        self.store = store
+        self.spec = spec
+        self.log = log
+        self.context: JobContext | None = None
+        self._done = threading.Event()
+
+    # ----------------------------------------------------------- set-up
+    @staticmethod
+    def claim(store: Store, job_id: str) -> JobSpec | str:
+        """Mark the job as running in this process; its spec, or its status if not runnable."""
         with store.session() as session:
             row = session.get(JobRow, job_id)
             if row is None:
-                raise SystemExit(f"job {job_id} not found in {db_url}")
+                raise SystemExit(f"job {job_id} not found in the store")
             if row.status not in (JobStatus.IN_PROGRESS.value, JobStatus.PENDING.value):
                 return row.status
             if row.status == JobStatus.PENDING.value:  # launched by an engine that does not claim
@@ -90,125 +88,170 @@ def run_job(db_url: str, job_id: str, *, in_main_thread: bool = True) -> str:
                 socket.gethostname(),
             )
             row.heartbeat_at = utcnow()
-            job_dir = Path(row.job_dir)
-            kind_ref = row.spec.get("kind_ref", "")
-            resolved = row.spec.get("resolved", {})
-            grace = float(row.spec.get("grace_seconds", 10.0))
-            raw_params, name, owner = dict(row.parameters), row.name, row.owner
-            max_runtime = row.max_runtime_seconds
-            started_at = (row.started_at or utcnow()).replace(tzinfo=timezone.utc).timestamp()
-
-        (job_dir / "output").mkdir(parents=True, exist_ok=True)
-        with open(job_dir / "job.log", "ab", buffering=0) as handle:
-            log = JobLog(handle)
-            return _run(
-                store,
-                job_id,
-                log,
-                kind_ref,
-                raw_params,
-                resolved,
-                job_dir,
-                name,
-                owner,
-                grace,
-                started_at,
-                max_runtime,
-                in_main_thread,
+            return JobSpec(
+                job_id=job_id,
+                name=row.name,
+                owner=row.owner,
+                kind_ref=row.spec.get("kind_ref", ""),
+                raw_params=dict(row.parameters),
+                resolved=row.spec.get("resolved", {}),
+                job_dir=Path(row.job_dir),
+                grace_seconds=float(row.spec.get("grace_seconds", 10.0)),
+                started_at=(row.started_at or utcnow()).replace(tzinfo=timezone.utc).timestamp(),
+                max_runtime=row.max_runtime_seconds,
             )
+
+    def _build_context(self) -> tuple[JobKind, JobContext]:
+        spec = self.spec
+        kind = import_kind(spec.kind_ref)()
+        params = kind.validate_parameters(spec.raw_params)
+        context = JobContext(
+            job_id=spec.job_id,
+            name=spec.name,
+            owner=spec.owner,
+            parameters=params,
+            resolved=spec.resolved,
+            job_dir=spec.job_dir,
+            log=self.log,
+            stop_event=threading.Event(),
+            grace_seconds=spec.grace_seconds,
+        )
+        return kind, context
+
+    def _install_signal_handlers(self, context: JobContext) -> None:
+        def on_term(signum: int, _frame: object) -> None:
+            context.request_stop("Stopped by request")
+
+        signal.signal(signal.SIGTERM, on_term)
+        signal.signal(signal.SIGINT, on_term)
+        if _EARLY_STOP.is_set():
+            context.request_stop("Stopped by request")
+
+    # ---------------------------------------------------------- running
+    def run(self, *, in_main_thread: bool = True) -> JobStatus:
+        """Run the job to its end and record the outcome; returns the final status."""
+        spec = self.spec
+        try:
+            kind, context = self._build_context()
+        except Exception as exc:
+            self.log.studio(f"cannot load job kind {spec.kind_ref!r}: {exc}")
+            state.finish(
+                self.store,
+                spec.job_id,
+                JobStatus.FAILED,
+                f"Cannot load job kind {spec.kind_ref!r}: {exc}",
+            )
+            return JobStatus.FAILED
+        self.context = context
+        if in_main_thread:
+            self._install_signal_handlers(context)
+        watcher = threading.Thread(target=self._watch, daemon=True)
+        watcher.start()
+        self.log.studio(
+            f"job {spec.name!r} ({kind.name}) started in worker pid {os.getpid()} on "
+            f"{socket.gethostname()}"
+        )
+        try:
+            status, message, exit_code = self._run_kind(kind, context)
+        finally:
+            self._done.set()
+            watcher.join(timeout=5)
+        return self._record_end(context, status, message, exit_code)
+
+    def _run_kind(
+        self, kind: JobKind, context: JobContext
+    ) -> tuple[JobStatus, str | None, int | None]:
+        try:
+            kind.run(context)
+            if context.should_stop:
+                return JobStatus.STOPPED, context.stop_reason, context.exit_code
+            return JobStatus.COMPLETED, None, context.exit_code
+        except JobStopped as exc:
+            return JobStatus.STOPPED, context.stop_reason or str(exc) or "Stopped", None
+        except JobFailed as exc:
+            return JobStatus.FAILED, str(exc), exc.exit_code
+        except BaseException as exc:  # the job's own bug: keep the traceback in the log
+            self.log.write_bytes(traceback.format_exc().encode())
+            return (
+                JobStatus.FAILED,
+                f"{type(exc).__name__}: {exc} (the traceback is in the log)",
+                None,
+            )
+
+    def _watch(self) -> None:
+        """Save progress, beat the heart, and notice stop requests and the runtime limit."""
+        context, spec = self.context, self.spec
+        assert context is not None
+        saved_version = -1
+        while not self._done.wait(
+            HEARTBEAT_SECONDS if saved_version == context.progress.version else 0.25
+        ):
+            progress = context.progress
+            changed = progress.version != saved_version
+            saved_version = progress.version
+            try:
+                status, stop_requested_at, message = state.heartbeat(
+                    self.store,
+                    spec.job_id,
+                    progress=progress.fraction if changed else None,
+                    progress_message=progress.message if changed else None,
+                )
+            except Exception as exc:  # a locked or unreachable store must not kill the job
+                context.log.studio(f"could not reach the metadata store: {exc}")
+                continue
+            if status == JobStatus.STOPPING.value or stop_requested_at is not None:
+                context.request_stop(message or "Stopped by request")
+            over_time = spec.max_runtime and time.time() > spec.started_at + spec.max_runtime
+            if over_time and not context.should_stop:
+                reason = f"Maximum runtime of {spec.max_runtime:g} s exceeded"
+                context.log.studio(reason + ": stopping the job")
+                context.request_stop(reason)
+                with contextlib.suppress(Exception):
+                    state.request_stop(self.store, spec.job_id, reason)
+
+    def _record_end(
+        self, context: JobContext, status: JobStatus, message: str | None, exit_code: int | None
+    ) -> JobStatus:
+        progress = 1.0 if status == JobStatus.COMPLETED else None
+        try:
+            row_status, _, row_message = state.heartbeat(
+                self.store,
+                self.spec.job_id,
+                progress=context.progress.fraction if progress is None else progress,
+                progress_message=context.progress.message if context.progress.version else None,
+            )
+            if (
+                status == JobStatus.STOPPED
+                and row_status == JobStatus.STOPPING.value
+                and row_message
+            ):
+                message = row_message  # who asked, or which limit, as recorded by the stopper
+        except Exception:
+            pass
+        state.finish(
+            self.store, self.spec.job_id, status, message, exit_code=exit_code, progress=progress
+        )
+        self.log.studio(f"job ended: {status.value}" + (f" ({message})" if message else ""))
+        return status
+
+
+def run_job(db_url: str, job_id: str, *, in_main_thread: bool = True) -> str:
+    """Run job ``job_id`` to its end; returns the final status value."""
+    store = Store(db_url, upgrade=False)
+    try:
+        spec = JobWorker.claim(store, job_id)
+        if isinstance(spec, str):
+            return spec
+        (spec.job_dir / "output").mkdir(parents=True, exist_ok=True)
+        with open(spec.job_dir / "job.log", "ab", buffering=0) as handle:
+            worker = JobWorker(store, spec, JobLog(handle))
+            return worker.run(in_main_thread=in_main_thread).value
     finally:
         store.dispose()
 
 
-def _run(
-    store: Store,
-    job_id: str,
-    log: JobLog,
-    kind_ref: str,
-    raw_params: dict,
-    resolved: dict,
-    job_dir: Path,
-    name: str,
-    owner: str,
-    grace: float,
-    started_at: float,
-    max_runtime: float | None,
-    in_main_thread: bool,
-) -> str:
-    stop_event = threading.Event()
-    try:
-        kind = import_kind(kind_ref)()
-        params = kind.validate_parameters(raw_params)
-    except Exception as exc:
-        log.studio(f"cannot load job kind {kind_ref!r}: {exc}")
-        state.finish(store, job_id, JobStatus.FAILED, f"Cannot load job kind {kind_ref!r}: {exc}")
-        return JobStatus.FAILED.value
-    ctx = JobContext(
-        job_id=job_id,
-        name=name,
-        owner=owner,
-        parameters=params,
-        resolved=resolved,
-        job_dir=job_dir,
-        log=log,
-        stop_event=stop_event,
-        grace_seconds=grace,
-    )
-    if in_main_thread:
-
-        def _on_term(signum: int, _frame: object) -> None:
-            ctx.request_stop("Stopped by request")
-
-        signal.signal(signal.SIGTERM, _on_term)
-        signal.signal(signal.SIGINT, _on_term)
-        if _EARLY_STOP.is_set():
-            ctx.request_stop("Stopped by request")
-    done = threading.Event()
-    watcher = threading.Thread(
-        target=_watch, args=(ctx, store, job_id, started_at, max_runtime, done), daemon=True
-    )
-    watcher.start()
-    log.studio(
-        f"job {name!r} ({kind.name}) started in worker pid {os.getpid()} on {socket.gethostname()}"
-    )
-    status, message, exit_code = JobStatus.COMPLETED, None, None
-    try:
-        kind.run(ctx)
-        exit_code = ctx.exit_code
-        if ctx.should_stop:
-            status, message = JobStatus.STOPPED, ctx.stop_reason
-    except JobStopped as exc:
-        status, message = JobStatus.STOPPED, ctx.stop_reason or str(exc) or "Stopped"
-    except JobFailed as exc:
-        status, message, exit_code = JobStatus.FAILED, str(exc), exc.exit_code
-    except BaseException as exc:  # the job's own bug: keep the traceback in the log
-        log.write_bytes(traceback.format_exc().encode())
-        status, message = (
-            JobStatus.FAILED,
-            f"{type(exc).__name__}: {exc} (the traceback is in the log)",
-        )
-    finally:
-        done.set()
-        watcher.join(timeout=5)
-    progress = 1.0 if status == JobStatus.COMPLETED else None
-    try:
-        row_status, _, row_message = state.heartbeat(
-            store,
-            job_id,
-            progress=ctx.progress.fraction if progress is None else progress,
-            progress_message=ctx.progress.message if ctx.progress.version else None,
-        )
-        if status == JobStatus.STOPPED and row_status == JobStatus.STOPPING.value and row_message:
-            message = row_message  # who asked, or which limit, as recorded by the stopper
-    except Exception:
-        pass
-    state.finish(store, job_id, status, message, exit_code=exit_code, progress=progress)
-    log.studio(f"job ended: {status.value}" + (f" ({message})" if message else ""))
-    return status.value
-
-
 def main(argv: list[str] | None = None) -> int:
-    # Catch a stop that arrives before the job is set up; _run turns it into a clean Stopped.
+    # Catch a stop that arrives before the job is set up; JobWorker turns it into a clean Stopped.
     signal.signal(signal.SIGTERM, lambda *_: _EARLY_STOP.set())
     parser = argparse.ArgumentParser(prog="jupyter_studio.core.jobs.worker", description=__doc__)
     parser.add_argument(
