@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
@@ -10,25 +9,6 @@ from traitlets import TraitError
 
 from jupyter_studio.core.errors import InvalidInput, StudioError
 from jupyter_studio.core.jobs.schemas import MAX_JOB_NAME_LENGTH
-
-CORE = Path(__file__).resolve().parents[2] / "jupyter_studio" / "core"
-SERVER_ONLY = ("tornado", "jupyter_server", "jupyterlab", "IPython", "ipywidgets", "ipykernel")
-
-
-def test_the_core_imports_no_server_or_notebook_package() -> None:
-    offenders = []
-    for path in sorted(CORE.rglob("*.py")):
-        tree = ast.parse(path.read_text(), str(path))
-        for node in ast.walk(tree):
-            names: list[str] = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names = [node.module]
-            for name in names:
-                if name.split(".")[0] in SERVER_ONLY:
-                    offenders.append(f"{path.relative_to(CORE)}:{node.lineno} imports {name}")
-    assert not offenders, "the core must stay plain Python:\n" + "\n".join(offenders)
 
 
 def test_a_studio_error_is_a_client_error_unless_it_says_otherwise() -> None:
