@@ -37,6 +37,7 @@ from traitlets import (
 )
 from traitlets.config import LoggingConfigurable
 
+from .endpoints.service import EndpointService
 from .jobs.executors import Executor, LocalProcessExecutor
 from .jobs.kinds import JobKind, register_job_kind
 from .jobs.runner import JobRunner
@@ -145,6 +146,22 @@ class Studio(LoggingConfigurable):
         config=True,
         help="The jobs service: studio.jobs.",
     )
+    endpoints_class = Type(
+        default_value=EndpointService,
+        klass=EndpointService,
+        config=True,
+        help="The endpoints service (deploy, invoke, supervise model servers): studio.endpoints.",
+    )
+    endpoint_startup_timeout = Float(
+        180.0,
+        config=True,
+        help="Seconds a model server has to answer /ping before its endpoint is marked Failed.",
+    )
+    endpoint_max_restarts = Int(
+        3,
+        config=True,
+        help="Times a model server that died is restarted before its endpoint is marked Failed.",
+    )
     executor_class = Type(
         default_value=LocalProcessExecutor,
         klass=Executor,
@@ -244,14 +261,30 @@ class Studio(LoggingConfigurable):
             grace_seconds=self.stop_grace_seconds,
             services=self,
         )
+        self.endpoints: EndpointService = self.endpoints_class(
+            self.store,
+            self.spaces,
+            models=getattr(self, "models", None),
+            startup_timeout=self.endpoint_startup_timeout,
+            grace_seconds=self.stop_grace_seconds,
+            max_restarts=self.endpoint_max_restarts,
+            owner=self.default_user if self.launch_only_own_jobs else None,
+            logger=self.log,
+        )
 
     # ------------------------------------------------------------- lifecycle
     def start(self) -> None:
         """Repair jobs left by a previous run and start the job runner thread."""
         self.runner.start()
 
+    def start_supervisors(self) -> None:
+        """Start the job runner and the endpoint supervisor (the Jupyter server calls this)."""
+        self.start()
+        self.endpoints.start()
+
     def close(self) -> None:
-        """Stop the runner thread; running jobs keep running in their workers."""
+        """Stop the background threads; jobs and model servers keep running in their processes."""
+        self.endpoints.stop()
         self.runner.stop()
         self.executor.shutdown()
         if self.store is not None:

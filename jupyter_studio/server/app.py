@@ -56,7 +56,7 @@ class StudioApp(ExtensionApp):
         os.environ[DB_URL_ENV] = studio.db_url
         os.environ[CONTENTS_ROOT_ENV] = studio.contents_root
         if self.start_job_runner:
-            studio.start()
+            studio.start_supervisors()
         self.settings[STUDIO_SETTINGS_KEY] = {
             "studio": studio,
             "user_mapping": self.user_mapping,

@@ -5,10 +5,10 @@ A feature adds ``server/handlers/<feature>.py`` exporting ``ROUTES`` and lists i
 
 from __future__ import annotations
 
-from .handlers import info, jobs, spaces
+from .handlers import endpoints, info, jobs, spaces
 from .routing import API_PREFIX, Route
 
-ROUTES: list[Route] = [*info.ROUTES, *jobs.ROUTES, *spaces.ROUTES]
+ROUTES: list[Route] = [*info.ROUTES, *jobs.ROUTES, *spaces.ROUTES, *endpoints.ROUTES]
 
 
 def handlers(routes: list[Route] = ROUTES) -> list[tuple[str, type]]:

@@ -82,14 +82,16 @@ def test_a_later_release_migrates_an_existing_store_without_losing_rows(
         session.add(
             DomainRow(domain_id="d1", name="team", root_dir="/srv", settings={"keep": True})
         )
+    head = old.head_revision()
     old.dispose()
 
     next_release = tmp_path / "migrations"
     shutil.copytree(
         engine_module.MIGRATIONS_DIR, next_release, ignore=shutil.ignore_patterns("__pycache__")
     )
-    (next_release / "versions" / "0002_domain_description.py").write_text(
-        'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "0002"\ndown_revision = "0001"\n'
+    (next_release / "versions" / "9999_domain_description.py").write_text(
+        'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "9999"\n'
+        f"down_revision = {head!r}\n"
         "branch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n"
         '    with op.batch_alter_table("domains") as batch:\n'
         '        batch.add_column(sa.Column("description", sa.Text(), nullable=True))\n\n\n'
@@ -100,7 +102,7 @@ def test_a_later_release_migrates_an_existing_store_without_losing_rows(
     monkeypatch.setattr(engine_module, "MIGRATIONS_DIR", next_release)
 
     upgraded = Store(url)
-    assert upgraded.current_revision() == "0002"
+    assert upgraded.current_revision() == "9999"
     columns = {c["name"] for c in inspect(upgraded.engine).get_columns("domains")}
     assert "description" in columns
     with upgraded.engine.connect() as conn:

@@ -10,14 +10,18 @@ from tornado.httpclient import HTTPClientError
 from jupyter_studio.server.routes import ROUTES
 from tests.server.conftest import studio_config
 
-
-def concrete(path: str) -> str:
-    return path.replace("{job_id}", "j1").replace("{space_id}", "s1").replace("{username}", "bob")
+SAMPLES = {"username": "bob", "action": "invocations"}
 
 
-OPERATIONS = [
-    (method.upper(), concrete(route.path)) for route in ROUTES for method in route.operations
-]
+def concrete(route) -> str:  # noqa: ANN001
+    """The route's URL with a sample value for each path parameter."""
+    path = route.path
+    for name in route.param_names():
+        path = path.replace("{" + name + "}", SAMPLES.get(name, "x1"))
+    return route.prefix + path
+
+
+OPERATIONS = [(method.upper(), concrete(route)) for route in ROUTES for method in route.operations]
 
 
 @pytest.fixture
@@ -34,7 +38,7 @@ async def test_forbidden_when_the_authorizer_denies(
     jp_server_authorizer.permissions = {"actions": [], "resources": []}
     kwargs = {"body": json.dumps({})} if method in ("POST", "PATCH") else {}
     with pytest.raises(HTTPClientError) as info:
-        await jp_fetch("studio", "api", *path.strip("/").split("/"), method=method, **kwargs)
+        await jp_fetch(*path.strip("/").split("/"), method=method, **kwargs)
     assert info.value.code == 403
 
 
@@ -53,7 +57,7 @@ async def test_read_permission_does_not_allow_writes(jp_fetch, jp_server_authori
 async def test_unauthenticated_requests_are_refused(
     http_server_client, jp_base_url, method: str, path: str
 ) -> None:  # noqa: ANN001
-    url = jp_base_url.rstrip("/") + "/studio/api" + path
+    url = jp_base_url.rstrip("/") + path
     body = "{}" if method in ("POST", "PATCH") else None
     with pytest.raises(HTTPClientError) as info:
         await http_server_client.fetch(url, method=method, body=body, raise_error=True)

@@ -12,6 +12,7 @@ from .orm import Base
 FEATURE_TABLES = (
     "jupyter_studio.core.spaces.tables",
     "jupyter_studio.core.jobs.tables",
+    "jupyter_studio.core.endpoints.tables",
 )
 
 

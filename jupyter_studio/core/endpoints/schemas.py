@@ -1,0 +1,88 @@
+"""Endpoint models: what users send to deploy a model version and what they get back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: Letters, digits and hyphens, at most 63, not starting or ending with a hyphen (a DNS label).
+ENDPOINT_NAME_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
+MAX_INSTANCES = 8
+
+
+class EndpointStatus(str, Enum):
+    CREATING = "Creating"
+    IN_SERVICE = "InService"
+    UPDATING = "Updating"
+    FAILED = "Failed"
+    DELETING = "Deleting"
+
+
+class CreateEndpoint(BaseModel):
+    """Body of ``POST /studio/api/endpoints``."""
+
+    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+
+    endpoint_name: str = Field(
+        pattern=ENDPOINT_NAME_PATTERN,
+        description="Unique in the domain: letters, digits and hyphens, at most 63 characters.",
+    )
+    model_name: str = Field(min_length=1, max_length=63, description="A registered model.")
+    model_version: int | None = Field(
+        default=None, ge=1, description="Version to deploy (default: the latest)."
+    )
+    instance_count: int = Field(
+        default=1, ge=1, le=MAX_INSTANCES, description="Model-server worker processes."
+    )
+    capture_percent: float = Field(
+        default=0.0, ge=0, le=100, description="Share of requests saved by data capture."
+    )
+
+
+class UpdateEndpoint(BaseModel):
+    """Body of ``PATCH /studio/api/endpoints/{endpoint_name}``: only the fields sent change."""
+
+    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+
+    model_name: str | None = Field(default=None, min_length=1, max_length=63)
+    model_version: int | None = Field(default=None, ge=1)
+    instance_count: int | None = Field(default=None, ge=1, le=MAX_INSTANCES)
+    capture_percent: float | None = Field(default=None, ge=0, le=100)
+
+
+class DescribeEndpoint(BaseModel):
+    """An endpoint as users see it."""
+
+    model_config = ConfigDict(protected_namespaces=())
+
+    endpoint_name: str
+    status: EndpointStatus
+    status_message: str | None
+    model_name: str
+    model_version: int
+    instance_count: int
+    capture_percent: float
+    owner: str
+    space_id: str | None
+    invoke_url: str = Field(
+        description="URL path, relative to the Jupyter server's base URL, of the invocations route."
+    )
+    port: int | None = Field(description="Loopback port of the model server (local clients).")
+    path: str | None = Field(description="File-browser path of the endpoint's folder.")
+    log_path: str | None = Field(description="File-browser path of the model server's log.")
+    capture_path: str | None = Field(description="File-browser path of the data-capture folder.")
+    created_at: datetime
+    updated_at: datetime
+
+
+class EndpointStats(BaseModel):
+    """Traffic of an endpoint since its model server started."""
+
+    endpoint_name: str
+    request_count: int = 0
+    error_count: int = 0
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    raw: dict = Field(default_factory=dict, description="What the model server reported.")
