@@ -61,7 +61,11 @@ class StudioMagics(Magics):
 
     @line_magic
     def studio_run(self, line: str) -> Any:
-        parts = shlex.split(line)
+        try:
+            parts = shlex.split(line)
+        except ValueError as exc:
+            print(f"Studio: cannot read the arguments: {exc}.")
+            return None
         if not parts:
             print("usage: %studio_run script.py [arguments...]")
             return None
@@ -87,7 +91,9 @@ class StudioMagics(Magics):
             print("use %%studio_job [name] at the top of a cell")
             return None
         name = line.strip() or "notebook-cell"
-        caller = self.studio.caller()
+        caller = self._guard(self.studio.caller)
+        if caller is None:
+            return None
         folder = self.studio.spaces.home_dir(caller.username) / "cells"
         folder.mkdir(parents=True, exist_ok=True)
         script = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{abs(hash(cell)) % 10**6}.py"

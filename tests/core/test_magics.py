@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("IPython")
 
 
-def test_magics_run_list_and_cell_jobs(studio, contents_root: Path) -> None:  # noqa: ANN001
+def test_magics_run_list_and_cell_jobs(studio, contents_root: Path, capsys) -> None:  # noqa: ANN001
     from IPython.testing.globalipapp import start_ipython
 
     from jupyter_studio.magics import StudioMagics
@@ -30,5 +30,11 @@ def test_magics_run_list_and_cell_jobs(studio, contents_root: Path) -> None:  # 
         assert (
             ip.run_line_magic("studio_run", "missing.py") is None
         )  # a clear message, no traceback
+        assert ip.run_line_magic("studio_jobs", "bogus") is None
+        assert ip.run_line_magic("studio_run", "'unbalanced") is None
+        assert ip.run_cell_magic("studio_job", "x" * 300, "print(1)") is None
+        printed = capsys.readouterr().out
+        assert "Invalid job query: status" in printed and "Invalid job: name" in printed
+        assert "cannot read the arguments" in printed
     finally:
         StudioMagics._studio = None
