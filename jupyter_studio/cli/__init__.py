@@ -16,8 +16,10 @@ from typing import Any
 
 from jupyter_core.application import JupyterApp
 
-from .core.errors import StudioError
-from .core.spaces.schemas import CreateSpace, SpaceKind, UpdateSpace
+from ..core.errors import StudioError
+from ..core.spaces.schemas import CreateSpace, SpaceKind, UpdateSpace
+from . import endpoints as endpoints_commands
+from .output import table
 
 
 class _ConfigLoader(JupyterApp):
@@ -34,7 +36,7 @@ def load_config() -> Any:
 
 
 def build_studio(args: argparse.Namespace) -> Any:
-    from .core.studio import Studio
+    from ..core.studio import Studio
 
     overrides = {
         k: v
@@ -54,13 +56,6 @@ def _fmt_elapsed(seconds: float) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def _table(rows: list[list[str]], headers: list[str]) -> str:
-    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=True)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
-    lines += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
-    return "\n".join(lines)
 
 
 def _print_job(job: Any, as_json: bool) -> None:
@@ -119,7 +114,7 @@ def cmd_jobs_list(studio: Any, args: argparse.Namespace) -> int:
         for j in result.items
     ]
     print(
-        _table(rows, ["JOB ID", "NAME", "KIND", "STATUS", "PROGRESS", "ELAPSED", "OWNER"])
+        table(rows, ["JOB ID", "NAME", "KIND", "STATUS", "PROGRESS", "ELAPSED", "OWNER"])
         if rows
         else "No jobs."
     )
@@ -203,7 +198,7 @@ def cmd_spaces_list(studio: Any, args: argparse.Namespace) -> int:
         for s in spaces
     ]
     print(
-        _table(rows, ["SPACE ID", "NAME", "KIND", "OWNER", "MEMBERS", "PATH"])
+        table(rows, ["SPACE ID", "NAME", "KIND", "OWNER", "MEMBERS", "PATH"])
         if rows
         else "No spaces."
     )
@@ -252,7 +247,7 @@ def cmd_profiles_list(studio: Any, args: argparse.Namespace) -> int:
         ]
         for p in profiles
     ]
-    print(_table(rows, ["USERNAME", "DISPLAY NAME", "ADMIN", "DEFAULT MAX RUNTIME", "HOME"]))
+    print(table(rows, ["USERNAME", "DISPLAY NAME", "ADMIN", "DEFAULT MAX RUNTIME", "HOME"]))
     return 0
 
 
@@ -409,6 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
                 help="Grant or remove domain administration.",
             )
         p.set_defaults(func=func)
+    endpoints_commands.register(sub)
     return parser
 
 

@@ -1,0 +1,156 @@
+"""``Predictor``: invoke an endpoint from Python and get a DataFrame back.
+
+>>> from jupyter_studio.endpoints import Predictor
+>>> Predictor("churn").predict(df)          # one row per input row
+
+It talks to the endpoint's model server on its loopback port (same machine as the domain),
+sending the rows as CSV or JSON and reading the answer in the format it asked for.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+from ..errors import InvalidInput, StudioError
+
+JSON = "application/json"
+CSV = "text/csv"
+
+
+class InvocationError(StudioError):
+    """The endpoint refused or failed an invocation; ``status`` is its HTTP status."""
+
+    code = "invocation_failed"
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+def encode_rows(data: Any, content_type: str = JSON) -> tuple[bytes, str]:
+    """A request body for ``data`` (DataFrame, list of records, dict, str or bytes)."""
+    import pandas as pd
+
+    if isinstance(data, bytes):
+        return data, content_type
+    if isinstance(data, str):
+        return data.encode(), content_type
+    if isinstance(data, pd.Series):
+        data = data.to_frame().T
+    if isinstance(data, pd.DataFrame):
+        if content_type == CSV:
+            return data.to_csv(index=False).encode(), CSV
+        split = json.loads(data.to_json(orient="split", index=False, date_format="iso"))
+        return json.dumps({"dataframe_split": split}).encode(), JSON
+    if isinstance(data, list | dict):
+        return json.dumps(data).encode(), JSON
+    raise InvalidInput(
+        f"Cannot send a {type(data).__name__}: pass a DataFrame, a list of records, CSV text or bytes.",
+        code="invalid_rows",
+    )
+
+
+def decode_predictions(body: bytes, content_type: str) -> Any:
+    """The model server's answer as a DataFrame (one row per input row)."""
+    import pandas as pd
+
+    if content_type.startswith(CSV):
+        return pd.read_csv(io.BytesIO(body))
+    payload = json.loads(body or b"null")
+    if isinstance(payload, dict) and "predictions" in payload:
+        predictions = payload["predictions"]
+        frame = (
+            pd.DataFrame(predictions)
+            if predictions and isinstance(predictions[0], dict)
+            else pd.DataFrame({"prediction": predictions})
+        )
+        probabilities = payload.get("probabilities")
+        if probabilities:
+            probs = pd.DataFrame(probabilities)
+            probs.columns = [f"probability_{c}" for c in probs.columns]
+            frame = pd.concat([frame.reset_index(drop=True), probs], axis=1)
+        return frame
+    if isinstance(payload, list):
+        if payload and isinstance(payload[0], dict):
+            return pd.DataFrame(payload)
+        return pd.DataFrame({"prediction": payload})
+    return pd.DataFrame([payload])
+
+
+def invoke_port(
+    port: int,
+    body: bytes,
+    *,
+    content_type: str = JSON,
+    accept: str = JSON,
+    timeout: float = 60.0,
+) -> tuple[bytes, str, float]:
+    """POST ``body`` to ``/invocations`` on a loopback port: (answer, its content type, seconds)."""
+    import time
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/invocations",
+        data=body,
+        method="POST",
+        headers={"Content-Type": content_type, "Accept": accept},
+    )
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
+            data = reply.read()
+            return data, reply.headers.get("Content-Type", accept), time.perf_counter() - started
+    except urllib.error.HTTPError as exc:
+        text = exc.read().decode("utf-8", "replace")
+        try:
+            message = json.loads(text).get("message", text)
+        except (ValueError, AttributeError):
+            message = text
+        raise InvocationError(f"The endpoint answered {exc.code}: {message}", exc.code) from None
+    except OSError as exc:
+        raise InvocationError(f"The endpoint did not answer: {exc}", 503) from None
+
+
+class Predictor:
+    """Invoke endpoint ``endpoint_name`` of the domain this process belongs to."""
+
+    def __init__(
+        self,
+        endpoint_name: str,
+        *,
+        studio: Any = None,
+        user: str | None = None,
+        content_type: str = JSON,
+        accept: str = JSON,
+        timeout: float = 60.0,
+    ):
+        if studio is None:
+            from ..studio import Studio
+
+            studio = Studio()
+        self.studio = studio
+        self.endpoint_name = endpoint_name
+        self.user = user
+        self.content_type = content_type
+        self.accept = accept
+        self.timeout = timeout
+
+    def describe(self) -> Any:
+        """The endpoint (status, model version, port...)."""
+        return self.studio.endpoints.get(self.studio.caller(self.user), self.endpoint_name)
+
+    def invoke(self, data: Any) -> tuple[bytes, str, float]:
+        """Send rows and return the raw answer, its content type and the latency in seconds."""
+        port = self.studio.endpoints.port_of(self.studio.caller(self.user), self.endpoint_name)
+        body, content_type = encode_rows(data, self.content_type)
+        return invoke_port(
+            port, body, content_type=content_type, accept=self.accept, timeout=self.timeout
+        )
+
+    def predict(self, data: Any) -> Any:
+        """Predictions (and class probabilities where the model has them) as a DataFrame."""
+        body, content_type, _ = self.invoke(data)
+        return decode_predictions(body, content_type)
