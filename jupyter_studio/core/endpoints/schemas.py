@@ -78,7 +78,7 @@ class DescribeEndpoint(BaseModel):
 
 
 class EndpointStats(BaseModel):
-    """Traffic of an endpoint since its model server started."""
+    """Traffic of an endpoint: counts since its model server started, latency over the last minute."""
 
     endpoint_name: str
     request_count: int = 0

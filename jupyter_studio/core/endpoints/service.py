@@ -309,12 +309,13 @@ class EndpointService:
             raise Conflict(
                 f"Endpoint {name!r} did not report its statistics: {exc}.", code="stats_unavailable"
             ) from None
+        latency = raw.get("latency") or {}
         return EndpointStats(
             endpoint_name=name,
-            request_count=int(raw.get("request_count", 0)),
-            error_count=int(raw.get("error_count", 0)),
-            p50_ms=raw.get("p50_ms"),
-            p99_ms=raw.get("p99_ms"),
+            request_count=int(raw.get("requests", 0)),
+            error_count=int(raw.get("errors", 0)),
+            p50_ms=latency.get("p50_ms"),
+            p99_ms=latency.get("p99_ms"),
             raw=raw,
         )
 
