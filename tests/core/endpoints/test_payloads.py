@@ -348,3 +348,51 @@ def test_schema_from_mlflow() -> None:
 def test_payload_error_codes() -> None:
     assert payloads.PayloadError(413, "x").error_code == "PAYLOAD_TOO_LARGE"
     assert payloads.PayloadError(500, "x").error_code == "INTERNAL_ERROR"
+
+
+NUMERIC = InputSchema(
+    [Column("a", "double"), Column("b", "long"), Column("c", "float"), Column("d", "integer")]
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "fast"),
+    [
+        ("1.5,2,3.25,4\n-0.5,7,1e3,-8\n", True),
+        ("a,b,c,d\n1.5,2,3.25,4\n", True),
+        ("d,c,b,a\r\n4, 3.25 ,2,1.5\r\n", True),
+        ("1.5,2.0,3,4\n", True),  # a whole number written as a float in an integer column
+        ("1.5,1e2,3,4", True),
+        ("\ufeff1.5,2,3,4\n", True),
+        ("nan,2,inf,4\n", False),  # not JSON numbers: the general reader takes them
+        (".5,2,3,4\n", False),
+        (",2,3,4\n", False),  # an empty field is NaN
+        ('"1.5",2,3,4\n', False),
+        ("1.5,2,3,4\n\n2.5,3,4,5\n", False),
+    ],
+)
+def test_numeric_csv_fast_path_reads_like_the_general_reader(body: str, fast: bool) -> None:
+    raw = body.encode()
+    assert (payloads._numeric_csv(raw, NUMERIC, None) is not None) == fast
+    fast = parse_request(raw, "text/csv", NUMERIC)
+    general = payloads.build_frame(*payloads._read_csv(raw, NUMERIC, None), NUMERIC, from_text=True)
+    pd.testing.assert_frame_equal(fast, general)
+    assert [str(t) for t in fast.dtypes] == ["float64", "int64", "float32", "int32"]
+
+
+@pytest.mark.parametrize(
+    ("body", "column"),
+    [
+        ("1.5,2.5,3,4\n", "b"),
+        ("1.5,true,3,4\n", "b"),
+        ("1.5,2,3,99999999999\n", "d"),
+        ("1.5,2,3\n", None),
+        ("1.5,2,3,4,5\n", None),
+        ("1.5,2,3,4\n1,2\n", None),
+        ("1.5,2,x,4\n", "c"),
+    ],
+)
+def test_numeric_csv_errors_come_from_the_general_reader(body: str, column: str | None) -> None:
+    with pytest.raises(PayloadError) as caught:
+        parse_request(body.encode(), "text/csv", NUMERIC)
+    assert caught.value.status == 400 and caught.value.column == column

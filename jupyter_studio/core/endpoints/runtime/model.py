@@ -54,10 +54,26 @@ def _argmax_classifiers() -> tuple[Any, ...]:
     return tuple(known)
 
 
+def limit_threads(model: Any, threads: int) -> None:
+    """Set every ``n_jobs`` of a scikit-learn model (nested steps included) to ``threads``.
+
+    Serving runs one worker process per core: an estimator that also spreads each prediction over
+    all cores (LightGBM's default, a forest with ``n_jobs=-1``) makes the workers fight over them.
+    The thread count never changes the predictions.
+    """
+    try:
+        names = [name for name in model.get_params(deep=True) if name.split("__")[-1] == "n_jobs"]
+        if names:
+            model.set_params(**dict.fromkeys(names, threads))
+    except Exception as error:  # a model whose params cannot be set still serves
+        log.warning("cannot limit the model's threads: %s", error)
+
+
 class LoadedModel:
     """A model version ready to predict; build it once per worker process."""
 
-    def __init__(self, model_dir: str | os.PathLike[str]) -> None:
+    def __init__(self, model_dir: str | os.PathLike[str], threads: int | None = None) -> None:
+        """Load ``model_dir``; ``threads`` caps the ``n_jobs`` of scikit-learn estimators."""
         self.model_dir = Path(model_dir)
         if not (self.model_dir / "MLmodel").is_file():
             raise ModelLoadError(
@@ -81,6 +97,8 @@ class LoadedModel:
         self._estimator: Any = None
         self._argmax = False
         self.has_probabilities = False
+        if self.loader_module == "mlflow.sklearn" and threads:
+            limit_threads(self.pyfunc.get_raw_model(), threads)
         if (
             self.loader_module == "mlflow.sklearn"
             and self.schema is not None

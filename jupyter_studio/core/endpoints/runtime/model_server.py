@@ -26,8 +26,9 @@ Processes: the command is a small *supervisor* that binds the listening socket, 
 Each worker imports MLflow, loads the model once, and serves with uvicorn (httptools and uvloop when
 installed) and a bare ASGI application. A worker that dies after it was serving is restarted; one
 that fails to load the model makes the whole server exit with status 3 (the log says why). Workers
-get ``OMP_NUM_THREADS`` (and the BLAS equivalents) of ``cpus // workers`` unless already set, so
-that N workers do not fight over the cores.
+get ``OMP_NUM_THREADS`` (and the BLAS equivalents) of ``cpus // workers`` unless already set, and
+the ``n_jobs`` of a scikit-learn model (LightGBM included) is set to the same number, so that N
+workers do not fight over the cores.
 
 SIGTERM or SIGINT to the supervisor (or to its process group) stops gracefully: the workers stop
 accepting, finish the requests in flight (up to ``--graceful-timeout`` seconds), and exit; then the
@@ -362,22 +363,23 @@ def _die_with_parent() -> None:
         pass
 
 
-def _limit_threads(workers: int) -> None:
-    threads = str(max(1, (os.cpu_count() or 1) // workers))
+def _limit_threads(workers: int) -> int:
+    threads = max(1, (os.cpu_count() or 1) // workers)
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(name, threads)
+        os.environ.setdefault(name, str(threads))
+    return threads
 
 
 def run_worker(
     args: argparse.Namespace, sock: socket.socket, shared: SharedStats, slot: int
 ) -> int:
     """Load the model and serve on ``sock`` until SIGTERM; the worker's exit status."""
-    _limit_threads(args.workers)
+    threads = _limit_threads(args.workers)
     stats = shared.writer(slot, os.getpid())
     from .model import LoadedModel, ModelLoadError
 
     try:
-        model = LoadedModel(args.model_dir)
+        model = LoadedModel(args.model_dir, threads=threads)
     except ModelLoadError as error:
         log.error("worker %d: %s", slot, error)
         return EXIT_LOAD

@@ -92,6 +92,9 @@ _EXPECTED = {
     "datetime": "an ISO 8601 date and time",
     "any": "a value",
 }
+_NUMERIC_TYPES = frozenset({"double", "float", "long", "integer"})
+#: The only bytes of a CSV body the numeric fast path reads (anything else: the general reader).
+_NUMBER_BYTES = b"0123456789.eE+-, \t\r\n"
 _ENVELOPES = ("dataframe_split", "dataframe_records", "inputs", "instances")
 _TRUE = frozenset({"true", "t", "1", "yes", "y"})
 _FALSE = frozenset({"false", "f", "0", "no", "n"})
@@ -146,6 +149,7 @@ class InputSchema:
             raise ValueError("duplicate column names in the input schema")
         self.names = [c.name for c in self.columns]
         self.index = pd.Index(self.names)
+        self.numeric = all(c.type in _NUMERIC_TYPES for c in self.columns)
 
     @classmethod
     def from_mlflow(cls, schema: Any) -> InputSchema | None:
@@ -264,6 +268,10 @@ def parse_request(
     if not body.strip():
         raise PayloadError(400, "the body is empty; send at least one row")
     if media == CSV:
+        if schema is not None and schema.numeric:
+            frame = _numeric_csv(body, schema, params.get("header"))
+            if frame is not None:
+                return frame
         names, columns = _read_csv(body, schema, params.get("header"))
         return build_frame(names, columns, schema, from_text=True)
     try:
@@ -272,6 +280,62 @@ def parse_request(
         raise PayloadError(400, f"the body is not valid JSON: {error}") from None
     names, columns = _read_json(document, schema)
     return build_frame(names, columns, schema, from_text=False)
+
+
+def _has_header(first: list[str], schema: InputSchema | None, header: str | None) -> bool:
+    if header in ("present", "absent"):
+        return header == "present"
+    return schema is None or any(field in schema.by_name for field in first)
+
+
+def _numeric_csv(body: bytes, schema: InputSchema, header: str | None) -> pd.DataFrame | None:
+    """A fast reader for plain numeric CSV (no quotes, no empty or special values), else None.
+
+    Each row is read as a JSON array of numbers, which parses every number exactly as ``float()``
+    does, several times faster. Anything unusual returns None, and the general reader (which is the
+    reference for what is accepted and for every error message) reads the body instead.
+    """
+    if b'"' in body:
+        return None
+    data = body[3:] if body.startswith(b"\xef\xbb\xbf") else body
+    data = data.replace(b"\r\n", b"\n").strip()
+    end = data.find(b"\n")
+    first = (data if end < 0 else data[:end]).decode("utf-8", "replace")
+    fields = [field.strip() for field in first.split(",")]
+    if _has_header(fields, schema, header):
+        if sorted(fields) != sorted(schema.names) or end < 0:
+            return None
+        names, data = fields, data[end + 1 :]
+    else:
+        names = schema.names
+    if not data or b"\n\n" in data or data.translate(None, _NUMBER_BYTES):
+        return None
+    try:
+        rows = orjson.loads(b"[[" + data.replace(b"\n", b"],[") + b"]]")
+    except orjson.JSONDecodeError:
+        return None
+    if {len(row) for row in rows} != {len(names)}:
+        return None
+    try:
+        matrix = np.array(rows, dtype=np.float64)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    position = {name: number for number, name in enumerate(names)}
+    arrays = []
+    for column in schema.columns:
+        values = matrix[:, position[column.name]]
+        if column.type == "double":
+            arrays.append(values)
+        elif column.type == "float":
+            arrays.append(values.astype(np.float32))
+        else:
+            low, high = (-(2**53), 2**53) if column.type == "long" else (_INT32.min, _INT32.max)
+            if not (
+                np.all(np.floor(values) == values) and values.min() >= low and values.max() <= high
+            ):
+                return None
+            arrays.append(values.astype(np.int64 if column.type == "long" else np.int32))
+    return _frame(arrays, schema.index, len(rows))
 
 
 def _read_csv(
@@ -288,14 +352,7 @@ def _read_csv(
     if not rows:
         raise PayloadError(400, "the CSV body has no rows")
     first = [field.strip() for field in rows[0]]
-    if header == "present":
-        has_header = True
-    elif header == "absent":
-        has_header = False
-    elif schema is None:
-        has_header = True
-    else:
-        has_header = any(field in schema.by_name for field in first)
+    has_header = _has_header(first, schema, header)
     if has_header:
         names, rows = first, rows[1:]
         if not rows:
