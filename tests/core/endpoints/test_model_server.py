@@ -201,11 +201,18 @@ def test_capture_at_100_percent_with_rotation(
     for number in range(8):
         assert server.invoke(f"{30 + number},55.5,Lyon\n", "text/csv").status == 200
     assert server.invoke('[{"age": "x", "income": 1, "city": "a"}]').status == 400
-    files = sorted(folder.glob("capture-*.jsonl"))
+
+    def captured() -> tuple[list[Path], list[dict[str, Any]]]:
+        files = sorted(folder.glob("capture-*.jsonl"))
+        return files, [json.loads(line) for f in files for line in f.read_text().splitlines()]
+
+    deadline = time.monotonic() + 5  # a record is written just after its answer is sent
+    while len(captured()[1]) < 9 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    files, lines = captured()
+    assert len(lines) == 9
     assert len(files) >= 2, "small files must rotate"
     assert all(f.stat().st_size <= 2000 for f in files)
-    lines = [json.loads(line) for f in files for line in f.read_text().splitlines()]
-    assert len(lines) == 9
     first = lines[0]
     assert first["request"] == {
         "content_type": "text/csv",

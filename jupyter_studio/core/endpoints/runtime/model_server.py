@@ -269,7 +269,10 @@ class ModelApp:
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     async def invoke(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """``POST /invocations``: parse, predict, render, then count and maybe capture."""
+        """``POST /invocations``: parse, predict, render, count, answer, then maybe capture.
+
+        The latency counted is the time from the request's headers to the answer being ready.
+        """
         p = self.payloads
         started_wall = time.time()
         started = time.perf_counter()
@@ -316,10 +319,11 @@ class ModelApp:
             log.exception("cannot handle an invocation")
             status, answer_type = 500, p.JSON
             payload = p.error_body(500, f"internal error: {type(error).__name__}: {error}")
-        await self._send(send, status, payload, answer_type.encode(), close=close)
+        # Counted before the answer leaves, so a client that reads /stats next sees its request.
         elapsed = time.perf_counter() - started
         if self.stats is not None:
             self.stats.record(elapsed, status)
+        await self._send(send, status, payload, answer_type.encode(), close=close)
         if self.capture is not None and self.capture.sample():
             self.capture.record(
                 started_at=started_wall,
