@@ -152,9 +152,18 @@ def test_a_body_over_the_limit_is_413(churn_server: ModelServer) -> None:
     assert churn_server.request("GET", "/ping").status == 200
 
 
-def test_unknown_route_and_method(churn_server: ModelServer) -> None:
+def test_routes_methods_and_a_proxy_prefix(churn_server: ModelServer) -> None:
     assert churn_server.request("GET", "/nowhere").status == 404
     assert churn_server.request("GET", "/invocations").status == 405
+    assert churn_server.request("POST", "/ping", b"").status == 405
+    assert churn_server.request("GET", "/studio/endpoints/churn/ping").status == 200
+    answer = churn_server.request(
+        "POST",
+        "/studio/endpoints/churn/invocations",
+        b"41,55.5,Lyon\n",
+        {"Content-Type": "text/csv"},
+    )
+    assert answer.status == 200 and len(answer.json()["predictions"]) == 1
 
 
 def test_two_workers_and_aggregated_stats(churn_server: ModelServer) -> None:

@@ -396,3 +396,8 @@ def test_numeric_csv_errors_come_from_the_general_reader(body: str, column: str 
     with pytest.raises(PayloadError) as caught:
         parse_request(body.encode(), "text/csv", NUMERIC)
     assert caught.value.status == 400 and caught.value.column == column
+
+
+def test_json_with_python_nan() -> None:
+    frame = parse_request(b'[{"age": 1, "income": NaN, "city": "x"}]', "application/json", SCHEMA)
+    assert np.isnan(frame["income"][0])

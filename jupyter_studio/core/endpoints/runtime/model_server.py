@@ -21,6 +21,9 @@ It serves SageMaker's inference contract:
     workers** of this server, with per-worker counters (see :mod:`.stats`), plus the model's
     description.
 
+Routes match the last path segment, so ``/studio/endpoints/churn/invocations`` forwarded unchanged by
+a proxy works too. Other paths answer 404, other methods 405.
+
 Processes: the command is a small *supervisor* that binds the listening socket, then forks
 ``--workers`` worker processes that share it (the kernel hands each new connection to one of them).
 Each worker imports MLflow, loads the model once, and serves with uvicorn (httptools and uvloop when
@@ -201,17 +204,20 @@ class ModelApp:
             return
         path = scope["path"]
         method = scope["method"]
-        if path == "/invocations":
+        # Routed by the last segment, so a proxy may forward its own prefix unchanged
+        # (``/studio/endpoints/<name>/invocations``).
+        route = path[path.rfind("/") :]
+        if route == "/invocations":
             if method != "POST":
                 await self._error(send, 405, "use POST for /invocations")
             else:
                 await self.invoke(scope, receive, send)
-        elif path == "/ping":
+        elif route == "/ping":
             if method in ("GET", "HEAD"):
                 await self._send(send, 200, self.ping_body, b"application/json")
             else:
                 await self._error(send, 405, "use GET for /ping")
-        elif path == "/stats":
+        elif route == "/stats":
             await self._send(send, 200, self.stats_body(), b"application/json")
         else:
             await self._error(send, 404, f"no route {path}; use /ping, /invocations or /stats")

@@ -23,7 +23,8 @@ Requests (``POST /invocations``)
     JSON values must have the column's type: numbers in number columns (``null`` is NaN), integers
     in integer columns (``3.0`` is accepted as 3), ``true``/``false`` in boolean columns, text in
     text columns (``null`` is ``None``), ISO 8601 text in date-time columns, base64 text in binary
-    columns. ``"params"`` may accompany an envelope only when empty.
+    columns. ``"params"`` may accompany an envelope only when empty. ``NaN`` and ``Infinity``
+    (as Python's ``json.dumps`` writes them) are read as numbers.
 
 The request becomes a :class:`pandas.DataFrame` with the schema's columns in schema order and the
 dtypes MLflow's own schema enforcement would give (``float64`` for double, ``int64`` for long,
@@ -64,6 +65,7 @@ import base64
 import binascii
 import csv
 import io
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -277,7 +279,10 @@ def parse_request(
     try:
         document = orjson.loads(body)
     except orjson.JSONDecodeError as error:
-        raise PayloadError(400, f"the body is not valid JSON: {error}") from None
+        try:  # Python's json.dumps writes NaN and Infinity, which strict JSON (orjson) refuses
+            document = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise PayloadError(400, f"the body is not valid JSON: {error}") from None
     names, columns = _read_json(document, schema)
     return build_frame(names, columns, schema, from_text=False)
 
@@ -390,7 +395,9 @@ def _read_json(document: Any, schema: InputSchema | None) -> tuple[list[str], li
         allowed = {"params", *envelopes} if envelopes else {"columns", "data", "index", "params"}
         extra = sorted(set(document) - allowed)
         if extra:
-            raise PayloadError(400, f"unexpected key {extra[0]!r} beside {'/'.join(allowed)}")
+            raise PayloadError(
+                400, f"unexpected key {extra[0]!r} beside {', '.join(sorted(allowed))}"
+            )
         if document.get("params"):
             raise PayloadError(400, "'params' are not supported by this endpoint")
         if not envelopes:
