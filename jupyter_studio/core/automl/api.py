@@ -1,0 +1,313 @@
+"""The in-process Python API: ``AutoML(target="y", ...).fit(df_or_path)`` and its result."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .engine import ENSEMBLE_NAME, Engine
+from .pipeline import TabularModel
+from .problem import REGRESSION
+from .validate import DEFAULT_MIN_ROWS, validate_settings
+
+LEADERBOARD_COLUMNS = [
+    "candidate",
+    "algorithm",
+    "level",
+    "status",
+    "objective_metric",
+    "objective",
+]
+
+
+class AutoML:
+    """Tabular AutoML: infer the problem, train candidates within a time budget, ensemble them.
+
+    Parameters
+    ----------
+    target:
+        The column to predict.
+    problem_type:
+        ``"binary"``, ``"multiclass"``, ``"regression"`` or None to infer it (with a reason).
+    objective_metric:
+        accuracy, balanced_accuracy, f1, f1_macro, roc_auc, log_loss, mse, rmse, mae or r2;
+        None picks ROC AUC (binary), log loss (multiclass) or RMSE (regression).
+    mode:
+        ``"ensembling"`` (a portfolio of strong defaults, k-fold bagged, greedy ensemble and a
+        stacking level), ``"hpo"`` (Optuna TPE with pruning) or ``"auto"`` (by data size).
+    max_runtime:
+        Seconds for the whole fit (data loading included); the fit ends within 5 % + 2 s of it.
+    max_candidate_runtime:
+        Seconds at most for one candidate.
+    sample_weight:
+        A column of non-negative row weights, used in training and in every metric.
+    feature_types:
+        Column -> ``numerical``, ``categorical``, ``text``, ``datetime``, ``sequence`` or ``auto``.
+    features:
+        The columns to learn from (all but the target and weight by default).
+    algorithms:
+        Families to use: lightgbm, catboost, xgboost, random_forest, extra_trees, linear, knn,
+        neural_network (all by default).
+    validation:
+        None (cross-validation or an automatic holdout), a ratio for a random holdout, or a
+        DataFrame / CSV / Parquet path with the same columns.
+    on_candidate:
+        Called with each leaderboard row (a dict) as soon as a candidate ends.
+    should_stop:
+        Polled between steps; when it returns True the fit ends with what has finished.
+    min_rows:
+        Fewer rows with a target than this is refused (500 by default).
+    folds:
+        Number of cross-validation folds (None: 8 up to 2,000 rows, else 5; 0: a holdout).
+    stacking:
+        Allow a second level trained on the first level's out-of-fold predictions.
+    """
+
+    def __init__(
+        self,
+        target: str = "y",
+        problem_type: str | None = None,
+        objective_metric: str | None = None,
+        mode: str = "auto",
+        max_runtime: float = 300,
+        max_candidate_runtime: float | None = None,
+        seed: int = 0,
+        sample_weight: str | None = None,
+        feature_types: dict[str, str] | None = None,
+        features: list[str] | None = None,
+        algorithms: list[str] | None = None,
+        validation: Any = None,
+        on_candidate: Callable[[dict[str, Any]], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        min_rows: int = DEFAULT_MIN_ROWS,
+        folds: int | None = None,
+        stacking: bool = True,
+    ):
+        validate_settings(
+            target=target,
+            problem_type=problem_type,
+            objective_metric=objective_metric,
+            mode=mode,
+            max_runtime=max_runtime,
+            max_candidate_runtime=max_candidate_runtime,
+            algorithms=algorithms,
+            feature_types=feature_types,
+            validation=validation if isinstance(validation, (int, float)) else None,
+            min_rows=min_rows,
+        )
+        self.settings: dict[str, Any] = {
+            "target": target,
+            "problem_type": problem_type,
+            "objective_metric": objective_metric,
+            "mode": mode,
+            "max_runtime": float(max_runtime),
+            "max_candidate_runtime": max_candidate_runtime,
+            "seed": int(seed),
+            "sample_weight": sample_weight,
+            "feature_types": feature_types,
+            "features": features,
+            "algorithms": algorithms,
+            "validation": validation,
+            "on_candidate": on_candidate,
+            "should_stop": should_stop,
+            "min_rows": min_rows,
+            "folds": folds,
+            "stacking": stacking,
+        }
+
+    def fit(self, data: pd.DataFrame | str | Path) -> AutoMLResult:
+        """Train on a DataFrame or a CSV/Parquet path; bad input raises ``InvalidInput`` first."""
+        engine = Engine(dict(self.settings))
+        engine.run(data)
+        return AutoMLResult(engine)
+
+
+class AutoMLResult:
+    """The outcome of a fit: leaderboard, best model, explanations and saving."""
+
+    def __init__(self, engine: Engine):
+        self._engine = engine
+        self.problem_type: str = engine.problem_type
+        self.problem_type_reason: str = engine.request.problem_type_reason
+        self.objective_metric: str = engine.metric.name
+        self.objective_metric_reason: str = engine.metric_reason
+        self.greater_is_better: bool = engine.metric.greater_is_better
+        self.mode: str = engine.mode
+        self.mode_reason: str = engine.mode_reason
+        self.validation_reason: str = engine.validation_reason
+        self.feature_types: dict[str, str] = dict(engine.feature_types)
+        self.feature_type_reasons: dict[str, str] = dict(engine.feature_reasons)
+        self.dropped_columns: dict[str, str] = dict(engine.dropped)
+        self.notes: list[str] = list(engine.request.notes)
+        self.classes: list[Any] | None = engine.classes
+        self.stopped: bool = engine.stopped
+        self.elapsed: float = engine.elapsed
+        self.target: str = engine.s["target"]
+        self.columns: list[str] = list(engine.columns)
+        self.best_candidate: str | None = engine.best_name()
+
+    # -- tables ----------------------------------------------------------------------
+    def leaderboard(self) -> pd.DataFrame:
+        """Every candidate: objective on validation, other metrics, seconds, settings, status."""
+        rows = [r.row(self.objective_metric) for r in self._engine.results]
+        frame = pd.DataFrame(rows)
+        if frame.empty:
+            return pd.DataFrame(columns=[*LEADERBOARD_COLUMNS, "training_seconds"])
+        sign = -1 if self.greater_is_better else 1
+        key = frame["objective"].astype(float) * sign
+        key[frame["status"] != "completed"] = np.inf
+        frame = frame.assign(_key=key).sort_values("_key", kind="stable").drop(columns="_key")
+        frame.insert(0, "rank", range(1, len(frame) + 1))
+        frame["best"] = frame["candidate"] == self.best_candidate
+        return frame.reset_index(drop=True)
+
+    def summary(self) -> dict[str, Any]:
+        """What was decided and why, as JSON-ready data."""
+        return {
+            "target": self.target,
+            "problem_type": self.problem_type,
+            "problem_type_reason": self.problem_type_reason,
+            "objective_metric": self.objective_metric,
+            "objective_metric_reason": self.objective_metric_reason,
+            "mode": self.mode,
+            "mode_reason": self.mode_reason,
+            "validation": self.validation_reason,
+            "feature_types": self.feature_types,
+            "feature_type_reasons": self.feature_type_reasons,
+            "dropped_columns": self.dropped_columns,
+            "classes": None if self.classes is None else [_jsonable(c) for c in self.classes],
+            "best_candidate": self.best_candidate,
+            "stopped": self.stopped,
+            "elapsed_seconds": round(self.elapsed, 3),
+            "notes": self.notes,
+        }
+
+    # -- models ----------------------------------------------------------------------
+    def best_model(self) -> TabularModel:
+        """The best candidate on validation (often the weighted ensemble)."""
+        if self.best_candidate is None:
+            raise RuntimeError("no candidate finished: see leaderboard() for the reasons")
+        return self._engine.model(self.best_candidate)
+
+    def model(self, candidate: str) -> TabularModel:
+        """The fitted model of one candidate, by its leaderboard name."""
+        return self._engine.model(candidate)
+
+    def candidate_names(self) -> list[str]:
+        """Names of the candidates that finished, best first."""
+        board = self.leaderboard()
+        return list(board.loc[board["status"] == "completed", "candidate"])
+
+    def validation_predictions(
+        self, candidate: str | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """(true targets, predictions, weights) on the validation rows (out-of-fold under CV)."""
+        name = candidate or self.best_candidate
+        row = next(r for r in self._engine.results if r.name == name)
+        e = self._engine
+        if e.scheme == "cv":
+            return e.y, row.predictions, e.w
+        return e.y_val, row.predictions, e.w_val
+
+    # -- explanations ------------------------------------------------------------------
+    def explain(
+        self,
+        candidate: str | None = None,
+        max_rows: int = 2000,
+        repeats: int = 3,
+        seed: int = 0,
+        time_limit: float = 60.0,
+    ) -> pd.DataFrame:
+        """Permutation feature importance on validation rows (out-of-fold under cross-validation).
+
+        ``importance`` is how much the objective gets worse when the column is shuffled.
+        """
+        e = self._engine
+        model = self.model(candidate or self.best_candidate or "")
+        rng = np.random.default_rng(seed)
+        if e.scheme == "cv":
+            X_all, y_all, w_all = e.request.frame, e.y, e.w
+        else:
+            X_all, y_all, w_all = e.request.validation_frame, e.y_val, e.w_val
+            if X_all is None:
+                X_all = e.request.frame.iloc[e.holdout_rows]
+            X_all = X_all.reset_index(drop=True)
+        n = len(X_all)
+        rows = np.sort(rng.choice(n, size=min(n, max_rows), replace=False))
+        X = X_all.iloc[rows].reset_index(drop=True)
+        y = y_all[rows]
+        w = None if w_all is None else np.asarray(w_all)[rows]
+        oof_rows = rows if e.scheme == "cv" else None
+        metric = e.metric
+        base = metric.loss(y, model.predict_raw(X, rows=oof_rows), w)
+        started = time.monotonic()
+        out = []
+        for column in self.columns:
+            drops = []
+            for r in range(repeats):
+                shuffled = X.copy()
+                shuffled[column] = X[column].to_numpy()[rng.permutation(len(X))]
+                drops.append(metric.loss(y, model.predict_raw(shuffled, rows=oof_rows), w) - base)
+                if time.monotonic() - started > time_limit and r >= 0:
+                    break
+            out.append(
+                {
+                    "feature": column,
+                    "importance": float(np.mean(drops)),
+                    "std": float(np.std(drops)),
+                    "type": self.feature_types.get(column, "dropped"),
+                }
+            )
+        frame = pd.DataFrame(out).sort_values("importance", ascending=False)
+        return frame.reset_index(drop=True)
+
+    # -- saving ----------------------------------------------------------------------
+    def save(self, path: str | Path, candidate: str | None = None) -> Path:
+        """Write the best (or the named) candidate in MLflow's model format at ``path``."""
+        from .mlflow_model import save_model
+
+        name = candidate or self.best_candidate
+        model = self.model(name or "")
+        sample = self._engine.request.frame.head(20)
+        board = self.leaderboard()
+        row = board.loc[board["candidate"] == name].iloc[0].to_dict()
+        return save_model(model, Path(path), sample, metadata=_jsonable(row))
+
+    def save_candidates(self, folder: str | Path) -> dict[str, Path]:
+        """Every finished candidate in MLflow's format under ``folder/<candidate>/``."""
+        out = {}
+        for name in self.candidate_names():
+            out[name] = self.save(Path(folder) / name, candidate=name)
+        return out
+
+    def __repr__(self) -> str:
+        done = len(self.candidate_names())
+        return (
+            f"AutoMLResult({self.problem_type}, {self.objective_metric}, best={self.best_candidate!r}, "
+            f"{done} candidates, {self.elapsed:.1f} s)"
+        )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    try:
+        json.dumps(value)
+        return value
+    except TypeError:
+        return str(value)
+
+
+__all__ = ["ENSEMBLE_NAME", "REGRESSION", "AutoML", "AutoMLResult"]
