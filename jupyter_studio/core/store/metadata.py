@@ -13,6 +13,7 @@ FEATURE_TABLES = (
     "jupyter_studio.core.spaces.tables",
     "jupyter_studio.core.jobs.tables",
     "jupyter_studio.core.endpoints.tables",
+    "jupyter_studio.core.models.tables",
 )
 
 
