@@ -103,7 +103,6 @@ class RegistrationOptions(_CheckedTagsAndMetrics):
     )
 
 
-
 class RegisterModelFromPath(_CheckedTagsAndMetrics):
     """Body of a registration from a folder in the file browser (a job's artifact folder)."""
 
@@ -127,7 +126,6 @@ class RegisterModelFromPath(_CheckedTagsAndMetrics):
     source: str | None = Field(default=None, max_length=500)
 
 
-
 class UpdateModel(_CheckedTagsAndMetrics):
     """Body of ``PATCH`` on a model: only the fields sent change (tags are replaced)."""
 
@@ -135,7 +133,6 @@ class UpdateModel(_CheckedTagsAndMetrics):
 
     description: str | None = Field(default=None, max_length=MAX_DESCRIPTION)
     tags: dict[str, str] | None = None
-
 
 
 class InputColumn(BaseModel):
