@@ -347,7 +347,8 @@ def _feature_drift(
     result.type_violation_fraction = round(len(violations) / rows, 6) if rows else 0.0
     if violations:
         column = series.tolist()
-        result.type_violation_examples = [_short(column[i]) for i in violations[:_EXAMPLES]]
+        examples = dict.fromkeys(_short(column[i]) for i in violations[:1000])
+        result.type_violation_examples = list(examples)[:_EXAMPLES]
     if rows and result.current_missing_fraction - feature.missing_fraction > thresholds.missing:
         result.flags.append(
             Flag(
