@@ -418,8 +418,9 @@ class Engine:
         except StopRun:
             raise
         except Exception as exc:  # a crashing candidate is recorded, the run goes on
-            result.status = "failed"
-            result.failure_reason = f"{type(exc).__name__}: {exc}"[:500]
+            pruned = type(exc).__name__ == "TrialPruned"
+            result.status = "pruned" if pruned else "failed"
+            result.failure_reason = (str(exc) if pruned else f"{type(exc).__name__}: {exc}")[:500]
             result.fitted = None
             if os.environ.get("STUDIO_AUTOML_DEBUG"):
                 traceback.print_exc()
