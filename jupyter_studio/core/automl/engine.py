@@ -106,6 +106,28 @@ class Engine:
     # ------------------------------------------------------------------ run
     def run(self, data: Any) -> None:
         """Train within the budget; fills ``self.results`` and ``self.ensemble``."""
+        self.prepare(data)
+        self.pool = ThreadPoolExecutor(max_workers=max(1, self.parallel_folds))
+        try:
+            try:
+                if self.mode == "hpo":
+                    from .hpo import run_hpo
+
+                    run_hpo(self)
+                else:
+                    self._run_portfolio()
+                if self.scheme == "cv" and self.s.get("stacking", True):
+                    self._run_stacking()
+            except StopRun:
+                self.stopped = True
+            self._build_ensemble()
+        finally:
+            self.pool.shutdown(wait=True)
+            self.cache.clear()
+        self.elapsed = time.monotonic() - self.t0
+
+    def prepare(self, data: Any) -> None:
+        """Check the request, infer types, plan validation and mode (the clock starts here)."""
         s = self.s
         self.t0 = time.monotonic()
         self.deadline = self.t0 + float(s["max_runtime"])
@@ -150,24 +172,33 @@ class Engine:
         self.n_jobs = cpu_count()
         self._plan_validation(req)
         self._plan_mode()
+        self.elapsed = 0.0
+
+    def replay(
+        self, specs: list[CandidateSpec], stack_base: list[str] | None = None
+    ) -> list[CandidateResult]:
+        """Train exactly these candidates (after :meth:`prepare`), level 1 before level 2."""
         self.pool = ThreadPoolExecutor(max_workers=max(1, self.parallel_folds))
         try:
-            try:
-                if self.mode == "hpo":
-                    from .hpo import run_hpo
-
-                    run_hpo(self)
-                else:
-                    self._run_portfolio()
-                if self.scheme == "cv" and s.get("stacking", True):
-                    self._run_stacking()
-            except StopRun:
-                self.stopped = True
-            self._build_ensemble()
+            for spec in [x for x in specs if x.level == 1]:
+                self.train(spec)
+            level2 = [x for x in specs if x.level >= 2]
+            if level2:
+                self._prepare_stack([r for r in self.results if r.name in (stack_base or [])])
+                for spec in level2:
+                    self.train(spec)
         finally:
             self.pool.shutdown(wait=True)
             self.cache.clear()
-        self.elapsed = time.monotonic() - self.t0
+        return self.results
+
+    def replay_settings(self) -> dict[str, Any]:
+        """Settings that make a new run split the data exactly as this one did."""
+        if self.scheme == "cv":
+            return {"folds": len(self.folds), "validation": None}
+        if self.request.validation_frame is not None:
+            return {}
+        return {"folds": 0, "validation": self.holdout_ratio}
 
     # ------------------------------------------------------------------ planning
     def _encode_target(self, req: ValidatedRequest) -> None:
@@ -286,6 +317,7 @@ class Engine:
             stratify=stratify,
         )
         self.scheme = "holdout"
+        self.holdout_ratio = ratio
         self.train_rows = np.sort(tr)
         va = np.sort(va)
         self.holdout_rows = va
@@ -349,6 +381,15 @@ class Engine:
             if r.algorithm not in {c.algorithm for c in chosen}:
                 chosen.append(r)
         chosen = chosen[:6]
+        self._prepare_stack(chosen)
+        for spec in stack_portfolio(self.s.get("algorithms")):
+            self.check_stop()
+            if self.remaining() - self.reserve() < 0.5:
+                self._record_skip(spec, "the time budget is spent")
+                continue
+            self.train(spec)
+
+    def _prepare_stack(self, chosen: list[CandidateResult]) -> None:
         self.stack_base = [r.name for r in chosen]
         extra: dict[str, np.ndarray] = {}
         for r in chosen:
@@ -356,12 +397,6 @@ class Engine:
             extra.update(stack_columns(r.name, r.predictions, self.problem_type))
         self.X_stack = pd.concat([self.X, pd.DataFrame(extra)], axis=1)
         self.stack_types = {**self.feature_types, **{c: NUMERICAL for c in extra}}
-        for spec in stack_portfolio(self.s.get("algorithms")):
-            self.check_stop()
-            if self.remaining() - self.reserve() < 0.5:
-                self._record_skip(spec, "the time budget is spent")
-                continue
-            self.train(spec)
 
     def metric_loss(self, score: float | None) -> float:
         if score is None or not np.isfinite(score):
