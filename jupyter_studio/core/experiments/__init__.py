@@ -1,0 +1,1 @@
+"""Experiments: MLflow runs in the domain's tracking store, linked to the jobs that made them."""
