@@ -4,15 +4,18 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { connectionPlugin } from './connection';
+import { studioModelPlugin } from './model';
 import { homePlugin } from './panels/home';
-import { jobsPlugin } from './panels/jobs';
+import { jobsPlugin, processingFormPlugin } from './panels/jobs';
 import { placeholderPlugin } from './panels/placeholder';
 
 export * from './tokens';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [
   connectionPlugin,
+  studioModelPlugin,
   jobsPlugin,
+  processingFormPlugin,
   homePlugin,
   placeholderPlugin
 ];

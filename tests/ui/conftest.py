@@ -7,6 +7,7 @@ screenshot under test-artifacts/ui/.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,7 +20,10 @@ import pytest
 from tests.support import free_port, studio_api
 
 CHROMIUM = os.environ.get("STUDIO_TEST_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "ui"
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts" / "ui"
+# A job kind with no form of its own (tests/ui/kinds.py); the server and its workers import it.
+EXTRA_KIND = "tests.ui.kinds:GreetJob"
 TOKEN = "studio-ui-test-token"
 CHROMIUM_ARGS = [
     "--headless",
@@ -61,6 +65,7 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
             "HOME": str(home),
             "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
             "JUPYTER_RUNTIME_DIR": str(home / "rt"),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
         }
     )
     settings = home / "lab-settings" / "@jupyterlab" / "apputils-extension"
@@ -87,6 +92,7 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--Studio.poll_interval=0.2",
             "--Studio.stop_grace_seconds=3",
+            f"--Studio.extra_job_kinds={EXTRA_KIND}",
         ],
         cwd=root,
         env=env,
@@ -153,6 +159,25 @@ def show_home(page):  # noqa: ANN001, ANN201
         ).first.click()
     home.wait_for()
     return home
+
+
+def open_jobs(page):  # noqa: ANN001, ANN201
+    """The Jobs panel, opened from its launcher card."""
+    page.locator(".jp-LauncherCard", has_text=re.compile(r"^Jobs$")).click()
+    view = page.locator(".jp-studio-JobsView")
+    view.wait_for()
+    return view
+
+
+def new_job_form(page, kind_title: str = "Processing script"):  # noqa: ANN001, ANN201
+    """Choose a kind from the Jobs panel's "New job" menu; the kind's form."""
+    page.locator(".jp-studio-JobsView-toolbar").get_by_role("button", name="New job").click()
+    page.get_by_role("menu", name="Job kinds").get_by_role(
+        "menuitem", name=re.compile(rf"^{re.escape(kind_title)}")
+    ).click()
+    form = page.locator("form.jp-studio-NewJobForm")
+    form.wait_for()
+    return form
 
 
 def open_lab(page, server: LabServer) -> None:  # noqa: ANN001

@@ -1,4 +1,4 @@
-"""Domain administrators manage user profiles from the "Users" section of the Studio home panel."""
+"""Domain administrators manage user profiles from the "User profiles" section of the Studio home panel."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def test_admin_adds_and_edits_a_user(page, lab_server: LabServer) -> None:  # no
     assert "admin" in own.inner_text()
 
     # add dana with a 10-minute default runtime
-    users.get_by_role("button", name="Add user").click()
+    users.get_by_role("button", name="Add profile").click()
     dialog = _fill_user_dialog(page, username="dana", display_name="Dana D", minutes="10")
     page.screenshot(path=str(_artifact("test_admin_add_user_dialog")))
     dialog.get_by_role("button", name="Add", exact=True).click()
@@ -75,12 +75,12 @@ def test_admin_adds_and_edits_a_user(page, lab_server: LabServer) -> None:  # no
     assert dana["display_name"] == "Dana D" and dana["is_admin"] is False
 
     # adding dana again shows the server's 409 message
-    users.get_by_role("button", name="Add user").click()
+    users.get_by_role("button", name="Add profile").click()
     dialog = _fill_user_dialog(page, username="dana", minutes="5")
     dialog.get_by_role("button", name="Add", exact=True).click()
     error = page.locator(".jp-Dialog", has_text=re.compile("already exists"))
     error.wait_for()
-    assert "Cannot add the user" in error.inner_text()
+    assert "Cannot add the user profile" in error.inner_text()
     page.screenshot(path=str(_artifact("test_admin_add_existing_user_error")))
     error.get_by_role("button", name=re.compile("^(Close|Dismiss|OK)$", re.I)).click()
     # the form comes back with the values kept; cancel it
@@ -97,14 +97,14 @@ def test_users_section_collapses_and_clears_a_limit(page, lab_server: LabServer)
     code, _ = lab_server.api(
         "POST",
         "profiles",
-        {"username": "erin", "settings": {"default_max_runtime_seconds": 90, "keep": "me"}},
+        {"username": "erin", "settings": {"default_max_runtime_seconds": 90}},
     )
     assert code in (201, 409)
     users = _open_users(page, lab_server)
     row = users.locator('[data-testid="studio-user-row"][data-username="erin"]')
     row.get_by_text("runtime limit: 1.5 min").wait_for()
 
-    toggle = users.get_by_role("button", name=re.compile("^Users"))
+    toggle = users.get_by_role("button", name=re.compile("^User profiles"))
     assert toggle.get_attribute("aria-expanded") == "true"
     toggle.click()
     row.wait_for(state="detached")
@@ -112,14 +112,24 @@ def test_users_section_collapses_and_clears_a_limit(page, lab_server: LabServer)
     toggle.click()
     row.wait_for()
 
-    # an empty runtime removes the limit but keeps the other settings
+    # more than the server allows (7 days): its message is shown, nothing changes
     row.get_by_role("button", name="Edit").click()
     dialog = page.locator(".jp-Dialog")
+    dialog.get_by_label("Default max runtime (minutes)").fill("100000")
+    dialog.get_by_role("button", name="Save", exact=True).click()
+    error = page.locator(".jp-Dialog", has_text="Cannot change the user profile")
+    error.get_by_text(re.compile("default_max_runtime_seconds")).wait_for()
+    page.screenshot(path=str(_artifact("test_admin_runtime_limit_too_long")))
+    error.get_by_role("button", name=re.compile("^(Close|Dismiss|OK)$", re.I)).click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.get_by_label("Default max runtime (minutes)").wait_for()
+
+    # an empty runtime clears the limit (the server gets null)
     dialog.get_by_label("Default max runtime (minutes)").fill("")
     dialog.get_by_role("button", name="Save", exact=True).click()
     row.get_by_text("runtime limit: default").wait_for()
     code, erin = lab_server.api("GET", "profiles/erin")
-    assert code == 200 and erin["settings"] == {"keep": "me"}
+    assert code == 200 and erin["settings"] == {"default_max_runtime_seconds": None}
 
 
 def _artifact(name: str):  # noqa: ANN202

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from tests.ui.conftest import ARTIFACTS, LabServer, open_lab, show_home
+from tests.ui.conftest import ARTIFACTS, LabServer, new_job_form, open_jobs, open_lab, show_home
 
 pytestmark = pytest.mark.browser
 
@@ -36,8 +36,8 @@ def test_a_job_started_in_a_space_keeps_its_folder_in_the_space(
     job_name = f"space-job-{suffix}"
 
     open_lab(page, lab_server)
-    page.locator(".jp-LauncherCard", has_text=re.compile(r"^Jobs$")).click()
-    page.get_by_role("button", name="New processing job").click()
+    open_jobs(page)
+    new_job_form(page)
     form = page.get_by_role("form", name="New processing job")
     space_select = form.get_by_label("Space", exact=True)
     # the select offers "My home (no space)" and the new space, marked as shared

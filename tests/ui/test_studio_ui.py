@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.ui.conftest import LabServer, open_lab, show_home
+from tests.ui.conftest import LabServer, new_job_form, open_jobs, open_lab, show_home
 
 pytestmark = pytest.mark.browser
 
@@ -40,8 +40,8 @@ def test_processing_job_from_the_jobs_panel_runs_and_shows_its_log(
         "open('result.txt', 'w').write('done')\nprint('all steps finished')\n"
     )
     open_lab(page, lab_server)
-    page.locator(".jp-LauncherCard", has_text=re.compile(r"^Jobs$")).click()
-    page.get_by_role("button", name="New processing job").click()
+    open_jobs(page)
+    new_job_form(page)
     page.get_by_label("Script path").fill("ui_job.py")
     page.get_by_label("Arguments").fill("--fast 'two words'")
     page.get_by_label("Job name").fill("ui-demo")
@@ -84,8 +84,8 @@ def test_processing_job_from_the_jobs_panel_runs_and_shows_its_log(
 
 def test_bad_script_path_shows_the_server_message(page, lab_server: LabServer) -> None:  # noqa: ANN001
     open_lab(page, lab_server)
-    page.locator(".jp-LauncherCard", has_text=re.compile(r"^Jobs$")).click()
-    page.get_by_role("button", name="New processing job").click()
+    open_jobs(page)
+    new_job_form(page)
     page.get_by_label("Script path").fill("../outside.py")
     page.get_by_role("button", name="Start job").click()
     page.get_by_text(re.compile("climbs out of its folder")).first.wait_for()

@@ -1,22 +1,30 @@
 /*
- * Client for the handshake and identity endpoints.
+ * Client for the handshake and domain endpoints.
  */
 import { ServerConnection } from '@jupyterlab/services';
 
+import type { IProfile, IProfileSettings } from './profiles';
 import { requestAPI } from './request';
+
+export type { IProfile } from './profiles';
 
 /** The calling user, as the server sees them. */
 export interface IStudioUser {
   username: string;
   display_name: string;
   is_admin: boolean;
+  /** File-browser path of the user's home folder. */
+  home_path: string | null;
 }
 
 /** The domain: one Studio installation with its root folder. */
 export interface IDomainSummary {
   domain_id: string;
   name: string;
-  root_dir: string;
+  /** Disk path of the domain root folder. */
+  domain_root: string;
+  /** Kind of metadata store (`sqlite`, `postgresql`, ...). */
+  store: string;
 }
 
 /** Response of `GET studio/api/info`. */
@@ -24,24 +32,16 @@ export interface IStudioInfo {
   version: string;
   user: IStudioUser;
   domain: IDomainSummary;
+  /** Disk path of Jupyter's contents root (the file browser). */
   contents_root: string;
+  /** Names of the registered job kinds. */
   job_kinds: string[];
 }
 
 /** Response of `GET studio/api/domain`. */
 export interface IDomain extends IDomainSummary {
-  store: 'sqlite' | 'postgresql' | string;
-  default_settings: Record<string, unknown>;
-}
-
-/** A user profile. */
-export interface IProfile {
-  username: string;
-  display_name: string;
-  is_admin: boolean;
-  home_path: string | null;
-  settings: Record<string, unknown>;
-  created_at: string;
+  /** Defaults of every profile's settings. */
+  default_settings: IProfileSettings;
 }
 
 /** `GET studio/api/info`: version handshake, user and domain. */

@@ -58,12 +58,15 @@ export interface IJob {
   output_path: string | null;
 }
 
-/** Parameters of a `processing` job. */
+/** Parameters of a `processing` job (`ProcessingParameters` on the server). */
 export interface IProcessingParameters {
-  /** Contents path of the script to run (required). */
+  /** File-browser path of the Python script to run (required). */
   script: string;
+  /** Command-line arguments passed to the script. */
   arguments?: string[];
+  /** File-browser paths copied into the job's input folder. */
   inputs?: string[];
+  /** Extra environment variables. */
   environment?: Record<string, string>;
 }
 
@@ -96,21 +99,28 @@ export interface ILogChunk {
 
 /** One file a job wrote to its output folder. */
 export interface IArtifact {
-  path: string;
+  /** Path relative to the job's output folder. */
+  name: string;
+  /** Size in bytes. */
   size: number;
-  contents_path: string | null;
+  /** File-browser path of the file (`null` when outside the file browser). */
+  path: string | null;
 }
 
 /** Response of `GET studio/api/jobs/{id}/artifacts`. */
 export interface IArtifactList {
   items: IArtifact[];
+  total_count?: number;
 }
 
-/** A kind of job the server can run. */
+/** A kind of job the server can run (a plug-in on the server). */
 export interface IJobKind {
+  /** Stable name sent as a job's `kind`, e.g. `processing`. */
   name: string;
+  /** Title for people, e.g. "Processing script". */
   title: string;
   description: string;
+  /** JSON Schema of the kind's parameters (pydantic's `model_json_schema()`). */
   parameters_schema: Record<string, unknown>;
 }
 
@@ -200,13 +210,18 @@ export function listArtifacts(
   );
 }
 
-/** `GET studio/api/job_kinds`. */
-export function listJobKinds(
+/**
+ * `GET studio/api/job_kinds`: every registered job kind.
+ *
+ * Accepts the list response (`{items, total_count}`) or a bare array.
+ */
+export async function listJobKinds(
   serverSettings: ServerConnection.ISettings
-): Promise<{ items: IJobKind[] }> {
-  return requestAPI<{ items: IJobKind[] }>(
+): Promise<IJobKind[]> {
+  const response = await requestAPI<IJobKind[] | IListResponse<IJobKind>>(
     'job_kinds',
     { method: 'GET' },
     serverSettings
   );
+  return Array.isArray(response) ? response : (response?.items ?? []);
 }

@@ -3,10 +3,28 @@
  */
 import { ServerConnection } from '@jupyterlab/services';
 
-import type { IProfile } from './info';
 import { requestAPI } from './request';
 
-export type { IProfile } from './info';
+/**
+ * Per-user defaults set by domain administrators (`ProfileSettings`).
+ *
+ * Every setting is optional: `null` means the domain default applies.
+ */
+export interface IProfileSettings {
+  /** Runtime limit in seconds of the user's jobs that set none. */
+  default_max_runtime_seconds: number | null;
+}
+
+/** A user profile. */
+export interface IProfile {
+  username: string;
+  display_name: string;
+  is_admin: boolean;
+  /** File-browser path of the user's home folder. */
+  home_path: string | null;
+  settings: IProfileSettings;
+  created_at: string;
+}
 
 /** Response of `GET studio/api/profiles` (every profile, no pagination). */
 export interface IProfileList {
@@ -19,18 +37,18 @@ export interface ICreateProfile {
   username: string;
   display_name?: string | null;
   is_admin?: boolean;
-  settings?: Record<string, unknown>;
+  settings?: Partial<IProfileSettings>;
 }
 
 /**
  * Body of `PATCH studio/api/profiles/{username}` (admins).
  *
- * `settings` replaces the profile's settings as a whole.
+ * In `settings` only the fields sent change; send `null` to clear one.
  */
 export interface IUpdateProfile {
   display_name?: string | null;
   is_admin?: boolean | null;
-  settings?: Record<string, unknown> | null;
+  settings?: Partial<IProfileSettings> | null;
 }
 
 function profilePath(username: string): string {

@@ -15,8 +15,8 @@ export interface ISpace {
   kind: SpaceKind;
   owner: string;
   members: string[];
-  /** Jupyter contents path of the space's folder. */
-  path: string;
+  /** File-browser path of the space's folder (`null` when outside it). */
+  path: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -30,7 +30,7 @@ export interface ICreateSpace {
 
 /** Body of `PATCH studio/api/spaces/{id}`. */
 export interface IUpdateSpace {
-  name?: string;
+  name: string;
 }
 
 function spacePath(spaceId: string, suffix = ''): string {

@@ -3,12 +3,12 @@
  */
 import { ServerConnection } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
-import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { getJobLogs, ILogChunk } from '../api/jobs';
 import { errorMessage } from '../api/request';
 import { appendLog } from '../utils/format';
+import { Poller } from '../utils/polling';
 
 /** Reads one chunk of log starting at `offset`. */
 export type LogFetcher = (offset: number) => Promise<ILogChunk>;
@@ -21,17 +21,15 @@ export class LogTailModel implements IDisposable {
   constructor(options: LogTailModel.IOptions) {
     this._fetch = options.fetch;
     this._maxChars = options.maxChars ?? 2_000_000;
-    this._poll = new Poll({
-      auto: options.autoStart ?? true,
-      factory: () => this._tick(),
-      frequency: {
-        interval: options.interval ?? 1000,
-        backoff: true,
-        max: 15_000
-      },
+    this._poller = new Poller({
       name: 'jupyter-studio:log-tail',
-      standby: options.standby ?? 'when-hidden'
+      factory: () => this._tick(),
+      interval: options.interval ?? 1000,
+      max: 15_000
     });
+    if (options.autoStart ?? true) {
+      this.setVisible(options.visible ?? true);
+    }
   }
 
   /** Create a tail for the log of one job. */
@@ -85,13 +83,20 @@ export class LogTailModel implements IDisposable {
     return this._isDisposed;
   }
 
+  /**
+   * Tell whether the log can be seen: it is read only while it can (and
+   * the browser tab is visible).
+   */
+  setVisible(visible: boolean): void {
+    this._poller.setVisible(this, visible);
+  }
+
   /** Read new content now instead of waiting for the next tick. */
   async refresh(): Promise<void> {
     if (this._complete || this._isDisposed) {
       return;
     }
-    await this._poll.refresh();
-    await this._poll.tick;
+    await this._poller.refresh();
   }
 
   dispose(): void {
@@ -99,7 +104,7 @@ export class LogTailModel implements IDisposable {
       return;
     }
     this._isDisposed = true;
-    this._poll.dispose();
+    this._poller.dispose();
     Signal.clearData(this);
   }
 
@@ -145,13 +150,13 @@ export class LogTailModel implements IDisposable {
     this._changed.emit();
     if (this._complete) {
       // Nothing more will come: stop polling for good.
-      void this._poll.stop();
+      this._poller.stop();
     }
   }
 
   private _fetch: LogFetcher;
   private _maxChars: number;
-  private _poll: Poll;
+  private _poller: Poller;
   private _content = '';
   private _offset = 0;
   private _truncated = false;
@@ -170,9 +175,9 @@ export namespace LogTailModel {
     interval?: number;
     /** Most characters kept in memory (default 2,000,000). */
     maxChars?: number;
-    /** Start polling right away (default true). */
+    /** Start polling right away (default true); otherwise only `refresh()` reads. */
     autoStart?: boolean;
-    /** When to pause polling (default when the page is hidden). */
-    standby?: Poll.Standby | (() => boolean | Poll.Standby);
+    /** Whether the log can be seen at the start (default true); see `setVisible`. */
+    visible?: boolean;
   }
 }

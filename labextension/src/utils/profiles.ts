@@ -1,23 +1,25 @@
 /*
  * Pure helpers for user profiles: the per-user default runtime limit of jobs
- * (`settings.default_max_runtime_seconds`), in minutes for people, and the
- * request bodies of the add/edit user dialog.
+ * (`settings.default_max_runtime_seconds`, sent in seconds, shown in
+ * minutes), and the request bodies of the add/edit user profile dialog.
  */
 
-import type { ICreateProfile, IProfile, IUpdateProfile } from '../api/profiles';
-
-/** The profile setting holding the default runtime limit of jobs. */
-export const RUNTIME_SETTING = 'default_max_runtime_seconds';
+import type {
+  ICreateProfile,
+  IProfile,
+  IProfileSettings,
+  IUpdateProfile
+} from '../api/profiles';
 
 /**
  * The profile's own default runtime limit in seconds, or null when it has
  * none (the domain default then applies). Zero, negative and non-numeric
- * values count as none, as they do on the server.
+ * values count as none.
  */
 export function runtimeLimitSeconds(
-  settings: Record<string, unknown> | null | undefined
+  settings: Partial<IProfileSettings> | null | undefined
 ): number | null {
-  const value = settings?.[RUNTIME_SETTING];
+  const value: unknown = settings?.default_max_runtime_seconds;
   if (typeof value !== 'number' || !isFinite(value) || value <= 0) {
     return null;
   }
@@ -91,27 +93,10 @@ export function formatLimit(seconds: number): string {
  * `runtime limit: 10 min`, or `runtime limit: default` without one.
  */
 export function formatRuntimeLimit(
-  settings: Record<string, unknown> | null | undefined
+  settings: Partial<IProfileSettings> | null | undefined
 ): string {
   const seconds = runtimeLimitSeconds(settings);
   return `runtime limit: ${seconds === null ? 'default' : formatLimit(seconds)}`;
-}
-
-/**
- * A copy of `settings` with the runtime limit set to `seconds`, or removed
- * when `seconds` is null. Other settings are kept (PATCH replaces them all).
- */
-export function withRuntimeLimit(
-  settings: Record<string, unknown> | null | undefined,
-  seconds: number | null
-): Record<string, unknown> {
-  const next: Record<string, unknown> = { ...(settings ?? {}) };
-  if (seconds === null) {
-    delete next[RUNTIME_SETTING];
-  } else {
-    next[RUNTIME_SETTING] = seconds;
-  }
-  return next;
 }
 
 /** The values of the add/edit user dialog, as typed. */
@@ -143,7 +128,7 @@ export function createBodyFromForm(
     body.display_name = displayName;
   }
   if (runtime.seconds !== null) {
-    body.settings = withRuntimeLimit({}, runtime.seconds);
+    body.settings = { default_max_runtime_seconds: runtime.seconds };
   }
   return { body };
 }
@@ -169,7 +154,8 @@ export function updateBodyFromForm(
     body.is_admin = form.isAdmin;
   }
   if (runtime.seconds !== runtimeLimitSeconds(profile.settings)) {
-    body.settings = withRuntimeLimit(profile.settings, runtime.seconds);
+    // The server changes only the settings sent; null clears one.
+    body.settings = { default_max_runtime_seconds: runtime.seconds };
   }
   return { body };
 }

@@ -38,7 +38,9 @@ export function spaceForScript(
   script: string,
   space: Pick<ISpace, 'space_id' | 'path'> | null
 ): string | null {
-  return space && isInsideFolder(script, space.path) ? space.space_id : null;
+  return space?.path && isInsideFolder(script, space.path)
+    ? space.space_id
+    : null;
 }
 
 /**

@@ -26,7 +26,6 @@ describe('LogTailModel', () => {
     const offsets: number[] = [];
     const model = new LogTailModel({
       autoStart: false,
-      standby: 'never',
       fetch: async offset => {
         offsets.push(offset);
         return responses.shift()!;
@@ -61,7 +60,6 @@ describe('LogTailModel', () => {
     ];
     const model = new LogTailModel({
       autoStart: false,
-      standby: 'never',
       fetch: async () => responses.shift()!
     });
     await model.refresh();
@@ -74,7 +72,6 @@ describe('LogTailModel', () => {
     let first = true;
     const model = new LogTailModel({
       autoStart: false,
-      standby: 'never',
       fetch: async () => {
         if (first) {
           first = false;

@@ -7,7 +7,7 @@ import { studioIcon } from '../../icons';
 import { JobsSection } from './jobs-section';
 import { HomeModel } from './model';
 import { SpacesSection } from './spaces-section';
-import { UsersSection } from './users-section';
+import { ProfilesSection } from './profiles-section';
 
 /** What the home panel can ask the application to do. */
 export interface IHomeActions {
@@ -45,7 +45,7 @@ export function HomeView(props: {
             <h2 className="jp-studio-Home-title">Studio</h2>
             <div
               className="jp-studio-Home-domain"
-              title={info?.domain.root_dir}
+              title={info?.domain.domain_root}
             >
               {info?.domain.name ?? ''}
             </div>
@@ -86,8 +86,13 @@ export function HomeView(props: {
           {active ? (
             <button
               className="jp-studio-linkButton"
-              title={`Show ${active.path} in the file browser`}
-              onClick={() => actions.revealPath(active.path)}
+              title={
+                active.path !== null
+                  ? `Show ${active.path} in the file browser`
+                  : 'The space folder is outside the file browser'
+              }
+              disabled={active.path === null}
+              onClick={() => active.path && actions.revealPath(active.path)}
             >
               <folderIcon.react tag="span" className="jp-studio-ButtonIcon" />
               {active.name}
@@ -109,7 +114,7 @@ export function HomeView(props: {
           onOpenJobs={actions.openJobs}
           onNewJob={actions.newJob}
         />
-        {model.isAdmin ? <UsersSection model={model} /> : null}
+        {model.isAdmin ? <ProfilesSection model={model} /> : null}
       </div>
     </div>
   );

@@ -19,6 +19,7 @@ import { studioIcon } from '../../icons';
 import {
   CommandIDs,
   IStudioConnection,
+  IStudioModel,
   PLUGIN_PREFIX,
   STUDIO_CATEGORY
 } from '../../tokens';
@@ -32,7 +33,7 @@ export const homePlugin: JupyterFrontEndPlugin<void> = {
   id: `${PLUGIN_PREFIX}:home`,
   description: 'The Studio home side panel: spaces and recent jobs.',
   autoStart: true,
-  requires: [IStudioConnection],
+  requires: [IStudioConnection, IStudioModel],
   optional: [
     ILayoutRestorer,
     ICommandPalette,
@@ -43,6 +44,7 @@ export const homePlugin: JupyterFrontEndPlugin<void> = {
   activate: async (
     app: JupyterFrontEnd,
     connection: IStudioConnection,
+    studio: IStudioModel,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     settingRegistry: ISettingRegistry | null,
@@ -63,7 +65,7 @@ export const homePlugin: JupyterFrontEndPlugin<void> = {
       console.warn('Jupyter Studio: cannot load the home settings', reason);
     }
     const model = new HomeModel({
-      connection,
+      studio,
       interval: settings?.get('pollInterval').composite as number | undefined,
       jobLimit: settings?.get('recentJobs').composite as number | undefined
     });
@@ -75,6 +77,13 @@ export const homePlugin: JupyterFrontEndPlugin<void> = {
     });
     const panel = new HomePanel(model, {
       openSpace: space => {
+        if (space.path === null) {
+          void showErrorMessage(
+            `Cannot open the space "${space.name}"`,
+            'Its folder is outside the file browser.'
+          );
+          return;
+        }
         commands
           .execute('filebrowser:go-to-path', { path: space.path })
           .then(() => connection.setActiveSpace(space.space_id))

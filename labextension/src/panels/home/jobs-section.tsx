@@ -9,6 +9,7 @@ import { LogViewer } from '../../components/log-viewer';
 import { ProgressBar } from '../../components/progress-bar';
 import { StatusBadge } from '../../components/status-badge';
 import { displayProgress } from '../../utils/format';
+import { LoadState } from '../../utils/load-state';
 import { HomeModel } from './model';
 
 /**
@@ -21,6 +22,8 @@ export function JobsSection(props: {
   onNewJob: () => void;
 }): JSX.Element {
   const { model } = props;
+  const page = LoadState.valueOf(model.jobs);
+  const loadError = LoadState.errorOf(model.jobs);
   const [error, setError] = useState<string | null>(null);
   const [logJobId, setLogJobId] = useState<string | null>(null);
   const [logModel, setLogModel] = useState<LogTailModel | null>(null);
@@ -65,7 +68,7 @@ export function JobsSection(props: {
           <Button
             small
             className="jp-studio-secondary"
-            title="Run a Python script as a processing job"
+            title="Start a job (a Python script, by default)"
             onClick={props.onNewJob}
           >
             <addIcon.react tag="span" className="jp-studio-ButtonIcon" />
@@ -73,20 +76,20 @@ export function JobsSection(props: {
           </Button>
         </div>
       </div>
-      {error || model.jobsError ? (
+      {error || loadError ? (
         <div className="jp-studio-error" role="alert">
-          {error ?? model.jobsError}
+          {error ?? loadError}
         </div>
       ) : null}
-      {!model.jobsLoaded && !model.jobsError ? (
+      {model.jobs.status === 'loading' ? (
         <div className="jp-studio-muted">Loading jobs…</div>
-      ) : model.jobs.length === 0 && model.jobsLoaded ? (
+      ) : page?.items.length === 0 ? (
         <div className="jp-studio-muted">
           No jobs yet. Right-click a .py file and choose “Run as Studio job”.
         </div>
       ) : (
         <ul className="jp-studio-JobList">
-          {model.jobs.map(job => (
+          {(page?.items ?? []).map(job => (
             <li
               key={job.job_id}
               className="jp-studio-JobItem"
@@ -133,7 +136,10 @@ export function JobsSection(props: {
               </div>
               <div className="jp-studio-JobItem-meta">
                 <StatusBadge status={job.status} title={job.status_message} />
-                <ElapsedTime job={job} receivedAt={model.jobsReceivedAt} />
+                <ElapsedTime
+                  job={job}
+                  receivedAt={page?.receivedAt ?? Date.now()}
+                />
               </div>
               <ProgressBar
                 compact

@@ -172,7 +172,7 @@ export async function renameSpaceDialog(
   }
   try {
     const renamed = await model.renameSpace(space.space_id, name);
-    if (relocate && renamed.path !== space.path) {
+    if (relocate && space.path !== null && renamed.path !== space.path) {
       await relocate(space.path, renamed.path);
     }
   } catch (error) {
@@ -190,7 +190,7 @@ export async function deleteSpaceDialog(
     title: `Delete space "${space.name}"?`,
     body:
       `The space "${space.name}" will be deleted and its files ` +
-      `(${space.path}) moved to the domain trash, where an administrator ` +
+      `(${space.path ?? 'its folder'}) moved to the domain trash, where an administrator ` +
       'can recover them.' +
       (space.kind === 'shared' ? ' Its members will lose access too.' : ''),
     buttons: [
@@ -203,7 +203,9 @@ export async function deleteSpaceDialog(
   }
   try {
     // Leave the folder first, or the file browser complains it vanished.
-    await relocate?.(space.path, null);
+    if (space.path !== null) {
+      await relocate?.(space.path, null);
+    }
     await model.deleteSpace(space.space_id);
   } catch (error) {
     await showErrorMessage('Cannot delete the space', errorMessage(error));

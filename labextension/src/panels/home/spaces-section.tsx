@@ -4,6 +4,7 @@ import React, { useState } from 'react';
 import { errorMessage } from '../../api/request';
 import type { ISpace } from '../../api/spaces';
 import { sharedSpaceIcon, spaceIcon } from '../../icons';
+import { LoadState } from '../../utils/load-state';
 import { HomeModel } from './model';
 import {
   deleteSpaceDialog,
@@ -20,8 +21,9 @@ export function SpacesSection(props: {
   relocate: (oldPath: string, newPath: string | null) => Promise<void>;
 }): JSX.Element {
   const { model, onOpen, relocate } = props;
-  const privateSpaces = model.spaces.filter(s => s.kind === 'private');
-  const sharedSpaces = model.spaces.filter(s => s.kind === 'shared');
+  const spaces = LoadState.valueOf(model.spaces) ?? [];
+  const privateSpaces = spaces.filter(s => s.kind === 'private');
+  const sharedSpaces = spaces.filter(s => s.kind === 'shared');
   const activeId = model.activeSpace?.space_id ?? null;
 
   const group = (title: string, spaces: ISpace[], empty: string) => (
@@ -69,12 +71,12 @@ export function SpacesSection(props: {
           New space
         </Button>
       </div>
-      {model.spacesError ? (
+      {model.spaces.status === 'error' ? (
         <div className="jp-studio-error" role="alert">
-          {model.spacesError}
+          {model.spaces.error}
         </div>
       ) : null}
-      {!model.spacesLoaded && !model.spacesError ? (
+      {model.spaces.status === 'loading' ? (
         <div className="jp-studio-muted">Loading spaces…</div>
       ) : (
         <>
@@ -109,7 +111,10 @@ function SpaceRow(props: {
       <div className="jp-studio-SpaceRow-main">
         <Icon.react tag="span" className="jp-studio-SpaceRow-icon" />
         <div className="jp-studio-SpaceRow-text">
-          <div className="jp-studio-SpaceRow-name" title={space.path}>
+          <div
+            className="jp-studio-SpaceRow-name"
+            title={space.path ?? 'Outside the file browser'}
+          >
             {space.name}
             {active ? <span className="jp-studio-Tag">active</span> : null}
           </div>
@@ -128,7 +133,12 @@ function SpaceRow(props: {
         <Button
           small
           className="jp-studio-secondary"
-          title={`Open ${space.path} in the file browser`}
+          title={
+            space.path !== null
+              ? `Open ${space.path} in the file browser`
+              : 'The space folder is outside the file browser'
+          }
+          disabled={space.path === null}
           onClick={() => onOpen(space)}
         >
           Open

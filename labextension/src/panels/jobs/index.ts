@@ -1,6 +1,7 @@
 /*
- * The Jobs panel plugin: `studio:open-jobs`, `studio:new-job` and the
- * file-browser item "Run as Studio job".
+ * The Jobs panel plugin: `studio:open-jobs`, `studio:new-job`, the
+ * file-browser item "Run as Studio job", and the registry of job kinds'
+ * parameters forms.
  */
 import {
   ILayoutRestorer,
@@ -22,7 +23,6 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { addIcon } from '@jupyterlab/ui-components';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { createJob } from '../../api/jobs';
 import { errorMessage } from '../../api/request';
 import { getSpace, ISpace } from '../../api/spaces';
 import {
@@ -34,14 +34,20 @@ import { jobsIcon } from '../../icons';
 import { spaceForScript } from '../../utils/spaces';
 import {
   CommandIDs,
+  IJobFormRegistry,
   IStudioConnection,
+  IStudioModel,
   PLUGIN_PREFIX,
   STUDIO_CATEGORY
 } from '../../tokens';
+import { JobFormRegistry } from './form-registry';
 import { JobsModel } from './model';
+import { PROCESSING_KIND } from './processing';
 import { JobsPanel } from './widget';
 
+export { JobFormRegistry } from './form-registry';
 export { JobsModel } from './model';
+export { processingFormPlugin } from './processing';
 export { JobsPanel } from './widget';
 
 /** Arguments of `studio:open-jobs`. */
@@ -50,17 +56,20 @@ interface IOpenJobsArgs {
   jobId?: string;
   /** Show the new-job form. */
   newJob?: boolean;
-  /** Prefill the form's script path. */
-  script?: string;
+  /** The kind of the new job (default: processing). */
+  kind?: string;
+  /** Prefill the form's parameters. */
+  parameters?: Record<string, unknown>;
   /** Preselect the form's space (`null`: none; absent: the active space). */
   spaceId?: string | null;
 }
 
-export const jobsPlugin: JupyterFrontEndPlugin<void> = {
+export const jobsPlugin: JupyterFrontEndPlugin<IJobFormRegistry> = {
   id: `${PLUGIN_PREFIX}:jobs`,
-  description: 'The Studio Jobs panel.',
+  description: 'The Studio Jobs panel and the forms of job kinds.',
   autoStart: true,
-  requires: [IStudioConnection],
+  requires: [IStudioConnection, IStudioModel],
+  provides: IJobFormRegistry,
   optional: [
     ILayoutRestorer,
     ICommandPalette,
@@ -72,15 +81,17 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
   activate: (
     app: JupyterFrontEnd,
     connection: IStudioConnection,
+    studio: IStudioModel,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     launcher: ILauncher | null,
     factory: IFileBrowserFactory | null,
     defaultBrowser: IDefaultFileBrowser | null,
     settingRegistry: ISettingRegistry | null
-  ): void => {
+  ): IJobFormRegistry => {
+    const forms = new JobFormRegistry();
     if (!connection.available) {
-      return;
+      return forms;
     }
     const { commands, shell } = app;
     const serverSettings = connection.serverSettings;
@@ -94,8 +105,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       if (!id) {
         return null;
       }
-      const known =
-        panel && !panel.isDisposed ? panel.model.spaceById(id) : null;
+      const known = studio.spaceById(id);
       if (known) {
         return known;
       }
@@ -117,17 +127,15 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     const tracker = new WidgetTracker<JobsPanel>({ namespace: 'studio-jobs' });
     let panel: JobsPanel | null = null;
 
-    // Settings apply to the next panel that is opened.
-    let interval = 1500;
-    let limit = 100;
     if (settingRegistry) {
       settingRegistry
         .load(jobsPlugin.id)
         .then(settings => {
           const apply = () => {
-            interval =
-              (settings.get('pollInterval').composite as number) ?? interval;
-            limit = (settings.get('maxJobs').composite as number) ?? limit;
+            studio.configure('jobs', {
+              interval: settings.get('pollInterval').composite as number,
+              limit: settings.get('maxJobs').composite as number
+            });
           };
           apply();
           settings.changed.connect(apply);
@@ -139,14 +147,8 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
 
     const openPanel = (): JobsPanel => {
       if (!panel || panel.isDisposed) {
-        const model = new JobsModel({
-          serverSettings,
-          jobKinds: connection.info?.job_kinds,
-          interval,
-          limit,
-          activeSpaceId: () => connection.activeSpaceId
-        });
-        panel = new JobsPanel({ model, opener, getSelectedScript });
+        const model = new JobsModel({ studio });
+        panel = new JobsPanel({ model, forms, opener });
         void tracker.add(panel);
       }
       if (!panel.isAttached) {
@@ -162,32 +164,44 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
         'Monitor processing and training jobs: status, progress, logs and artifacts',
       icon: args => (args.isPalette ? undefined : jobsIcon),
       execute: args => {
-        const { jobId, newJob, script, spaceId } = args as IOpenJobsArgs;
+        const { jobId, newJob, kind, parameters, spaceId } =
+          args as IOpenJobsArgs;
         const widget = openPanel();
         if (jobId) {
           widget.model.select(jobId);
         }
         if (newJob) {
-          widget.model.requestNewJob(
-            script ?? null,
-            'spaceId' in args ? (spaceId ?? null) : undefined
-          );
+          widget.model.requestNewJob({
+            kind,
+            parameters,
+            spaceId: 'spaceId' in args ? (spaceId ?? null) : undefined
+          });
         }
         return widget;
       }
     });
 
     commands.addCommand(CommandIDs.newJob, {
-      label: 'New Processing Job',
-      caption: 'Run a Python script as a Studio processing job',
+      label: args => {
+        const name = (args.kind as string | undefined) ?? PROCESSING_KIND;
+        const kind = studio.kindByName(name);
+        return `New ${kind?.title ?? name} Job`;
+      },
+      caption: args =>
+        studio.kindByName((args.kind as string | undefined) ?? PROCESSING_KIND)
+          ?.description ?? 'Start a Studio job',
       icon: args => (args.isPalette ? undefined : addIcon),
       execute: async args => {
-        const script =
-          (args.script as string | undefined) ?? getSelectedScript() ?? '';
-        const openArgs: IOpenJobsArgs = { newJob: true, script };
+        const kind = (args.kind as string | undefined) ?? PROCESSING_KIND;
+        const openArgs: IOpenJobsArgs = { newJob: true, kind };
+        let script: string | null = null;
+        if (kind === PROCESSING_KIND) {
+          script = (args.script as string | undefined) ?? getSelectedScript();
+          openArgs.parameters = { script: script ?? '' };
+        }
         if ('spaceId' in args) {
           openArgs.spaceId = (args.spaceId as string | null) ?? null;
-        } else if (script.trim()) {
+        } else if (script?.trim()) {
           // A script outside the active space runs in the user's home.
           openArgs.spaceId = await spaceIdForScript(script);
         }
@@ -209,14 +223,11 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
           return;
         }
         try {
-          const job = await createJob(
-            {
-              kind: 'processing',
-              space_id: await spaceIdForScript(script),
-              parameters: { script, arguments: [] }
-            },
-            serverSettings
-          );
+          const job = await studio.createJob({
+            kind: PROCESSING_KIND,
+            space_id: await spaceIdForScript(script),
+            parameters: { script, arguments: [] }
+          });
           Notification.success(`Started job "${job.name}"`, {
             autoClose: 4000
           });
@@ -259,5 +270,6 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
         name: () => 'studio-jobs'
       });
     }
+    return forms;
   }
 };

@@ -8,7 +8,7 @@ import {
 } from '@jupyterlab/ui-components';
 import React, { useState } from 'react';
 
-import { IJob, isStoppable } from '../../api/jobs';
+import { IArtifact, IJob, isStoppable } from '../../api/jobs';
 import { errorMessage } from '../../api/request';
 import { ElapsedTime } from '../../components/elapsed-time';
 import { LogViewer } from '../../components/log-viewer';
@@ -21,6 +21,7 @@ import {
   formatDuration,
   formatTimestamp
 } from '../../utils/format';
+import { LoadState } from '../../utils/load-state';
 import { shellJoin } from '../../utils/shell-split';
 import { spaceDisplayName } from '../../utils/spaces';
 import { JobsModel } from './model';
@@ -70,6 +71,7 @@ export function JobDetail(props: {
 
   const failed = job.status === 'Failed';
   const space = model.spaceById(job.space_id);
+  const artifacts = LoadState.valueOf(model.artifacts) ?? [];
   return (
     <section
       className="jp-studio-JobDetail"
@@ -155,11 +157,11 @@ export function JobDetail(props: {
           data-testid="studio-job-detail-space"
           data-space-id={job.space_id ?? ''}
         >
-          {space ? (
+          {space && space.path !== null ? (
             <button
               className="jp-studio-linkButton"
               title={`Show ${space.path} in the file browser`}
-              onClick={() => opener.reveal(space.path)}
+              onClick={() => opener.reveal(space.path!)}
             >
               <folderIcon.react tag="span" className="jp-studio-ButtonIcon" />
               {space.name}
@@ -169,7 +171,7 @@ export function JobDetail(props: {
             </button>
           ) : job.space_id ? (
             <span title={job.space_id}>
-              {spaceDisplayName(job.space_id, [])}
+              {space ? space.name : spaceDisplayName(job.space_id, [])}
             </span>
           ) : (
             <span
@@ -233,46 +235,28 @@ export function JobDetail(props: {
 
       <h4 className="jp-studio-SectionTitle">
         Artifacts
-        <span className="jp-studio-count">{model.artifacts.length}</span>
+        <span className="jp-studio-count">{artifacts.length}</span>
       </h4>
-      {model.artifactsError ? (
-        <div className="jp-studio-error">{model.artifactsError}</div>
-      ) : model.artifacts.length === 0 ? (
-        <div className="jp-studio-muted">
-          No artifacts yet. Files the script writes to its working directory
-          appear here.
-        </div>
+      {model.artifacts.status === 'error' ? (
+        <div className="jp-studio-error">{model.artifacts.error}</div>
+      ) : null}
+      {model.artifacts.status === 'loading' ? (
+        <div className="jp-studio-muted">Loading artifacts…</div>
+      ) : artifacts.length === 0 ? (
+        model.artifacts.status === 'ready' ? (
+          <div className="jp-studio-muted">
+            No artifacts yet. Files the job writes to its output folder appear
+            here.
+          </div>
+        ) : null
       ) : (
         <ul className="jp-studio-Artifacts" data-testid="studio-job-artifacts">
-          {model.artifacts.map(artifact => (
-            <li key={artifact.path} className="jp-studio-Artifact">
-              {artifact.contents_path ? (
-                <button
-                  className="jp-studio-linkButton"
-                  title={`Open ${artifact.contents_path}`}
-                  onClick={() => opener.openFile(artifact.contents_path!)}
-                >
-                  <fileIcon.react tag="span" className="jp-studio-ButtonIcon" />
-                  {artifact.path}
-                </button>
-              ) : (
-                <span>{artifact.path}</span>
-              )}
-              <span className="jp-studio-muted">
-                {formatBytes(artifact.size)}
-              </span>
-              {artifact.contents_path ? (
-                <Button
-                  small
-                  minimal
-                  title="Show in the file browser"
-                  aria-label={`Show ${artifact.path} in the file browser`}
-                  onClick={() => opener.reveal(artifact.contents_path!)}
-                >
-                  <folderIcon.react tag="span" />
-                </Button>
-              ) : null}
-            </li>
+          {artifacts.map(artifact => (
+            <ArtifactItem
+              key={artifact.name}
+              artifact={artifact}
+              opener={opener}
+            />
           ))}
         </ul>
       )}
@@ -302,6 +286,46 @@ export function JobDetail(props: {
       </h4>
       <LogViewer model={model.log} className="jp-studio-JobDetail-log" />
     </section>
+  );
+}
+
+/**
+ * One artifact: its name (relative to the output folder), opened with a
+ * click when it is inside the file browser, and its size.
+ */
+function ArtifactItem(props: {
+  artifact: IArtifact;
+  opener: IPathOpener;
+}): JSX.Element {
+  const { artifact, opener } = props;
+  const path = artifact.path;
+  return (
+    <li className="jp-studio-Artifact" data-name={artifact.name}>
+      {path !== null ? (
+        <button
+          className="jp-studio-linkButton"
+          title={`Open ${path}`}
+          onClick={() => opener.openFile(path)}
+        >
+          <fileIcon.react tag="span" className="jp-studio-ButtonIcon" />
+          {artifact.name}
+        </button>
+      ) : (
+        <span title="Outside the file browser">{artifact.name}</span>
+      )}
+      <span className="jp-studio-muted">{formatBytes(artifact.size)}</span>
+      {path !== null ? (
+        <Button
+          small
+          minimal
+          title="Show in the file browser"
+          aria-label={`Show ${artifact.name} in the file browser`}
+          onClick={() => opener.reveal(path)}
+        >
+          <folderIcon.react tag="span" />
+        </Button>
+      ) : null}
+    </li>
   );
 }
 

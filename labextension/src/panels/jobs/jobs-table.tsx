@@ -1,6 +1,6 @@
 import React from 'react';
 
-import type { IJob } from '../../api/jobs';
+import type { IJob, IJobKind } from '../../api/jobs';
 import type { ISpace } from '../../api/spaces';
 import { ElapsedTime } from '../../components/elapsed-time';
 import { ProgressBar } from '../../components/progress-bar';
@@ -19,11 +19,15 @@ export function JobsTable(props: {
   jobs: IJob[];
   /** Visible spaces, to name each job's space. */
   spaces: ISpace[];
+  /** Job kinds, to show each job's kind by its title. */
+  kinds: IJobKind[];
   receivedAt: number;
   selectedId: string | null;
   onSelect: (jobId: string) => void;
 }): JSX.Element {
-  const { jobs, spaces, receivedAt, selectedId, onSelect } = props;
+  const { jobs, spaces, kinds, receivedAt, selectedId, onSelect } = props;
+  const kindTitle = (name: string) =>
+    kinds.find(kind => kind.name === name)?.title || name;
   return (
     <table className="jp-studio-JobsTable" data-testid="studio-jobs-table">
       <thead>
@@ -63,7 +67,9 @@ export function JobsTable(props: {
               <td className="jp-studio-JobsTable-name" title={job.name}>
                 {job.name}
               </td>
-              <td>{job.kind}</td>
+              <td title={job.kind} data-testid="studio-job-kind">
+                {kindTitle(job.kind)}
+              </td>
               <td
                 className={`jp-studio-JobsTable-space${job.space_id ? '' : ' jp-studio-muted'}`}
                 data-testid="studio-job-space"

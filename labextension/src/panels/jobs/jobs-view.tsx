@@ -1,44 +1,68 @@
-import { addIcon, Button, refreshIcon } from '@jupyterlab/ui-components';
+import { Button, refreshIcon } from '@jupyterlab/ui-components';
 import React, { useEffect, useState } from 'react';
 
-import { JOB_STATUSES, JobStatus } from '../../api/jobs';
+import { IJobKind, JOB_STATUSES, JobStatus } from '../../api/jobs';
 import { useSignal } from '../../components/use-signal';
+import type { IJobFormRegistry } from '../../tokens';
 import { statusLabel } from '../../utils/format';
+import { LoadState } from '../../utils/load-state';
 import { spaceOptionLabel } from '../../utils/spaces';
 import { IPathOpener, JobDetail } from './job-detail';
 import { JobsTable } from './jobs-table';
+import { KindMenu } from './kind-menu';
 import { JobsModel } from './model';
 import { NewJobForm } from './new-job-form';
+import { SchemaParametersForm } from './schema-parameters-form';
+
+/** The kind offered when a request names none. */
+const DEFAULT_KIND = 'processing';
+
+/** The new-job form being shown; `key` remounts it for each new request. */
+interface IFormState {
+  key: number;
+  kind: string;
+  parameters: Record<string, unknown>;
+  spaceId: string | null;
+}
 
 /**
  * The whole Jobs panel: toolbar, new-job form, table and detail pane.
  */
 export function JobsView(props: {
   model: JobsModel;
+  forms: IJobFormRegistry;
   opener: IPathOpener;
-  getSelectedScript: () => string | null;
 }): JSX.Element {
-  const { model, opener } = props;
+  const { model, forms, opener } = props;
   useSignal(model.changed);
-  // `key` remounts the form so a new request can prefill it again.
-  const [form, setForm] = useState<{
-    key: number;
-    script: string;
-    spaceId: string | null;
-  } | null>(null);
+  useSignal(forms.changed);
+  const [form, setForm] = useState<IFormState | null>(null);
+
+  const openForm = (request: JobsModel.INewJobRequest) => {
+    const kinds = model.jobKinds;
+    const kind =
+      request.kind ??
+      (kinds.some(k => k.name === DEFAULT_KIND)
+        ? DEFAULT_KIND
+        : (kinds[0]?.name ?? DEFAULT_KIND));
+    const parameters =
+      request.parameters ?? forms.get(kind)?.initialParameters?.() ?? {};
+    setForm(previous => ({
+      key: (previous?.key ?? 0) + 1,
+      kind,
+      parameters,
+      spaceId:
+        request.spaceId === undefined
+          ? model.studio.activeSpaceId
+          : request.spaceId
+    }));
+  };
 
   useEffect(() => {
     const onRequest = () => {
       const request = model.takeNewJobRequest();
       if (request) {
-        setForm(prev => ({
-          key: (prev?.key ?? 0) + 1,
-          script: request.script ?? props.getSelectedScript() ?? '',
-          spaceId:
-            request.spaceId === undefined
-              ? model.activeSpaceId
-              : request.spaceId
-        }));
+        openForm(request);
       }
     };
     // A request made before this view was mounted.
@@ -49,21 +73,16 @@ export function JobsView(props: {
     };
   }, [model]);
 
-  const openForm = () => {
-    void model.refreshSpaces();
-    setForm(prev => ({
-      key: (prev?.key ?? 0) + 1,
-      script: props.getSelectedScript() ?? '',
-      spaceId: model.activeSpaceId
-    }));
-  };
-
+  const jobs = model.jobs;
+  const page = LoadState.valueOf(jobs);
+  const spaces = LoadState.valueOf(model.spaces) ?? [];
+  const spacesLoaded = model.spaces.status !== 'loading';
+  const kinds = model.jobKinds;
+  const filter = model.filter;
+  const filtered = filter.status !== '' || filter.kind !== '' || filter.spaceId;
+  const filterSpace = model.spaceById(filter.spaceId);
   const selected = model.selected;
-  const filtered =
-    model.statusFilter !== '' ||
-    model.kindFilter !== '' ||
-    model.spaceFilter !== '';
-  const filterSpace = model.spaceById(model.spaceFilter);
+  const kindsError = LoadState.errorOf(model.studio.kinds);
 
   return (
     <div className="jp-studio-JobsView">
@@ -71,8 +90,8 @@ export function JobsView(props: {
         <div className="jp-studio-JobsView-heading">
           <h2>Jobs</h2>
           <span className="jp-studio-muted" data-testid="studio-jobs-count">
-            {model.loaded
-              ? `${model.totalCount} job${model.totalCount === 1 ? '' : 's'}`
+            {page
+              ? `${page.totalCount} job${page.totalCount === 1 ? '' : 's'}`
               : ''}
           </span>
         </div>
@@ -82,9 +101,9 @@ export function JobsView(props: {
             <select
               className="jp-mod-styled jp-studio-select"
               aria-label="Filter by status"
-              value={model.statusFilter}
+              value={filter.status}
               onChange={e =>
-                (model.statusFilter = e.target.value as JobStatus | '')
+                model.setFilter({ status: e.target.value as JobStatus | '' })
               }
             >
               <option value="">All</option>
@@ -100,15 +119,19 @@ export function JobsView(props: {
             <select
               className="jp-mod-styled jp-studio-select"
               aria-label="Filter by kind"
-              value={model.kindFilter}
-              onChange={e => (model.kindFilter = e.target.value)}
+              data-testid="studio-jobs-kind-filter"
+              value={filter.kind}
+              onChange={e => model.setFilter({ kind: e.target.value })}
             >
               <option value="">All</option>
-              {model.jobKinds.map(kind => (
-                <option key={kind} value={kind}>
-                  {kind}
+              {kinds.map(kind => (
+                <option key={kind.name} value={kind.name}>
+                  {kind.title || kind.name}
                 </option>
               ))}
+              {filter.kind && !kinds.some(k => k.name === filter.kind) ? (
+                <option value={filter.kind}>{filter.kind}</option>
+              ) : null}
             </select>
           </label>
           <label className="jp-studio-filter">
@@ -117,18 +140,18 @@ export function JobsView(props: {
               className="jp-mod-styled jp-studio-select"
               aria-label="Filter by space"
               data-testid="studio-jobs-space-filter"
-              value={model.spaceFilter}
-              onChange={e => (model.spaceFilter = e.target.value)}
+              value={filter.spaceId}
+              onChange={e => model.setFilter({ spaceId: e.target.value })}
             >
               <option value="">All</option>
-              {model.spaces.map(space => (
+              {spaces.map(space => (
                 <option key={space.space_id} value={space.space_id}>
                   {spaceOptionLabel(space)}
                 </option>
               ))}
-              {model.spaceFilter && !filterSpace ? (
-                <option value={model.spaceFilter}>
-                  {model.spacesLoaded ? 'Unknown space' : 'Loading…'}
+              {filter.spaceId && !filterSpace ? (
+                <option value={filter.spaceId}>
+                  {spacesLoaded ? 'Unknown space' : 'Loading…'}
                 </option>
               ) : null}
             </select>
@@ -143,56 +166,54 @@ export function JobsView(props: {
             <refreshIcon.react tag="span" className="jp-studio-ButtonIcon" />
             Refresh
           </Button>
-          <Button
-            small
-            className="jp-studio-primary"
-            onClick={openForm}
-            title="Run a Python script as a processing job"
-          >
-            <addIcon.react tag="span" className="jp-studio-ButtonIcon" />
-            New processing job
-          </Button>
+          <KindMenu
+            kinds={kinds}
+            status={
+              model.studio.kinds.status === 'loading'
+                ? 'Loading job kinds…'
+                : kindsError
+            }
+            onChoose={(kind: IJobKind) => {
+              void model.studio.refreshSpaces().catch(() => undefined);
+              openForm({ kind: kind.name });
+            }}
+          />
         </div>
       </div>
 
       {form ? (
-        <NewJobForm
-          key={form.key}
-          initialScript={form.script}
-          initialSpaceId={form.spaceId}
-          spaces={model.spaces}
-          spacesLoaded={model.spacesLoaded}
-          onCancel={() => setForm(null)}
-          onSubmit={async body => {
-            await model.create(body);
-            setForm(null);
-          }}
+        <NewJobFormSlot
+          model={model}
+          forms={forms}
+          form={form}
+          onClose={() => setForm(null)}
         />
       ) : null}
 
-      {model.error ? (
+      {jobs.status === 'error' ? (
         <div className="jp-studio-error jp-studio-banner" role="alert">
-          Could not load jobs: {model.error}
+          Could not load jobs: {jobs.error}
         </div>
       ) : null}
 
       <div className="jp-studio-JobsView-body">
         <div className="jp-studio-JobsView-list">
           <JobsTable
-            jobs={model.jobs}
-            spaces={model.spaces}
-            receivedAt={model.receivedAt}
+            jobs={page?.items ?? []}
+            spaces={spaces}
+            kinds={kinds}
+            receivedAt={page?.receivedAt ?? Date.now()}
             selectedId={model.selectedId}
             onSelect={jobId => model.select(jobId)}
           />
-          {model.loaded && model.jobs.length === 0 ? (
+          {page && page.items.length === 0 ? (
             <div className="jp-studio-empty">
               {filtered
                 ? 'No jobs match these filters.'
-                : 'No jobs yet. Start one with "New processing job", or right-click a .py file in the file browser and choose "Run as Studio job".'}
+                : 'No jobs yet. Start one with "New job", or right-click a .py file in the file browser and choose "Run as Studio job".'}
             </div>
           ) : null}
-          {!model.loaded && !model.error ? (
+          {jobs.status === 'loading' ? (
             <div className="jp-studio-empty">Loading jobs…</div>
           ) : null}
         </div>
@@ -212,5 +233,57 @@ export function JobsView(props: {
         ) : null}
       </div>
     </div>
+  );
+}
+
+/**
+ * The form of the requested kind, once the kinds are known: its registered
+ * form, or one built from its parameters schema.
+ */
+function NewJobFormSlot(props: {
+  model: JobsModel;
+  forms: IJobFormRegistry;
+  form: IFormState;
+  onClose: () => void;
+}): JSX.Element {
+  const { model, forms, form, onClose } = props;
+  const kinds = model.studio.kinds;
+  if (kinds.status === 'loading') {
+    return (
+      <div className="jp-studio-NewJobForm jp-studio-muted">
+        Loading job kinds…
+      </div>
+    );
+  }
+  // Without the kinds (the request failed) the handshake's names still work.
+  const kind = model.jobKinds.find(k => k.name === form.kind);
+  if (!kind) {
+    return (
+      <div className="jp-studio-NewJobForm">
+        <div className="jp-studio-error" role="alert">
+          This server has no job kind &quot;{form.kind}&quot;.
+        </div>
+        <Button minimal onClick={onClose}>
+          Close
+        </Button>
+      </div>
+    );
+  }
+  const spaces = model.spaces;
+  return (
+    <NewJobForm
+      key={form.key}
+      kind={kind}
+      parametersForm={forms.get(kind.name)?.form ?? SchemaParametersForm}
+      initialParameters={form.parameters}
+      initialSpaceId={form.spaceId}
+      spaces={LoadState.valueOf(spaces) ?? []}
+      spacesLoaded={spaces.status !== 'loading'}
+      onCancel={onClose}
+      onSubmit={async body => {
+        await model.create(body);
+        onClose();
+      }}
+    />
   );
 }

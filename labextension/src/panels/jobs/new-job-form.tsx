@@ -1,17 +1,55 @@
 import { Button } from '@jupyterlab/ui-components';
-import React, { useState } from 'react';
+import React, { useCallback, useRef, useState } from 'react';
 
-import type { ICreateJob } from '../../api/jobs';
+import type { ICreateJob, IJobKind } from '../../api/jobs';
 import { errorMessage, StudioAPIError } from '../../api/request';
 import type { ISpace } from '../../api/spaces';
-import { shellSplit, ShellSplitError } from '../../utils/shell-split';
+import { FormRow } from '../../components/schema-field';
+import type { IJobParameters, JobParametersForm } from '../../tokens';
+import { sortErrorDetail } from '../../utils/field-errors';
 import { spaceOptionLabel } from '../../utils/spaces';
 
+/** The fields of `ICreateJob` this form shows itself. */
+const COMMON_FIELDS = ['space_id', 'name', 'max_runtime_seconds'] as const;
+
+/** Names of the parameters a kind's schema declares. */
+function declaredParameters(kind: IJobKind): string[] {
+  const properties = (kind.parameters_schema as { properties?: unknown })
+    .properties;
+  return properties && typeof properties === 'object'
+    ? Object.keys(properties)
+    : [];
+}
+
+interface IFormErrors {
+  /** The message above the buttons. */
+  message: string | null;
+  /** Errors no field shows. */
+  other: string[];
+  /** Errors of the common fields. */
+  fields: Record<string, string>;
+  /** Errors of the parameters, for the kind's form. */
+  parameters: Record<string, string>;
+}
+
+const NO_ERRORS: IFormErrors = {
+  message: null,
+  other: [],
+  fields: {},
+  parameters: {}
+};
+
 /**
- * The "New processing job" form.
+ * The "New job" form of one job kind: the space, the kind's parameters
+ * (its registered form, or one built from its schema), the job name and the
+ * max runtime. Errors, the form's own or the server's, are shown next to
+ * their fields.
  */
 export function NewJobForm(props: {
-  initialScript: string;
+  kind: IJobKind;
+  /** The kind's parameters form. */
+  parametersForm: JobParametersForm;
+  initialParameters: Record<string, unknown>;
   /** Preselected space (`null`: the user's home). */
   initialSpaceId: string | null;
   /** Spaces the user may run jobs in. */
@@ -21,14 +59,16 @@ export function NewJobForm(props: {
   onSubmit: (body: ICreateJob) => Promise<unknown>;
   onCancel: () => void;
 }): JSX.Element {
-  const [script, setScript] = useState(props.initialScript);
+  const { kind, parametersForm: ParametersForm } = props;
   const [spaceId, setSpaceId] = useState(props.initialSpaceId ?? '');
-  const [args, setArgs] = useState('');
   const [name, setName] = useState('');
   const [maxMinutes, setMaxMinutes] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [details, setDetails] = useState<string[]>([]);
+  const [errors, setErrors] = useState<IFormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
+  const parameters = useRef<IJobParameters>({ parameters: {}, problems: {} });
+  const onParametersChange = useCallback((value: IJobParameters) => {
+    parameters.current = value;
+  }, []);
 
   // A preselected space that is not (or no longer) visible means "no space"
   // once the list is known; until then it is kept as a pending option.
@@ -36,37 +76,39 @@ export function NewJobForm(props: {
   const effectiveSpaceId =
     spaceId && !space && props.spacesLoaded ? '' : spaceId;
 
-  const submit = async (event: React.FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    setDetails([]);
-    const scriptPath = script.trim().replace(/^\/+/, '');
-    if (!scriptPath) {
-      setError(
-        'Enter the path of a Python script, relative to the file browser root.'
-      );
-      return;
-    }
-    let argv: string[];
-    try {
-      argv = shellSplit(args);
-    } catch (e) {
-      setError(e instanceof ShellSplitError ? e.message : String(e));
-      return;
-    }
+  /** The form's own problems, by field. */
+  const check = (): { body: ICreateJob | null; errors: IFormErrors } => {
+    const fields: Record<string, string> = {};
     let maxRuntime: number | null = null;
     if (maxMinutes.trim()) {
-      const minutes = Number(maxMinutes);
+      const minutes = Number(maxMinutes.trim().replace(',', '.'));
       if (!isFinite(minutes) || minutes <= 0) {
-        setError('Max runtime must be a positive number of minutes.');
-        return;
+        fields.max_runtime_seconds =
+          'Max runtime must be a positive number of minutes.';
+      } else {
+        maxRuntime = Math.round(minutes * 60);
       }
-      maxRuntime = Math.round(minutes * 60);
+    }
+    const problems = parameters.current.problems;
+    const messages = [...Object.values(problems), ...Object.values(fields)];
+    if (messages.length) {
+      return {
+        body: null,
+        errors: {
+          message:
+            messages.length === 1
+              ? messages[0]
+              : `${messages.length} fields need attention.`,
+          other: [],
+          fields,
+          parameters: { ...problems }
+        }
+      };
     }
     const body: ICreateJob = {
-      kind: 'processing',
+      kind: kind.name,
       space_id: effectiveSpaceId || null,
-      parameters: { script: scriptPath, arguments: argv }
+      parameters: parameters.current.parameters
     };
     if (name.trim()) {
       body.name = name.trim();
@@ -74,122 +116,148 @@ export function NewJobForm(props: {
     if (maxRuntime !== null) {
       body.max_runtime_seconds = maxRuntime;
     }
+    return { body, errors: NO_ERRORS };
+  };
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    const checked = check();
+    setErrors(checked.errors);
+    if (!checked.body) {
+      return;
+    }
     setBusy(true);
     try {
-      await props.onSubmit(body);
+      await props.onSubmit(checked.body);
     } catch (e) {
-      setError(errorMessage(e));
-      if (e instanceof StudioAPIError && e.detail) {
-        setDetails(
-          e.detail.map(d =>
-            d.loc && d.loc.length ? `${d.loc.join('.')}: ${d.msg}` : d.msg
-          )
-        );
+      const detail = e instanceof StudioAPIError ? e.detail : null;
+      const sorted = sortErrorDetail(detail, COMMON_FIELDS);
+      // Errors of parameters the kind does not declare have no field.
+      const declared = new Set(declaredParameters(kind));
+      for (const [param, msg] of Object.entries(sorted.parameters)) {
+        if (!declared.has(param)) {
+          sorted.other.push(`parameters.${param}: ${msg}`);
+          delete sorted.parameters[param];
+        }
       }
+      setErrors({ message: errorMessage(e), ...sorted });
     } finally {
       setBusy(false);
     }
   };
 
+  const idPrefix = `jp-studio-new-job-${kind.name.replace(/[^\w-]/g, '_')}`;
   return (
     <form
       className="jp-studio-NewJobForm"
       onSubmit={submit}
-      aria-label="New processing job"
+      aria-label={`New ${kind.name} job`}
+      data-kind={kind.name}
+      noValidate
     >
-      <div className="jp-studio-NewJobForm-title">New processing job</div>
-      <div className="jp-studio-NewJobForm-grid">
-        <label htmlFor="jp-studio-new-job-space">Space</label>
-        <div className="jp-studio-NewJobForm-space">
-          <select
-            id="jp-studio-new-job-space"
-            className="jp-mod-styled jp-studio-select"
-            data-testid="studio-new-job-space"
-            value={effectiveSpaceId}
-            onChange={e => setSpaceId(e.target.value)}
-          >
-            <option value="">My home (no space)</option>
-            {props.spaces.map(s => (
-              <option key={s.space_id} value={s.space_id}>
-                {spaceOptionLabel(s)}
-              </option>
-            ))}
-            {effectiveSpaceId && !space ? (
-              <option value={effectiveSpaceId}>Loading spaces…</option>
-            ) : null}
-          </select>
-          <span
-            className="jp-studio-muted jp-studio-NewJobForm-hint"
-            data-testid="studio-new-job-space-hint"
-          >
-            {space
-              ? `The job's folder is kept in ${space.path}${
-                  space.kind === 'shared'
-                    ? '; every member of the space sees the job.'
-                    : '.'
-                }`
-              : effectiveSpaceId
-                ? ''
-                : "The job's folder is kept in your home folder."}
-          </span>
+      <div className="jp-studio-NewJobForm-title">
+        New job: {kind.title || kind.name}
+      </div>
+      {kind.description ? (
+        <div className="jp-studio-help jp-studio-NewJobForm-description">
+          {kind.description}
         </div>
-        <label htmlFor="jp-studio-new-job-script">Script path</label>
-        <input
-          id="jp-studio-new-job-script"
-          className="jp-mod-styled jp-studio-input"
-          type="text"
-          value={script}
-          placeholder="e.g. analysis/train.py"
-          onChange={e => setScript(e.target.value)}
-          required
-          autoFocus
+      ) : null}
+      <div className="jp-studio-NewJobForm-grid">
+        <FormRow
+          id="jp-studio-new-job-space"
+          label="Space"
+          error={errors.fields.space_id}
+        >
+          {aria => (
+            <div className="jp-studio-NewJobForm-space">
+              <select
+                {...aria}
+                className="jp-mod-styled jp-studio-select"
+                data-testid="studio-new-job-space"
+                value={effectiveSpaceId}
+                onChange={e => setSpaceId(e.target.value)}
+              >
+                <option value="">My home (no space)</option>
+                {props.spaces.map(s => (
+                  <option key={s.space_id} value={s.space_id}>
+                    {spaceOptionLabel(s)}
+                  </option>
+                ))}
+                {effectiveSpaceId && !space ? (
+                  <option value={effectiveSpaceId}>Loading spaces…</option>
+                ) : null}
+              </select>
+              <span
+                className="jp-studio-muted jp-studio-NewJobForm-hint"
+                data-testid="studio-new-job-space-hint"
+              >
+                {space
+                  ? `The job's folder is kept in ${
+                      space.path ?? 'the space folder'
+                    }${
+                      space.kind === 'shared'
+                        ? '; every member of the space sees the job.'
+                        : '.'
+                    }`
+                  : effectiveSpaceId
+                    ? ''
+                    : "The job's folder is kept in your home folder."}
+              </span>
+            </div>
+          )}
+        </FormRow>
+        <ParametersForm
+          kind={kind}
+          initial={props.initialParameters}
+          errors={errors.parameters}
+          onChange={onParametersChange}
+          idPrefix={idPrefix}
         />
-        <label htmlFor="jp-studio-new-job-args">Arguments</label>
-        <input
-          id="jp-studio-new-job-args"
-          className="jp-mod-styled jp-studio-input jp-studio-mono"
-          type="text"
-          value={args}
-          placeholder={'e.g. --epochs 3 --name "my run"'}
-          onChange={e => setArgs(e.target.value)}
-        />
-        <label htmlFor="jp-studio-new-job-name">Job name</label>
-        <input
+        <FormRow
           id="jp-studio-new-job-name"
-          className="jp-mod-styled jp-studio-input"
-          type="text"
-          value={name}
-          placeholder="optional, defaults to the script name"
-          onChange={e => setName(e.target.value)}
-        />
-        <label htmlFor="jp-studio-new-job-max-runtime">
-          Max runtime (minutes)
-        </label>
-        <input
+          label="Job name"
+          error={errors.fields.name}
+        >
+          {aria => (
+            <input
+              {...aria}
+              className="jp-mod-styled jp-studio-input"
+              type="text"
+              value={name}
+              placeholder="optional, a default comes from the parameters"
+              onChange={e => setName(e.target.value)}
+            />
+          )}
+        </FormRow>
+        <FormRow
           id="jp-studio-new-job-max-runtime"
-          className="jp-mod-styled jp-studio-input jp-studio-input-short"
-          type="number"
-          min={1}
-          step="any"
-          placeholder="server default"
-          value={maxMinutes}
-          onChange={e => setMaxMinutes(e.target.value)}
-        />
+          label="Max runtime (minutes)"
+          error={errors.fields.max_runtime_seconds}
+        >
+          {aria => (
+            <input
+              {...aria}
+              className="jp-mod-styled jp-studio-input jp-studio-input-short"
+              type="number"
+              min={0}
+              step="any"
+              placeholder="server default"
+              value={maxMinutes}
+              onChange={e => setMaxMinutes(e.target.value)}
+            />
+          )}
+        </FormRow>
       </div>
-      <div className="jp-studio-help">
-        The script runs with its working directory set to the job&apos;s output
-        folder; every file it writes there is kept as an artifact. Print{' '}
-        <code>##studio[progress] 0.5 message</code> to report progress.
-      </div>
-      {error ? (
+      {errors.message ? (
         <div
           className="jp-studio-error jp-studio-NewJobForm-error"
           role="alert"
         >
-          {error}
-          {details.length ? (
+          {errors.message}
+          {errors.other.length ? (
             <ul>
-              {details.map((d, i) => (
+              {errors.other.map((d, i) => (
                 <li key={i}>{d}</li>
               ))}
             </ul>

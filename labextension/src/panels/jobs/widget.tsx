@@ -2,6 +2,7 @@ import React from 'react';
 
 import { VisibilityAwareWidget } from '../../components/visibility-widget';
 import { jobsIcon } from '../../icons';
+import type { IJobFormRegistry } from '../../tokens';
 import { IPathOpener } from './job-detail';
 import { JobsView } from './jobs-view';
 import { JobsModel } from './model';
@@ -13,7 +14,7 @@ export class JobsPanel extends VisibilityAwareWidget<JobsModel> {
   constructor(options: JobsPanel.IOptions) {
     super(options.model);
     this._opener = options.opener;
-    this._getSelectedScript = options.getSelectedScript;
+    this._forms = options.forms;
     this.id = 'jp-studio-jobs';
     this.addClass('jp-studio-JobsPanel');
     this.title.label = 'Studio Jobs';
@@ -24,22 +25,19 @@ export class JobsPanel extends VisibilityAwareWidget<JobsModel> {
 
   render(): JSX.Element {
     return (
-      <JobsView
-        model={this.model}
-        opener={this._opener}
-        getSelectedScript={this._getSelectedScript}
-      />
+      <JobsView model={this.model} forms={this._forms} opener={this._opener} />
     );
   }
 
   private _opener: IPathOpener;
-  private _getSelectedScript: () => string | null;
+  private _forms: IJobFormRegistry;
 }
 
 export namespace JobsPanel {
   export interface IOptions {
     model: JobsModel;
+    /** The parameters forms of job kinds. */
+    forms: IJobFormRegistry;
     opener: IPathOpener;
-    getSelectedScript: () => string | null;
   }
 }

@@ -7,8 +7,7 @@ import {
   parseMinutes,
   runtimeLimitSeconds,
   secondsToMinutesText,
-  updateBodyFromForm,
-  withRuntimeLimit
+  updateBodyFromForm
 } from '../profiles';
 
 const dana: IProfile = {
@@ -16,7 +15,7 @@ const dana: IProfile = {
   display_name: 'Dana D',
   is_admin: false,
   home_path: 'studio/users/dana',
-  settings: { default_max_runtime_seconds: 600, theme: 'dark' },
+  settings: { default_max_runtime_seconds: 600 },
   created_at: '2024-01-01T00:00:00Z'
 };
 
@@ -41,7 +40,7 @@ describe('runtimeLimitSeconds', () => {
     expect(runtimeLimitSeconds({ default_max_runtime_seconds: 0 })).toBeNull();
     expect(runtimeLimitSeconds({ default_max_runtime_seconds: -5 })).toBeNull();
     expect(
-      runtimeLimitSeconds({ default_max_runtime_seconds: '600' })
+      runtimeLimitSeconds({ default_max_runtime_seconds: '600' } as any)
     ).toBeNull();
     expect(
       runtimeLimitSeconds({ default_max_runtime_seconds: null })
@@ -106,22 +105,6 @@ describe('formatRuntimeLimit', () => {
   });
 });
 
-describe('withRuntimeLimit', () => {
-  it('sets the limit and keeps other settings', () => {
-    const settings = { theme: 'dark' };
-    expect(withRuntimeLimit(settings, 1200)).toEqual({
-      theme: 'dark',
-      default_max_runtime_seconds: 1200
-    });
-    expect(settings).toEqual({ theme: 'dark' });
-  });
-
-  it('removes the limit', () => {
-    expect(withRuntimeLimit(dana.settings, null)).toEqual({ theme: 'dark' });
-    expect(withRuntimeLimit(null, null)).toEqual({});
-  });
-});
-
 describe('createBodyFromForm', () => {
   it('builds the POST body', () => {
     expect(createBodyFromForm(form())).toEqual({
@@ -160,13 +143,13 @@ describe('updateBodyFromForm', () => {
     expect(updateBodyFromForm(dana, form())).toEqual({ body: {} });
   });
 
-  it('sends only what changed, keeping other settings', () => {
+  it('sends only what changed', () => {
     expect(
       updateBodyFromForm(dana, form({ minutes: '20', isAdmin: true }))
     ).toEqual({
       body: {
         is_admin: true,
-        settings: { default_max_runtime_seconds: 1200, theme: 'dark' }
+        settings: { default_max_runtime_seconds: 1200 }
       }
     });
     expect(updateBodyFromForm(dana, form({ displayName: 'Dana' }))).toEqual({
@@ -174,9 +157,9 @@ describe('updateBodyFromForm', () => {
     });
   });
 
-  it('removes the limit when the minutes are cleared', () => {
+  it('clears the limit with null when the minutes are cleared', () => {
     expect(updateBodyFromForm(dana, form({ minutes: '' }))).toEqual({
-      body: { settings: { theme: 'dark' } }
+      body: { settings: { default_max_runtime_seconds: null } }
     });
   });
 

@@ -17,7 +17,7 @@ import {
 import { HomeModel } from './model';
 
 /**
- * Body of the "Add user" / "Edit user" dialog.
+ * Body of the "Add user profile" / "Edit user profile" dialog.
  */
 class UserBody extends ReactWidget implements Dialog.IBodyWidget<IUserForm> {
   constructor(initial: IUserForm, editing: boolean) {
@@ -122,10 +122,10 @@ async function askUser(
 }
 
 /**
- * Ask for a new user and create their profile; on an error (e.g. the
- * profile exists), show it and ask again with the values kept.
+ * Ask for a new user profile and create it; on an error (e.g. the profile
+ * exists), show it and ask again with the values kept.
  */
-export async function addUserDialog(
+export async function addProfileDialog(
   model: HomeModel
 ): Promise<IProfile | null> {
   let form: IUserForm = {
@@ -135,29 +135,32 @@ export async function addUserDialog(
     minutes: ''
   };
   for (;;) {
-    const value = await askUser('Add user', 'Add', form, false);
+    const value = await askUser('Add user profile', 'Add', form, false);
     if (!value) {
       return null;
     }
     form = value;
     const parsed = createBodyFromForm(value);
     if ('error' in parsed) {
-      await showErrorMessage('Cannot add the user', parsed.error);
+      await showErrorMessage('Cannot add the user profile', parsed.error);
       continue;
     }
     try {
       return await model.createProfile(parsed.body);
     } catch (error) {
-      await showErrorMessage('Cannot add the user', errorMessage(error));
+      await showErrorMessage(
+        'Cannot add the user profile',
+        errorMessage(error)
+      );
     }
   }
 }
 
 /**
- * Edit a user's display name, admin flag and default max runtime; on an
+ * Edit a profile's display name, admin flag and default max runtime; on an
  * error (e.g. an administrator by configuration), show it and ask again.
  */
-export async function editUserDialog(
+export async function editProfileDialog(
   model: HomeModel,
   profile: IProfile
 ): Promise<IProfile | null> {
@@ -169,7 +172,7 @@ export async function editUserDialog(
   };
   for (;;) {
     const value = await askUser(
-      `Edit user "${profile.username}"`,
+      `Edit user profile "${profile.username}"`,
       'Save',
       form,
       true
@@ -180,7 +183,7 @@ export async function editUserDialog(
     form = { ...value, username: profile.username };
     const parsed = updateBodyFromForm(profile, form);
     if ('error' in parsed) {
-      await showErrorMessage('Cannot change the user', parsed.error);
+      await showErrorMessage('Cannot change the user profile', parsed.error);
       continue;
     }
     if (Object.keys(parsed.body).length === 0) {
@@ -189,7 +192,10 @@ export async function editUserDialog(
     try {
       return await model.updateProfile(profile.username, parsed.body);
     } catch (error) {
-      await showErrorMessage('Cannot change the user', errorMessage(error));
+      await showErrorMessage(
+        'Cannot change the user profile',
+        errorMessage(error)
+      );
     }
   }
 }

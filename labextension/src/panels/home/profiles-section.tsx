@@ -8,18 +8,20 @@ import {
 import React from 'react';
 
 import type { IProfile } from '../../api/profiles';
+import { LoadState } from '../../utils/load-state';
 import { formatRuntimeLimit } from '../../utils/profiles';
 import { HomeModel } from './model';
-import { addUserDialog, editUserDialog } from './user-dialogs';
+import { addProfileDialog, editProfileDialog } from './profile-dialogs';
 
 /**
- * The "Users" section of the home panel (domain administrators only):
- * user profiles with their admin flag and default max runtime of jobs.
+ * The "User profiles" section of the home panel (domain administrators
+ * only): each profile with its admin flag and default max runtime of jobs.
  */
-export function UsersSection(props: { model: HomeModel }): JSX.Element {
+export function ProfilesSection(props: { model: HomeModel }): JSX.Element {
   const { model } = props;
-  const expanded = model.usersExpanded;
+  const expanded = model.profilesExpanded;
   const Caret = expanded ? caretDownIcon : caretRightIcon;
+  const profiles = LoadState.valueOf(model.profiles);
 
   return (
     <section
@@ -27,7 +29,7 @@ export function UsersSection(props: { model: HomeModel }): JSX.Element {
         expanded ? '' : ' jp-mod-collapsed'
       }`}
       data-testid="studio-users"
-      aria-label="Users"
+      aria-label="User profiles"
     >
       <div className="jp-studio-Section-header">
         <h3>
@@ -35,13 +37,15 @@ export function UsersSection(props: { model: HomeModel }): JSX.Element {
             className="jp-studio-Section-toggle"
             aria-expanded={expanded}
             aria-controls="jp-studio-users-body"
-            title={expanded ? 'Hide the users' : 'Show the users'}
-            onClick={() => model.setUsersExpanded(!expanded)}
+            title={
+              expanded ? 'Hide the user profiles' : 'Show the user profiles'
+            }
+            onClick={() => model.setProfilesExpanded(!expanded)}
           >
             <Caret.react tag="span" className="jp-studio-Section-caret" />
-            Users
-            {model.profilesLoaded ? (
-              <span className="jp-studio-count">{model.profiles.length}</span>
+            User profiles
+            {profiles ? (
+              <span className="jp-studio-count">{profiles.length}</span>
             ) : null}
           </button>
         </h3>
@@ -50,8 +54,8 @@ export function UsersSection(props: { model: HomeModel }): JSX.Element {
             <Button
               small
               minimal
-              title="Reload the users"
-              aria-label="Reload users"
+              title="Reload the user profiles"
+              aria-label="Reload user profiles"
               onClick={() =>
                 void model.refreshProfiles().catch(() => undefined)
               }
@@ -63,25 +67,25 @@ export function UsersSection(props: { model: HomeModel }): JSX.Element {
             small
             className="jp-studio-secondary"
             title="Create a user profile"
-            onClick={() => void addUserDialog(model)}
+            onClick={() => void addProfileDialog(model)}
           >
             <addIcon.react tag="span" className="jp-studio-ButtonIcon" />
-            Add user
+            Add profile
           </Button>
         </div>
       </div>
       {expanded ? (
         <div id="jp-studio-users-body">
-          {model.profilesError ? (
+          {model.profiles.status === 'error' ? (
             <div className="jp-studio-error" role="alert">
-              {model.profilesError}
+              {model.profiles.error}
             </div>
           ) : null}
-          {!model.profilesLoaded && !model.profilesError ? (
-            <div className="jp-studio-muted">Loading users…</div>
-          ) : model.profilesLoaded ? (
+          {model.profiles.status === 'loading' ? (
+            <div className="jp-studio-muted">Loading user profiles…</div>
+          ) : profiles ? (
             <ul className="jp-studio-UserList">
-              {model.profiles.map(profile => (
+              {profiles.map(profile => (
                 <UserRow
                   key={profile.username}
                   model={model}
@@ -139,7 +143,7 @@ function UserRow(props: {
         minimal
         className="jp-studio-UserRow-edit"
         title={`Edit ${profile.username}'s profile`}
-        onClick={() => void editUserDialog(model, profile)}
+        onClick={() => void editProfileDialog(model, profile)}
       >
         Edit
       </Button>
