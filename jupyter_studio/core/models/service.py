@@ -63,6 +63,7 @@ log = logging.getLogger(__name__)
 MODELS_FOLDER = "models"
 STAGING_PREFIX = ".staging-"
 MAX_CLAIM_ATTEMPTS = 50
+STALE_STAGING_SECONDS = 24 * 3600
 ENDPOINT_LIVE_STATUSES = ("Creating", "InService", "Updating", "Failed")
 
 
@@ -490,6 +491,7 @@ class ModelRegistry:
         base = self._base_dir(caller, options.space_id)
         model_dir = base / MODELS_FOLDER / options.name
         model_dir.mkdir(parents=True, exist_ok=True)
+        self._remove_stale_staging(model_dir)
         staging = model_dir / f"{STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
         try:
             try:
@@ -528,6 +530,15 @@ class ModelRegistry:
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
+
+    @staticmethod
+    def _remove_stale_staging(model_dir: Path) -> None:
+        """Remove staging folders that a crashed registration left behind (a day old or more)."""
+        limit = time.time() - STALE_STAGING_SECONDS
+        for folder in model_dir.glob(f"{STAGING_PREFIX}*"):
+            with contextlib.suppress(OSError):
+                if folder.stat().st_mtime < limit:
+                    shutil.rmtree(folder, ignore_errors=True)
 
     @staticmethod
     def _baseline_columns(info: files.ModelInfo) -> list[dict[str, Any]] | None:
@@ -628,16 +639,14 @@ class ModelRegistry:
                     session.flush()
                 except (IntegrityError, OperationalError) as exc:
                     session.rollback()
+                    if session.get(RegisteredModelRow, model.model_id) is None:
+                        raise self._deleted_meanwhile(model.name) from None
                     self._pause_or_raise(exc)
                     continue
                 with self._moved_into_place(staging, target):
                     parent = session.get(RegisteredModelRow, model.model_id)
                     if parent is None:  # deleted while we were writing
-                        raise Conflict(
-                            f"Model {model.name!r} was deleted during the registration: "
-                            "register again.",
-                            code="model_deleted",
-                        )
+                        raise self._deleted_meanwhile(model.name)
                     parent.updated_at = utcnow()
                     if options.description and not parent.description:
                         parent.description = options.description
@@ -647,6 +656,13 @@ class ModelRegistry:
             f"Could not number a new version of {model.name!r}: too many registrations at once; "
             "try again.",
             code="model_busy",
+        )
+
+    @staticmethod
+    def _deleted_meanwhile(name: str) -> Conflict:
+        return Conflict(
+            f"Model {name!r} was deleted during the registration: register again.",
+            code="model_deleted",
         )
 
     @contextlib.contextmanager

@@ -32,10 +32,11 @@ def test_models_revision_follows_the_previous_head() -> None:
     assert len(script.get_heads()) == 1
 
 
-def test_upgrade_from_the_previous_release_keeps_rows(tmp_path: Path) -> None:
+@pytest.mark.parametrize("start", ["0001", PREVIOUS])
+def test_upgrade_from_an_older_release_keeps_rows(tmp_path: Path, start: str) -> None:
     url = f"sqlite:///{tmp_path / 'studio.db'}"
     old = Store(url, upgrade=False)
-    _upgrade_to(old, PREVIOUS)
+    _upgrade_to(old, start)
     assert "registered_models" not in inspect(old.engine).get_table_names()
     with old.engine.begin() as conn:
         conn.execute(
