@@ -152,7 +152,12 @@ def test_a_model_without_schema_gets_the_inferred_columns(tmp_path: Path) -> Non
     frame = pd.DataFrame({"a": np.arange(50.0), "b": np.arange(50.0) % 7})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        mlflow.sklearn.save_model(LinearRegression().fit(frame, frame.a + frame.b), tmp_path / "m")
+        mlflow.sklearn.save_model(
+            LinearRegression().fit(frame, frame.a + frame.b),
+            tmp_path / "m",
+            serialization_format="cloudpickle",
+            pip_requirements=["scikit-learn"],
+        )
     frame.to_csv(tmp_path / "in.csv", index=False)
     score_file(tmp_path / "m", [tmp_path / "in.csv"], tmp_path / "out.parquet", chunk_rows=20)
     out = read(tmp_path / "out.parquet")
