@@ -88,6 +88,14 @@ class DescribeRun(BaseModel):
     )
 
 
+class RunModel(BaseModel):
+    """A model a run logged: an MLflow 3 logged model, or an artifact folder with an MLmodel file."""
+
+    name: str
+    model_id: str | None = Field(description="MLflow's logged-model id (null for a plain folder).")
+    path: str | None = Field(description="File-browser path of the model folder (null if outside).")
+
+
 class ListRunsResponse(BaseModel):
     items: list[DescribeRun]
     next_token: str | None

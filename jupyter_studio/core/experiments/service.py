@@ -58,6 +58,7 @@ from .schemas import (
     MetricHistory,
     MetricPoint,
     RunComparison,
+    RunModel,
 )
 from .tags import (
     ARTIFACT_ROOT_ENV,
@@ -392,17 +393,21 @@ class ExperimentService:
         return self._describe_experiment(self.store().get_experiment(experiment_id), 0)
 
     # ----------------------------------------------------------------- runs
-    def _artifact_path(self, artifact_uri: str | None) -> str | None:
-        if not artifact_uri:
+    @staticmethod
+    def _local_dir(uri: str | None) -> Path | None:
+        """The disk folder of a local artifact URI (``file://...`` or an absolute path)."""
+        if not uri:
             return None
-        parsed = urlparse(artifact_uri)
+        parsed = urlparse(uri)
         if parsed.scheme == "file":
-            disk = Path(unquote(parsed.path))
-        elif parsed.scheme == "" and artifact_uri.startswith("/"):
-            disk = Path(artifact_uri)
-        else:
-            return None
-        return contents_path(self.spaces.contents_root, disk)
+            return Path(unquote(parsed.path))
+        if parsed.scheme == "" and uri.startswith("/"):
+            return Path(uri)
+        return None
+
+    def _artifact_path(self, artifact_uri: str | None) -> str | None:
+        disk = self._local_dir(artifact_uri)
+        return contents_path(self.spaces.contents_root, disk) if disk is not None else None
 
     def _describe_run(self, run: Any, experiments: Mapping[str, Any]) -> DescribeRun:
         tags = dict(run.data.tags or {})
@@ -556,6 +561,64 @@ class ExperimentService:
             if not page.token:
                 return ListRunsResponse(items=items, next_token=None)
             mlflow_token, skip = page.token, 0
+
+    def _run_models(self, run: Any) -> list[tuple[RunModel, Path]]:
+        found: list[tuple[RunModel, Path]] = []
+        logged = self.store().search_logged_models(
+            [str(run.info.experiment_id)],
+            filter_string=f"source_run_id = '{run.info.run_id}'",
+            max_results=100,
+        )
+        for model in logged:
+            folder = self._local_dir(model.artifact_location)
+            if folder is not None and (folder / "MLmodel").is_file():
+                item = RunModel(
+                    name=model.name,
+                    model_id=model.model_id,
+                    path=contents_path(self.spaces.contents_root, folder),
+                )
+                found.append((item, folder))
+        root = self._local_dir(run.info.artifact_uri)
+        if root is not None and root.is_dir():
+            for folder in sorted(root.iterdir()):
+                if (folder / "MLmodel").is_file():
+                    item = RunModel(
+                        name=folder.name,
+                        model_id=None,
+                        path=contents_path(self.spaces.contents_root, folder),
+                    )
+                    found.append((item, folder))
+        return found
+
+    def run_models(self, caller: Caller, run_id: str) -> list[RunModel]:
+        """The models a run logged (``mlflow.<flavor>.log_model``, or a saved model folder logged
+        as artifacts), which can be registered."""
+        run, _ = self._run(caller, run_id)
+        return [item for item, _folder in self._run_models(run)]
+
+    def run_model_dir(
+        self, caller: Caller, run_id: str, model_name: str | None = None
+    ) -> tuple[Path, DescribeRun]:
+        """The disk folder of a model the run logged (by name or logged-model id; the only one
+        when ``model_name`` is None), with the run. For the registry: never sent to clients."""
+        run, experiments = self._run(caller, run_id)
+        found = self._run_models(run)
+        if model_name is not None:
+            found = [(i, f) for i, f in found if model_name in (i.name, i.model_id)]
+        if not found:
+            raise NotFound(
+                f"Run {run_id!r} logged no model"
+                + (f" named {model_name!r}" if model_name else "")
+                + ": log one with mlflow.<flavor>.log_model, or register a folder by its path.",
+                code="run_model_not_found",
+            )
+        if len(found) > 1:
+            names = ", ".join(item.name for item, _ in found)
+            raise InvalidInput(
+                f"Run {run_id!r} logged several models ({names}): say which one to use.",
+                code="run_model_ambiguous",
+            )
+        return found[0][1], self._describe_run(run, experiments)
 
     def metric_history(self, caller: Caller, run_id: str, key: str) -> MetricHistory:
         """Every value logged for metric ``key`` of a run, by step then time."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 import random
 import shutil
@@ -44,6 +45,7 @@ from ..store.orm import utcnow
 from ..validation import parse_model
 from . import files
 from .schemas import (
+    MAX_METRICS,
     DescribeModel,
     DescribeModelVersion,
     InputColumn,
@@ -106,10 +108,19 @@ def _parse_source(source: str | None) -> tuple[str, str | None, str | None]:
 class ModelRegistry:
     """Register, list, describe, update and delete models and their versions."""
 
-    def __init__(self, store: Store, spaces: SpaceService, domain_root: Path | None = None):
+    def __init__(
+        self,
+        store: Store,
+        spaces: SpaceService,
+        domain_root: Path | None = None,
+        *,
+        experiments: Any = None,
+    ):
         self.store = store
         self.spaces = spaces
         self.domain_root = Path(domain_root).resolve() if domain_root else spaces.domain_root
+        #: The experiments service (``studio.experiments``), for :meth:`register_from_run`.
+        self.experiments = experiments
 
     # ------------------------------------------------------------ helpers
     @property
@@ -473,6 +484,62 @@ class ModelRegistry:
             training_data=training,
         )
 
+    def register_from_run(
+        self,
+        caller: Caller,
+        run_id: str,
+        name: str,
+        *,
+        model_name: str | None = None,
+        space_id: str | None = None,
+        training_data_path: str | None = None,
+        problem_type: str | None = None,
+        metrics: Mapping[str, float] | None = None,
+        tags: Mapping[str, str] | None = None,
+        description: str | None = None,
+    ) -> DescribeModelVersion:
+        """Register a model that an MLflow run logged (``mlflow.sklearn.log_model`` in a job...).
+
+        ``model_name`` picks one when the run logged several (its name or logged-model id). The
+        version's source is the run, its job the run's ``studio.job_id``, and its metrics the
+        run's latest metrics unless ``metrics`` is given. The caller must be allowed to see the run.
+        """
+        if self.experiments is None:
+            raise Conflict(
+                "Experiments are not available in this Studio, so no run can be registered.",
+                code="no_experiments",
+            )
+        folder, run = self.experiments.run_model_dir(caller, run_id, model_name)
+        if metrics is None:
+            finite = {k: v for k, v in run.metrics.items() if math.isfinite(v)}
+            metrics = dict(sorted(finite.items())[:MAX_METRICS])
+        options = parse_model(
+            RegistrationOptions,
+            {
+                "name": name,
+                "space_id": space_id,
+                "problem_type": problem_type,
+                "metrics": dict(metrics),
+                "tags": dict(tags) if tags is not None else None,
+                "description": description,
+                "source": f"run:{run.run_id}",
+            },
+            "model registration",
+        )
+        training = None
+        if training_data_path:
+            data_file = self.spaces.path_scope(caller).resolve(
+                training_data_path, what="training data", must_exist=True, expect="file"
+            )
+            training = files.read_training_data(data_file)
+        return self._register(
+            caller,
+            options,
+            lambda target: files.copy_model_folder(folder, target),
+            training_data=training,
+            job_id=run.job_id,
+        )
+
     def _job_holding(self, folder: Path) -> str | None:
         parents = [str(p) for p in [folder, *folder.parents]]
         with self.store.session() as session:
@@ -487,6 +554,7 @@ class ModelRegistry:
         training_data: Any = None,
         inferred_problem: str | None = None,
         classes: list[Any] | None = None,
+        job_id: str | None = None,
     ) -> DescribeModelVersion:
         base = self._base_dir(caller, options.space_id)
         model_dir = base / MODELS_FOLDER / options.name
@@ -526,6 +594,7 @@ class ModelRegistry:
                     options.problem_type.value if options.problem_type else inferred_problem
                 ),
                 classes=classes,
+                job_id=job_id,
             )
         finally:
             if staging.exists():
@@ -603,8 +672,10 @@ class ModelRegistry:
         baseline_file: Path | None,
         problem_type: str | None,
         classes: list[Any] | None,
+        job_id: str | None = None,
     ) -> DescribeModelVersion:
-        source, job_id, run_id = _parse_source(options.source)
+        source, source_job_id, run_id = _parse_source(options.source)
+        job_id = job_id or source_job_id
         model_dir = Path(model.model_dir)
         for _attempt in range(MAX_CLAIM_ATTEMPTS):
             with self.store.session() as session:
