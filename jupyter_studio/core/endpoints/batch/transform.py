@@ -178,10 +178,10 @@ class _Source:
         self._csv_names: list[str] | None = None
         self._csv_header = True
         try:
-            if self.format == "parquet":
-                self._parquet = pq.ParquetFile(path)
-                self.columns = list(self._parquet.schema_arrow.names)
-                self.total_rows = self._parquet.metadata.num_rows
+            if self.format == "parquet":  # read the footer only; the file is opened again later
+                metadata = pq.read_metadata(path)
+                self.columns = list(metadata.schema.to_arrow_schema().names)
+                self.total_rows = metadata.num_rows
                 self.from_text = False
             else:
                 self.columns = self._csv_columns()
@@ -250,7 +250,8 @@ class _Source:
         """The file's rows, as read (sizes vary)."""
         try:
             if self.format == "parquet":
-                yield from self._parquet.iter_batches(batch_size=self.chunk_rows)
+                with pq.ParquetFile(self.path) as parquet:
+                    yield from parquet.iter_batches(batch_size=self.chunk_rows)
                 return
             read = pacsv.ReadOptions(
                 block_size=CSV_BLOCK_BYTES,
