@@ -163,6 +163,25 @@ def test_a_model_without_schema_gets_the_inferred_columns(tmp_path: Path) -> Non
     out = read(tmp_path / "out.parquet")
     np.testing.assert_allclose(out["prediction"], frame.a + frame.b, atol=1e-9)
 
+    from sklearn.linear_model import LogisticRegression
+
+    classifier = LogisticRegression().fit(frame, frame.b > 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mlflow.sklearn.save_model(
+            classifier,
+            tmp_path / "c",
+            serialization_format="cloudpickle",
+            pip_requirements=["scikit-learn"],
+        )
+    score_file(tmp_path / "c", [tmp_path / "in.csv"], tmp_path / "out.csv", chunk_rows=20)
+    out = read(tmp_path / "out.csv")
+    assert list(out.columns) == ["a", "b", "prediction", "probability_False", "probability_True"]
+    np.testing.assert_array_equal(out["prediction"], classifier.predict(frame))
+    np.testing.assert_allclose(
+        out[["probability_False", "probability_True"]], classifier.predict_proba(frame)
+    )
+
 
 # ---------------------------------------------------------------------------------- bad input
 

@@ -573,9 +573,33 @@ def _score_chunk(
         converted = {name: _arrow(array, name, types[name]) for name, array in values.items()}
     try:
         prediction = model.predict(frame)
+        if prediction.probabilities is None:
+            prediction = _with_probabilities(model, frame, prediction)
     except Exception as error:
         raise BatchTransformError(
             f"{source.path.name} rows {offset + 1}-{offset + table.num_rows}: the model failed: "
             f"{type(error).__name__}: {error}"
         ) from error
     return converted, _prediction_columns(prediction, table.num_rows)
+
+
+def _with_probabilities(
+    model: LoadedModel, frame: pd.DataFrame, prediction: Prediction
+) -> Prediction:
+    """Add class probabilities for a scikit-learn classifier the endpoint path scores via pyfunc.
+
+    (:class:`~..runtime.model.LoadedModel` gives them itself when the model has a complete column
+    schema; a model saved without one, or with untyped columns, is predicted through pyfunc.)
+    """
+    if model.loader_module != "mlflow.sklearn" or model.predict_fn != "predict":
+        return prediction
+    raw = model.pyfunc.get_raw_model()
+    classes = getattr(raw, "classes_", None)
+    if not (
+        hasattr(raw, "predict_proba") and isinstance(classes, np.ndarray) and classes.ndim == 1
+    ):
+        return prediction
+    probabilities = np.asarray(raw.predict_proba(frame))
+    if probabilities.shape != (len(frame), len(classes)):
+        return prediction
+    return Prediction(prediction.values, probabilities, classes)
