@@ -173,7 +173,8 @@ class ModelRegistry:
     def _describe_version(
         self, model: RegisteredModelRow, row: ModelVersionRow
     ) -> DescribeModelVersion:
-        baseline = Path(row.baseline_file) if row.baseline_file else None
+        ready = row.status == ModelVersionStatus.READY.value
+        baseline = Path(row.baseline_file) if row.baseline_file and ready else None
         return DescribeModelVersion(
             model_id=model.model_id,
             model_name=model.name,
@@ -191,11 +192,7 @@ class ModelRegistry:
             run_id=row.run_id,
             owner=row.owner,
             space_id=model.space_id,
-            path=(
-                contents_path(self.contents_root, Path(row.version_dir))
-                if row.status == ModelVersionStatus.READY.value
-                else None
-            ),
+            path=contents_path(self.contents_root, Path(row.version_dir)) if ready else None,
             baseline_path=contents_path(self.contents_root, baseline) if baseline else None,
             mlflow_version=row.mlflow_version,
             created_at=row.created_at,
@@ -230,19 +227,19 @@ class ModelRegistry:
         that name, else the only one among the spaces the caller belongs to (or, for an
         administrator, in the domain)."""
         if space_id:
-            self._check_space(caller, space_id)
             row = session.scalars(
                 select(RegisteredModelRow).where(
                     RegisteredModelRow.scope == _scope_key(caller.username, space_id),
                     RegisteredModelRow.name == name,
                 )
             ).first()
-            if row is None:
-                raise NotFound(
-                    f"No model named {name!r} in this space: list models to see their names.",
-                    code="model_not_found",
-                )
-            return row
+            if row is not None and self._can_see(caller, row):
+                return row
+            self._check_space(caller, space_id)  # 403 or 404 for a space the caller may not use
+            raise NotFound(
+                f"No model named {name!r} in this space: list models to see their names.",
+                code="model_not_found",
+            )
         candidates = list(
             session.scalars(select(RegisteredModelRow).where(RegisteredModelRow.name == name)).all()
         )
