@@ -48,8 +48,13 @@ def split(name: str, workdir: Path) -> dict:
         uniques = list(frame[ds.target].unique())
         classes = sorted(uniques, key=str)
         classes = [c.item() if hasattr(c, "item") else c for c in classes]
-    meta = {"target": ds.target, "problem_type": ds.problem_type, "classes": classes,
-            "rows": len(frame), "columns": frame.shape[1] - 1}
+    meta = {
+        "target": ds.target,
+        "problem_type": ds.problem_type,
+        "classes": classes,
+        "rows": len(frame),
+        "columns": frame.shape[1] - 1,
+    }
     (workdir / "meta.json").write_text(json.dumps(meta, default=str))
     return meta
 
@@ -77,12 +82,18 @@ def run_one(system: str, name: str, budget: float, python: str, timeout: float) 
 
     peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     line = next((x for x in out.splitlines() if x.startswith("RESULT ")), None)
-    record = {"system": system, "dataset": name, "budget": budget, "wall_seconds": wall,
-              "rows": meta["rows"], "problem_type": meta["problem_type"]}
+    record = {
+        "system": system,
+        "dataset": name,
+        "budget": budget,
+        "wall_seconds": wall,
+        "rows": meta["rows"],
+        "problem_type": meta["problem_type"],
+    }
     if line is None:
         record["error"] = (err.strip().splitlines() or ["no output"])[-1][:300]
         return record
-    record.update(json.loads(line[len("RESULT "):]))
+    record.update(json.loads(line[len("RESULT ") :]))
     record["peak_mb"] = max(record.get("peak_mb_self", 0), usage.ru_maxrss / 1024 if usage else 0)
     record["peak_mb_children_hwm"] = peak_children
     return record
@@ -107,11 +118,15 @@ def ranks(results: list[dict], systems: list[str], datasets: list[str], budget: 
     return {s: (float(np.mean(v)) if v else float("nan"), len(v)) for s, v in per_system.items()}
 
 
-def table(results: list[dict], systems: list[str], datasets: list[str], budgets: list[float]) -> str:
+def table(
+    results: list[dict], systems: list[str], datasets: list[str], budgets: list[float]
+) -> str:
     lines = []
     for budget in budgets:
-        lines.append(f"\n## Budget {budget:g} s  (score: AUC higher is better; log loss, RMSE lower)")
-        header = f"| dataset | metric | " + " | ".join(systems) + " |"
+        lines.append(
+            f"\n## Budget {budget:g} s  (score: AUC higher is better; log loss, RMSE lower)"
+        )
+        header = "| dataset | metric | " + " | ".join(systems) + " |"
         lines += [header, "|" + "---|" * (len(systems) + 2)]
         for name in datasets:
             metric = {"binary": "AUC", "multiclass": "log loss", "regression": "RMSE"}[
@@ -119,8 +134,14 @@ def table(results: list[dict], systems: list[str], datasets: list[str], budgets:
             ]
             cells = []
             for s in systems:
-                r = next((x for x in results if x["system"] == s and x["dataset"] == name
-                          and x["budget"] == budget), None)
+                r = next(
+                    (
+                        x
+                        for x in results
+                        if x["system"] == s and x["dataset"] == name and x["budget"] == budget
+                    ),
+                    None,
+                )
                 if r is None:
                     cells.append("-")
                 elif "score" not in r:
@@ -129,19 +150,36 @@ def table(results: list[dict], systems: list[str], datasets: list[str], budgets:
                     cells.append(f"{r['score']:.4g}")
             lines.append(f"| {name} | {metric} | " + " | ".join(cells) + " |")
         rk = ranks(results, systems, datasets, budget)
-        lines.append("| **mean rank** | | " + " | ".join(
-            f"{rk[s][0]:.2f} (n={rk[s][1]})" for s in systems) + " |")
-        for key, title in [("fit_seconds", "fit s (max)"), ("wall_seconds", "process s (max)"),
-                           ("peak_mb", "peak MB (max)")]:
+        lines.append(
+            "| **mean rank** | | "
+            + " | ".join(f"{rk[s][0]:.2f} (n={rk[s][1]})" for s in systems)
+            + " |"
+        )
+        for key, title in [
+            ("fit_seconds", "fit s (max)"),
+            ("wall_seconds", "process s (max)"),
+            ("peak_mb", "peak MB (max)"),
+        ]:
             cells = []
             for s in systems:
-                vals = [r[key] for r in results if r["system"] == s and r["budget"] == budget
-                        and r["dataset"] in datasets and key in r]
+                vals = [
+                    r[key]
+                    for r in results
+                    if r["system"] == s
+                    and r["budget"] == budget
+                    and r["dataset"] in datasets
+                    and key in r
+                ]
                 cells.append(f"{max(vals):.0f}" if vals else "-")
             lines.append(f"| {title} | | " + " | ".join(cells) + " |")
-        over = [f"{r['system']}/{r['dataset']} {r['fit_seconds']:.0f}s" for r in results
-                if r["budget"] == budget and r.get("fit_seconds", 0) > budget * 1.05 + 2
-                and r["dataset"] in datasets and r["system"] in systems]
+        over = [
+            f"{r['system']}/{r['dataset']} {r['fit_seconds']:.0f}s"
+            for r in results
+            if r["budget"] == budget
+            and r.get("fit_seconds", 0) > budget * 1.05 + 2
+            and r["dataset"] in datasets
+            and r["system"] in systems
+        ]
         lines.append(f"\nOver budget (+5 % +2 s): {', '.join(over) or 'none'}")
     return "\n".join(lines)
 
@@ -152,7 +190,9 @@ def main() -> None:
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS))
     parser.add_argument("--systems", nargs="+", default=SYSTEMS, choices=SYSTEMS)
     parser.add_argument("--results", type=Path, default=HERE / "results.json")
-    parser.add_argument("--autogluon-python", default=os.environ.get("AUTOGLUON_PYTHON", sys.executable))
+    parser.add_argument(
+        "--autogluon-python", default=os.environ.get("AUTOGLUON_PYTHON", sys.executable)
+    )
     parser.add_argument("--fresh", action="store_true", help="ignore cached results")
     parser.add_argument("--table-only", action="store_true")
     args = parser.parse_args()
@@ -164,17 +204,30 @@ def main() -> None:
             for system in args.systems:
                 if args.table_only:
                     continue
-                if any(r["system"] == system and r["dataset"] == name and r["budget"] == budget
-                       and "score" in r for r in results):
+                if any(
+                    r["system"] == system
+                    and r["dataset"] == name
+                    and r["budget"] == budget
+                    and "score" in r
+                    for r in results
+                ):
                     continue
                 python = args.autogluon_python if system.startswith("autogluon") else sys.executable
                 record = run_one(system, name, budget, python, timeout=budget * 3 + 120)
-                results = [r for r in results if not (r["system"] == system and r["dataset"] == name
-                                                      and r["budget"] == budget)] + [record]
+                results = [
+                    r
+                    for r in results
+                    if not (
+                        r["system"] == system and r["dataset"] == name and r["budget"] == budget
+                    )
+                ] + [record]
                 args.results.write_text(json.dumps(results, indent=1, default=str))
                 shown = record.get("score", record.get("error"))
-                print(f"{budget:g}s {name:24s} {system:17s} {shown} "
-                      f"fit {record.get('fit_seconds', float('nan')):.1f}s", flush=True)
+                print(
+                    f"{budget:g}s {name:24s} {system:17s} {shown} "
+                    f"fit {record.get('fit_seconds', float('nan')):.1f}s",
+                    flush=True,
+                )
     print(table(results, args.systems, args.datasets, args.budgets))
 
 

@@ -108,6 +108,10 @@ class Engine:
         """Train within the budget; fills ``self.results`` and ``self.ensemble``."""
         self.prepare(data)
         self.pool = ThreadPoolExecutor(max_workers=max(1, self.parallel_folds))
+        from threadpoolctl import threadpool_limits
+
+        # folds train side by side: one BLAS/OpenMP thread each, or they fight for the cores
+        limits = threadpool_limits(1) if self.parallel_folds > 1 else None
         try:
             try:
                 if self.mode == "hpo":
@@ -124,6 +128,8 @@ class Engine:
         finally:
             self.pool.shutdown(wait=True)
             self.cache.clear()
+            if limits is not None:
+                limits.restore_original_limits()
         self.elapsed = time.monotonic() - self.t0
 
     def prepare(self, data: Any) -> None:
@@ -638,7 +644,8 @@ class Engine:
         blend = sum(wt * usable[i].predictions for i, wt in enumerate(weights) if wt > 0)
         ens = CandidateResult(ENSEMBLE_NAME, "ensemble", max(r.level for r in usable) + 1, {})
         ens.weights = {k: round(v, 4) for k, v in chosen.items()}
-        self._score(ens, np.asarray(blend), y, w)
+        ens.predictions = np.asarray(blend)
+        self._score(ens, ens.predictions, y, w)
         ens.status = "completed"
         ens.seconds = time.monotonic() - started
         self.ensemble = ens

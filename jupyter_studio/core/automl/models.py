@@ -284,10 +284,11 @@ class _ForestModel(Model):
         raise NotImplementedError
 
     def fit(self, X, y, w, X_val, y_val, w_val, deadline):  # noqa: ANN001, D102
-        _time_left(deadline)
+        left = _time_left(deadline)
         total = int(self.params["n_estimators"])
         self.model_ = self._estimator()
-        step = max(10, total // 10)
+        # small fits in one go; big ones grow in steps so they can stop on time
+        step = total if X.shape[0] * X.shape[1] * total < 2e7 and left > 5 else max(10, total // 10)
         grown = 0
         started = time.monotonic()
         while grown < total:
@@ -335,24 +336,47 @@ class ExtraTreesModel(_ForestModel):
 
 
 class LinearModel(Model):
+    """Logistic or ridge regression; ``C="auto"`` picks the regularisation by inner 3-fold CV."""
+
     family = "linear"
     title = "Linear model"
     style = "sparse"
     base_cost = 0.5
     fixed_cost = 0.1
-    defaults: ClassVar[dict[str, Any]] = {"C": 1.0}
+    defaults: ClassVar[dict[str, Any]] = {"C": "auto"}
+    GRID = (0.03, 0.3, 3.0, 30.0)
 
     def fit(self, X, y, w, X_val, y_val, w_val, deadline):  # noqa: ANN001, D102
+        import warnings
+
         _time_left(deadline)
-        if self.is_classification:
-            from sklearn.linear_model import LogisticRegression
+        c = self.params["C"]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if self.is_classification:
+                from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 
-            self.model_ = LogisticRegression(C=float(self.params["C"]), max_iter=1000)
-        else:
-            from sklearn.linear_model import Ridge
+                if c == "auto" and np.bincount(y).min() >= 3:
+                    self.model_ = LogisticRegressionCV(
+                        Cs=list(self.GRID), cv=3, scoring="neg_log_loss", max_iter=300, tol=1e-3
+                    )
+                else:
+                    self.model_ = LogisticRegression(
+                        C=1.0 if c == "auto" else float(c), max_iter=1000
+                    )
+            else:
+                from sklearn.linear_model import Ridge, RidgeCV
 
-            self.model_ = Ridge(alpha=1.0 / float(self.params["C"]))
-        self.model_.fit(X, y, sample_weight=w)
+                if c == "auto":
+                    self.model_ = RidgeCV(alphas=[1.0 / v for v in self.GRID])
+                else:
+                    self.model_ = Ridge(alpha=1.0 / float(c))
+            self.model_.fit(X, y, sample_weight=w)
+        chosen = getattr(self.model_, "C_", None)
+        if chosen is None and hasattr(self.model_, "alpha_"):
+            chosen = 1.0 / self.model_.alpha_
+        if chosen is not None:
+            self.fitted_params = {"C": float(np.ravel(chosen)[0])}
 
     def predict(self, X):  # noqa: ANN001, D102
         if self.is_classification:

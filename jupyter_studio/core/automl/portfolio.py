@@ -15,7 +15,7 @@ from .pipeline import CandidateSpec
 #: (name, family, hyperparameters) in the order they are tried.
 PORTFOLIO: list[tuple[str, str, dict[str, Any]]] = [
     ("LightGBM", "lightgbm", {}),
-    ("Linear", "linear", {"C": 1.0}),
+    ("Linear", "linear", {}),
     ("CatBoost", "catboost", {}),
     ("ExtraTrees", "extra_trees", {}),
     ("LightGBM_XT", "lightgbm", {"extra_trees": True, "learning_rate": 0.05}),

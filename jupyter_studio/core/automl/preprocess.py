@@ -138,8 +138,8 @@ def _expand_datetime(values: pd.Series, name: str, with_time: bool) -> pd.DataFr
         f"{name}.year": when.dt.year,
         f"{name}.month": when.dt.month,
         f"{name}.day": when.dt.day,
-        f"{name}.dayofweek": when.dt.dayofweek,
-        f"{name}.dayofyear": when.dt.dayofyear,
+        f"{name}.dayofweek": when.dt.day_of_week,
+        f"{name}.dayofyear": when.dt.day_of_year,
     }
     if with_time:
         parts[f"{name}.hour"] = when.dt.hour
@@ -350,8 +350,17 @@ class Preprocessor:
             target_type = {"regression": "continuous", "binary": "binary"}.get(
                 self.problem_type, "multiclass"
             )
-            self.target_encoder_ = TargetEncoder(
-                target_type=target_type, random_state=self.seed, cv=5
+            from sklearn.model_selection import KFold, StratifiedKFold
+
+            splitter = (KFold if target_type == "continuous" else StratifiedKFold)(
+                5, shuffle=True, random_state=self.seed
             )
+            try:  # scikit-learn >= 1.9 takes a splitter
+                self.target_encoder_ = TargetEncoder(target_type=target_type, cv=splitter)
+                return self.target_encoder_.fit_transform(frame, y)
+            except (TypeError, ValueError):
+                self.target_encoder_ = TargetEncoder(
+                    target_type=target_type, random_state=self.seed, cv=5
+                )
             return self.target_encoder_.fit_transform(frame, y)
         return self.target_encoder_.transform(frame)

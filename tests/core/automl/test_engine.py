@@ -1,0 +1,194 @@
+"""The engine on small data: each problem type and mode, the time limit, stop, failures, reload."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from jupyter_studio.automl import AutoML
+from jupyter_studio.core.automl import models
+
+SLACK = lambda budget: budget * 1.05 + 2  # noqa: E731 - the promised bound
+
+
+def test_binary_ensembling_on_mixed_columns_with_weights(mixed: pd.DataFrame) -> None:
+    rows: list[dict] = []
+    started = time.monotonic()
+    result = AutoML(
+        target="y", max_runtime=15, sample_weight="weight", on_candidate=rows.append
+    ).fit(mixed)
+    assert time.monotonic() - started <= SLACK(15)
+    assert result.problem_type == "binary" and "two distinct values" in result.problem_type_reason
+    assert result.mode == "ensembling" and "small" in result.mode_reason
+    assert "cross-validation" in result.validation_reason
+    assert result.feature_types == {
+        "x": "numerical",
+        "city": "categorical",
+        "shop": "categorical",
+        "review": "text",
+        "day": "datetime",
+    }
+    board = result.leaderboard()
+    for column in (
+        "candidate",
+        "algorithm",
+        "objective",
+        "roc_auc",
+        "log_loss",
+        "accuracy",
+        "training_seconds",
+        "hyperparameters",
+        "status",
+        "failure_reason",
+    ):
+        assert column in board.columns
+    done = board[board["status"] == "completed"]
+    assert len(done) >= 3 and board["best"].sum() == 1
+    assert done["objective"].iloc[0] == done["objective"].max() > 0.8
+    assert [r["candidate"] for r in rows] == list(pd.DataFrame(rows)["candidate"])  # streamed
+    assert {r["candidate"] for r in rows} == set(board["candidate"])
+    model = result.best_model()
+    raw = mixed.drop(columns=["y", "weight"]).head(50)
+    labels = model.predict(raw)
+    assert set(labels) <= {"yes", "no"}
+    proba = model.predict_proba(raw)
+    assert list(proba.columns) == ["no", "yes"] and np.allclose(proba.sum(axis=1), 1)
+    assert (np.asarray(proba.columns)[proba.to_numpy().argmax(axis=1)] == labels).all()
+    importance = result.explain(max_rows=150, repeats=1)
+    assert set(importance["feature"]) == set(result.feature_types)
+    assert importance.iloc[0]["feature"] in ("x", "review")  # the strongest signals
+
+
+def test_multiclass_hpo(multiclass_frame: pd.DataFrame) -> None:
+    started = time.monotonic()
+    result = AutoML(target="y", mode="hpo", max_runtime=10, min_rows=0).fit(multiclass_frame)
+    assert time.monotonic() - started <= SLACK(10)
+    assert result.problem_type == "multiclass" and result.mode == "hpo"
+    assert result.objective_metric == "log_loss"
+    board = result.leaderboard()
+    assert (board["status"] == "completed").sum() >= 3
+    assert set(board["status"]) <= {"completed", "pruned", "skipped", "failed"}
+    proba = result.best_model().predict_proba(multiclass_frame.drop(columns="y"))
+    assert list(proba.columns) == [0, 1, 2]
+    accuracy = (proba.to_numpy().argmax(axis=1) == multiclass_frame["y"]).mean()
+    assert accuracy > 0.9
+
+
+def test_regression_with_a_holdout_ratio(regression_frame: pd.DataFrame) -> None:
+    result = AutoML(
+        target="y",
+        objective_metric="r2",
+        validation=0.25,
+        max_runtime=8,
+        min_rows=0,
+        algorithms=["lightgbm", "linear", "extra_trees", "knn"],
+    ).fit(regression_frame)
+    assert result.problem_type == "regression" and result.objective_metric == "r2"
+    assert "Holdout: 25%" in result.validation_reason
+    board = result.leaderboard()
+    assert set(board["algorithm"]) <= {"lightgbm", "linear", "extra_trees", "knn", "ensemble"}
+    assert board.loc[0, "objective"] > 0.15 and {"rmse", "mae", "mse"} <= set(board.columns)
+    predictions = result.best_model().predict(regression_frame.drop(columns="y"))
+    assert predictions.dtype.kind == "f" and len(predictions) == len(regression_frame)
+    with pytest.raises(ValueError):
+        result.best_model().predict_proba(regression_frame.drop(columns="y"))
+
+
+def test_a_validation_frame_is_used_as_given(binary_frame: pd.DataFrame) -> None:
+    train, valid = binary_frame.iloc[:400], binary_frame.iloc[400:]
+    result = AutoML(
+        target="y", validation=valid, max_runtime=6, min_rows=0, algorithms=["lightgbm", "linear"]
+    ).fit(train)
+    assert "169 rows" in result.validation_reason
+    assert result.leaderboard().loc[0, "objective"] > 0.95
+
+
+def test_the_time_limit_is_kept_on_bigger_data() -> None:
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=30000, n_features=30, flip_y=0.1, random_state=0)
+    data = pd.DataFrame(X).add_prefix("f").assign(y=y)
+    started = time.monotonic()
+    result = AutoML(target="y", max_runtime=12).fit(data)
+    elapsed = time.monotonic() - started
+    assert elapsed <= SLACK(12), elapsed
+    assert result.best_candidate is not None
+    board = result.leaderboard()
+    assert (board["status"] == "skipped").any()  # what could not fit was not started
+
+
+def test_stop_keeps_the_finished_candidates(binary_frame: pd.DataFrame) -> None:
+    finished: list[str] = []
+
+    def on_candidate(row: dict) -> None:
+        if row["status"] == "completed":
+            finished.append(row["candidate"])
+
+    result = AutoML(
+        target="y",
+        max_runtime=60,
+        on_candidate=on_candidate,
+        should_stop=lambda: len(finished) >= 2,
+    ).fit(binary_frame)
+    assert result.stopped and result.elapsed < 30
+    board = result.leaderboard()
+    kept = set(board.loc[board["status"] == "completed", "candidate"])
+    assert set(finished[:2]) <= kept
+    assert result.best_candidate in kept
+    assert len(result.best_model().predict(binary_frame.head())) == 5
+
+
+def test_a_crashing_candidate_is_recorded_and_the_run_goes_on(
+    binary_frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        raise MemoryError("the kNN index does not fit")
+
+    monkeypatch.setattr(models.KNNModel, "fit", crash)
+    result = AutoML(target="y", max_runtime=6, algorithms=["knn", "linear"], stacking=False).fit(
+        binary_frame
+    )
+    board = result.leaderboard().set_index("candidate")
+    assert board.loc["KNN", "status"] == "failed"
+    assert "MemoryError: the kNN index does not fit" in board.loc["KNN", "failure_reason"]
+    assert board.loc["Linear", "status"] == "completed"
+    assert result.best_candidate in {"Linear", "Linear_strong", "WeightedEnsemble"}
+    assert "KNN" not in (result.leaderboard().iloc[0]["hyperparameters"].get("weights") or {})
+
+
+def test_saved_model_reloads_in_a_fresh_process(mixed: pd.DataFrame, tmp_path: Path) -> None:
+    result = AutoML(target="y", max_runtime=8, algorithms=["lightgbm", "linear", "catboost"]).fit(
+        mixed
+    )
+    path = result.save(tmp_path / "model")
+    rows = mixed.drop(columns=["y"]).head(40)
+    rows.to_parquet(tmp_path / "rows.parquet")
+    expected = result.best_model().predict_proba(rows)
+    script = f"""
+import json, mlflow.pyfunc, pandas as pd
+rows = pd.read_parquet({str(tmp_path / "rows.parquet")!r})
+model = mlflow.pyfunc.load_model({str(path)!r})
+labels = model.predict(rows)
+proba = model.predict(rows, params={{"predict_method": "predict_proba"}})
+helper = model.unwrap_python_model().predict_proba(rows)
+print(json.dumps({{"labels": list(labels), "proba": proba.to_numpy().tolist(),
+                   "helper": helper.to_numpy().tolist(), "columns": list(proba.columns)}}))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    loaded = json.loads(out.stdout.strip().splitlines()[-1])
+    assert loaded["columns"] == ["no", "yes"]
+    assert np.allclose(loaded["proba"], expected.to_numpy(), atol=1e-9)
+    assert np.allclose(loaded["helper"], expected.to_numpy(), atol=1e-9)
+    assert loaded["labels"] == list(result.best_model().predict(rows))
+    saved = result.save_candidates(tmp_path / "candidates")
+    assert set(saved) == set(result.candidate_names())
+    assert all((p / "MLmodel").is_file() for p in saved.values())

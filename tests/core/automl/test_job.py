@@ -1,0 +1,93 @@
+"""The ``automl`` job kind in a worker: live leaderboard files, model, report, notebooks; bad input."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from jupyter_studio.core.automl.job import AutoMLJob
+from jupyter_studio.core.errors import InvalidInput
+from jupyter_studio.core.jobs.kinds import register_job_kind
+from jupyter_studio.core.jobs.schemas import JobStatus
+from tests.core.automl.conftest import mixed_frame
+
+
+@pytest.fixture
+def studio(contents_root: Path) -> Iterator:
+    from jupyter_studio.core.studio import Studio
+
+    register_job_kind(AutoMLJob)
+    engine = Studio(
+        contents_root=str(contents_root),
+        poll_interval=0.1,
+        stop_grace_seconds=10.0,
+        default_user="alice",
+        admin_users={"admin"},
+    )
+    try:
+        yield engine
+    finally:
+        engine.close()
+
+
+def test_an_automl_job_writes_its_results(studio, contents_root: Path) -> None:  # noqa: ANN001
+    mixed_frame(600).to_parquet(contents_root / "churn.parquet")
+    job = studio.submit_job(
+        "automl",
+        {
+            "data": "churn.parquet",
+            "target": "y",
+            "max_runtime": 8,
+            "sample_weight": "weight",
+            "algorithms": ["lightgbm", "linear", "extra_trees"],
+        },
+    )
+    assert job.name == "automl-churn"
+    done = studio.wait(job.job_id, timeout=180)
+    assert done.status == JobStatus.COMPLETED, done.status_message
+    out = contents_root / done.output_path
+    board = json.loads((out / "leaderboard.json").read_text())
+    assert board[0]["candidate"] and board[0]["status"] == "completed"
+    assert len(pd.read_csv(out / "leaderboard.csv")) == len(board)
+    assert (out / "best_model" / "MLmodel").is_file()
+    report = json.loads((out / "report.json").read_text())
+    assert report["summary"]["problem_type"] == "binary"
+    best = report["best"]
+    assert best["confusion_matrix"]["labels"] == ["no", "yes"]
+    assert best["roc_curve"] and best["pr_curve"] and best["feature_importance"]
+    assert (out / "data_exploration.ipynb").is_file()
+    assert (out / "candidate_definition.ipynb").is_file()
+    assert {p.name for p in (out / "candidates").iterdir()} == {
+        r["candidate"] for r in board if r["status"] == "completed"
+    }
+    log = studio.job_logs(job.job_id).content
+    assert "candidate LightGBM (lightgbm): completed" in log
+    assert done.progress == 1.0 and "best" in done.progress_message
+
+
+def test_bad_automl_requests_name_the_field(studio, contents_root: Path) -> None:  # noqa: ANN001
+    (contents_root / "data.xlsx").write_text("x")
+    mixed_frame(600).to_csv(contents_root / "ok.csv", index=False)
+    cases = [
+        ({"data": "data.xlsx", "target": "y"}, ["parameters", "data"]),
+        ({"data": "ok.csv", "target": "y", "mode": "fast"}, ["parameters", "mode"]),
+        ({"data": "ok.csv", "target": "y", "max_runtime": 0}, ["parameters", "max_runtime"]),
+        ({"data": "ok.csv", "target": "y", "algorithms": ["svm"]}, ["parameters", "algorithms"]),
+        ({"data": "ok.csv", "target": "y", "colour": "red"}, ["parameters", "colour"]),
+    ]
+    for params, loc in cases:
+        with pytest.raises(InvalidInput) as exc:
+            studio.submit_job("automl", params)
+        assert loc in [d["loc"] for d in exc.value.detail], (params, exc.value.detail)
+
+
+def test_data_problems_fail_the_job_before_training(studio, contents_root: Path) -> None:  # noqa: ANN001
+    mixed_frame(100).to_csv(contents_root / "small.csv", index=False)
+    job = studio.submit_job("automl", {"data": "small.csv", "target": "y", "max_runtime": 30})
+    done = studio.wait(job.job_id, timeout=60)
+    assert done.status == JobStatus.FAILED
+    assert "100 rows with a target: at least 500 are needed" in done.status_message
