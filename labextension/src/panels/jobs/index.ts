@@ -185,7 +185,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<IJobFormRegistry> = {
       label: args => {
         const name = (args.kind as string | undefined) ?? PROCESSING_KIND;
         const kind = studio.kindByName(name);
-        return `New ${kind?.title ?? name} Job`;
+        return `New Job: ${kind?.title ?? name}`;
       },
       caption: args =>
         studio.kindByName((args.kind as string | undefined) ?? PROCESSING_KIND)
