@@ -424,8 +424,9 @@ class Engine:
 
     def candidate_budget(self, first: bool = False) -> float:
         left = self.remaining() - self.reserve()
-        if not first:  # one candidate may not eat the run: diversity is what ensembles need
-            left = min(left, max(0.3 * float(self.s["max_runtime"]), 5.0))
+        # one candidate may not eat the run: diversity is what ensembles need
+        share = 0.45 if first else 0.3
+        left = min(left, max(share * float(self.s["max_runtime"]), 5.0))
         cap = self.s.get("max_candidate_runtime")
         if cap:
             left = min(left, float(cap))
