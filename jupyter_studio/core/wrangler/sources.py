@@ -1,0 +1,906 @@
+"""Sources: files on disk, an object store through fsspec, SQL databases, DuckDB SQL over files.
+
+Every user path goes through the ``resolve`` callable the caller passes (the service passes
+:meth:`~jupyter_studio.core.spaces.paths.PathScope.resolve`), also the file of a SQLite URL
+and the files a DuckDB query reads: a path outside the user's spaces is refused.
+
+``{name}`` in a path, URL, table or query is a flow parameter. In paths and URLs it is
+replaced by the value; in SQL queries it becomes a bound parameter (no SQL injection).
+``${NAME}`` in credentials is read from the environment when the flow runs, so a flow file
+never needs to hold a secret.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import polars as pl
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .errors import NodeError
+
+__all__ = [
+    "MAX_COLUMNS",
+    "SOURCES",
+    "DuckDBSourceParams",
+    "FileSourceParams",
+    "ObjectStoreSourceParams",
+    "SourceContext",
+    "SqlSourceParams",
+    "read_sample",
+    "scan_full",
+    "source_fingerprint",
+]
+
+MAX_COLUMNS = 1000
+FORMATS = ("csv", "tsv", "jsonl", "parquet")
+EXTENSIONS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+SPOOL_BATCH_ROWS = 100_000
+
+Format = Literal["auto", "csv", "tsv", "jsonl", "parquet"]
+
+
+class CsvOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    delimiter: str | None = Field(
+        default=None, max_length=1, description="Guessed from the first lines when empty."
+    )
+    has_header: bool = True
+    encoding: Literal["utf8", "utf8-lossy", "latin1", "cp1252", "utf16"] = "utf8"
+    ragged_lines: Literal["fail", "truncate"] = Field(
+        default="fail", description="Rows with more fields than the header: stop, or cut them."
+    )
+    null_values: list[str] = Field(default_factory=lambda: ["", "NA", "N/A", "null", "NULL"])
+    infer_rows: int = Field(default=10_000, ge=10, description="Rows read to infer types.")
+    parse_dates: bool = Field(default=True, description="Recognise dates and datetimes.")
+
+
+class FileSourceParams(BaseModel):
+    """A CSV, TSV, JSON Lines or Parquet file, or a folder of files of one format."""
+
+    model_config = ConfigDict(extra="forbid")
+    path: str = Field(
+        min_length=1,
+        description="Path in your files, as the file browser shows it; {name} is a flow parameter.",
+        json_schema_extra={"x-studio-widget": "path"},
+    )
+    format: Format = "auto"
+    csv: CsvOptions = Field(default_factory=CsvOptions)
+
+
+class ObjectStoreSourceParams(BaseModel):
+    """A file or a prefix in an S3-compatible object store."""
+
+    model_config = ConfigDict(extra="forbid")
+    url: str = Field(
+        pattern=r"^[a-z0-9]+://.+", description="s3://bucket/key or s3://bucket/prefix/"
+    )
+    format: Format = "auto"
+    csv: CsvOptions = Field(default_factory=CsvOptions)
+    endpoint_url: str | None = Field(
+        default=None, description="For S3-compatible stores (MinIO...)."
+    )
+    region: str | None = None
+    anonymous: bool = False
+    key: str | None = Field(
+        default=None, description="Access key id; ${ENV_VAR} reads the environment."
+    )
+    secret: str | None = Field(
+        default=None, description="Secret key; use ${ENV_VAR}, never the secret."
+    )
+
+
+class SqlSourceParams(BaseModel):
+    """A table or a query over a SQLAlchemy URL."""
+
+    model_config = ConfigDict(extra="forbid")
+    url: str = Field(
+        min_length=1,
+        description="SQLAlchemy URL, e.g. sqlite:///data/shop.db (a path in your files) or "
+        "postgresql+psycopg://user:${PGPASSWORD}@host/db.",
+    )
+    table: str | None = None
+    query: str | None = Field(default=None, json_schema_extra={"x-studio-widget": "code-sql"})
+
+    @model_validator(mode="after")
+    def _one(self) -> SqlSourceParams:
+        if (self.table is None) == (self.query is None):
+            raise ValueError("give either a table or a query")
+        return self
+
+
+class DuckDBSourceParams(BaseModel):
+    """A DuckDB SQL query over files, each named as a table."""
+
+    model_config = ConfigDict(extra="forbid")
+    query: str = Field(min_length=1, json_schema_extra={"x-studio-widget": "code-sql"})
+    tables: dict[str, str] = Field(
+        default_factory=dict,
+        description="Table name -> path in your files (CSV, TSV, JSON Lines, Parquet or a folder).",
+    )
+
+
+SOURCES: dict[str, type[BaseModel]] = {
+    "file": FileSourceParams,
+    "object_store": ObjectStoreSourceParams,
+    "sql": SqlSourceParams,
+    "duckdb": DuckDBSourceParams,
+}
+
+
+@dataclass
+class SourceContext:
+    """What reading a source needs: the path resolver, parameter values, a scratch folder."""
+
+    resolve: Callable[[str], Path]
+    params: dict[str, str] = field(default_factory=dict)
+    workdir: Path | None = None
+    node_id: str | None = None
+
+    def scratch(self) -> Path:
+        if self.workdir is None:
+            self.workdir = Path(tempfile.mkdtemp(prefix="studio-flow-"))
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        return self.workdir
+
+
+def substitute(text: str, params: dict[str, str], node_id: str | None, what: str) -> str:
+    """Replace ``{name}`` by flow parameter values."""
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in params:
+            raise NodeError(
+                node_id,
+                f"The {what} uses the parameter {{{name}}}, which the flow does not define.",
+                f"Add a flow parameter called {name!r}, or remove it from the {what}.",
+                code="unknown_parameter",
+            )
+        return str(params[name])
+
+    return PARAM.sub(value, text)
+
+
+def _env(text: str | None, node_id: str | None) -> str | None:
+    """Replace ``${NAME}`` by environment variables."""
+    if text is None:
+        return None
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in os.environ:
+            raise NodeError(
+                node_id,
+                f"The environment variable {name} is not set.",
+                f"Set {name} in the environment of the server (or of the job), then try again.",
+                code="missing_environment",
+            )
+        return os.environ[name]
+
+    return ENV.sub(value, text)
+
+
+def sql_with_bound_params(
+    query: str, params: dict[str, str], node_id: str | None, style: str
+) -> tuple[str, dict[str, str]]:
+    """``{name}`` in a query becomes a bound parameter (``:name`` or ``$name``)."""
+    used: dict[str, str] = {}
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in params:
+            raise NodeError(
+                node_id,
+                f"The query uses the parameter {{{name}}}, which the flow does not define.",
+                f"Add a flow parameter called {name!r}.",
+                code="unknown_parameter",
+            )
+        used[name] = str(params[name])
+        return f":{name}" if style == "colon" else f"${name}"
+
+    return PARAM.sub(value, query), used
+
+
+# -- files ------------------------------------------------------------------------------------
+
+
+def _format_of(name: str, declared: str) -> str | None:
+    if declared != "auto":
+        return declared
+    return EXTENSIONS.get(Path(name).suffix.lower())
+
+
+def local_files(
+    root: Path, declared: str, node_id: str | None, shown: str
+) -> tuple[list[Path], str]:
+    """The data files of a path (a file, or the files of a folder) and their format."""
+    if not root.exists():
+        raise NodeError(
+            node_id,
+            f"The path {shown!r} does not exist.",
+            "Check the path, and the values of the flow parameters it uses.",
+            code="path_not_found",
+        )
+    if root.is_file():
+        fmt = _format_of(root.name, declared)
+        if fmt is None:
+            raise NodeError(
+                node_id,
+                f"Cannot tell the format of {shown!r} from its name.",
+                "Choose the format (csv, tsv, jsonl or parquet) in the source's settings.",
+                code="unknown_format",
+            )
+        return [root], fmt
+    files = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith((".", "_")))
+    by_format: dict[str, list[Path]] = {}
+    for p in files:
+        fmt = _format_of(p.name, declared)
+        if fmt is not None and (declared == "auto" or p.suffix.lower() in _suffixes(fmt)):
+            by_format.setdefault(fmt, []).append(p)
+    if not by_format:
+        raise NodeError(
+            node_id,
+            f"The folder {shown!r} has no CSV, TSV, JSON Lines or Parquet files.",
+            "Put data files in it, or pick a file.",
+            code="empty_folder",
+        )
+    if len(by_format) > 1:
+        raise NodeError(
+            node_id,
+            f"The folder {shown!r} mixes formats ({', '.join(sorted(by_format))}).",
+            "Keep one format per folder, or choose the format in the source's settings.",
+            code="mixed_formats",
+        )
+    fmt, paths = next(iter(by_format.items()))
+    return paths, fmt
+
+
+def _suffixes(fmt: str) -> set[str]:
+    return {ext for ext, f in EXTENSIONS.items() if f == fmt}
+
+
+def _sniff_delimiter(head: bytes) -> str:
+    text = head.decode("utf-8", "replace")
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    if not lines:
+        return ","
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
+    except csv.Error:
+        counts = {d: lines[0].count(d) for d in ",;\t|"}
+        return max(counts, key=lambda d: counts[d]) if max(counts.values()) else ","
+
+
+def _check_not_empty(paths: list[Path], node_id: str | None, shown: str) -> None:
+    if all(p.stat().st_size == 0 for p in paths):
+        raise NodeError(
+            node_id,
+            f"The file {shown!r} is empty.",
+            "Pick a file with data (a header line and at least one row).",
+            code="empty_file",
+        )
+
+
+def _csv_kwargs(fmt: str, options: CsvOptions, head: bytes) -> dict[str, Any]:
+    sep = "\t" if fmt == "tsv" else (options.delimiter or _sniff_delimiter(head))
+    return {
+        "separator": sep,
+        "has_header": options.has_header,
+        "null_values": options.null_values or None,
+        "infer_schema_length": options.infer_rows,
+        "try_parse_dates": options.parse_dates,
+        "truncate_ragged_lines": options.ragged_lines == "truncate",
+    }
+
+
+def _scan_files(
+    paths: list[Any],
+    fmt: str,
+    options: CsvOptions,
+    head: bytes,
+    storage: dict[str, str] | None = None,
+) -> pl.LazyFrame:
+    """A lazy frame over files of one format (local paths or URLs)."""
+    sources = [str(p) for p in paths]
+    if fmt == "parquet":
+        return pl.scan_parquet(sources, storage_options=storage)
+    if fmt == "jsonl":
+        return pl.scan_ndjson(
+            sources, storage_options=storage, infer_schema_length=options.infer_rows
+        )
+    kwargs = _csv_kwargs(fmt, options, head)
+    if options.encoding not in ("utf8", "utf8-lossy"):
+        frames = []
+        for src in sources:
+            raw = Path(src).read_bytes()
+            text = raw.decode({"utf16": "utf-16"}.get(options.encoding, options.encoding))
+            frames.append(pl.read_csv(text.encode("utf-8"), **kwargs))
+        return pl.concat(frames, how="diagonal_relaxed").lazy()
+    return pl.scan_csv(sources, encoding=options.encoding, storage_options=storage, **kwargs)
+
+
+def _head(path: Path, size: int = 65536) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(size)
+
+
+# -- object stores ----------------------------------------------------------------------------
+
+
+def _fsspec_options(p: ObjectStoreSourceParams, node_id: str | None) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    if p.anonymous:
+        options["anon"] = True
+    key, secret = _env(p.key, node_id), _env(p.secret, node_id)
+    if key:
+        options["key"] = key
+    if secret:
+        options["secret"] = secret
+    client: dict[str, Any] = {}
+    if p.endpoint_url:
+        client["endpoint_url"] = p.endpoint_url
+    if p.region:
+        client["region_name"] = p.region
+    if client:
+        options["client_kwargs"] = client
+    options["config_kwargs"] = {
+        "connect_timeout": 5,
+        "read_timeout": 30,
+        "retries": {"max_attempts": 2},
+    }
+    options["skip_instance_cache"] = True
+    return options
+
+
+def _polars_storage(p: ObjectStoreSourceParams, node_id: str | None) -> dict[str, str]:
+    options: dict[str, str] = {}
+    key, secret = _env(p.key, node_id), _env(p.secret, node_id)
+    if key:
+        options["aws_access_key_id"] = key
+    if secret:
+        options["aws_secret_access_key"] = secret
+    if p.endpoint_url:
+        options["aws_endpoint_url"] = p.endpoint_url
+        if p.endpoint_url.startswith("http://"):
+            options["aws_allow_http"] = "true"
+    options["aws_region"] = p.region or os.environ.get("AWS_REGION", "us-east-1")
+    if p.anonymous:
+        options["aws_skip_signature"] = "true"
+    return options
+
+
+def store_error(
+    exc: BaseException, node_id: str | None, url: str, endpoint: str | None
+) -> NodeError:
+    """Turn an fsspec/botocore failure into a NodeError that says what to do."""
+    text = f"{type(exc).__name__}: {exc}"
+    where = f" at {endpoint}" if endpoint else ""
+    if isinstance(exc, FileNotFoundError) or "NoSuchBucket" in text or "NoSuchKey" in text:
+        return NodeError(
+            node_id,
+            f"Nothing found at {url}.",
+            "Check the bucket and the key or prefix (and the flow parameters they use).",
+            code="object_not_found",
+        )
+    if isinstance(exc, PermissionError) or any(
+        s in text
+        for s in ("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "Forbidden", "403")
+    ):
+        return NodeError(
+            node_id,
+            f"The object store{where} refused access to {url} ({exc}).",
+            "Check the access key and secret (or the ${ENV_VAR} they name) and the bucket's permissions.",
+            code="store_access_denied",
+        )
+    if any(
+        s in text
+        for s in ("Connect", "connect", "Timeout", "timed out", "Name or service", "resolve")
+    ):
+        return NodeError(
+            node_id,
+            f"Cannot reach the object store{where}: {exc}.",
+            "Check the endpoint URL and that the store is running and reachable from the server.",
+            code="store_unreachable",
+        )
+    return NodeError(
+        node_id,
+        f"Reading {url} failed: {text}.",
+        "Check the URL, the endpoint and the credentials.",
+        code="store_error",
+    )
+
+
+def _object_store_files(
+    p: ObjectStoreSourceParams, url: str, node_id: str | None
+) -> tuple[list[str], str, Any]:
+    import fsspec
+
+    protocol = url.split("://", 1)[0]
+    try:
+        fs = fsspec.filesystem(
+            protocol, **(_fsspec_options(p, node_id) if protocol == "s3" else {})
+        )
+        path = url.split("://", 1)[1]
+        try:
+            info = fs.info(path)
+            is_dir = info.get("type") == "directory"
+        except FileNotFoundError:
+            is_dir = True
+        if is_dir:
+            names = [
+                n
+                for n in fs.find(path.rstrip("/") + "/")
+                if not Path(n).name.startswith((".", "_"))
+            ]
+        else:
+            names = [path]
+    except NodeError:
+        raise
+    except Exception as exc:  # botocore, aiohttp, OSError...
+        raise store_error(exc, node_id, url, p.endpoint_url) from None
+    by_format: dict[str, list[str]] = {}
+    for name in names:
+        fmt = _format_of(name, p.format)
+        if fmt is not None:
+            by_format.setdefault(fmt, []).append(name)
+    if not by_format:
+        raise NodeError(
+            node_id,
+            f"No CSV, TSV, JSON Lines or Parquet objects at {url}.",
+            "Check the prefix, or choose the format in the source's settings.",
+            code="object_not_found",
+        )
+    if len(by_format) > 1:
+        raise NodeError(
+            node_id,
+            f"The prefix {url} mixes formats ({', '.join(sorted(by_format))}).",
+            "Choose the format in the source's settings.",
+            code="mixed_formats",
+        )
+    fmt, found = next(iter(by_format.items()))
+    return [f"{protocol}://{n}" for n in sorted(found)], fmt, fs
+
+
+def _object_store_frame(p: ObjectStoreSourceParams, ctx: SourceContext) -> tuple[pl.LazyFrame, str]:
+    url = substitute(p.url, ctx.params, ctx.node_id, "URL")
+    urls, fmt, fs = _object_store_files(p, url, ctx.node_id)
+    head = b""
+    if fmt in ("csv", "tsv"):
+        try:
+            with fs.open(urls[0].split("://", 1)[1], "rb") as handle:
+                head = handle.read(65536)
+        except Exception as exc:
+            raise store_error(exc, ctx.node_id, url, p.endpoint_url) from None
+        if not head:
+            raise NodeError(
+                ctx.node_id,
+                f"The object {urls[0]} is empty.",
+                "Pick an object with data.",
+                code="empty_file",
+            )
+    if urls[0].startswith("s3://") and p.csv.encoding in ("utf8", "utf8-lossy"):
+        return _scan_files(urls, fmt, p.csv, head, storage=_polars_storage(p, ctx.node_id)), url
+    # Other protocols or encodings: read through fsspec file objects (in memory).
+    frames = []
+    for u in urls:
+        with fs.open(u.split("://", 1)[1], "rb") as handle:
+            data = handle.read()
+        if fmt == "parquet":
+            frames.append(pl.read_parquet(data))
+        elif fmt == "jsonl":
+            frames.append(pl.read_ndjson(data))
+        else:
+            enc = {"utf16": "utf-16"}.get(p.csv.encoding, p.csv.encoding)
+            if enc not in ("utf8", "utf8-lossy"):
+                data = data.decode(enc).encode("utf-8")
+            frames.append(pl.read_csv(data, **_csv_kwargs(fmt, p.csv, head)))
+    return pl.concat(frames, how="diagonal_relaxed").lazy(), url
+
+
+# -- SQL ----------------------------------------------------------------------------------------
+
+
+def _sql_engine(p: SqlSourceParams, ctx: SourceContext) -> Any:
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    raw = _env(substitute(p.url, ctx.params, ctx.node_id, "URL"), ctx.node_id) or ""
+    try:
+        url = make_url(raw)
+    except Exception as exc:
+        raise NodeError(
+            ctx.node_id,
+            f"The database URL is not valid: {exc}.",
+            "Write it as dialect+driver://user:password@host/database.",
+            code="invalid_url",
+        ) from None
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database in ("", ":memory:") or database.startswith("file:"):
+            raise NodeError(
+                ctx.node_id,
+                "A SQLite source needs a database file.",
+                "Write sqlite:///path/in/your/files.db.",
+                code="invalid_url",
+            )
+        real = ctx.resolve(database)
+        if not real.is_file():
+            raise NodeError(
+                ctx.node_id,
+                f"The SQLite database {database!r} does not exist.",
+                "Check the path.",
+                code="path_not_found",
+            )
+        url = url.set(database=str(real))
+        return sa.create_engine(url, connect_args={"uri": False}), url
+    return sa.create_engine(url, pool_pre_ping=True), url
+
+
+def sql_error(exc: BaseException, node_id: str | None) -> NodeError:
+    orig = getattr(exc, "orig", None) or exc
+    message = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    name = type(exc).__name__
+    if name in ("NoSuchTableError",):
+        return NodeError(
+            node_id,
+            f"The table {message} does not exist.",
+            "Check the table name (and its schema).",
+            code="sql_error",
+        )
+    if "OperationalError" in name and any(
+        s in message.lower()
+        for s in ("connect", "could not", "refused", "timeout", "password", "authentication")
+    ):
+        return NodeError(
+            node_id,
+            f"Cannot connect to the database: {message}.",
+            "Check the URL, the credentials and that the database server is running.",
+            code="sql_connection_error",
+        )
+    return NodeError(
+        node_id,
+        f"The database answered with an error: {message}.",
+        "Fix the query (or the table name) and try again.",
+        code="sql_error",
+    )
+
+
+def _sql_statement(
+    p: SqlSourceParams, ctx: SourceContext, limit: int | None
+) -> tuple[Any, dict[str, str]]:
+    import sqlalchemy as sa
+
+    if p.table is not None:
+        table = substitute(p.table, ctx.params, ctx.node_id, "table")
+        schema, _, name = table.rpartition(".")
+        stmt = sa.select(sa.text("*")).select_from(sa.table(name, schema=schema or None))
+        binds: dict[str, str] = {}
+    else:
+        query, binds = sql_with_bound_params(p.query or "", ctx.params, ctx.node_id, "colon")
+        query = query.strip().rstrip(";")
+        stmt = sa.select(sa.text("*")).select_from(sa.text(f"({query}) AS studio_source"))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return stmt, binds
+
+
+def _read_sql(p: SqlSourceParams, ctx: SourceContext, limit: int | None) -> pl.DataFrame:
+    engine, _ = _sql_engine(p, ctx)
+    try:
+        stmt, binds = _sql_statement(p, ctx, limit)
+        with engine.connect() as conn:
+            result = conn.execute(stmt, binds)
+            columns = list(result.keys())
+            rows = result.fetchall()
+        return _rows_to_frame(columns, rows)
+    except NodeError:
+        raise
+    except Exception as exc:
+        raise sql_error(exc, ctx.node_id) from None
+    finally:
+        engine.dispose()
+
+
+def _rows_to_frame(columns: list[str], rows: list[Any]) -> pl.DataFrame:
+    data = {c: [r[i] for r in rows] for i, c in enumerate(columns)}
+    return pl.DataFrame(data, strict=False, infer_schema_length=None)
+
+
+def _spool_sql(p: SqlSourceParams, ctx: SourceContext) -> pl.LazyFrame:
+    """Stream a query's rows into a Parquet file in the scratch folder; scan that file."""
+    import pyarrow.parquet as pq
+
+    engine, _ = _sql_engine(p, ctx)
+    target = ctx.scratch() / f"sql-{ctx.node_id}.parquet"
+    writer = None
+    try:
+        stmt, binds = _sql_statement(p, ctx, None)
+        with engine.connect().execution_options(
+            stream_results=True, yield_per=SPOOL_BATCH_ROWS
+        ) as conn:
+            result = conn.execute(stmt, binds)
+            columns = list(result.keys())
+            schema = None
+            for chunk in result.partitions(SPOOL_BATCH_ROWS):
+                frame = _rows_to_frame(columns, chunk)
+                table = (
+                    frame.to_arrow()
+                    if schema is None
+                    else frame.to_arrow().cast(schema, safe=False)
+                )
+                if writer is None:
+                    schema = table.schema
+                    writer = pq.ParquetWriter(target, schema)
+                writer.write_table(table)
+            if writer is None:
+                pl.DataFrame({c: [] for c in columns}).write_parquet(target)
+    except NodeError:
+        raise
+    except Exception as exc:
+        raise sql_error(exc, ctx.node_id) from None
+    finally:
+        if writer is not None:
+            writer.close()
+        engine.dispose()
+    return pl.scan_parquet(target)
+
+
+# -- DuckDB -------------------------------------------------------------------------------------
+
+
+def _duckdb_relation(p: DuckDBSourceParams, ctx: SourceContext) -> tuple[Any, str, dict[str, str]]:
+    import duckdb
+
+    con = duckdb.connect()
+    allowed_files: list[str] = []
+    allowed_dirs: list[str] = []
+    views = []
+    for name, raw in p.tables.items():
+        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
+            raise NodeError(
+                ctx.node_id,
+                f"{name!r} is not a valid table name.",
+                "Use letters, digits and '_'.",
+                code="invalid_table_name",
+            )
+        shown = substitute(raw, ctx.params, ctx.node_id, "path")
+        real = ctx.resolve(shown)
+        files, fmt = local_files(real, "auto", ctx.node_id, shown)
+        if real.is_dir():
+            allowed_dirs.append(str(real) + os.sep)
+        allowed_files += [str(f) for f in files]
+        listing = "[" + ", ".join("'" + str(f).replace("'", "''") + "'" for f in files) + "]"
+        reader = {
+            "parquet": f"read_parquet({listing})",
+            "jsonl": f"read_json_auto({listing}, format='newline_delimited')",
+            "csv": f"read_csv_auto({listing})",
+            "tsv": f"read_csv_auto({listing}, delim='\\t')",
+        }[fmt]
+        views.append(f'CREATE VIEW "{name}" AS SELECT * FROM {reader}')
+
+    def quoted(items: list[str]) -> str:
+        return "[" + ", ".join("'" + i.replace("'", "''") + "'" for i in items) + "]"
+
+    if allowed_files:
+        con.execute(f"SET allowed_paths = {quoted(allowed_files)}")
+    if allowed_dirs:
+        con.execute(f"SET allowed_directories = {quoted(allowed_dirs)}")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute("SET autoload_known_extensions = false")
+    con.execute("SET lock_configuration = true")
+    for view in views:
+        con.execute(view)
+    query, binds = sql_with_bound_params(p.query, ctx.params, ctx.node_id, "dollar")
+    return con, query.strip().rstrip(";"), binds
+
+
+def duckdb_error(exc: BaseException, node_id: str | None) -> NodeError:
+    message = str(exc).strip().splitlines()[0]
+    if "Permission" in type(exc).__name__ or "Permission Error" in message:
+        return NodeError(
+            node_id,
+            f"DuckDB may only read the files named in the source's tables ({message}).",
+            "Add the file as a table (name -> path) and query the table by name.",
+            code="sql_error",
+        )
+    return NodeError(
+        node_id,
+        f"DuckDB answered with an error: {message}.",
+        "Fix the query and try again.",
+        code="sql_error",
+    )
+
+
+def _read_duckdb(p: DuckDBSourceParams, ctx: SourceContext, limit: int | None) -> pl.DataFrame:
+    con, query, binds = _duckdb_relation(p, ctx)
+    try:
+        if limit is not None:
+            query = f"SELECT * FROM ({query}) AS studio_source LIMIT {int(limit)}"
+        return pl.from_arrow(con.execute(query, binds).to_arrow_table())  # type: ignore[return-value]
+    except NodeError:
+        raise
+    except Exception as exc:
+        raise duckdb_error(exc, ctx.node_id) from None
+    finally:
+        con.close()
+
+
+def _spool_duckdb(p: DuckDBSourceParams, ctx: SourceContext) -> pl.LazyFrame:
+    import pyarrow.parquet as pq
+
+    con, query, binds = _duckdb_relation(p, ctx)
+    target = ctx.scratch() / f"duckdb-{ctx.node_id}.parquet"
+    try:
+        reader = con.execute(query, binds).to_arrow_reader(SPOOL_BATCH_ROWS)
+        with pq.ParquetWriter(target, reader.schema) as writer:
+            for batch in reader:
+                writer.write_batch(batch)
+    except NodeError:
+        raise
+    except Exception as exc:
+        raise duckdb_error(exc, ctx.node_id) from None
+    finally:
+        con.close()
+    return pl.scan_parquet(target)
+
+
+# -- entry points -------------------------------------------------------------------------------
+
+
+def parse_source(operator: str, parameters: dict[str, Any], node_id: str | None) -> BaseModel:
+    """Validate a source node's parameters (NodeError naming the field otherwise)."""
+    from pydantic import ValidationError
+
+    model = SOURCES.get(operator)
+    if model is None:
+        raise NodeError(
+            node_id,
+            f"Unknown source type {operator!r}.",
+            f"Use one of: {', '.join(SOURCES)}.",
+            code="unknown_operator",
+        )
+    try:
+        return model.model_validate(parameters)
+    except ValidationError as exc:
+        raise NodeError(
+            node_id,
+            f"Invalid source settings: {_first_error(exc)}.",
+            "Fix the source's settings.",
+            code="invalid_parameters",
+        ) from None
+
+
+def _first_error(exc: Any) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err.get("loc", ()))
+    return f"{loc}: {err.get('msg')}" if loc else str(err.get("msg"))
+
+
+def _file_frame(p: FileSourceParams, ctx: SourceContext) -> tuple[pl.LazyFrame, list[Path], str]:
+    shown = substitute(p.path, ctx.params, ctx.node_id, "path")
+    real = ctx.resolve(shown)
+    files, fmt = local_files(real, p.format, ctx.node_id, shown)
+    _check_not_empty(files, ctx.node_id, shown)
+    head = _head(files[0]) if fmt in ("csv", "tsv") else b""
+    if fmt in ("csv", "tsv") and not head.strip():
+        raise NodeError(
+            ctx.node_id,
+            f"The file {shown!r} is empty.",
+            "Pick a file with data.",
+            code="empty_file",
+        )
+    return _scan_files(files, fmt, p.csv, head), files, shown
+
+
+def scan_full(operator: str, parameters: dict[str, Any], ctx: SourceContext) -> pl.LazyFrame:
+    """A lazy frame over all rows of a source (SQL results are streamed to a scratch file)."""
+    p = parse_source(operator, parameters, ctx.node_id)
+    if isinstance(p, FileSourceParams):
+        frame = _file_frame(p, ctx)[0]
+    elif isinstance(p, ObjectStoreSourceParams):
+        frame = _object_store_frame(p, ctx)[0]
+    elif isinstance(p, SqlSourceParams):
+        frame = _spool_sql(p, ctx)
+    else:
+        assert isinstance(p, DuckDBSourceParams)
+        frame = _spool_duckdb(p, ctx)
+    check_columns(frame.collect_schema(), ctx.node_id)
+    return frame
+
+
+def read_sample(
+    operator: str, parameters: dict[str, Any], ctx: SourceContext, method: str, size: int, seed: int
+) -> pl.DataFrame:
+    """The preview sample of a source: its first ``size`` rows, or ``size`` rows at random."""
+    p = parse_source(operator, parameters, ctx.node_id)
+    if isinstance(p, SqlSourceParams):
+        frame = _read_sql(p, ctx, size if method == "first" else None)
+    elif isinstance(p, DuckDBSourceParams):
+        frame = _read_duckdb(p, ctx, size if method == "first" else None)
+    else:
+        lazy = (
+            _file_frame(p, ctx)[0]
+            if isinstance(p, FileSourceParams)
+            else _object_store_frame(p, ctx)[0]
+        )
+        check_columns(lazy.collect_schema(), ctx.node_id)
+        if method == "first":
+            frame = lazy.head(size).collect()
+        else:
+            total = lazy.select(pl.len()).collect(engine="streaming").item()
+            if total <= size:
+                frame = lazy.collect()
+            else:
+                import numpy as np
+
+                picks = np.sort(np.random.default_rng(seed).choice(total, size=size, replace=False))
+                frame = (
+                    lazy.with_row_index("__studio_row")
+                    .filter(pl.col("__studio_row").is_in(pl.Series(picks, dtype=pl.UInt32)))
+                    .drop("__studio_row")
+                    .collect(engine="streaming")
+                )
+        return frame
+    check_columns(frame.schema, ctx.node_id)
+    if method == "random" and frame.height > size:
+        frame = frame.sample(size, seed=seed).sort(pl.int_range(pl.len()))
+    return frame
+
+
+def check_columns(schema: Any, node_id: str | None) -> None:
+    count = len(schema)
+    if count > MAX_COLUMNS:
+        raise NodeError(
+            node_id,
+            f"The source has {count} columns; Data Wrangler handles up to {MAX_COLUMNS}.",
+            "Select the columns you need first (for example with a DuckDB or SQL source: SELECT col1, col2 ...), or split the file.",
+            code="too_many_columns",
+        )
+
+
+def source_fingerprint(operator: str, parameters: dict[str, Any], ctx: SourceContext) -> str:
+    """What identifies a source's data for caching: resolved files with size and mtime."""
+    try:
+        p = parse_source(operator, parameters, ctx.node_id)
+    except NodeError:
+        return "invalid"
+    if isinstance(p, FileSourceParams):
+        try:
+            shown = substitute(p.path, ctx.params, ctx.node_id, "path")
+            real = ctx.resolve(shown)
+            files, _ = local_files(real, p.format, ctx.node_id, shown)
+            return "|".join(f"{f}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files)
+        except Exception:
+            return "unresolved"
+    if isinstance(p, DuckDBSourceParams):
+        parts = []
+        for raw in p.tables.values():
+            try:
+                real = ctx.resolve(substitute(raw, ctx.params, ctx.node_id, "path"))
+                files = (
+                    [real] if real.is_file() else sorted(x for x in real.rglob("*") if x.is_file())
+                )
+                parts += [f"{f}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files]
+            except Exception:
+                parts.append("unresolved")
+        return "|".join(parts) + "|" + repr(sorted(ctx.params.items()))
+    # Remote data: identified by the settings and parameter values only.
+    return repr(sorted(ctx.params.items()))
