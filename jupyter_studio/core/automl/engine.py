@@ -67,6 +67,7 @@ class CandidateResult:
     predictions: np.ndarray | None = None  # out-of-fold (cv) or holdout predictions
     fitted_params: dict[str, Any] = field(default_factory=dict)
     weights: dict[str, float] | None = None  # for the ensemble row
+    retry: bool = False  # skipped for the per-candidate share only: may run when time is left
 
     def row(self, objective: str) -> dict[str, Any]:
         """The public leaderboard row."""
@@ -374,6 +375,20 @@ class Engine:
                 self._record_skip(spec, "the time budget is spent")
                 continue
             self.train(spec)
+        # candidates skipped only because one candidate may not take a third of the budget
+        # get the time that is left once every other has had its turn
+        self.lift_share = True
+        for spec in specs:
+            row = next(r for r in self.results if r.name == spec.name)
+            if row.status != "skipped" or not row.retry:
+                continue
+            self.check_stop()
+            if self.remaining() - self.reserve() < 2.0:
+                break
+            self.train(spec)
+            with self.lock:  # the new row replaces the skipped one
+                self.results.remove(row)
+        self.lift_share = False
 
     def _run_stacking(self) -> None:
         done = [r for r in self.results if r.status == "completed" and r.level == 1]
@@ -426,7 +441,8 @@ class Engine:
         left = self.remaining() - self.reserve()
         # one candidate may not eat the run: diversity is what ensembles need
         share = 0.45 if first else 0.3
-        left = min(left, max(share * float(self.s["max_runtime"]), 5.0))
+        if not getattr(self, "lift_share", False):
+            left = min(left, max(share * float(self.s["max_runtime"]), 5.0))
         cap = self.s.get("max_candidate_runtime")
         if cap:
             left = min(left, float(cap))
@@ -447,7 +463,9 @@ class Engine:
             estimate /= 1.6  # one fit, both cores
         first = not any(r.status == "completed" for r in self.results)
         budget = self.candidate_budget(first)
-        if estimate > budget and not first:
+        # a model that stops on time is still useful: skip only what would be cut very short
+        if estimate > 2 * budget and not first:
+            result.retry = estimate < 2 * (self.remaining() - self.reserve())
             result.status = "skipped"
             result.failure_reason = (
                 f"estimated {estimate:.0f} s, only {max(budget, 0):.0f} s left in the budget"

@@ -192,3 +192,30 @@ print(json.dumps({{"labels": list(labels), "proba": proba.to_numpy().tolist(),
     saved = result.save_candidates(tmp_path / "candidates")
     assert set(saved) == set(result.candidate_names())
     assert all((p / "MLmodel").is_file() for p in saved.values())
+
+
+def test_hpo_on_a_holdout_split(binary_frame: pd.DataFrame) -> None:
+    result = AutoML(
+        target="y", mode="hpo", validation=0.3, max_runtime=6, algorithms=["lightgbm", "linear"]
+    ).fit(binary_frame)
+    board = result.leaderboard()
+    assert "Holdout: 30%" in result.validation_reason
+    assert board["candidate"].str.startswith(("Default", "Trial", "Weighted")).all()
+    assert (board["status"] == "completed").sum() >= 2
+
+
+def test_a_stacked_level_predicts_from_raw_rows() -> None:
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=1500, n_features=8, random_state=1)
+    data = pd.DataFrame(X).add_prefix("f").assign(y=y)
+    result = AutoML(target="y", max_runtime=20, algorithms=["linear", "knn"]).fit(data)
+    board = result.leaderboard()
+    done = board[board["status"] == "completed"]
+    stacked = done[(done["level"] == 2) & (done["algorithm"] != "ensemble")]
+    assert len(stacked), board[["candidate", "status", "failure_reason"]]
+    name = stacked.iloc[0]["candidate"]
+    model = result.model(name)
+    assert set(model.members) > {name}  # the level-1 candidates it stacks on come along
+    proba = model.predict_proba(data.drop(columns="y").head(20))
+    assert proba.shape == (20, 2) and np.allclose(proba.sum(axis=1), 1)
