@@ -13,6 +13,7 @@ import time
 from typing import Any, ClassVar
 
 import numpy as np
+import pandas as pd
 
 from .problem import BINARY, MULTICLASS, REGRESSION
 
@@ -234,7 +235,7 @@ class CatBoostModel(Model):
         from catboost import CatBoostClassifier, CatBoostRegressor, Pool
 
         _time_left(deadline)
-        cat_features = [c for c in X.columns if X[c].dtype == object]
+        cat_features = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
         params = dict(self.params)
         params.update(
             thread_count=self.n_jobs,
