@@ -135,6 +135,27 @@ class RunResult:
     elapsed_seconds: float = 0.0
 
 
+class _ProgressAbort(Exception):
+    """Wraps an exception raised by a progress callback (a stop request) through the engine."""
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(str(original))
+        self.original = original
+
+
+def _guarded(progress: Progress | None) -> Progress | None:
+    if progress is None:
+        return None
+
+    def call(fraction: float, message: str) -> None:
+        try:
+            progress(fraction, message)
+        except Exception as exc:
+            raise _ProgressAbort(exc) from exc
+
+    return call
+
+
 def _digest(data: Any) -> str:
     text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
@@ -462,6 +483,7 @@ class Engine:
         """
         values = flow_parameter_values(doc, params)
         states = {} if states is None else states
+        progress = _guarded(progress)
         ancestors = self.ancestors(doc, node_id)
         fitted = [
             n
@@ -514,6 +536,8 @@ class Engine:
                     frame.collect_schema()
             except NodeError as exc:
                 raise exc.with_node(node.id) from None
+            except _ProgressAbort:
+                raise
             except Exception as exc:
                 schema = dict(inputs[0].collect_schema()) if inputs else None
                 raise translate_error(exc, node, schema) from None

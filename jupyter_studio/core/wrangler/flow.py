@@ -63,26 +63,31 @@ def local_resolver(base: str | os.PathLike[str] | None = None) -> Resolver:
 class Flow:
     """A Data Wrangler flow: its document, plus an engine that computes its nodes."""
 
-    def __init__(self, document: FlowDocument | None = None, *, path: str | os.PathLike[str] | None = None, resolve: Resolver | None = None, cache: ResultCache | None = None) -> None:
+    def __init__(self, document: FlowDocument | None = None, *, path: str | os.PathLike[str] | None = None, resolve: Resolver | None = None, root: str | os.PathLike[str] | None = None, cache: ResultCache | None = None) -> None:
         self.document = document or FlowDocument()
         self.path = Path(path) if path is not None else None
         base = self.path.parent if self.path is not None else None
-        self.engine = Engine(resolve or local_resolver(base), cache=cache)
+        #: The folder relative source paths start from (exported code uses it as ROOT).
+        self.root = Path(root) if root is not None else Path(base or os.getcwd()).resolve()
+        self.engine = Engine(resolve or local_resolver(self.root), cache=cache)
 
     # -- files ---------------------------------------------------------------------------------
 
     @classmethod
-    def new(cls, name: str = "", *, resolve: Resolver | None = None, sample_size: int | None = None) -> Flow:
-        """An empty flow."""
+    def new(cls, name: str = "", *, resolve: Resolver | None = None, root: str | os.PathLike[str] | None = None, sample_size: int | None = None) -> Flow:
+        """An empty flow. Relative paths start from ``root`` (the working folder by default)."""
         doc = FlowDocument(name=name)
         if sample_size is not None:
             doc.settings.sample = SampleSettings(size=sample_size)
-        return cls(doc, resolve=resolve)
+        return cls(doc, resolve=resolve, root=root)
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str], *, resolve: Resolver | None = None) -> Flow:
-        """Open a ``.flow`` file (older format versions are migrated)."""
-        return cls(load_document(path), path=path, resolve=resolve)
+    def load(cls, path: str | os.PathLike[str], *, resolve: Resolver | None = None, root: str | os.PathLike[str] | None = None) -> Flow:
+        """Open a ``.flow`` file (older format versions are migrated).
+
+        Relative source paths start from ``root``, by default the flow file's folder.
+        """
+        return cls(load_document(path), path=path, resolve=resolve, root=root)
 
     def save(self, path: str | os.PathLike[str] | None = None) -> Path:
         """Write the flow atomically (to ``path``, or where it was loaded from)."""
@@ -172,6 +177,11 @@ class Flow:
 
     # -- computing -----------------------------------------------------------------------------
 
+    def _values(self, params: dict[str, Any] | None = None) -> dict[str, str]:
+        from .engine import flow_parameter_values
+
+        return flow_parameter_values(self.document, params)
+
     def preview(self, node: str | None = None, *, params: dict[str, Any] | None = None, rows: int = 100, offset: int = 0) -> NodePreview:
         """The node on the sample: column types, mini histograms and rows (errors as data)."""
         return self.engine.preview(self.document, node or self._last(), params, rows_offset=offset, rows_limit=rows)
@@ -206,8 +216,8 @@ class Flow:
 
         target = node or self._last()
         if format == "notebook":
-            return export_notebook(self.document, target)
-        return export_script(self.document, target)
+            return export_notebook(self.document, target, resolve=self.engine.resolve, root=self.root)
+        return export_script(self.document, target, resolve=self.engine.resolve, root=self.root)
 
     def training_handoff(self, node: str | None, target: str, *, output_dir: str | os.PathLike[str], params: dict[str, Any] | None = None) -> TrainingHandoff:
         """Run the flow, write its output and a transform pipeline, and return what AutoML needs."""

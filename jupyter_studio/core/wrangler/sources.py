@@ -904,3 +904,22 @@ def source_fingerprint(operator: str, parameters: dict[str, Any], ctx: SourceCon
         return "|".join(parts) + "|" + repr(sorted(ctx.params.items()))
     # Remote data: identified by the settings and parameter values only.
     return repr(sorted(ctx.params.items()))
+
+
+def source_paths(operator: str, parameters: dict[str, Any], values: dict[str, str], node_id: str | None) -> list[str]:
+    """The user paths a source reads (after ``{param}`` substitution), for resolving up front."""
+    p = parse_source(operator, parameters, node_id)
+    if isinstance(p, FileSourceParams):
+        return [substitute(p.path, values, node_id, "path")]
+    if isinstance(p, DuckDBSourceParams):
+        return [substitute(raw, values, node_id, "path") for raw in p.tables.values()]
+    if isinstance(p, SqlSourceParams):
+        from sqlalchemy.engine import make_url
+
+        try:
+            url = make_url(_env(substitute(p.url, values, node_id, "URL"), node_id) or "")
+        except Exception:
+            return []
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            return [url.database]
+    return []

@@ -1,0 +1,176 @@
+"""The ``flow`` job kind: run a flow on all rows in a worker, with progress.
+
+``prepare`` (in the server) resolves the flow file, every path its sources read (after
+parameter substitution) and the output through the caller's :class:`PathScope`, so a job can
+read only what its owner may; ``run`` (in the worker) streams the chosen node into the output
+file and writes ``run.json`` (rows, columns, time) in the job's output folder, plus the
+insights report (``report.html``, ``report.json``) when ``report_target`` is set.
+
+Register it with ``c.Studio.extra_job_kinds = ["jupyter_studio.core.wrangler.job:FlowJob"]`` or
+in ``BUILTIN_KINDS``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..errors import Conflict, InvalidInput
+from ..jobs.context import JobContext
+from ..jobs.errors import JobFailed, JobStopped
+from ..jobs.kinds import JobKind, PrepareContext
+from .engine import Engine, flow_parameter_values
+from .errors import FlowFormatError, NodeError
+from .format import atomic_write_text, load_document
+from .sources import source_paths
+
+__all__ = ["FlowJob", "FlowJobParameters"]
+
+
+class FlowJobParameters(BaseModel):
+    """Which flow, which node, which parameter values, and where the rows go."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    flow: str = Field(min_length=1, description="File-browser path of the .flow file.")
+    node: str | None = Field(default=None, description="Node to run; the flow's last step when empty.")
+    parameters: dict[str, str] = Field(default_factory=dict, description="Flow parameter values.")
+    output: str | None = Field(
+        default=None,
+        description="File-browser path of the output (.parquet or .csv); default: <node>.parquet in the job's output folder.",
+    )
+    format: Literal["parquet", "csv"] | None = None
+    overwrite: bool = False
+    refit: bool = Field(default=True, description="Fit steps (means, categories...) on all rows, not on the sample.")
+    report_target: str | None = Field(default=None, description="Also write the insights report with this target.")
+    report: bool = Field(default=False, description="Also write the insights report (without a target).")
+
+
+def _last_node(document: Any) -> str:
+    ids = [n.id for n in document.nodes if n.kind != "analysis"]
+    consumed = {i for n in document.nodes if n.kind != "analysis" for i in n.inputs}
+    leaves = [i for i in ids if i not in consumed]
+    if not leaves:
+        raise InvalidInput("The flow has no nodes to run.", code="empty_flow")
+    return leaves[-1]
+
+
+class FlowJob(JobKind):
+    """Run a Data Wrangler flow on all rows and write its output."""
+
+    name = "flow"
+    title = "Data Wrangler flow"
+    description = (
+        "Runs a Data Wrangler flow on all rows in a worker, streaming the chosen node into a "
+        "Parquet or CSV file; optionally writes the Data Quality and Insights report."
+    )
+    Parameters = FlowJobParameters
+
+    def default_name(self, params: BaseModel) -> str:
+        assert isinstance(params, FlowJobParameters)
+        return Path(params.flow).stem or "flow"
+
+    def prepare(self, params: BaseModel, context: PrepareContext) -> dict[str, Any]:
+        assert isinstance(params, FlowJobParameters)
+        flow_path = context.scope.resolve(params.flow, what="flow", must_exist=True, expect="file")
+        try:
+            document = load_document(flow_path)
+        except FlowFormatError as exc:
+            raise InvalidInput(exc.message, code=exc.code) from None
+        node_id = params.node or _last_node(document)
+        try:
+            node = document.node(node_id)
+        except KeyError:
+            raise InvalidInput(f"The flow has no node {node_id!r}.", code="unknown_node") from None
+        if node.kind == "analysis":
+            raise InvalidInput(f"{node_id!r} is an analysis: pick a source or a step.", code="wrong_node")
+        values = flow_parameter_values(document, params.parameters)
+        engine = Engine(lambda p: context.scope.resolve(p, what="source path"))
+        paths: dict[str, str] = {}
+        for ancestor in engine.ancestors(document, node_id):
+            if ancestor.kind != "source":
+                continue
+            try:
+                for raw in source_paths(ancestor.operator, ancestor.parameters, values, ancestor.id):
+                    paths[raw] = str(context.scope.resolve(raw, what=f"path of source {ancestor.id!r}", must_exist=True))
+            except NodeError as exc:
+                raise InvalidInput(exc.message, code=exc.code) from None
+        fmt = params.format
+        if params.output is None:
+            output = context.job_dir / "output" / f"{node_id}.{fmt or 'parquet'}"
+        else:
+            output = context.scope.resolve(params.output, what="output")
+            if output.is_dir():
+                raise InvalidInput(f"The output {params.output!r} is a folder: give a file name ending with .parquet or .csv.", code="output_is_folder")
+            if output.exists() and not params.overwrite:
+                raise Conflict(f"The output {params.output!r} already exists: choose another name, or set overwrite.", code="output_exists")
+            if fmt is None and output.suffix.lower() not in (".parquet", ".csv"):
+                raise InvalidInput("The output must end with .parquet or .csv (or set format).", code="invalid_output")
+        return {
+            "flow": str(flow_path),
+            "node": node_id,
+            "paths": paths,
+            "values": values,
+            "output": str(output),
+            "output_path": params.output or context.scope.to_contents_path(output),
+        }
+
+    def run(self, context: JobContext) -> None:
+        params = context.parameters
+        assert isinstance(params, FlowJobParameters)
+        resolved = context.resolved
+        paths: dict[str, str] = resolved["paths"]
+
+        def resolve(raw: str) -> Path:
+            if raw not in paths:
+                raise NodeError(None, f"The path {raw!r} was not checked when the job was submitted.", "Submit the job again.", code="path_not_prepared")
+            return Path(paths[raw])
+
+        document = load_document(resolved["flow"])
+        engine = Engine(resolve)
+        output = Path(resolved["output"])
+        if output.exists() and not params.overwrite and params.output is not None:
+            raise JobFailed(f"The output {params.output!r} was created since the job was submitted; set overwrite to replace it.")
+        context.output_dir.mkdir(parents=True, exist_ok=True)
+        context.log.studio(f"running node {resolved['node']} of {params.flow} with parameters {resolved['values']}")
+
+        def progress(fraction: float, message: str) -> None:
+            if context.should_stop:
+                raise JobStopped(context.stop_reason or "Stopped")
+            context.set_progress(0.9 * fraction, message)
+            context.log.studio(message)
+
+        try:
+            result = engine.run(document, resolved["node"], output, resolved["values"], format=params.format, refit=params.refit, progress=progress, workdir=context.job_dir / "scratch")
+        except NodeError as exc:
+            raise JobFailed(f"Node {exc.node_id}: {exc.message}") from None
+        finally:
+            import shutil
+
+            shutil.rmtree(context.job_dir / "scratch", ignore_errors=True)
+        summary = {
+            "node": result.node_id,
+            "output": resolved.get("output_path") or str(output),
+            "format": result.format,
+            "rows": result.rows,
+            "columns": result.columns,
+            "elapsed_seconds": round(result.elapsed_seconds, 3),
+            "parameters": resolved["values"],
+        }
+        atomic_write_text(context.output_dir / "run.json", json.dumps(summary, indent=2) + "\n")
+        context.log.studio(f"wrote {result.rows:,} rows to {summary['output']}")
+        if params.report or params.report_target:
+            import polars as pl
+
+            from .report import build_report, render_html
+
+            context.set_progress(0.92, "computing the insights report on all rows")
+            frame = pl.read_parquet(output) if result.format == "parquet" else pl.read_csv(output)
+            report = build_report(frame, node_id=result.node_id, target=params.report_target, scope="all", title=document.name or result.node_id)
+            atomic_write_text(context.output_dir / "report.json", report.model_dump_json(indent=2))
+            atomic_write_text(context.output_dir / "report.html", render_html(report))
+            context.log.studio(f"report: {len(report.issues)} issues")
+        context.set_progress(1.0, f"{result.rows:,} rows written")
