@@ -222,6 +222,14 @@ def translate_error(
                 "Set the encoding of the source to latin1, cp1252 or utf8-lossy.",
                 code="bad_encoding",
             )
+        if "could not parse" in low and "as dtype" in low:
+            return NodeError(
+                node.id,
+                f"A value does not fit the column type guessed from the first rows: {first}",
+                "Raise 'infer rows' in the source's CSV settings (empty reads the whole file), "
+                "or read the column as text and convert it with a 'Change data types' step.",
+                code="csv_type_mismatch",
+            )
         if "more fields" in low or "ragged" in low or "could not parse" in low or "schema" in low:
             return NodeError(
                 node.id,

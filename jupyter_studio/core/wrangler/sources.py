@@ -68,7 +68,9 @@ class CsvOptions(BaseModel):
         default="fail", description="Rows with more fields than the header: stop, or cut them."
     )
     null_values: list[str] = Field(default_factory=lambda: ["", "NA", "N/A", "null", "NULL"])
-    infer_rows: int = Field(default=10_000, ge=10, description="Rows read to infer types.")
+    infer_rows: int | None = Field(
+        default=10_000, ge=10, description="Rows read to infer column types; empty reads the whole file."
+    )
     parse_dates: bool = Field(default=True, description="Recognise dates and datetimes.")
 
 
@@ -854,7 +856,7 @@ def read_sample(
                 picks = np.sort(np.random.default_rng(seed).choice(total, size=size, replace=False))
                 frame = (
                     lazy.with_row_index("__studio_row")
-                    .filter(pl.col("__studio_row").is_in(pl.Series(picks, dtype=pl.UInt32)))
+                    .filter(pl.col("__studio_row").is_in(pl.Series(picks, dtype=pl.UInt32).implode()))
                     .drop("__studio_row")
                     .collect(engine="streaming")
                 )
