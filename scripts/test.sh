@@ -16,9 +16,9 @@ fi
 # The package (its build compiles the labextension) and the Python test tools.
 python -m pip install --quiet --disable-pip-version-check ".[test]"
 
-# Lint (Python) and frontend unit tests (jest); pip's build above installed labextension/node_modules.
+# Lint (Python) and frontend unit tests (jest); the repository root is the yarn workspace root.
 python -m ruff check jupyter_studio tests benchmarks examples
-(cd labextension && jlpm install --immutable >/dev/null && jlpm test --silent)
+jlpm install --immutable >/dev/null && jlpm test --silent
 
 mkdir -p test-artifacts
 set +e
