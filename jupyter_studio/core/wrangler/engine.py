@@ -41,7 +41,7 @@ from typing import Any
 import polars as pl
 from pydantic import ValidationError
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, StudioError
 from .errors import NodeError, column_missing_error
 from .schemas import AnalysisOutput, FlowDocument, FlowNode, NodePreview
 from .sources import SourceContext, read_sample, scan_full, source_fingerprint
@@ -178,7 +178,7 @@ def translate_error(
     """A NodeError on ``node`` that says what went wrong and what to do."""
     if isinstance(exc, NodeError):
         return exc.with_node(node.id)
-    if isinstance(exc, InvalidInput):  # e.g. the path resolver refused a path
+    if isinstance(exc, StudioError):  # e.g. the path resolver refused a path
         return NodeError(
             node.id,
             exc.message,

@@ -214,7 +214,7 @@ def _source_code(node: FlowNode, var: str, resolve: Any, values: dict[str, str])
     names = _re.findall(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", p.query)
     query = _re.sub(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", r"$\1", p.query.strip().rstrip(";"))
     binds = "{" + ", ".join(f"{n!r}: params[{n!r}]" for n in names) + "}"
-    lines += [f"{var} = pl.from_arrow(con.execute({query!r}, {binds}).to_arrow_table()).lazy()", "con.close()"]
+    lines += [f"{var} = pl.from_arrow(con.sql({query!r}, params={binds}).to_arrow_table()).lazy()", "con.close()"]
     return lines
 
 

@@ -736,7 +736,7 @@ def _read_duckdb(p: DuckDBSourceParams, ctx: SourceContext, limit: int | None) -
     try:
         if limit is not None:
             query = f"SELECT * FROM ({query}) AS studio_source LIMIT {int(limit)}"
-        return pl.from_arrow(con.execute(query, binds).to_arrow_table())  # type: ignore[return-value]
+        return pl.from_arrow(con.sql(query, params=binds).to_arrow_table())  # type: ignore[return-value]
     except NodeError:
         raise
     except Exception as exc:
@@ -751,7 +751,7 @@ def _spool_duckdb(p: DuckDBSourceParams, ctx: SourceContext) -> pl.LazyFrame:
     con, query, binds = _duckdb_relation(p, ctx)
     target = ctx.scratch() / f"duckdb-{ctx.node_id}.parquet"
     try:
-        reader = con.execute(query, binds).to_arrow_reader(SPOOL_BATCH_ROWS)
+        reader = con.sql(query, params=binds).to_arrow_reader(SPOOL_BATCH_ROWS)
         with pq.ParquetWriter(target, reader.schema) as writer:
             for batch in reader:
                 writer.write_batch(batch)
