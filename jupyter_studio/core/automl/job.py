@@ -8,7 +8,9 @@ A stop keeps every finished candidate and saves the best model so far before the
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 import time
 from pathlib import Path
 from typing import Any, Literal
@@ -154,6 +156,9 @@ class AutoMLJob(JobKind):
                 + (f" — {row['failure_reason']}" if row.get("failure_reason") else "")
             )
 
+        # MLflow takes seconds to import: load it while training, so a stop (whose grace period
+        # ends in a kill) still has the time to save the best model
+        threading.Thread(target=_preload_mlflow, name="preload-mlflow", daemon=True).start()
         context.log.studio(f"AutoML on {params.data}, target {params.target!r}, {budget:g} s")
         context.set_progress(0.0, "checking the data")
         automl = AutoML(
@@ -184,15 +189,16 @@ class AutoMLJob(JobKind):
         _write_leaderboard(out, [r for r in result.leaderboard().to_dict(orient="records")])
         if result.best_candidate is None:
             raise JobFailed("No candidate finished: see leaderboard.json for the reasons.")
+        from .report import run_report
+
+        stopping = context.should_stop
+        # when stopping, the quick parts first: the worker is killed after a grace period
+        report = run_report(result, importance=not stopping)
+        (out / "report.json").write_text(json.dumps(report, indent=1, default=str))
         context.set_progress(0.96, "saving the best model")
         result.save(out / "best_model")
         context.log.studio(f"best model {result.best_candidate} saved in best_model/")
-        stopping = context.should_stop
-        from .report import run_report
-
-        report = run_report(result, importance=not stopping)
-        (out / "report.json").write_text(json.dumps(report, indent=1, default=str))
-        if stopping:
+        if stopping or context.should_stop:
             raise JobStopped(context.stop_reason or "Stopped")
         context.set_progress(0.97, "saving every candidate")
         for name in result.candidate_names():
@@ -216,6 +222,11 @@ class AutoMLJob(JobKind):
 
 
 _LOWER_IS_BETTER = {"log_loss", "mse", "rmse", "mae"}
+
+
+def _preload_mlflow() -> None:
+    with contextlib.suppress(Exception):  # saving will report the problem
+        from . import mlflow_model  # noqa: F401
 
 
 def _write_leaderboard(out: Path, rows: list[dict[str, Any]]) -> None:

