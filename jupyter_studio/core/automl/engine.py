@@ -123,6 +123,13 @@ class Engine:
                     self._run_portfolio()
                 if self.scheme == "cv" and self.s.get("stacking", True):
                     self._run_stacking()
+                if self.mode != "hpo" and self.remaining() - self.reserve() > max(
+                    5.0, 0.1 * float(self.s["max_runtime"])
+                ):
+                    from .hpo import run_hpo
+
+                    # the portfolio is done and time is left: search for more candidates
+                    run_hpo(self, with_defaults=False, prefix="Search")
             except StopRun:
                 self.stopped = True
             self._build_ensemble()

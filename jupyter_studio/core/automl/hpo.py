@@ -83,8 +83,12 @@ def suggest(trial: Any, family: str) -> dict[str, Any]:
     raise ValueError(f"no search space for {family}")
 
 
-def run_hpo(engine: Engine) -> None:
-    """Search until the budget is spent (or the caller stops the run)."""
+def run_hpo(engine: Engine, with_defaults: bool = True, prefix: str = "Trial") -> None:
+    """Search until the budget is spent (or the caller stops the run).
+
+    ``with_defaults`` starts from each family's defaults; without, the search only adds new
+    points (used by ensembling mode to fill the time its portfolio left).
+    """
     import optuna
 
     optuna.logging.set_verbosity(logging.WARNING)
@@ -92,25 +96,26 @@ def run_hpo(engine: Engine) -> None:
     families = [f for f in HPO_FAMILIES if allowed is None or f in allowed]
     seed = int(engine.s.get("seed", 0))
     cv = engine.scheme == "cv"
+    n_defaults = len(families) if with_defaults else 0
     study = optuna.create_study(
         direction="minimize",
         sampler=optuna.samplers.TPESampler(seed=seed, n_startup_trials=min(8, 2 * len(families))),
-        pruner=optuna.pruners.MedianPruner(n_startup_trials=len(families), n_warmup_steps=1)
+        pruner=optuna.pruners.MedianPruner(n_startup_trials=max(3, n_defaults), n_warmup_steps=1)
         if cv
         else optuna.pruners.NopPruner(),
     )
     # start from each family's defaults, cheapest-first like the portfolio
-    for family in families:
+    for family in families[:n_defaults]:
         study.enqueue_trial({"family": family}, skip_if_exists=True)
     number = 0
     while engine.remaining() - engine.reserve() > 1.0:
         engine.check_stop()
         trial = study.ask()
         family = trial.suggest_categorical("family", families)
-        defaults = trial.number < len(families)
+        defaults = trial.number < n_defaults
         params = {} if defaults else suggest(trial, family)
         number += 1
-        name = f"{'Default' if defaults else 'Trial'}{number:03d}_{family}"
+        name = f"{'Default' if defaults else prefix}{number:03d}_{family}"
         spec = CandidateSpec(name, family, params)
 
         def report(step: int, score: float, _trial: Any = trial) -> None:
