@@ -80,17 +80,47 @@ def histogram(series: pl.Series, *, bins: int = 30, title: str | None = None) ->
     )
 
 
-def bar_chart(rows: list[dict[str, Any]], x: str, y: str, *, title: str, x_title: str | None = None, y_title: str | None = None, horizontal: bool = False, sort: bool = True, color: str | None = None) -> dict[str, Any]:
+def bar_chart(
+    rows: list[dict[str, Any]],
+    x: str,
+    y: str,
+    *,
+    title: str,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    horizontal: bool = False,
+    sort: bool = True,
+    color: str | None = None,
+) -> dict[str, Any]:
     """A bar chart of precomputed rows."""
-    cat = {"field": x, "type": "nominal", "title": x_title or x, "sort": "-y" if sort and not horizontal else ("-x" if sort else None)}
+    cat = {
+        "field": x,
+        "type": "nominal",
+        "title": x_title or x,
+        "sort": "-y" if sort and not horizontal else ("-x" if sort else None),
+    }
     val = {"field": y, "type": "quantitative", "title": y_title or y}
     encoding = {"y": cat, "x": val} if horizontal else {"x": cat, "y": val}
     if color:
         encoding["color"] = {"field": color, "type": "nominal"}
-    return _spec(title, [{k: json_value(v) for k, v in r.items()} for r in rows], mark={"type": "bar", "tooltip": True}, encoding=encoding, height=max(160, 18 * len(rows)) if horizontal else 220)
+    return _spec(
+        title,
+        [{k: json_value(v) for k, v in r.items()} for r in rows],
+        mark={"type": "bar", "tooltip": True},
+        encoding=encoding,
+        height=max(160, 18 * len(rows)) if horizontal else 220,
+    )
 
 
-def scatter(frame: pl.DataFrame, x: str, y: str, *, color: str | None = None, max_points: int = 5000, title: str | None = None) -> dict[str, Any]:
+def scatter(
+    frame: pl.DataFrame,
+    x: str,
+    y: str,
+    *,
+    color: str | None = None,
+    max_points: int = 5000,
+    title: str | None = None,
+) -> dict[str, Any]:
     """Points of two columns (a random sample of at most ``max_points``)."""
     columns = [c for c in dict.fromkeys([x, y, color]) if c]
     data = frame.select(columns).drop_nulls([x, y])
@@ -108,10 +138,17 @@ def scatter(frame: pl.DataFrame, x: str, y: str, *, color: str | None = None, ma
     }
     if color:
         encoding["color"] = {"field": color, "type": kind(color)}
-    return _spec(title or f"{y} against {x}", rows, mark={"type": "point", "opacity": 0.6, "tooltip": True}, encoding=encoding)
+    return _spec(
+        title or f"{y} against {x}",
+        rows,
+        mark={"type": "point", "opacity": 0.6, "tooltip": True},
+        encoding=encoding,
+    )
 
 
-def box_plot(frame: pl.DataFrame, column: str, *, group_by: str | None = None, title: str | None = None) -> dict[str, Any]:
+def box_plot(
+    frame: pl.DataFrame, column: str, *, group_by: str | None = None, title: str | None = None
+) -> dict[str, Any]:
     """Quartiles, whiskers (1.5 IQR) and outlier counts, computed in Polars."""
     x = pl.col(column).cast(pl.Float64)
     aggs = [
@@ -123,7 +160,12 @@ def box_plot(frame: pl.DataFrame, column: str, *, group_by: str | None = None, t
         x.count().alias("count"),
     ]
     if group_by:
-        stats = frame.group_by(pl.col(group_by).cast(pl.String).fill_null("null").alias("group")).agg(aggs).sort("group").head(50)
+        stats = (
+            frame.group_by(pl.col(group_by).cast(pl.String).fill_null("null").alias("group"))
+            .agg(aggs)
+            .sort("group")
+            .head(50)
+        )
     else:
         stats = frame.select(aggs).with_columns(pl.lit(column).alias("group"))
     rows = []
@@ -141,9 +183,18 @@ def box_plot(frame: pl.DataFrame, column: str, *, group_by: str | None = None, t
         rows,
         encoding={"x": xg},
         layer=[
-            {"mark": {"type": "rule"}, "encoding": {"y": {"field": "lower", **y_enc}, "y2": {"field": "upper"}}},
-            {"mark": {"type": "bar", "size": 28, "tooltip": True}, "encoding": {"y": {"field": "q1", **y_enc}, "y2": {"field": "q3"}}},
-            {"mark": {"type": "tick", "color": "white", "size": 28}, "encoding": {"y": {"field": "median", **y_enc}}},
+            {
+                "mark": {"type": "rule"},
+                "encoding": {"y": {"field": "lower", **y_enc}, "y2": {"field": "upper"}},
+            },
+            {
+                "mark": {"type": "bar", "size": 28, "tooltip": True},
+                "encoding": {"y": {"field": "q1", **y_enc}, "y2": {"field": "q3"}},
+            },
+            {
+                "mark": {"type": "tick", "color": "white", "size": 28},
+                "encoding": {"y": {"field": "median", **y_enc}},
+            },
         ],
     )
 
@@ -160,7 +211,19 @@ def heatmap(matrix: list[dict[str, Any]], *, title: str, value: str = "value") -
             "y": {"field": "y", "type": "nominal", "title": None, "sort": None},
         },
         layer=[
-            {"mark": {"type": "rect", "tooltip": True}, "encoding": {"color": {"field": value, "type": "quantitative", "scale": {"domain": [-1, 1], "scheme": "redblue", "reverse": True}}}},
-            {"mark": {"type": "text", "fontSize": 9}, "encoding": {"text": {"field": value, "type": "quantitative", "format": ".2f"}}},
+            {
+                "mark": {"type": "rect", "tooltip": True},
+                "encoding": {
+                    "color": {
+                        "field": value,
+                        "type": "quantitative",
+                        "scale": {"domain": [-1, 1], "scheme": "redblue", "reverse": True},
+                    }
+                },
+            },
+            {
+                "mark": {"type": "text", "fontSize": 9},
+                "encoding": {"text": {"field": value, "type": "quantitative", "format": ".2f"}},
+            },
         ],
     )

@@ -52,7 +52,9 @@ def parse_edit(raw: dict[str, Any]) -> Any:
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err.get("loc", ()))
-        raise InvalidInput(f"Invalid edit: {where + ': ' if where else ''}{err.get('msg')}.", code="invalid_edit") from None
+        raise InvalidInput(
+            f"Invalid edit: {where + ': ' if where else ''}{err.get('msg')}.", code="invalid_edit"
+        ) from None
 
 
 def _validated(data: dict[str, Any]) -> FlowDocument:
@@ -61,7 +63,10 @@ def _validated(data: dict[str, Any]) -> FlowDocument:
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err.get("loc", ()))
-        raise InvalidInput(f"The edit would break the flow: {where + ': ' if where else ''}{err.get('msg')}.", code="invalid_edit") from None
+        raise InvalidInput(
+            f"The edit would break the flow: {where + ': ' if where else ''}{err.get('msg')}.",
+            code="invalid_edit",
+        ) from None
 
 
 def apply_edit(document: FlowDocument, edit: Any) -> FlowDocument:
@@ -73,7 +78,9 @@ def apply_edit(document: FlowDocument, edit: Any) -> FlowDocument:
     index = {n["id"]: i for i, n in enumerate(nodes)}
     if isinstance(edit, AddNode):
         if edit.node.id in index:
-            raise InvalidInput(f"A node called {edit.node.id!r} already exists.", code="duplicate_node")
+            raise InvalidInput(
+                f"A node called {edit.node.id!r} already exists.", code="duplicate_node"
+            )
         nodes.append(edit.node.model_dump(mode="json"))
     elif isinstance(edit, UpdateNode):
         if edit.node_id not in index:
@@ -94,7 +101,9 @@ def apply_edit(document: FlowDocument, edit: Any) -> FlowDocument:
         for node in nodes:
             if edit.node_id in node["inputs"]:
                 if replacement is not None:
-                    node["inputs"] = [replacement if i == edit.node_id else i for i in node["inputs"]]
+                    node["inputs"] = [
+                        replacement if i == edit.node_id else i for i in node["inputs"]
+                    ]
                 else:
                     node["inputs"] = [i for i in node["inputs"] if i != edit.node_id]
     elif isinstance(edit, SetFlowParameters):
@@ -106,7 +115,16 @@ def apply_edit(document: FlowDocument, edit: Any) -> FlowDocument:
     return _validated(data)
 
 
-def make_node(document: FlowDocument, kind: str, operator: str, inputs: list[str], parameters: dict[str, Any], *, node_id: str | None = None, title: str = "") -> FlowNode:
+def make_node(
+    document: FlowDocument,
+    kind: str,
+    operator: str,
+    inputs: list[str],
+    parameters: dict[str, Any],
+    *,
+    node_id: str | None = None,
+    title: str = "",
+) -> FlowNode:
     """A node ready to add, with a fresh id and a position next to its input."""
     for parent in inputs:
         try:

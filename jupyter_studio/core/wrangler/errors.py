@@ -71,7 +71,9 @@ class FlowFormatError(InvalidInput):
     code = "invalid_flow"
 
 
-def column_missing_error(node_id: str | None, missing: list[str], available: list[str]) -> NodeError:
+def column_missing_error(
+    node_id: str | None, missing: list[str], available: list[str]
+) -> NodeError:
     """The error for columns that an upstream edit removed or renamed, with close matches."""
     import difflib
 

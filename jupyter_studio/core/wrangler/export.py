@@ -136,7 +136,9 @@ def _source_code(node: FlowNode, var: str, resolve: Any, values: dict[str, str])
             fs_opts.append("key=key")
         if p.secret:
             fs_opts.append("secret=secret")
-        client = {k: v for k, v in {"endpoint_url": p.endpoint_url, "region_name": p.region}.items() if v}
+        client = {
+            k: v for k, v in {"endpoint_url": p.endpoint_url, "region_name": p.region}.items() if v
+        }
         if client:
             fs_opts.append(f"client_kwargs={client!r}")
         storage = {"aws_region": p.region or "us-east-1"}
@@ -165,7 +167,8 @@ def _source_code(node: FlowNode, var: str, resolve: Any, values: dict[str, str])
         options.pop("separator")
         lines += [
             f"head = {head_code}",
-            "sep = '\\t' if fmt == 'tsv' else " + (repr(p.csv.delimiter) if p.csv.delimiter else "sniff(head)"),
+            "sep = '\\t' if fmt == 'tsv' else "
+            + (repr(p.csv.delimiter) if p.csv.delimiter else "sniff(head)"),
             f"{var} = scan_files(found, fmt, {{'separator': sep, **{options!r}}}, storage_options=storage)",
         ]
         return lines
@@ -187,7 +190,11 @@ def _source_code(node: FlowNode, var: str, resolve: Any, values: dict[str, str])
             import re as _re
 
             names = _re.findall(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", p.query or "")
-            query_code = repr(_re.sub(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", r":\1", (p.query or "").strip().rstrip(";")))
+            query_code = repr(
+                _re.sub(
+                    r"\{([A-Za-z_][A-Za-z0-9_]*)\}", r":\1", (p.query or "").strip().rstrip(";")
+                )
+            )
             binds = "{" + ", ".join(f"{n!r}: params[{n!r}]" for n in names) + "}"
         return [
             "import sqlalchemy as sa",
@@ -214,7 +221,10 @@ def _source_code(node: FlowNode, var: str, resolve: Any, values: dict[str, str])
     names = _re.findall(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", p.query)
     query = _re.sub(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", r"$\1", p.query.strip().rstrip(";"))
     binds = "{" + ", ".join(f"{n!r}: params[{n!r}]" for n in names) + "}"
-    lines += [f"{var} = pl.from_arrow(con.sql({query!r}, params={binds}).to_arrow_table()).lazy()", "con.close()"]
+    lines += [
+        f"{var} = pl.from_arrow(con.sql({query!r}, params={binds}).to_arrow_table()).lazy()",
+        "con.close()",
+    ]
     return lines
 
 
@@ -233,7 +243,12 @@ def _plan(document: FlowDocument, node_id: str) -> list[FlowNode]:
 
     visit(node_id)
     if order[-1].kind == "analysis":
-        raise NodeError(node_id, "An analysis cannot be exported as code.", "Export the node it analyses.", code="wrong_inputs")
+        raise NodeError(
+            node_id,
+            "An analysis cannot be exported as code.",
+            "Export the node it analyses.",
+            code="wrong_inputs",
+        )
     return order
 
 
@@ -252,7 +267,12 @@ def _sections(document: FlowDocument, node_id: str, resolve: Any) -> dict[str, A
             continue
         transform = registry.get(node.operator)
         if transform is None:
-            raise NodeError(node.id, f"Unknown transform {node.operator!r}.", "Delete the step.", code="unknown_operator")
+            raise NodeError(
+                node.id,
+                f"Unknown transform {node.operator!r}.",
+                "Delete the step.",
+                code="unknown_operator",
+            )
         transforms.append(transform)
         kwargs = transform.kwargs(transform.parse(node.parameters))
         args = ", ".join(names[i] for i in node.inputs)
@@ -278,7 +298,11 @@ def _literal(value: Any) -> str:
     text = repr(value)
     if len(text) <= 90:
         return text
-    return "{\n" + "".join(f"    {k!r}: {v!r},\n" for k, v in value.items()) + "}" if isinstance(value, dict) else text
+    return (
+        "{\n" + "".join(f"    {k!r}: {v!r},\n" for k, v in value.items()) + "}"
+        if isinstance(value, dict)
+        else text
+    )
 
 
 def _title(node: FlowNode, index: int) -> str:
@@ -290,7 +314,9 @@ def _sniff_source() -> str:
     return textwrap.dedent(inspect.getsource(_sniff_delimiter)).replace("_sniff_delimiter", "sniff")
 
 
-def export_script(document: FlowDocument, node_id: str, *, resolve: Any = None, root: str | Path | None = None) -> str:
+def export_script(
+    document: FlowDocument, node_id: str, *, resolve: Any = None, root: str | Path | None = None
+) -> str:
     """A Python script that runs the flow up to ``node_id`` on all rows."""
     resolve = resolve or (lambda p: (Path(root or ".") / p).resolve())
     parts = _sections(document, node_id, resolve)
@@ -353,7 +379,9 @@ def export_script(document: FlowDocument, node_id: str, *, resolve: Any = None, 
     return "\n".join(out)
 
 
-def export_notebook(document: FlowDocument, node_id: str, *, resolve: Any = None, root: str | Path | None = None) -> str:
+def export_notebook(
+    document: FlowDocument, node_id: str, *, resolve: Any = None, root: str | Path | None = None
+) -> str:
     """A Jupyter notebook (JSON text, nbformat 4) that runs the flow, one cell per node."""
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -370,13 +398,26 @@ def export_notebook(document: FlowDocument, node_id: str, *, resolve: Any = None
             f"ROOT = {str(Path(root).resolve()) if root else '.'!r}\nPARAMETERS = {json.dumps(parts['parameters'])}\nOUTPUT = None  # e.g. 'result.parquet'",
             metadata={"tags": ["parameters"]},
         ),
-        new_code_cell(HEADER_IMPORTS + "\nROOT = Path(ROOT)\nparams = dict(PARAMETERS)\n" + RUNTIME + "\n" + _sniff_source()),
-        new_code_cell("# The transforms: the same functions Jupyter Studio runs.\n\n" + "\n\n".join(parts["functions"])),
+        new_code_cell(
+            HEADER_IMPORTS
+            + "\nROOT = Path(ROOT)\nparams = dict(PARAMETERS)\n"
+            + RUNTIME
+            + "\n"
+            + _sniff_source()
+        ),
+        new_code_cell(
+            "# The transforms: the same functions Jupyter Studio runs.\n\n"
+            + "\n\n".join(parts["functions"])
+        ),
     ]
     for index, (node, lines) in enumerate(parts["steps"], start=1):
         desc = node.notes or ""
-        cells.append(new_markdown_cell(f"## {_title(node, index)}" + (f"\n\n{desc}" if desc else "")))
-        cells.append(new_code_cell("\n".join(lines) + f"\n{parts['names'][node.id]}.head(5).collect()"))
+        cells.append(
+            new_markdown_cell(f"## {_title(node, index)}" + (f"\n\n{desc}" if desc else ""))
+        )
+        cells.append(
+            new_code_cell("\n".join(lines) + f"\n{parts['names'][node.id]}.head(5).collect()")
+        )
     result = parts["result"]
     cells.append(
         new_code_cell(
@@ -384,5 +425,11 @@ def export_notebook(document: FlowDocument, node_id: str, *, resolve: Any = None
             "    else:\n        result.sink_parquet(OUTPUT, engine='streaming')\nresult.head(20).collect()"
         )
     )
-    nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}, "language_info": {"name": "python"}})
+    nb = new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+    )
     return nbformat.writes(nb)

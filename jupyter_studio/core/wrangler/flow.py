@@ -63,7 +63,15 @@ def local_resolver(base: str | os.PathLike[str] | None = None) -> Resolver:
 class Flow:
     """A Data Wrangler flow: its document, plus an engine that computes its nodes."""
 
-    def __init__(self, document: FlowDocument | None = None, *, path: str | os.PathLike[str] | None = None, resolve: Resolver | None = None, root: str | os.PathLike[str] | None = None, cache: ResultCache | None = None) -> None:
+    def __init__(
+        self,
+        document: FlowDocument | None = None,
+        *,
+        path: str | os.PathLike[str] | None = None,
+        resolve: Resolver | None = None,
+        root: str | os.PathLike[str] | None = None,
+        cache: ResultCache | None = None,
+    ) -> None:
         self.document = document or FlowDocument()
         self.path = Path(path) if path is not None else None
         base = self.path.parent if self.path is not None else None
@@ -74,7 +82,14 @@ class Flow:
     # -- files ---------------------------------------------------------------------------------
 
     @classmethod
-    def new(cls, name: str = "", *, resolve: Resolver | None = None, root: str | os.PathLike[str] | None = None, sample_size: int | None = None) -> Flow:
+    def new(
+        cls,
+        name: str = "",
+        *,
+        resolve: Resolver | None = None,
+        root: str | os.PathLike[str] | None = None,
+        sample_size: int | None = None,
+    ) -> Flow:
         """An empty flow. Relative paths start from ``root`` (the working folder by default)."""
         doc = FlowDocument(name=name)
         if sample_size is not None:
@@ -82,7 +97,13 @@ class Flow:
         return cls(doc, resolve=resolve, root=root)
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str], *, resolve: Resolver | None = None, root: str | os.PathLike[str] | None = None) -> Flow:
+    def load(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        resolve: Resolver | None = None,
+        root: str | os.PathLike[str] | None = None,
+    ) -> Flow:
         """Open a ``.flow`` file (older format versions are migrated).
 
         Relative source paths start from ``root``, by default the flow file's folder.
@@ -109,7 +130,12 @@ class Flow:
         return self.document.node(node_id)
 
     def _last(self) -> str:
-        leaves = [n.id for n in self.document.nodes if n.kind != "analysis" and not any(n.id in m.inputs for m in self.document.nodes if m.kind != "analysis")]
+        leaves = [
+            n.id
+            for n in self.document.nodes
+            if n.kind != "analysis"
+            and not any(n.id in m.inputs for m in self.document.nodes if m.kind != "analysis")
+        ]
         if not leaves:
             raise ValueError("the flow has no nodes")
         return leaves[-1]
@@ -130,7 +156,15 @@ class Flow:
         self.document = FlowDocument.model_validate(data)
         return self
 
-    def add_source(self, path: str | None = None, *, kind: str = "file", id: str | None = None, title: str = "", **parameters: Any) -> str:
+    def add_source(
+        self,
+        path: str | None = None,
+        *,
+        kind: str = "file",
+        id: str | None = None,
+        title: str = "",
+        **parameters: Any,
+    ) -> str:
         """Add a source and return its node id.
 
         ``kind`` is ``file`` (``path``: a CSV, TSV, JSON Lines or Parquet file or folder),
@@ -139,30 +173,75 @@ class Flow:
         """
         if path is not None:
             parameters["path"] = path
-        node = make_node(self.document, "source", kind, [], parameters, node_id=id, title=title or (Path(path).name if path else kind))
+        node = make_node(
+            self.document,
+            "source",
+            kind,
+            [],
+            parameters,
+            node_id=id,
+            title=title or (Path(path).name if path else kind),
+        )
         self.edit(AddNode(node=node))
         return node.id
 
-    def add_step(self, after: str | list[str], operator: str, *, right: str | None = None, id: str | None = None, title: str = "", **parameters: Any) -> str:
+    def add_step(
+        self,
+        after: str | list[str],
+        operator: str,
+        *,
+        right: str | None = None,
+        id: str | None = None,
+        title: str = "",
+        **parameters: Any,
+    ) -> str:
         """Add a transform after a node and return its id (``right=`` is a join's second input)."""
         inputs = [after] if isinstance(after, str) else list(after)
         if right is not None:
             inputs.append(right)
-        node = make_node(self.document, "transform", operator, inputs, parameters, node_id=id, title=title)
+        node = make_node(
+            self.document, "transform", operator, inputs, parameters, node_id=id, title=title
+        )
         self.edit(AddNode(node=node))
         return node.id
 
-    def add_join(self, left: str, right: str, *, left_on: list[str], right_on: list[str] | None = None, how: str = "inner", **parameters: Any) -> str:
+    def add_join(
+        self,
+        left: str,
+        right: str,
+        *,
+        left_on: list[str],
+        right_on: list[str] | None = None,
+        how: str = "inner",
+        **parameters: Any,
+    ) -> str:
         """Join two nodes on key columns."""
-        return self.add_step([left, right], "join", left_on=left_on, right_on=right_on or left_on, how=how, **parameters)
+        return self.add_step(
+            [left, right],
+            "join",
+            left_on=left_on,
+            right_on=right_on or left_on,
+            how=how,
+            **parameters,
+        )
 
     def add_concatenate(self, top: str, bottom: str, **parameters: Any) -> str:
         """Stack the rows of two nodes."""
         return self.add_step([top, bottom], "concatenate", **parameters)
 
-    def add_analysis(self, after: str, operator: str, *, id: str | None = None, title: str = "", **parameters: Any) -> str:
+    def add_analysis(
+        self,
+        after: str,
+        operator: str,
+        *,
+        id: str | None = None,
+        title: str = "",
+        **parameters: Any,
+    ) -> str:
         """Add an analysis (histogram, scatter, quick_model, ...) of a node."""
-        node = make_node(self.document, "analysis", operator, [after], parameters, node_id=id, title=title)
+        node = make_node(
+            self.document, "analysis", operator, [after], parameters, node_id=id, title=title
+        )
         self.edit(AddNode(node=node))
         return node.id
 
@@ -182,33 +261,68 @@ class Flow:
 
         return flow_parameter_values(self.document, params)
 
-    def preview(self, node: str | None = None, *, params: dict[str, Any] | None = None, rows: int = 100, offset: int = 0) -> NodePreview:
+    def preview(
+        self,
+        node: str | None = None,
+        *,
+        params: dict[str, Any] | None = None,
+        rows: int = 100,
+        offset: int = 0,
+    ) -> NodePreview:
         """The node on the sample: column types, mini histograms and rows (errors as data)."""
-        return self.engine.preview(self.document, node or self._last(), params, rows_offset=offset, rows_limit=rows)
+        return self.engine.preview(
+            self.document, node or self._last(), params, rows_offset=offset, rows_limit=rows
+        )
 
-    def sample(self, node: str | None = None, *, params: dict[str, Any] | None = None) -> pl.DataFrame:
+    def sample(
+        self, node: str | None = None, *, params: dict[str, Any] | None = None
+    ) -> pl.DataFrame:
         """The node's sample as a Polars DataFrame (raises NodeError when it fails)."""
         result = self.engine.compute(self.document, node or self._last(), params)
         if result.frame is None:
             raise ValueError(f"{node} is an analysis; use preview() for its chart")
         return result.frame
 
-    def run(self, node: str | None = None, *, params: dict[str, Any] | None = None, output: str | os.PathLike[str] | None = None, format: str | None = None, refit: bool = True, progress: Callable[[float, str], None] | None = None) -> pl.DataFrame | RunResult:
+    def run(
+        self,
+        node: str | None = None,
+        *,
+        params: dict[str, Any] | None = None,
+        output: str | os.PathLike[str] | None = None,
+        format: str | None = None,
+        refit: bool = True,
+        progress: Callable[[float, str], None] | None = None,
+    ) -> pl.DataFrame | RunResult:
         """Run on all rows. With ``output``, stream into a Parquet/CSV file and return a RunResult;
         without, return the rows as a Polars DataFrame."""
         target = node or self._last()
         if output is None:
             return self.engine.collect(self.document, target, params, refit=refit)
-        return self.engine.run(self.document, target, output, params, format=format, refit=refit, progress=progress)
+        return self.engine.run(
+            self.document, target, output, params, format=format, refit=refit, progress=progress
+        )
 
-    def report(self, node: str | None = None, *, target: str | None = None, params: dict[str, Any] | None = None, scope: str = "sample") -> InsightsReport:
+    def report(
+        self,
+        node: str | None = None,
+        *,
+        target: str | None = None,
+        params: dict[str, Any] | None = None,
+        scope: str = "sample",
+    ) -> InsightsReport:
         """The Data Quality and Insights report of a node, on the sample or on all rows."""
         from .report import build_report
 
         node_id = node or self._last()
-        frame = self.sample(node_id, params=params) if scope == "sample" else self.run(node_id, params=params)
+        frame = (
+            self.sample(node_id, params=params)
+            if scope == "sample"
+            else self.run(node_id, params=params)
+        )
         assert isinstance(frame, pl.DataFrame)
-        return build_report(frame, node_id=node_id, target=target, scope=scope, title=self.document.name or node_id)  # type: ignore[arg-type]
+        return build_report(
+            frame, node_id=node_id, target=target, scope=scope, title=self.document.name or node_id
+        )  # type: ignore[arg-type]
 
     def export_code(self, node: str | None = None, *, format: str = "script") -> str:
         """Python code (``script``) or notebook JSON (``notebook``) that reproduces the flow."""
@@ -216,10 +330,19 @@ class Flow:
 
         target = node or self._last()
         if format == "notebook":
-            return export_notebook(self.document, target, resolve=self.engine.resolve, root=self.root)
+            return export_notebook(
+                self.document, target, resolve=self.engine.resolve, root=self.root
+            )
         return export_script(self.document, target, resolve=self.engine.resolve, root=self.root)
 
-    def training_handoff(self, node: str | None, target: str, *, output_dir: str | os.PathLike[str], params: dict[str, Any] | None = None) -> TrainingHandoff:
+    def training_handoff(
+        self,
+        node: str | None,
+        target: str,
+        *,
+        output_dir: str | os.PathLike[str],
+        params: dict[str, Any] | None = None,
+    ) -> TrainingHandoff:
         """Run the flow, write its output and a transform pipeline, and return what AutoML needs."""
         from .handoff import training_handoff
 

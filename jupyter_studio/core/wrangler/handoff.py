@@ -27,17 +27,35 @@ from .transforms import load_all
 if TYPE_CHECKING:
     from .flow import Flow
 
-__all__ = ["PIPELINE_FORMAT", "TRAINING_ONLY", "apply_pipeline", "load_pipeline", "training_handoff"]
+__all__ = [
+    "PIPELINE_FORMAT",
+    "TRAINING_ONLY",
+    "apply_pipeline",
+    "load_pipeline",
+    "training_handoff",
+]
 
 PIPELINE_FORMAT = "jupyter-studio/flow-pipeline"
 PIPELINE_VERSION = 1
 #: Steps that only drop or add rows: they shape training data and are skipped at inference.
-TRAINING_ONLY = frozenset({
-    "drop_missing", "filter_rows", "filter_expression", "drop_duplicates", "sample_rows",
-    "remove_outliers", "random_oversample", "random_undersample", "smote", "sort_rows",
-})
+TRAINING_ONLY = frozenset(
+    {
+        "drop_missing",
+        "filter_rows",
+        "filter_expression",
+        "drop_duplicates",
+        "sample_rows",
+        "remove_outliers",
+        "random_oversample",
+        "random_undersample",
+        "smote",
+        "sort_rows",
+    }
+)
 #: Steps a single raw row cannot go through.
-NOT_ON_ROWS = frozenset({"group_by_aggregate", "join", "concatenate", "custom_sql", "custom_pandas"})
+NOT_ON_ROWS = frozenset(
+    {"group_by_aggregate", "join", "concatenate", "custom_sql", "custom_pandas"}
+)
 
 
 def _simple_type(dtype: Any) -> str:
@@ -55,7 +73,14 @@ def _simple_type(dtype: Any) -> str:
     return "string"
 
 
-def _pipeline(flow: Flow, node_id: str, target: str, states: dict[str, Any], source_schema: dict[str, Any], output_columns: list[str]) -> dict[str, Any]:
+def _pipeline(
+    flow: Flow,
+    node_id: str,
+    target: str,
+    states: dict[str, Any],
+    source_schema: dict[str, Any],
+    output_columns: list[str],
+) -> dict[str, Any]:
     registry = load_all()
     chain = flow.engine.ancestors(flow.document, node_id)
     steps = []
@@ -69,18 +94,28 @@ def _pipeline(flow: Flow, node_id: str, target: str, states: dict[str, Any], sou
         transform = registry[node.operator]
         params = transform.kwargs(transform.parse(node.parameters))
         if node.operator in NOT_ON_ROWS:
-            applicable, reason = False, f"step {node.id} ({transform.title}) cannot run on single raw rows"
+            applicable, reason = (
+                False,
+                f"step {node.id} ({transform.title}) cannot run on single raw rows",
+            )
         referenced = transform.parse(node.parameters).referenced_columns().get(0, [])
-        inference = "skip" if node.operator in TRAINING_ONLY or (target in referenced and node.operator not in ("target_mean_encode",)) else "apply"
-        steps.append({
-            "node_id": node.id,
-            "operator": node.operator,
-            "operator_version": node.operator_version,
-            "title": node.title or transform.title,
-            "parameters": params,
-            "state": states.get(node.id),
-            "inference": inference,
-        })
+        inference = (
+            "skip"
+            if node.operator in TRAINING_ONLY
+            or (target in referenced and node.operator not in ("target_mean_encode",))
+            else "apply"
+        )
+        steps.append(
+            {
+                "node_id": node.id,
+                "operator": node.operator,
+                "operator_version": node.operator_version,
+                "title": node.title or transform.title,
+                "parameters": params,
+                "state": states.get(node.id),
+                "inference": inference,
+            }
+        )
     return {
         "format": PIPELINE_FORMAT,
         "version": PIPELINE_VERSION,
@@ -97,13 +132,18 @@ def _pipeline(flow: Flow, node_id: str, target: str, states: dict[str, Any], sou
     }
 
 
-def training_handoff(flow: Flow, node_id: str, target: str, output_dir: Path, *, params: dict[str, Any] | None = None) -> TrainingHandoff:
+def training_handoff(
+    flow: Flow, node_id: str, target: str, output_dir: Path, *, params: dict[str, Any] | None = None
+) -> TrainingHandoff:
     """Run ``node_id`` on all rows and write ``data.parquet`` and ``pipeline.json`` in ``output_dir``."""
     output_dir.mkdir(parents=True, exist_ok=True)
     data_path = output_dir / "data.parquet"
     result = flow.engine.run(flow.document, node_id, data_path, params)
     if target not in result.columns:
-        raise InvalidInput(f"The target {target!r} is not a column of the flow's output ({', '.join(result.columns[:20])}).", code="unknown_target")
+        raise InvalidInput(
+            f"The target {target!r} is not a column of the flow's output ({', '.join(result.columns[:20])}).",
+            code="unknown_target",
+        )
     chain = flow.engine.ancestors(flow.document, node_id)
     source = next(n for n in chain if n.kind == "source")
     source_schema = dict(flow.sample(source.id, params=params).schema)
@@ -128,16 +168,23 @@ def load_pipeline(path: str | Path) -> dict[str, Any]:
     """Read a ``pipeline.json`` written by :func:`training_handoff`."""
     data = json.loads(Path(path).read_text())
     if data.get("format") != PIPELINE_FORMAT:
-        raise InvalidInput("This file is not a Jupyter Studio flow pipeline.", code="invalid_pipeline")
+        raise InvalidInput(
+            "This file is not a Jupyter Studio flow pipeline.", code="invalid_pipeline"
+        )
     if data.get("version", 0) > PIPELINE_VERSION:
-        raise InvalidInput("This pipeline was written by a newer Jupyter Studio.", code="invalid_pipeline")
+        raise InvalidInput(
+            "This pipeline was written by a newer Jupyter Studio.", code="invalid_pipeline"
+        )
     return data
 
 
 def apply_pipeline(pipeline: dict[str, Any], rows: Any) -> pl.DataFrame:
     """Turn raw rows (a Polars or pandas DataFrame, or a list of dicts) into model features."""
     if not pipeline.get("applicable", True):
-        raise InvalidInput(f"This pipeline cannot run on raw rows: {pipeline.get('reason')}.", code="pipeline_not_applicable")
+        raise InvalidInput(
+            f"This pipeline cannot run on raw rows: {pipeline.get('reason')}.",
+            code="pipeline_not_applicable",
+        )
     if isinstance(rows, pl.DataFrame):
         frame = rows
     elif isinstance(rows, list):
@@ -146,13 +193,18 @@ def apply_pipeline(pipeline: dict[str, Any], rows: Any) -> pl.DataFrame:
         frame = pl.from_pandas(rows)
     missing = [c for c in pipeline["input_columns"] if c not in frame.columns]
     if missing:
-        raise InvalidInput(f"The rows lack the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}.", code="missing_columns")
+        raise InvalidInput(
+            f"The rows lack the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}.",
+            code="missing_columns",
+        )
     registry = load_all()
     from .transforms.columns import _cast_expr
 
     types = pipeline.get("input_types", {})
     lazy = frame.lazy().with_columns(
-        _cast_expr(c, frame.schema[c], t, False).alias(c) for c, t in types.items() if str(frame.schema[c]) != str(t)
+        _cast_expr(c, frame.schema[c], t, False).alias(c)
+        for c, t in types.items()
+        if str(frame.schema[c]) != str(t)
     )
     for step in pipeline["steps"]:
         if step["inference"] != "apply":

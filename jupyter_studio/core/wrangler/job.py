@@ -36,7 +36,9 @@ class FlowJobParameters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     flow: str = Field(min_length=1, description="File-browser path of the .flow file.")
-    node: str | None = Field(default=None, description="Node to run; the flow's last step when empty.")
+    node: str | None = Field(
+        default=None, description="Node to run; the flow's last step when empty."
+    )
     parameters: dict[str, str] = Field(default_factory=dict, description="Flow parameter values.")
     output: str | None = Field(
         default=None,
@@ -44,9 +46,15 @@ class FlowJobParameters(BaseModel):
     )
     format: Literal["parquet", "csv"] | None = None
     overwrite: bool = False
-    refit: bool = Field(default=True, description="Fit steps (means, categories...) on all rows, not on the sample.")
-    report_target: str | None = Field(default=None, description="Also write the insights report with this target.")
-    report: bool = Field(default=False, description="Also write the insights report (without a target).")
+    refit: bool = Field(
+        default=True, description="Fit steps (means, categories...) on all rows, not on the sample."
+    )
+    report_target: str | None = Field(
+        default=None, description="Also write the insights report with this target."
+    )
+    report: bool = Field(
+        default=False, description="Also write the insights report (without a target)."
+    )
 
 
 def _last_node(document: Any) -> str:
@@ -86,7 +94,9 @@ class FlowJob(JobKind):
         except KeyError:
             raise InvalidInput(f"The flow has no node {node_id!r}.", code="unknown_node") from None
         if node.kind == "analysis":
-            raise InvalidInput(f"{node_id!r} is an analysis: pick a source or a step.", code="wrong_node")
+            raise InvalidInput(
+                f"{node_id!r} is an analysis: pick a source or a step.", code="wrong_node"
+            )
         values = flow_parameter_values(document, params.parameters)
         engine = Engine(lambda p: context.scope.resolve(p, what="source path"))
         paths: dict[str, str] = {}
@@ -94,8 +104,14 @@ class FlowJob(JobKind):
             if ancestor.kind != "source":
                 continue
             try:
-                for raw in source_paths(ancestor.operator, ancestor.parameters, values, ancestor.id):
-                    paths[raw] = str(context.scope.resolve(raw, what=f"path of source {ancestor.id!r}", must_exist=True))
+                for raw in source_paths(
+                    ancestor.operator, ancestor.parameters, values, ancestor.id
+                ):
+                    paths[raw] = str(
+                        context.scope.resolve(
+                            raw, what=f"path of source {ancestor.id!r}", must_exist=True
+                        )
+                    )
             except NodeError as exc:
                 raise InvalidInput(exc.message, code=exc.code) from None
         fmt = params.format
@@ -104,11 +120,20 @@ class FlowJob(JobKind):
         else:
             output = context.scope.resolve(params.output, what="output")
             if output.is_dir():
-                raise InvalidInput(f"The output {params.output!r} is a folder: give a file name ending with .parquet or .csv.", code="output_is_folder")
+                raise InvalidInput(
+                    f"The output {params.output!r} is a folder: give a file name ending with .parquet or .csv.",
+                    code="output_is_folder",
+                )
             if output.exists() and not params.overwrite:
-                raise Conflict(f"The output {params.output!r} already exists: choose another name, or set overwrite.", code="output_exists")
+                raise Conflict(
+                    f"The output {params.output!r} already exists: choose another name, or set overwrite.",
+                    code="output_exists",
+                )
             if fmt is None and output.suffix.lower() not in (".parquet", ".csv"):
-                raise InvalidInput("The output must end with .parquet or .csv (or set format).", code="invalid_output")
+                raise InvalidInput(
+                    "The output must end with .parquet or .csv (or set format).",
+                    code="invalid_output",
+                )
         return {
             "flow": str(flow_path),
             "node": node_id,
@@ -126,16 +151,25 @@ class FlowJob(JobKind):
 
         def resolve(raw: str) -> Path:
             if raw not in paths:
-                raise NodeError(None, f"The path {raw!r} was not checked when the job was submitted.", "Submit the job again.", code="path_not_prepared")
+                raise NodeError(
+                    None,
+                    f"The path {raw!r} was not checked when the job was submitted.",
+                    "Submit the job again.",
+                    code="path_not_prepared",
+                )
             return Path(paths[raw])
 
         document = load_document(resolved["flow"])
         engine = Engine(resolve)
         output = Path(resolved["output"])
         if output.exists() and not params.overwrite and params.output is not None:
-            raise JobFailed(f"The output {params.output!r} was created since the job was submitted; set overwrite to replace it.")
+            raise JobFailed(
+                f"The output {params.output!r} was created since the job was submitted; set overwrite to replace it."
+            )
         context.output_dir.mkdir(parents=True, exist_ok=True)
-        context.log.studio(f"running node {resolved['node']} of {params.flow} with parameters {resolved['values']}")
+        context.log.studio(
+            f"running node {resolved['node']} of {params.flow} with parameters {resolved['values']}"
+        )
 
         def progress(fraction: float, message: str) -> None:
             if context.should_stop:
@@ -144,7 +178,16 @@ class FlowJob(JobKind):
             context.log.studio(message)
 
         try:
-            result = engine.run(document, resolved["node"], output, resolved["values"], format=params.format, refit=params.refit, progress=progress, workdir=context.job_dir / "scratch")
+            result = engine.run(
+                document,
+                resolved["node"],
+                output,
+                resolved["values"],
+                format=params.format,
+                refit=params.refit,
+                progress=progress,
+                workdir=context.job_dir / "scratch",
+            )
         except NodeError as exc:
             raise JobFailed(f"Node {exc.node_id}: {exc.message}") from None
         finally:
@@ -169,7 +212,13 @@ class FlowJob(JobKind):
 
             context.set_progress(0.92, "computing the insights report on all rows")
             frame = pl.read_parquet(output) if result.format == "parquet" else pl.read_csv(output)
-            report = build_report(frame, node_id=result.node_id, target=params.report_target, scope="all", title=document.name or result.node_id)
+            report = build_report(
+                frame,
+                node_id=result.node_id,
+                target=params.report_target,
+                scope="all",
+                title=document.name or result.node_id,
+            )
             atomic_write_text(context.output_dir / "report.json", report.model_dump_json(indent=2))
             atomic_write_text(context.output_dir / "report.html", render_html(report))
             context.log.studio(f"report: {len(report.issues)} issues")

@@ -48,17 +48,33 @@ def _encode(series: pl.Series) -> np.ndarray:
     return codes.to_numpy()
 
 
-def feature_matrix(frame: pl.DataFrame, target: str, features: list[str] | None = None, max_rows: int = 50_000) -> tuple[np.ndarray, np.ndarray, list[str], str]:
+def feature_matrix(
+    frame: pl.DataFrame, target: str, features: list[str] | None = None, max_rows: int = 50_000
+) -> tuple[np.ndarray, np.ndarray, list[str], str]:
     """X, y, the feature names and the problem type, on a random sample of rows."""
     if target not in frame.columns:
-        raise NodeError(None, f"The target column {target!r} is not in the data.", f"Pick one of: {', '.join(frame.columns[:20])}.", code="column_missing", columns=[target])
+        raise NodeError(
+            None,
+            f"The target column {target!r} is not in the data.",
+            f"Pick one of: {', '.join(frame.columns[:20])}.",
+            code="column_missing",
+            columns=[target],
+        )
     frame = frame.filter(pl.col(target).is_not_null())
     if frame.height > max_rows:
         frame = frame.sample(max_rows, seed=SEED)
     names = features or [c for c in frame.columns if c != target]
-    names = [c for c in names if frame.schema[c] != pl.Object and not isinstance(frame.schema[c], pl.List | pl.Struct)]
+    names = [
+        c
+        for c in names
+        if frame.schema[c] != pl.Object and not isinstance(frame.schema[c], pl.List | pl.Struct)
+    ]
     problem = infer_problem_type(frame[target])
-    X = np.column_stack([_encode(frame[c]) for c in names]) if names else np.empty((frame.height, 0))
+    X = (
+        np.column_stack([_encode(frame[c]) for c in names])
+        if names
+        else np.empty((frame.height, 0))
+    )
     y_series = frame[target]
     if problem == "regression":
         y = y_series.cast(pl.Float64).to_numpy()
@@ -81,13 +97,26 @@ def _model(problem: str, small: bool = False) -> tuple[Any, str]:
     try:
         import lightgbm as lgb
 
-        params = {"n_estimators": 30 if small else 100, "num_leaves": 8 if small else 31, "learning_rate": 0.1, "verbose": -1, "random_state": SEED, "n_jobs": 2}
-        return (lgb.LGBMRegressor(**params) if problem == "regression" else lgb.LGBMClassifier(**params)), "LightGBM"
+        params = {
+            "n_estimators": 30 if small else 100,
+            "num_leaves": 8 if small else 31,
+            "learning_rate": 0.1,
+            "verbose": -1,
+            "random_state": SEED,
+            "n_jobs": 2,
+        }
+        return (
+            lgb.LGBMRegressor(**params) if problem == "regression" else lgb.LGBMClassifier(**params)
+        ), "LightGBM"
     except ImportError:
         from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
         kwargs = {"max_iter": 30 if small else 100, "random_state": SEED}
-        cls = HistGradientBoostingRegressor if problem == "regression" else HistGradientBoostingClassifier
+        cls = (
+            HistGradientBoostingRegressor
+            if problem == "regression"
+            else HistGradientBoostingClassifier
+        )
         return cls(**kwargs), "HistGradientBoosting"
 
 
@@ -104,13 +133,25 @@ def _score(problem: str, y_true: np.ndarray, proba: np.ndarray | None, pred: np.
 METRICS = {"binary": "roc_auc", "multiclass": "f1_macro", "regression": "r2"}
 
 
-def quick_model(frame: pl.DataFrame, target: str, *, folds: int = 3, max_rows: int = 50_000) -> dict[str, Any]:
+def quick_model(
+    frame: pl.DataFrame, target: str, *, folds: int = 3, max_rows: int = 50_000
+) -> dict[str, Any]:
     """Cross-validated score and feature importance of a gradient-boosting model."""
     X, y, names, problem = feature_matrix(frame, target, max_rows=max_rows)
     if X.shape[0] < folds * 2 or X.shape[1] == 0:
-        raise NodeError(None, "Too few rows or no feature columns for a quick model.", "Use more rows or keep some feature columns.", code="too_little_data")
+        raise NodeError(
+            None,
+            "Too few rows or no feature columns for a quick model.",
+            "Use more rows or keep some feature columns.",
+            code="too_little_data",
+        )
     if problem != "regression" and len(np.unique(y)) < 2:
-        raise NodeError(None, f"The target {target!r} has a single value.", "Pick a target with at least two classes.", code="constant_target")
+        raise NodeError(
+            None,
+            f"The target {target!r} has a single value.",
+            "Pick a target with at least two classes.",
+            code="constant_target",
+        )
     scores = []
     importance = np.zeros(X.shape[1])
     for train, test in _folds(y, problem, folds).split(X, y):
@@ -123,7 +164,9 @@ def quick_model(frame: pl.DataFrame, target: str, *, folds: int = 3, max_rows: i
         if imp is None:
             from sklearn.inspection import permutation_importance
 
-            imp = permutation_importance(model, X[test], y[test], n_repeats=2, random_state=SEED).importances_mean
+            imp = permutation_importance(
+                model, X[test], y[test], n_repeats=2, random_state=SEED
+            ).importances_mean
         importance += np.asarray(imp, dtype=float)
     total = importance.sum() or 1.0
     ranked = sorted(zip(names, importance / total, strict=True), key=lambda kv: -kv[1])
@@ -138,7 +181,14 @@ def quick_model(frame: pl.DataFrame, target: str, *, folds: int = 3, max_rows: i
     }
 
 
-def prediction_power(frame: pl.DataFrame, target: str, features: list[str] | None = None, *, max_rows: int = 20_000, folds: int = 3) -> tuple[dict[str, float], str]:
+def prediction_power(
+    frame: pl.DataFrame,
+    target: str,
+    features: list[str] | None = None,
+    *,
+    max_rows: int = 20_000,
+    folds: int = 3,
+) -> tuple[dict[str, float], str]:
     """Each feature's power to predict the target alone, in 0..1 (0: chance, 1: perfect).
 
     A shallow decision tree is cross-validated on each feature: binary targets score
@@ -158,7 +208,9 @@ def prediction_power(frame: pl.DataFrame, target: str, features: list[str] | Non
         x[~np.isfinite(x)] = -1e18
         scores = []
         for train, test in splits:
-            model = (DecisionTreeRegressor if problem == "regression" else DecisionTreeClassifier)(max_depth=4, random_state=SEED)
+            model = (DecisionTreeRegressor if problem == "regression" else DecisionTreeClassifier)(
+                max_depth=4, random_state=SEED
+            )
             model.fit(x[train], y[train])
             pred = model.predict(x[test])
             proba = model.predict_proba(x[test]) if problem == "binary" and classes == 2 else None
@@ -175,7 +227,9 @@ def prediction_power(frame: pl.DataFrame, target: str, features: list[str] | Non
     return out, problem
 
 
-def vif(frame: pl.DataFrame, columns: list[str] | None = None, *, max_rows: int = 20_000) -> dict[str, float]:
+def vif(
+    frame: pl.DataFrame, columns: list[str] | None = None, *, max_rows: int = 20_000
+) -> dict[str, float]:
     """Variance inflation factor of each numeric column (1: independent; > 10: collinear)."""
     names = columns or [c for c, t in frame.schema.items() if t.is_numeric()]
     if len(names) < 2:

@@ -56,7 +56,10 @@ def _column_stats(frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
         missing = col.is_null()
         if dtype.is_float():
             missing = missing | col.is_nan()
-        exprs += [missing.sum().alias(f"{name}\x00missing"), col.n_unique().alias(f"{name}\x00unique")]
+        exprs += [
+            missing.sum().alias(f"{name}\x00missing"),
+            col.n_unique().alias(f"{name}\x00unique"),
+        ]
         if dtype.is_numeric() and dtype != pl.Boolean:
             numeric.append(name)
             x = col.cast(pl.Float64).fill_nan(None)
@@ -85,8 +88,17 @@ def _column_stats(frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
     return stats
 
 
-def _issue(code: str, severity: str, title: str, detail: str, advice: str, columns: list[str] | None = None) -> ReportIssue:
-    return ReportIssue(code=code, severity=severity, title=title, detail=detail, advice=advice, columns=columns or [])  # type: ignore[arg-type]
+def _issue(
+    code: str, severity: str, title: str, detail: str, advice: str, columns: list[str] | None = None
+) -> ReportIssue:
+    return ReportIssue(
+        code=code,
+        severity=severity,
+        title=title,
+        detail=detail,
+        advice=advice,
+        columns=columns or [],
+    )  # type: ignore[arg-type]
 
 
 def build_report(
@@ -102,7 +114,13 @@ def build_report(
     """Compute the insights report of a frame (a node's sample or all its rows)."""
     started = time.perf_counter()
     if target is not None and target not in frame.columns:
-        raise NodeError(node_id, f"The target column {target!r} is not in this node's output.", "Pick one of its columns as target.", code="column_missing", columns=[target])
+        raise NodeError(
+            node_id,
+            f"The target column {target!r} is not in this node's output.",
+            "Pick one of its columns as target.",
+            code="column_missing",
+            columns=[target],
+        )
     rows, width = frame.height, frame.width
     stats = _column_stats(frame)
     kinds = {c: column_kind(frame[c]) for c in frame.columns}
@@ -140,39 +158,87 @@ def build_report(
             outlier_frac = stats[target].get("outlier_fraction")
         else:
             counts = series.cast(pl.String).fill_null("null").value_counts(sort=True, name="count")
-            dist = [{"class": v, "count": int(n), "fraction": n / rows} for v, n in counts.iter_rows()]
+            dist = [
+                {"class": v, "count": int(n), "fraction": n / rows} for v, n in counts.iter_rows()
+            ]
             spec = charts.bar_chart(dist, "class", "count", title=f"Classes of the target {target}")
             known = [d["count"] for d in dist if d["class"] != "null"]
             if len(known) >= 2:
                 imbalance = min(known) / max(known)
         chart_specs["target"] = spec
-        target_summary = TargetSummary(name=target, problem_type=problem, missing=stats[target]["missing"], distribution=[{k: json_value(v) for k, v in d.items()} for d in dist], imbalance_ratio=imbalance, outlier_fraction=outlier_frac)  # type: ignore[arg-type]
+        target_summary = TargetSummary(
+            name=target,
+            problem_type=problem,
+            missing=stats[target]["missing"],
+            distribution=[{k: json_value(v) for k, v in d.items()} for d in dist],
+            imbalance_ratio=imbalance,
+            outlier_fraction=outlier_frac,
+        )  # type: ignore[arg-type]
         if stats[target]["missing"]:
-            issues.append(_issue("target_missing", "medium", "Missing target values", f"{stats[target]['missing']:,} rows have no {target}.", "Drop these rows before training (a 'Drop rows with missing values' step on the target).", [target]))
+            issues.append(
+                _issue(
+                    "target_missing",
+                    "medium",
+                    "Missing target values",
+                    f"{stats[target]['missing']:,} rows have no {target}.",
+                    "Drop these rows before training (a 'Drop rows with missing values' step on the target).",
+                    [target],
+                )
+            )
         if imbalance is not None and imbalance < 0.33:
             minority = min((d for d in dist if d["class"] != "null"), key=lambda d: d["count"])
-            issues.append(_issue(
-                "class_imbalance",
-                "high" if imbalance < 0.1 else "medium",
-                "Class imbalance",
-                f"The rarest class {minority['class']!r} has {minority['count']:,} rows ({minority['fraction']:.1%}); the imbalance ratio is {imbalance:.3f}.",
-                "Use a metric that respects the minority class (F1, balanced accuracy, AUC), stratify splits, or balance the classes (random over-/under-sampling or SMOTE) on the training data only.",
-                [target],
-            ))
+            issues.append(
+                _issue(
+                    "class_imbalance",
+                    "high" if imbalance < 0.1 else "medium",
+                    "Class imbalance",
+                    f"The rarest class {minority['class']!r} has {minority['count']:,} rows ({minority['fraction']:.1%}); the imbalance ratio is {imbalance:.3f}.",
+                    "Use a metric that respects the minority class (F1, balanced accuracy, AUC), stratify splits, or balance the classes (random over-/under-sampling or SMOTE) on the training data only.",
+                    [target],
+                )
+            )
         try:
             q = quick_model(frame, target, max_rows=model_rows)
-            quick = QuickModel(model=q["model"], metric=q["metric"], score=q["score"], folds=q["folds"], rows_used=q["rows_used"], feature_importance=q["feature_importance"])
-            chart_specs["feature_importance"] = charts.bar_chart(q["feature_importance"][:25], "feature", "importance", title=f"Feature importance of the quick model ({q['metric']} {q['score']:.3f})", horizontal=True)
+            quick = QuickModel(
+                model=q["model"],
+                metric=q["metric"],
+                score=q["score"],
+                folds=q["folds"],
+                rows_used=q["rows_used"],
+                feature_importance=q["feature_importance"],
+            )
+            chart_specs["feature_importance"] = charts.bar_chart(
+                q["feature_importance"][:25],
+                "feature",
+                "importance",
+                title=f"Feature importance of the quick model ({q['metric']} {q['score']:.3f})",
+                horizontal=True,
+            )
         except NodeError:
             quick = None
         power, _ = prediction_power(frame, target, features, max_rows=power_rows)
         chart_specs["prediction_power"] = charts.bar_chart(
-            sorted(({"feature": f, "prediction_power": round(v, 4)} for f, v in power.items()), key=lambda r: -r["prediction_power"])[:30],
-            "feature", "prediction_power", title="Prediction power of each column alone", horizontal=True,
+            sorted(
+                ({"feature": f, "prediction_power": round(v, 4)} for f, v in power.items()),
+                key=lambda r: -r["prediction_power"],
+            )[:30],
+            "feature",
+            "prediction_power",
+            title="Prediction power of each column alone",
+            horizontal=True,
         )
         leaked = sorted((f for f, v in power.items() if v >= 0.95), key=lambda f: -power[f])
         for f in leaked:
-            issues.append(_issue("target_leakage", "high", f"Possible target leakage: {f}", f"{f} alone predicts {target} with a prediction power of {power[f]:.3f}.", f"Check how {f} is produced; if it is derived from {target} or only known after it, drop it before training.", [f]))
+            issues.append(
+                _issue(
+                    "target_leakage",
+                    "high",
+                    f"Possible target leakage: {f}",
+                    f"{f} alone predicts {target} with a prediction power of {power[f]:.3f}.",
+                    f"Check how {f} is produced; if it is derived from {target} or only known after it, drop it before training.",
+                    [f],
+                )
+            )
 
     # -- columns ----------------------------------------------------------------------------
     feature_rows: list[FeatureSummary] = []
@@ -180,30 +246,109 @@ def build_report(
         s = stats[name]
         non_missing = rows - s["missing"]
         unique_non_null = s["unique"] - (1 if s["missing"] and frame[name].null_count() else 0)
-        feature_rows.append(FeatureSummary(name=name, dtype=str(frame.schema[name]), kind=kinds[name], missing_fraction=s["missing"] / rows if rows else 0.0, unique=s["unique"], outlier_fraction=s.get("outlier_fraction"), prediction_power=power.get(name)))
+        feature_rows.append(
+            FeatureSummary(
+                name=name,
+                dtype=str(frame.schema[name]),
+                kind=kinds[name],
+                missing_fraction=s["missing"] / rows if rows else 0.0,
+                unique=s["unique"],
+                outlier_fraction=s.get("outlier_fraction"),
+                prediction_power=power.get(name),
+            )
+        )
         if name == target:
             continue
         frac = s["missing"] / rows if rows else 0.0
         if frac > 0.2:
-            issues.append(_issue("heavy_missing", "high" if frac > 0.5 else "medium", f"Many missing values in {name}", f"{frac:.1%} of {name} is missing.", "Fill it (median, mode or a constant, with a missing-value indicator) or drop the column if it carries little signal.", [name]))
+            issues.append(
+                _issue(
+                    "heavy_missing",
+                    "high" if frac > 0.5 else "medium",
+                    f"Many missing values in {name}",
+                    f"{frac:.1%} of {name} is missing.",
+                    "Fill it (median, mode or a constant, with a missing-value indicator) or drop the column if it carries little signal.",
+                    [name],
+                )
+            )
         if rows and unique_non_null <= 1:
-            issues.append(_issue("constant_column", "medium", f"Constant column {name}", f"{name} has a single value{' (besides missing ones)' if s['missing'] else ''}.", "Drop it: a column with one value cannot help a model.", [name]))
+            issues.append(
+                _issue(
+                    "constant_column",
+                    "medium",
+                    f"Constant column {name}",
+                    f"{name} has a single value{' (besides missing ones)' if s['missing'] else ''}.",
+                    "Drop it: a column with one value cannot help a model.",
+                    [name],
+                )
+            )
             continue
         dtype = frame.schema[name]
-        if rows >= 50 and non_missing and unique_non_null >= 0.95 * non_missing and unique_non_null > 50 and (dtype == pl.String or dtype.is_integer()):
-            issues.append(_issue("id_like", "medium", f"ID-like column {name}", f"{unique_non_null:,} distinct values in {non_missing:,} rows: nearly every row of {name} has its own value.", "Drop identifiers before training, or derive real features from them (a date, a prefix...).", [name]))
+        if (
+            rows >= 50
+            and non_missing
+            and unique_non_null >= 0.95 * non_missing
+            and unique_non_null > 50
+            and (dtype == pl.String or dtype.is_integer())
+        ):
+            issues.append(
+                _issue(
+                    "id_like",
+                    "medium",
+                    f"ID-like column {name}",
+                    f"{unique_non_null:,} distinct values in {non_missing:,} rows: nearly every row of {name} has its own value.",
+                    "Drop identifiers before training, or derive real features from them (a date, a prefix...).",
+                    [name],
+                )
+            )
             continue
         if kinds[name] in ("categorical", "text") and unique_non_null > 100 and dtype == pl.String:
-            issues.append(_issue("high_cardinality", "low" if unique_non_null < 1000 else "medium", f"High cardinality in {name}", f"{name} has {unique_non_null:,} distinct values.", "Group rare categories, or use target-mean or frequency encoding instead of one-hot.", [name]))
+            issues.append(
+                _issue(
+                    "high_cardinality",
+                    "low" if unique_non_null < 1000 else "medium",
+                    f"High cardinality in {name}",
+                    f"{name} has {unique_non_null:,} distinct values.",
+                    "Group rare categories, or use target-mean or frequency encoding instead of one-hot.",
+                    [name],
+                )
+            )
         skew = s.get("skew")
         if skew is not None and math.isfinite(skew) and abs(skew) > 3:
-            issues.append(_issue("skew", "low", f"Skewed distribution of {name}", f"The skew of {name} is {skew:.2f}.", "A log or power transform makes it more symmetric (helps linear models; trees do not mind).", [name]))
+            issues.append(
+                _issue(
+                    "skew",
+                    "low",
+                    f"Skewed distribution of {name}",
+                    f"The skew of {name} is {skew:.2f}.",
+                    "A log or power transform makes it more symmetric (helps linear models; trees do not mind).",
+                    [name],
+                )
+            )
         out_frac = s.get("outlier_fraction") or 0.0
         if out_frac > 0.05:
-            issues.append(_issue("outliers", "low", f"Outliers in {name}", f"{out_frac:.1%} of {name} lies beyond 1.5 IQR of the quartiles.", "Check them; clip them (a 'Clip outliers' step) if they are errors or extreme but valid values that hurt the model.", [name]))
+            issues.append(
+                _issue(
+                    "outliers",
+                    "low",
+                    f"Outliers in {name}",
+                    f"{out_frac:.1%} of {name} lies beyond 1.5 IQR of the quartiles.",
+                    "Check them; clip them (a 'Clip outliers' step) if they are errors or extreme but valid values that hurt the model.",
+                    [name],
+                )
+            )
     if duplicates:
         frac = duplicates / rows
-        issues.append(_issue("duplicate_rows", "medium" if frac > 0.01 else "low", "Duplicate rows", f"{duplicates:,} rows ({frac:.1%}) repeat an earlier row.", "Drop them (a 'Drop duplicate rows' step) unless repeats are real events; duplicates also leak between training and validation folds.", []))
+        issues.append(
+            _issue(
+                "duplicate_rows",
+                "medium" if frac > 0.01 else "low",
+                "Duplicate rows",
+                f"{duplicates:,} rows ({frac:.1%}) repeat an earlier row.",
+                "Drop them (a 'Drop duplicate rows' step) unless repeats are real events; duplicates also leak between training and validation folds.",
+                [],
+            )
+        )
 
     # -- correlations ------------------------------------------------------------------------
     numeric = [c for c in features if frame.schema[c].is_numeric() and stats[c]["unique"] > 1][:40]
@@ -212,13 +357,32 @@ def build_report(
 
         sample = frame.sample(min(rows, 200_000), seed=0) if rows > 200_000 else frame
         names, corr = correlation_rows(sample, numeric)
-        cells = [{"x": a, "y": b, "value": round(float(corr[i, j]), 4) if np.isfinite(corr[i, j]) else None} for i, a in enumerate(names) for j, b in enumerate(names)]
-        chart_specs["correlation"] = charts.heatmap(cells, title="Correlation of numeric columns (Pearson)")
+        cells = [
+            {
+                "x": a,
+                "y": b,
+                "value": round(float(corr[i, j]), 4) if np.isfinite(corr[i, j]) else None,
+            }
+            for i, a in enumerate(names)
+            for j, b in enumerate(names)
+        ]
+        chart_specs["correlation"] = charts.heatmap(
+            cells, title="Correlation of numeric columns (Pearson)"
+        )
         for i in range(len(names)):
             for j in range(i + 1, len(names)):
                 r = corr[i, j]
                 if np.isfinite(r) and abs(r) >= 0.9:
-                    issues.append(_issue("correlated_pair", "medium" if abs(r) >= 0.97 else "low", f"Highly correlated: {names[i]} and {names[j]}", f"Their correlation is {r:.3f}.", "Keep one of them for linear models, or combine them; tree models cope but importances get split.", [names[i], names[j]]))
+                    issues.append(
+                        _issue(
+                            "correlated_pair",
+                            "medium" if abs(r) >= 0.97 else "low",
+                            f"Highly correlated: {names[i]} and {names[j]}",
+                            f"Their correlation is {r:.3f}.",
+                            "Keep one of them for linear models, or combine them; tree models cope but importances get split.",
+                            [names[i], names[j]],
+                        )
+                    )
 
     # -- per-feature charts ------------------------------------------------------------------
     ranked = sorted(features, key=lambda f: -(power.get(f) or 0.0)) if power else features
@@ -228,7 +392,9 @@ def build_report(
 
     order = {"high": 0, "medium": 1, "low": 2}
     issues.sort(key=lambda i: order[i.severity])
-    samples = [{k: json_value(v) for k, v in row.items()} for row in frame.head(10).iter_rows(named=True)]
+    samples = [
+        {k: json_value(v) for k, v in row.items()} for row in frame.head(10).iter_rows(named=True)
+    ]
     return InsightsReport(
         node_id=node_id,
         title=title or node_id,
@@ -287,7 +453,9 @@ def svg_bars(spec: dict[str, Any], width: int = 420, height: int = 180) -> str:
     for i, ((label, _), val) in enumerate(zip(pairs, nums, strict=True)):
         h = max(0.0, val) / top * (height - 20)
         lab = f"{label:.4g}" if isinstance(label, float) else label
-        rects.append(f"<rect x='{i * bar_w:.1f}' y='{height - h:.1f}' width='{max(1.0, bar_w - 1):.1f}' height='{h:.1f}' fill='#4c78a8'><title>{_e(lab)}: {val:.4g}</title></rect>")
+        rects.append(
+            f"<rect x='{i * bar_w:.1f}' y='{height - h:.1f}' width='{max(1.0, bar_w - 1):.1f}' height='{h:.1f}' fill='#4c78a8'><title>{_e(lab)}: {val:.4g}</title></rect>"
+        )
     return f"<svg width='{width}' height='{height}' role='img'><text x='0' y='12' font-size='11'>{_e(spec.get('title', ''))}</text>{''.join(rects)}</svg>"
 
 
@@ -298,15 +466,34 @@ def render_html(report: InsightsReport, *, embed_js: bool = True) -> str:
     parts: list[str] = []
     s = report.summary
     parts.append(f"<h1>Data Quality and Insights: {_e(report.title)}</h1>")
-    parts.append(f"<p class='muted'>Node {_e(report.node_id)} · computed on {'the sample' if report.scope == 'sample' else 'all rows'} · {report.elapsed_seconds:.2f} s</p>")
-    parts.append("<h2>Summary</h2><table>" + "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in [
-        ("Rows", f"{s.rows:,}"), ("Columns", s.columns), ("Column types", ", ".join(f"{k}: {v}" for k, v in s.column_types.items())),
-        ("Missing cells", f"{s.missing_cells:,} ({s.missing_fraction:.2%})"), ("Duplicate rows", f"{s.duplicate_rows:,}"), ("Memory", f"{s.memory_bytes / 1e6:.1f} MB"),
-    ]) + "</table>")
+    parts.append(
+        f"<p class='muted'>Node {_e(report.node_id)} · computed on {'the sample' if report.scope == 'sample' else 'all rows'} · {report.elapsed_seconds:.2f} s</p>"
+    )
+    parts.append(
+        "<h2>Summary</h2><table>"
+        + "".join(
+            f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>"
+            for k, v in [
+                ("Rows", f"{s.rows:,}"),
+                ("Columns", s.columns),
+                ("Column types", ", ".join(f"{k}: {v}" for k, v in s.column_types.items())),
+                ("Missing cells", f"{s.missing_cells:,} ({s.missing_fraction:.2%})"),
+                ("Duplicate rows", f"{s.duplicate_rows:,}"),
+                ("Memory", f"{s.memory_bytes / 1e6:.1f} MB"),
+            ]
+        )
+        + "</table>"
+    )
     parts.append(f"<h2>Issues ({len(report.issues)})</h2>")
     if report.issues:
-        parts.append("<table><tr><th>Severity</th><th>Issue</th><th>Detail</th><th>What to do</th></tr>" + "".join(
-            f"<tr><td><span class='badge' style='background:{sev_colour[i.severity]}'>{i.severity}</span></td><td>{_e(i.title)}</td><td>{_e(i.detail)}</td><td>{_e(i.advice)}</td></tr>" for i in report.issues) + "</table>")
+        parts.append(
+            "<table><tr><th>Severity</th><th>Issue</th><th>Detail</th><th>What to do</th></tr>"
+            + "".join(
+                f"<tr><td><span class='badge' style='background:{sev_colour[i.severity]}'>{i.severity}</span></td><td>{_e(i.title)}</td><td>{_e(i.detail)}</td><td>{_e(i.advice)}</td></tr>"
+                for i in report.issues
+            )
+            + "</table>"
+        )
     else:
         parts.append("<p>No issues found.</p>")
     charts_html: list[tuple[str, str]] = []
@@ -321,16 +508,32 @@ def render_html(report: InsightsReport, *, embed_js: bool = True) -> str:
 
     if report.target is not None:
         t = report.target
-        parts.append(f"<h2>Target: {_e(t.name)}</h2><p>Problem type: {_e(t.problem_type)}; missing: {t.missing:,}" + (f"; imbalance ratio: {t.imbalance_ratio:.3f}" if t.imbalance_ratio is not None else "") + "</p>")
+        parts.append(
+            f"<h2>Target: {_e(t.name)}</h2><p>Problem type: {_e(t.problem_type)}; missing: {t.missing:,}"
+            + (
+                f"; imbalance ratio: {t.imbalance_ratio:.3f}"
+                if t.imbalance_ratio is not None
+                else ""
+            )
+            + "</p>"
+        )
         chart("target")
     if report.quick_model is not None:
         q = report.quick_model
-        parts.append(f"<h2>Quick model</h2><p>{_e(q.model)}, {q.folds}-fold cross-validated {_e(q.metric)}: <b>{q.score:.4f}</b> on {q.rows_used:,} rows.</p>")
+        parts.append(
+            f"<h2>Quick model</h2><p>{_e(q.model)}, {q.folds}-fold cross-validated {_e(q.metric)}: <b>{q.score:.4f}</b> on {q.rows_used:,} rows.</p>"
+        )
         chart("feature_importance")
     if "prediction_power" in report.charts:
         chart("prediction_power")
-    parts.append("<h2>Features</h2><table><tr><th>Column</th><th>Type</th><th>Kind</th><th>Missing</th><th>Unique</th><th>Outliers</th><th>Prediction power</th></tr>" + "".join(
-        f"<tr><td>{_e(f.name)}</td><td>{_e(f.dtype)}</td><td>{_e(f.kind)}</td><td>{f.missing_fraction:.1%}</td><td>{f.unique:,}</td><td>{'' if f.outlier_fraction is None else f'{f.outlier_fraction:.1%}'}</td><td>{'' if f.prediction_power is None else f'{f.prediction_power:.3f}'}</td></tr>" for f in report.features) + "</table>")
+    parts.append(
+        "<h2>Features</h2><table><tr><th>Column</th><th>Type</th><th>Kind</th><th>Missing</th><th>Unique</th><th>Outliers</th><th>Prediction power</th></tr>"
+        + "".join(
+            f"<tr><td>{_e(f.name)}</td><td>{_e(f.dtype)}</td><td>{_e(f.kind)}</td><td>{f.missing_fraction:.1%}</td><td>{f.unique:,}</td><td>{'' if f.outlier_fraction is None else f'{f.outlier_fraction:.1%}'}</td><td>{'' if f.prediction_power is None else f'{f.prediction_power:.3f}'}</td></tr>"
+            for f in report.features
+        )
+        + "</table>"
+    )
     chart("correlation")
     feature_keys = [k for k in report.charts if k.startswith("feature:")]
     if feature_keys:
@@ -340,11 +543,27 @@ def render_html(report: InsightsReport, *, embed_js: bool = True) -> str:
         parts.append("</div>")
     if report.samples:
         cols = list(report.samples[0])
-        parts.append("<h2>Samples</h2><div class='scroll'><table><tr>" + "".join(f"<th>{_e(c)}</th>" for c in cols) + "</tr>" + "".join("<tr>" + "".join(f"<td>{_e(r.get(c))}</td>" for c in cols) + "</tr>" for r in report.samples) + "</table></div>")
-    parts.append("<h2>Definitions</h2><dl>" + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in report.definitions.items()) + "</dl>")
+        parts.append(
+            "<h2>Samples</h2><div class='scroll'><table><tr>"
+            + "".join(f"<th>{_e(c)}</th>" for c in cols)
+            + "</tr>"
+            + "".join(
+                "<tr>" + "".join(f"<td>{_e(r.get(c))}</td>" for c in cols) + "</tr>"
+                for r in report.samples
+            )
+            + "</table></div>"
+        )
+    parts.append(
+        "<h2>Definitions</h2><dl>"
+        + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in report.definitions.items())
+        + "</dl>"
+    )
     script = ""
     if bundle:
-        calls = "\n".join(f"vegaEmbed('#{cid}', {spec}, {{renderer: 'svg', actions: false}}).catch(console.error);" for cid, spec in charts_html)
+        calls = "\n".join(
+            f"vegaEmbed('#{cid}', {spec}, {{renderer: 'svg', actions: false}}).catch(console.error);"
+            for cid, spec in charts_html
+        )
         script = f"<script type='text/javascript'>{bundle}</script>\n<script type='text/javascript'>\n{calls}\n</script>"
     style = (
         "body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}"

@@ -77,13 +77,25 @@ class FlowService:
     def list_analyses(self) -> list[dict[str, Any]]:
         """Every analysis with its parameter JSON schema."""
         return [
-            {"name": a.name, "title": a.title, "keywords": list(a.keywords), "parameters_schema": a.params.model_json_schema()}
+            {
+                "name": a.name,
+                "title": a.title,
+                "keywords": list(a.keywords),
+                "parameters_schema": a.params.model_json_schema(),
+            }
             for a in ANALYSES.values()
         ]
 
     def list_sources(self) -> list[dict[str, Any]]:
         """Every source type with its parameter JSON schema."""
-        return [{"name": name, "title": (model.__doc__ or name).strip().splitlines()[0], "parameters_schema": model.model_json_schema()} for name, model in SOURCES.items()]
+        return [
+            {
+                "name": name,
+                "title": (model.__doc__ or name).strip().splitlines()[0],
+                "parameters_schema": model.model_json_schema(),
+            }
+            for name, model in SOURCES.items()
+        ]
 
     def families(self) -> list[str]:
         return list(FAMILIES)
@@ -98,7 +110,9 @@ class FlowService:
         real = scope.resolve(path, what="flow", must_exist=True, expect="file")
         return load_document(real)
 
-    def save(self, scope: PathScope, path: str, document: FlowDocument | dict[str, Any]) -> FlowDocument:
+    def save(
+        self, scope: PathScope, path: str, document: FlowDocument | dict[str, Any]
+    ) -> FlowDocument:
         """Validate and write a ``.flow`` file atomically."""
         real = scope.resolve(path, what="flow")
         if real.suffix != ".flow":
@@ -107,7 +121,14 @@ class FlowService:
         save_document(doc, real)
         return doc
 
-    def apply_edit(self, scope: PathScope, document: DocumentLike, edit: dict[str, Any], *, save_to: str | None = None) -> EditResult:
+    def apply_edit(
+        self,
+        scope: PathScope,
+        document: DocumentLike,
+        edit: dict[str, Any],
+        *,
+        save_to: str | None = None,
+    ) -> EditResult:
         """Apply one edit (add/update/delete node, parameters, settings); optionally save."""
         before = self._document(scope, document)
         after = apply_edit(before, parse_edit(edit))
@@ -116,7 +137,11 @@ class FlowService:
         for node in after.nodes:
             try:
                 key_after = flow_after.engine.node_key(after, node.id, flow_after._values())
-                key_before = flow_before.engine.node_key(before, node.id, flow_before._values()) if any(n.id == node.id for n in before.nodes) else None
+                key_before = (
+                    flow_before.engine.node_key(before, node.id, flow_before._values())
+                    if any(n.id == node.id for n in before.nodes)
+                    else None
+                )
             except Exception:  # noqa: BLE001 - a node that cannot be keyed changed
                 key_after, key_before = "x", None
             if key_after != key_before:
@@ -127,25 +152,61 @@ class FlowService:
 
     # -- previews and reports --------------------------------------------------------------------
 
-    def preview(self, scope: PathScope, document: DocumentLike, node_id: str, *, params: dict[str, Any] | None = None, rows_offset: int = 0, rows_limit: int = 100) -> NodePreview:
+    def preview(
+        self,
+        scope: PathScope,
+        document: DocumentLike,
+        node_id: str,
+        *,
+        params: dict[str, Any] | None = None,
+        rows_offset: int = 0,
+        rows_limit: int = 100,
+    ) -> NodePreview:
         """A node on the sample: columns with types and mini histograms, rows, or its error."""
         if rows_limit < 0 or rows_limit > 10_000 or rows_offset < 0:
-            raise InvalidInput("rows_limit is 0..10000 and rows_offset is 0 or more.", code="invalid_rows")
+            raise InvalidInput(
+                "rows_limit is 0..10000 and rows_offset is 0 or more.", code="invalid_rows"
+            )
         doc = self._document(scope, document)
         self._node(doc, node_id)
-        return self._flow(scope, doc).engine.preview(doc, node_id, params, rows_offset=rows_offset, rows_limit=rows_limit)
+        return self._flow(scope, doc).engine.preview(
+            doc, node_id, params, rows_offset=rows_offset, rows_limit=rows_limit
+        )
 
-    def preview_all(self, scope: PathScope, document: DocumentLike, *, params: dict[str, Any] | None = None, rows_limit: int = 100) -> dict[str, NodePreview]:
+    def preview_all(
+        self,
+        scope: PathScope,
+        document: DocumentLike,
+        *,
+        params: dict[str, Any] | None = None,
+        rows_limit: int = 100,
+    ) -> dict[str, NodePreview]:
         doc = self._document(scope, document)
         return self._flow(scope, doc).engine.preview_all(doc, params, rows_limit=rows_limit)
 
-    def report(self, scope: PathScope, document: DocumentLike, node_id: str, *, target: str | None = None, params: dict[str, Any] | None = None) -> InsightsReport:
+    def report(
+        self,
+        scope: PathScope,
+        document: DocumentLike,
+        node_id: str,
+        *,
+        target: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> InsightsReport:
         """The insights report of a node on the sample (on all rows: a ``flow`` job with ``report``)."""
         doc = self._document(scope, document)
         self._node(doc, node_id)
         return self._flow(scope, doc).report(node_id, target=target, params=params)
 
-    def report_html(self, scope: PathScope, document: DocumentLike, node_id: str, *, target: str | None = None, params: dict[str, Any] | None = None) -> str:
+    def report_html(
+        self,
+        scope: PathScope,
+        document: DocumentLike,
+        node_id: str,
+        *,
+        target: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> str:
         """The report as one standalone HTML file."""
         from .report import render_html
 
@@ -153,7 +214,9 @@ class FlowService:
 
     # -- exports ---------------------------------------------------------------------------------
 
-    def export_code(self, scope: PathScope, document: DocumentLike, node_id: str, *, format: str = "script") -> str:
+    def export_code(
+        self, scope: PathScope, document: DocumentLike, node_id: str, *, format: str = "script"
+    ) -> str:
         """A Python script or a notebook (nbformat JSON) that reproduces the flow up to a node."""
         if format not in ("script", "notebook"):
             raise InvalidInput("format is script or notebook.", code="invalid_format")
@@ -161,7 +224,16 @@ class FlowService:
         self._node(doc, node_id)
         return self._flow(scope, doc).export_code(node_id, format=format)
 
-    def run_to_file(self, scope: PathScope, document: DocumentLike, node_id: str, output: str, *, params: dict[str, Any] | None = None, overwrite: bool = False) -> RunResult:
+    def run_to_file(
+        self,
+        scope: PathScope,
+        document: DocumentLike,
+        node_id: str,
+        output: str,
+        *,
+        params: dict[str, Any] | None = None,
+        overwrite: bool = False,
+    ) -> RunResult:
         """Run a node on all rows into a file in the caller's files (in this process: small data;
         use a ``flow`` job for large data)."""
         doc = self._document(scope, document)
@@ -175,14 +247,33 @@ class FlowService:
         assert isinstance(result, RunResult)
         return result
 
-    def training_handoff(self, scope: PathScope, document: DocumentLike, node_id: str, target: str, output_dir: str, *, params: dict[str, Any] | None = None) -> TrainingHandoff:
+    def training_handoff(
+        self,
+        scope: PathScope,
+        document: DocumentLike,
+        node_id: str,
+        target: str,
+        output_dir: str,
+        *,
+        params: dict[str, Any] | None = None,
+    ) -> TrainingHandoff:
         """Write the flow's output and its transform pipeline to a folder, for the AutoML wizard."""
         doc = self._document(scope, document)
         self._node(doc, node_id)
         folder = scope.resolve(output_dir, what="output folder")
-        return self._flow(scope, doc).training_handoff(node_id, target, output_dir=folder, params=params)
+        return self._flow(scope, doc).training_handoff(
+            node_id, target, output_dir=folder, params=params
+        )
 
-    def job_parameters(self, flow_path: str, node_id: str | None = None, *, params: dict[str, str] | None = None, output: str | None = None, report_target: str | None = None) -> dict[str, Any]:
+    def job_parameters(
+        self,
+        flow_path: str,
+        node_id: str | None = None,
+        *,
+        params: dict[str, str] | None = None,
+        output: str | None = None,
+        report_target: str | None = None,
+    ) -> dict[str, Any]:
         """The parameters of a ``flow`` job (pass them to ``studio.submit_job("flow", ...)``)."""
         out: dict[str, Any] = {"flow": flow_path, "parameters": params or {}}
         if node_id:

@@ -69,7 +69,9 @@ class CsvOptions(BaseModel):
     )
     null_values: list[str] = Field(default_factory=lambda: ["", "NA", "N/A", "null", "NULL"])
     infer_rows: int | None = Field(
-        default=10_000, ge=10, description="Rows read to infer column types; empty reads the whole file."
+        default=10_000,
+        ge=10,
+        description="Rows read to infer column types; empty reads the whole file.",
     )
     parse_dates: bool = Field(default=True, description="Recognise dates and datetimes.")
 
@@ -856,7 +858,9 @@ def read_sample(
                 picks = np.sort(np.random.default_rng(seed).choice(total, size=size, replace=False))
                 frame = (
                     lazy.with_row_index("__studio_row")
-                    .filter(pl.col("__studio_row").is_in(pl.Series(picks, dtype=pl.UInt32).implode()))
+                    .filter(
+                        pl.col("__studio_row").is_in(pl.Series(picks, dtype=pl.UInt32).implode())
+                    )
                     .drop("__studio_row")
                     .collect(engine="streaming")
                 )
@@ -908,7 +912,9 @@ def source_fingerprint(operator: str, parameters: dict[str, Any], ctx: SourceCon
     return repr(sorted(ctx.params.items()))
 
 
-def source_paths(operator: str, parameters: dict[str, Any], values: dict[str, str], node_id: str | None) -> list[str]:
+def source_paths(
+    operator: str, parameters: dict[str, Any], values: dict[str, str], node_id: str | None
+) -> list[str]:
     """The user paths a source reads (after ``{param}`` substitution), for resolving up front."""
     p = parse_source(operator, parameters, node_id)
     if isinstance(p, FileSourceParams):

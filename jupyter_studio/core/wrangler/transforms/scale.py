@@ -270,7 +270,11 @@ def bin_numeric_fit(df, *, columns, bins=5, strategy="quantile", **_):
     for c in columns:
         x = pl.col(c).cast(pl.Float64)
         if strategy == "uniform":
-            lo, hi = df.select(x.min().alias("lo"), x.max().alias("hi")).collect(engine="streaming").row(0)
+            lo, hi = (
+                df.select(x.min().alias("lo"), x.max().alias("hi"))
+                .collect(engine="streaming")
+                .row(0)
+            )
             points = [] if lo is None else [lo + (hi - lo) * i / bins for i in range(1, bins)]
         else:
             qs = [i / bins for i in range(1, bins)]
