@@ -486,8 +486,14 @@ class Engine:
             raise
         except Exception as exc:  # a crashing candidate is recorded, the run goes on
             pruned = type(exc).__name__ == "TrialPruned"
-            result.status = "pruned" if pruned else "failed"
-            result.failure_reason = (str(exc) if pruned else f"{type(exc).__name__}: {exc}")[:500]
+            if isinstance(exc, TimeLimitExceeded):
+                result.status = "skipped"
+                result.failure_reason = "the time budget ran out before a fold finished"
+            else:
+                result.status = "pruned" if pruned else "failed"
+                result.failure_reason = (str(exc) if pruned else f"{type(exc).__name__}: {exc}")[
+                    :500
+                ]
             result.fitted = None
             if os.environ.get("STUDIO_AUTOML_DEBUG"):
                 traceback.print_exc()

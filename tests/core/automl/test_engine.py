@@ -52,7 +52,8 @@ def test_binary_ensembling_on_mixed_columns_with_weights(mixed: pd.DataFrame) ->
         assert column in board.columns
     done = board[board["status"] == "completed"]
     assert len(done) >= 3 and board["best"].sum() == 1
-    assert not (board["status"] == "failed").any(), board[["candidate", "failure_reason"]]
+    failed = board[board["status"] == "failed"]
+    assert failed.empty, failed[["candidate", "failure_reason"]].to_dict(orient="records")
     assert done["objective"].iloc[0] == done["objective"].max() > 0.8
     assert [r["candidate"] for r in rows] == list(pd.DataFrame(rows)["candidate"])  # streamed
     assert {r["candidate"] for r in rows} == set(board["candidate"])
