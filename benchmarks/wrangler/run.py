@@ -26,7 +26,18 @@ from typing import Any
 
 HERE = Path(__file__).resolve()
 SEGMENTS = [f"s{i}" for i in range(10)]
-CITIES = ["Paris", "Lyon", "Nice", "Lille", "Nantes", "Rennes", "Brest", "Dijon", "Metz", "Tours"] * 5
+CITIES = [
+    "Paris",
+    "Lyon",
+    "Nice",
+    "Lille",
+    "Nantes",
+    "Rennes",
+    "Brest",
+    "Dijon",
+    "Metz",
+    "Tours",
+] * 5
 
 
 # -- data ---------------------------------------------------------------------------------------
@@ -49,7 +60,10 @@ def make_sales(rows: int, path: Path, *, with_target: bool = False, seed: int = 
         data: dict[str, Any] = {
             "id": np.arange(start, start + n, dtype=np.int64),
             "customer_id": rng.integers(0, 100_000, n),
-            "ts": (np.datetime64("2025-01-01T00:00:00") + rng.integers(0, 365 * 86400, n).astype("timedelta64[s]")).astype("datetime64[us]"),
+            "ts": (
+                np.datetime64("2025-01-01T00:00:00")
+                + rng.integers(0, 365 * 86400, n).astype("timedelta64[s]")
+            ).astype("datetime64[us]"),
             "city": city_names[rng.integers(0, len(city_names), n)],
             "segment": np.array(SEGMENTS)[rng.integers(0, len(SEGMENTS), n)],
             "price": price,
@@ -72,7 +86,13 @@ def make_cities(path: Path) -> None:
     import polars as pl
 
     names = sorted({f"{c}{i // 10}" for i, c in enumerate(CITIES)})
-    pl.DataFrame({"city": names, "region": [f"r{i % 7}" for i in range(len(names))], "population": [float(i + 1) * 1.5 for i in range(len(names))]}).write_parquet(path)
+    pl.DataFrame(
+        {
+            "city": names,
+            "region": [f"r{i % 7}" for i in range(len(names))],
+            "population": [float(i + 1) * 1.5 for i in range(len(names))],
+        }
+    ).write_parquet(path)
 
 
 def ensure_data(data_dir: Path, rows: int, *, with_target: bool = False) -> Path:
@@ -83,7 +103,9 @@ def ensure_data(data_dir: Path, rows: int, *, with_target: bool = False) -> Path
         started = time.perf_counter()
         make_sales(rows, folder / "sales.partial.parquet", with_target=with_target)
         (folder / "sales.partial.parquet").rename(sales)
-        print(f"generated {rows:,} rows in {time.perf_counter() - started:.1f} s: {sales}", flush=True)
+        print(
+            f"generated {rows:,} rows in {time.perf_counter() - started:.1f} s: {sales}", flush=True
+        )
     if not (folder / "cities.parquet").exists():
         make_cities(folder / "cities.parquet")
     return folder
@@ -102,10 +124,16 @@ def work_engine(folder: Path, out: Path) -> dict[str, Any]:
     cities = flow.add_source("cities.parquet")
     n = flow.add_step(sales, "fill_missing", columns=["price"], strategy="mean")  # 1 fill missing
     n = flow.add_step(n, "cast_columns", types={"qty": "int64"})  # 2 cast
-    n = flow.add_step(n, "filter_rows", conditions=[{"column": "discount", "operator": "<", "value": 0.9}])  # 3 filter
-    n = flow.add_step(n, "derive_column", name="revenue", expression="price * qty * (1 - discount)")  # 4 derive
+    n = flow.add_step(
+        n, "filter_rows", conditions=[{"column": "discount", "operator": "<", "value": 0.9}]
+    )  # 3 filter
+    n = flow.add_step(
+        n, "derive_column", name="revenue", expression="price * qty * (1 - discount)"
+    )  # 4 derive
     n = flow.add_step(n, "strip_text", columns=["city"])  # 5 string clean
-    n = flow.add_step(n, "extract_datetime_parts", column="ts", parts=["month", "weekday"])  # 6 datetime parts
+    n = flow.add_step(
+        n, "extract_datetime_parts", column="ts", parts=["month", "weekday"]
+    )  # 6 datetime parts
     n = flow.add_step(n, "one_hot_encode", columns=["segment"])  # 7 one-hot
     aggs = [
         {"column": "revenue", "function": "sum"},
@@ -116,7 +144,9 @@ def work_engine(folder: Path, out: Path) -> dict[str, Any]:
         *({"column": f"segment_{s}", "function": "sum"} for s in SEGMENTS),
         *({"column": f, "function": "mean"} for f in AGG_FEATURES),
     ]
-    n = flow.add_step(n, "group_by_aggregate", keys=["city", "ts_month"], aggregations=aggs)  # 8 group-by
+    n = flow.add_step(
+        n, "group_by_aggregate", keys=["city", "ts_month"], aggregations=aggs
+    )  # 8 group-by
     n = flow.add_join(n, cities, left_on=["city"], how="left")  # 9 join
     n = flow.add_step(n, "sort_rows", by=[{"column": "revenue_sum", "descending": True}])  # 10 sort
     result = flow.run(n, output=out)
@@ -134,8 +164,12 @@ def work_polars(folder: Path, out: Path) -> dict[str, Any]:
         .filter(pl.col("discount") < 0.9)
         .with_columns((pl.col("price") * pl.col("qty") * (1 - pl.col("discount"))).alias("revenue"))
         .with_columns(pl.col("city").str.strip_chars())
-        .with_columns(pl.col("ts").dt.month().alias("ts_month"), pl.col("ts").dt.weekday().alias("ts_weekday"))
-        .with_columns([(pl.col("segment") == s).cast(pl.Int8).alias(f"segment_{s}") for s in segments])
+        .with_columns(
+            pl.col("ts").dt.month().alias("ts_month"), pl.col("ts").dt.weekday().alias("ts_weekday")
+        )
+        .with_columns(
+            [(pl.col("segment") == s).cast(pl.Int8).alias(f"segment_{s}") for s in segments]
+        )
         .drop("segment")
         .group_by(["city", "ts_month"])
         .agg(
@@ -178,7 +212,9 @@ def work_pandas(folder: Path, out: Path) -> dict[str, Any]:
         **{f"{f}_mean": (f, "mean") for f in AGG_FEATURES},
     }
     agg = df.groupby(["city", "ts_month"], sort=True).agg(**named).reset_index()
-    result = agg.merge(cities, on="city", how="left").sort_values("revenue_sum", ascending=False, kind="stable")
+    result = agg.merge(cities, on="city", how="left").sort_values(
+        "revenue_sum", ascending=False, kind="stable"
+    )
     result.to_parquet(out, index=False)
     return {"rows_out": len(result)}
 
@@ -196,7 +232,11 @@ def work_report(folder: Path, out: Path) -> dict[str, Any]:
     report = build_report(frame, node_id="bench", target="churned", scope="all")
     computed = time.perf_counter() - started
     out.write_text(render_html(report))
-    return {"report_seconds": computed, "issues": len(report.issues), "quick_model": report.quick_model.score if report.quick_model else None}
+    return {
+        "report_seconds": computed,
+        "issues": len(report.issues),
+        "quick_model": report.quick_model.score if report.quick_model else None,
+    }
 
 
 def work_report_no_target(folder: Path, out: Path) -> dict[str, Any]:
@@ -253,9 +293,17 @@ def worker_main(name: str, folder: str, out: str) -> None:
 
 def measure(name: str, folder: Path, out: Path, python: str = sys.executable) -> dict[str, Any]:
     """Run one contender in a subprocess: its own timing and peak resident memory."""
-    env = {**os.environ, "PYTHONPATH": str(HERE.parents[2]) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(HERE.parents[2]) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+    }
     started = time.perf_counter()
-    proc = subprocess.Popen([python, str(HERE), "--worker", name, str(folder), str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [python, str(HERE), "--worker", name, str(folder), str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     stdout_data = proc.stdout.read() if proc.stdout else b""  # type: ignore[union-attr]
     stderr_data = proc.stderr.read() if proc.stderr else b""  # type: ignore[union-attr]
     proc.wait()
@@ -273,8 +321,17 @@ def input_size_mb(folder: Path) -> float:
 
 def table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda r: "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) + " |"  # noqa: E731
-    return "\n".join([line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *(line(r) for r in rows)])
+
+    def line(r: list[str]) -> str:
+        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
+
+    return "\n".join(
+        [
+            line(header),
+            "|" + "|".join("-" * (w + 2) for w in widths) + "|",
+            *(line(r) for r in rows),
+        ]
+    )
 
 
 def bench_flow(args: argparse.Namespace) -> None:
@@ -312,33 +369,63 @@ def bench_flow(args: argparse.Namespace) -> None:
             rows.append([r["name"], "failed", "", "", "", r["error"].splitlines()[-1][:60]])
             continue
         rel = f"{r['wall'] / engine['wall']:.2f}x" if engine else ""
-        rows.append([r["name"], f"{r['wall']:.1f} s", rel, f"{r['peak_mb']:,.0f} MB", f"{r['peak_mb'] / size:.2f}x", f"{r.get('rows_out', '')}"])
+        rows.append(
+            [
+                r["name"],
+                f"{r['wall']:.1f} s",
+                rel,
+                f"{r['peak_mb']:,.0f} MB",
+                f"{r['peak_mb'] / size:.2f}x",
+                f"{r.get('rows_out', '')}",
+            ]
+        )
     print()
-    print(f"10-step flow over {args.rows:,} rows x 20 columns (input in memory: {size:,.0f} MB; {os.cpu_count()} cores)")
-    print(table(rows, ["contender", "wall time", "vs engine", "peak memory", "vs input", "rows out"]))
+    print(
+        f"10-step flow over {args.rows:,} rows x 20 columns (input in memory: {size:,.0f} MB; {os.cpu_count()} cores)"
+    )
+    print(
+        table(rows, ["contender", "wall time", "vs engine", "peak memory", "vs input", "rows out"])
+    )
     print(f"engine output equals hand-written Polars output: {same}")
 
 
 def bench_report(args: argparse.Namespace) -> None:
     folder = ensure_data(Path(args.data_dir), args.rows, with_target=True)
     size = input_size_mb(folder)
-    results = [measure("report", folder, folder / "report.html"), measure("report_no_target", folder, folder / "report-nt.html")]
+    results = [
+        measure("report", folder, folder / "report.html"),
+        measure("report_no_target", folder, folder / "report-nt.html"),
+    ]
     ydata_python = args.ydata_python or sys.executable
     results.append(measure("ydata", folder, folder / "ydata.html", python=ydata_python))
     for r in results:
         print(f"  {r}", flush=True)
     rows = []
     ydata = next((r for r in results if r["name"] == "ydata" and "error" not in r), None)
-    labels = {"report": "Studio insights report (target, quick model, HTML)", "report_no_target": "Studio insights report (no target, HTML)", "ydata": "ydata-profiling minimal (HTML)"}
+    labels = {
+        "report": "Studio insights report (target, quick model, HTML)",
+        "report_no_target": "Studio insights report (no target, HTML)",
+        "ydata": "ydata-profiling minimal (HTML)",
+    }
     for r in results:
         if "error" in r:
-            rows.append([labels[r["name"]], "failed", "", "", r["error"].strip().splitlines()[-1][:70]])
+            rows.append(
+                [labels[r["name"]], "failed", "", "", r["error"].strip().splitlines()[-1][:70]]
+            )
             continue
         speed = f"{ydata['wall'] / r['wall']:.1f}x" if ydata else ""
-        note = f"report model {r['report_seconds']:.1f} s, {r['issues']} issues" if "report_seconds" in r else ""
-        rows.append([labels[r["name"]], f"{r['wall']:.1f} s", speed, f"{r['peak_mb']:,.0f} MB", note])
+        note = (
+            f"report model {r['report_seconds']:.1f} s, {r['issues']} issues"
+            if "report_seconds" in r
+            else ""
+        )
+        rows.append(
+            [labels[r["name"]], f"{r['wall']:.1f} s", speed, f"{r['peak_mb']:,.0f} MB", note]
+        )
     print()
-    print(f"Insights report over {args.rows:,} rows x 20 columns (input in memory: {size:,.0f} MB; {os.cpu_count()} cores)")
+    print(
+        f"Insights report over {args.rows:,} rows x 20 columns (input in memory: {size:,.0f} MB; {os.cpu_count()} cores)"
+    )
     print(table(rows, ["contender", "wall time", "speed-up vs ydata", "peak memory", "notes"]))
 
 
@@ -346,12 +433,22 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
         worker_main(*sys.argv[2:5])
         return
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("what", choices=["flow", "report", "all"])
-    parser.add_argument("--rows", type=int, default=None, help="Rows (flow: 10,000,000; report: 1,000,000).")
-    parser.add_argument("--data-dir", default=str(Path(tempfile.gettempdir()) / "studio-wrangler-bench"))
-    parser.add_argument("--repeat", type=int, default=1, help="Runs per contender; the fastest counts.")
-    parser.add_argument("--ydata-python", default=None, help="Python with ydata-profiling installed.")
+    parser.add_argument(
+        "--rows", type=int, default=None, help="Rows (flow: 10,000,000; report: 1,000,000)."
+    )
+    parser.add_argument(
+        "--data-dir", default=str(Path(tempfile.gettempdir()) / "studio-wrangler-bench")
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="Runs per contender; the fastest counts."
+    )
+    parser.add_argument(
+        "--ydata-python", default=None, help="Python with ydata-profiling installed."
+    )
     args = parser.parse_args()
     rows = args.rows
     if args.what in ("flow", "all"):

@@ -12,7 +12,9 @@ from jupyter_studio.core.wrangler.flow import Flow
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: heavier Data Wrangler tests (large data, subprocesses)")
+    config.addinivalue_line(
+        "markers", "slow: heavier Data Wrangler tests (large data, subprocesses)"
+    )
 
 
 @pytest.fixture
@@ -24,12 +26,27 @@ def data_dir(tmp_path: Path) -> Path:
         {
             "id": list(range(1, 13)),
             "price": [10.0, None, 30.0, 40.0, None, 60.0, 70.0, 80.0, 90.0, 100.0, 110.0, 120.0],
-            "city": ["Paris", "Lyon", "Paris", "Nice", "Lyon", "Paris", "Nice", "Paris", "Lyon", "Paris", "Nice", "Paris"],
+            "city": [
+                "Paris",
+                "Lyon",
+                "Paris",
+                "Nice",
+                "Lyon",
+                "Paris",
+                "Nice",
+                "Paris",
+                "Lyon",
+                "Paris",
+                "Nice",
+                "Paris",
+            ],
             "day": [f"2026-01-{d:02d}" for d in range(1, 13)],
             "label": [0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 0, 1],
         }
     ).write_csv(folder / "sales.csv")
-    pl.DataFrame({"city": ["Paris", "Lyon", "Nice"], "population": [2.1, 0.5, 0.3]}).write_csv(folder / "cities.csv")
+    pl.DataFrame({"city": ["Paris", "Lyon", "Nice"], "population": [2.1, 0.5, 0.3]}).write_csv(
+        folder / "cities.csv"
+    )
     return folder
 
 

@@ -17,14 +17,16 @@ def flow_and_node(tmp_path: Path) -> tuple[Flow, str]:
     rng = np.random.default_rng(0)
     n = 400
     x = rng.normal(size=n)
-    pl.DataFrame({
-        "x": x,
-        "x_copy": x * 2 + 1,
-        "z": rng.normal(size=n),
-        "group": rng.choice(["a", "b", "c"], n),
-        "when": pl.date_range(pl.date(2026, 1, 1), pl.date(2027, 2, 4), eager=True)[:n],
-        "y": (x > 0).astype(int),
-    }).write_parquet(tmp_path / "d.parquet")
+    pl.DataFrame(
+        {
+            "x": x,
+            "x_copy": x * 2 + 1,
+            "z": rng.normal(size=n),
+            "group": rng.choice(["a", "b", "c"], n),
+            "when": pl.date_range(pl.date(2026, 1, 1), pl.date(2027, 2, 4), eager=True)[:n],
+            "y": (x > 0).astype(int),
+        }
+    ).write_parquet(tmp_path / "d.parquet")
     flow = Flow.new(root=tmp_path)
     return flow, flow.add_source("d.parquet")
 
@@ -39,7 +41,9 @@ CASES = {
     "target_leakage": {"target": "y"},
     "multicollinearity": {},
     "quick_model": {"target": "y"},
-    "custom_analysis": {"code": "table = df.group_by('group').len().sort('group')\nchart = {'mark': 'bar', 'data': {'values': table.to_dicts()}, 'encoding': {'x': {'field': 'group'}, 'y': {'field': 'len', 'type': 'quantitative'}}}"},
+    "custom_analysis": {
+        "code": "table = df.group_by('group').len().sort('group')\nchart = {'mark': 'bar', 'data': {'values': table.to_dicts()}, 'encoding': {'x': {'field': 'group'}, 'y': {'field': 'len', 'type': 'quantitative'}}}"
+    },
 }
 
 

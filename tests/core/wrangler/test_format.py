@@ -64,7 +64,11 @@ def test_migrations_run_in_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 
 def test_operator_upgrades(monkeypatch: pytest.MonkeyPatch) -> None:
     doc = fmt.load_document(GOLDEN)
-    monkeypatch.setitem(fmt.OPERATOR_UPGRADES, ("fill_missing", 1), lambda p: {**p, "strategy": p["strategy"].upper()})
+    monkeypatch.setitem(
+        fmt.OPERATOR_UPGRADES,
+        ("fill_missing", 1),
+        lambda p: {**p, "strategy": p["strategy"].upper()},
+    )
     fmt.upgrade_operators(doc, lambda op: 2 if op == "fill_missing" else None)
     assert doc.node("fill").operator_version == 2
     assert doc.node("fill").parameters["strategy"] == "MEDIAN"
@@ -76,9 +80,18 @@ def test_operator_upgrades(monkeypatch: pytest.MonkeyPatch) -> None:
         ("not json", "not valid JSON"),
         ("[1, 2]", "JSON object"),
         ('{"nodes": []}', "no format_version"),
-        ('{"format_version": 1, "nodes": [{"id": "a", "kind": "transform", "operator": "x", "inputs": ["b"]}]}', "not in the flow"),
-        ('{"format_version": 1, "nodes": [{"id": "a", "kind": "transform", "operator": "x", "inputs": ["b"]}, {"id": "b", "kind": "transform", "operator": "x", "inputs": ["a"]}]}', "cycle"),
-        ('{"format_version": 1, "nodes": [{"id": "a", "kind": "source", "operator": "file"}, {"id": "a", "kind": "source", "operator": "file"}]}', "two nodes"),
+        (
+            '{"format_version": 1, "nodes": [{"id": "a", "kind": "transform", "operator": "x", "inputs": ["b"]}]}',
+            "not in the flow",
+        ),
+        (
+            '{"format_version": 1, "nodes": [{"id": "a", "kind": "transform", "operator": "x", "inputs": ["b"]}, {"id": "b", "kind": "transform", "operator": "x", "inputs": ["a"]}]}',
+            "cycle",
+        ),
+        (
+            '{"format_version": 1, "nodes": [{"id": "a", "kind": "source", "operator": "file"}, {"id": "a", "kind": "source", "operator": "file"}]}',
+            "two nodes",
+        ),
     ],
 )
 def test_invalid_files_are_refused_clearly(text: str, message: str) -> None:
@@ -86,7 +99,9 @@ def test_invalid_files_are_refused_clearly(text: str, message: str) -> None:
         fmt.document_from_json(text)
 
 
-def test_a_crash_while_writing_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crash_while_writing_leaves_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "f.flow"
     flow = Flow.new("first", root=tmp_path)
     flow.save(path)

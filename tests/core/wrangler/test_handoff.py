@@ -15,21 +15,38 @@ from jupyter_studio.flows import apply_pipeline as public_apply
 
 @pytest.fixture
 def raw(tmp_path: Path) -> pl.DataFrame:
-    frame = pl.DataFrame({
-        "age": [25, None, 40, 33, 51, 29, 47, None, 38, 60],
-        "plan": ["basic", "pro", "pro", "basic", "team", "pro", "basic", "team", "pro", "basic"],
-        "joined": [f"2025-0{1 + i % 9}-15" for i in range(10)],
-        "churned": [0, 1, 0, 0, 1, 0, 1, 0, 0, 1],
-    })
+    frame = pl.DataFrame(
+        {
+            "age": [25, None, 40, 33, 51, 29, 47, None, 38, 60],
+            "plan": [
+                "basic",
+                "pro",
+                "pro",
+                "basic",
+                "team",
+                "pro",
+                "basic",
+                "team",
+                "pro",
+                "basic",
+            ],
+            "joined": [f"2025-0{1 + i % 9}-15" for i in range(10)],
+            "churned": [0, 1, 0, 0, 1, 0, 1, 0, 0, 1],
+        }
+    )
     frame.write_csv(tmp_path / "customers.csv")
     return frame
 
 
-def test_handoff_writes_data_and_a_pipeline_that_reproduces_features(tmp_path: Path, raw: pl.DataFrame) -> None:
+def test_handoff_writes_data_and_a_pipeline_that_reproduces_features(
+    tmp_path: Path, raw: pl.DataFrame
+) -> None:
     flow = Flow.new("churn", root=tmp_path)
     src = flow.add_source("customers.csv")
     n = flow.add_step(src, "fill_missing", columns=["age"], strategy="median")
-    n = flow.add_step(n, "filter_rows", conditions=[{"column": "age", "operator": ">=", "value": 26}])
+    n = flow.add_step(
+        n, "filter_rows", conditions=[{"column": "age", "operator": ">=", "value": 26}]
+    )
     n = flow.add_step(n, "one_hot_encode", columns=["plan"])
     n = flow.add_step(n, "extract_datetime_parts", column="joined", parts=["month"])
     n = flow.add_step(n, "drop_columns", columns=["joined"])
@@ -43,7 +60,9 @@ def test_handoff_writes_data_and_a_pipeline_that_reproduces_features(tmp_path: P
     assert pipeline["applicable"] and pipeline["input_columns"] == ["age", "plan", "joined"]
     assert {s["operator"]: s["inference"] for s in pipeline["steps"]}["filter_rows"] == "skip"
     # An endpoint gets raw rows without the target, as JSON records (dates as text).
-    kept = raw.with_columns(pl.col("age").fill_null(pl.col("age").median())).filter(pl.col("age") >= 26)
+    kept = raw.with_columns(pl.col("age").fill_null(pl.col("age").median())).filter(
+        pl.col("age") >= 26
+    )
     records = kept.drop("churned").to_dicts()
     features = apply_pipeline(pipeline, records)
     assert features.columns == handoff.feature_columns
@@ -54,7 +73,12 @@ def test_handoff_writes_data_and_a_pipeline_that_reproduces_features(tmp_path: P
 def test_handoff_flags_pipelines_that_cannot_run_on_rows(tmp_path: Path, raw: pl.DataFrame) -> None:
     flow = Flow.new(root=tmp_path)
     src = flow.add_source("customers.csv")
-    agg = flow.add_step(src, "group_by_aggregate", keys=["plan"], aggregations=[{"column": "churned", "function": "max", "name": "churned"}])
+    agg = flow.add_step(
+        src,
+        "group_by_aggregate",
+        keys=["plan"],
+        aggregations=[{"column": "churned", "function": "max", "name": "churned"}],
+    )
     handoff = flow.training_handoff(agg, "churned", output_dir=tmp_path / "h2")
     assert not handoff.pipeline["applicable"] and "single raw rows" in handoff.pipeline["reason"]
     with pytest.raises(Exception, match="cannot run on raw rows"):

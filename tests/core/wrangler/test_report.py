@@ -20,15 +20,17 @@ def crafted() -> pl.DataFrame:
     rng = np.random.default_rng(7)
     n = 2000
     y = (rng.random(n) < 0.05).astype(int)
-    frame = pl.DataFrame({
-        "customer_id": [f"C{i:05d}" for i in range(n)],
-        "age": rng.integers(18, 90, n),
-        "income": rng.lognormal(10, 1, n),
-        "refund_issued": y * 100 + rng.normal(0, 0.1, n),  # known only after churn: leaked
-        "country": ["FR"] * n,  # constant
-        "sparse": [None if i % 3 else 1.0 for i in range(n)],
-        "churned": y,
-    })
+    frame = pl.DataFrame(
+        {
+            "customer_id": [f"C{i:05d}" for i in range(n)],
+            "age": rng.integers(18, 90, n),
+            "income": rng.lognormal(10, 1, n),
+            "refund_issued": y * 100 + rng.normal(0, 0.1, n),  # known only after churn: leaked
+            "country": ["FR"] * n,  # constant
+            "sparse": [None if i % 3 else 1.0 for i in range(n)],
+            "churned": y,
+        }
+    )
     return pl.concat([frame, frame.head(40)])
 
 
@@ -46,12 +48,22 @@ def codes(report) -> dict[str, list]:
 
 def test_report_flags_the_crafted_problems(report) -> None:
     found = codes(report)
-    assert found["target_leakage"][0].columns == ["refund_issued"] and found["target_leakage"][0].severity == "high"
-    assert found["class_imbalance"][0].severity == "high" and "0.05" in found["class_imbalance"][0].detail or "5." in found["class_imbalance"][0].detail
+    assert (
+        found["target_leakage"][0].columns == ["refund_issued"]
+        and found["target_leakage"][0].severity == "high"
+    )
+    assert (
+        found["class_imbalance"][0].severity == "high"
+        and "0.05" in found["class_imbalance"][0].detail
+        or "5." in found["class_imbalance"][0].detail
+    )
     assert found["duplicate_rows"][0].detail.startswith("40 rows")
     assert found["constant_column"][0].columns == ["country"]
     assert "id_like" in found and found["id_like"][0].columns == ["customer_id"]
-    assert found["heavy_missing"][0].columns == ["sparse"] and found["heavy_missing"][0].severity == "high"
+    assert (
+        found["heavy_missing"][0].columns == ["sparse"]
+        and found["heavy_missing"][0].severity == "high"
+    )
     assert "skew" in found or "outliers" in found
     for issue in report.issues:
         assert issue.advice and issue.detail
@@ -60,7 +72,11 @@ def test_report_flags_the_crafted_problems(report) -> None:
 def test_report_sections(report) -> None:
     assert report.summary.rows == 2040 and report.summary.duplicate_rows == 40
     assert report.target.problem_type == "binary" and report.target.imbalance_ratio < 0.1  # type: ignore[union-attr]
-    assert report.quick_model is not None and report.quick_model.metric == "roc_auc" and report.quick_model.score > 0.9
+    assert (
+        report.quick_model is not None
+        and report.quick_model.metric == "roc_auc"
+        and report.quick_model.score > 0.9
+    )
     assert report.quick_model.feature_importance[0]["feature"] == "refund_issued"
     powers = {f.name: f.prediction_power for f in report.features}
     assert powers["refund_issued"] > 0.95 and powers["age"] < 0.3
@@ -71,7 +87,9 @@ def test_report_sections(report) -> None:
 
 def test_clean_data_has_no_high_issues() -> None:
     rng = np.random.default_rng(1)
-    frame = pl.DataFrame({"a": rng.normal(size=500), "b": rng.normal(size=500), "y": rng.integers(0, 2, 500)})
+    frame = pl.DataFrame(
+        {"a": rng.normal(size=500), "b": rng.normal(size=500), "y": rng.integers(0, 2, 500)}
+    )
     report = build_report(frame, node_id="n", target="y")
     assert not [i for i in report.issues if i.severity == "high"]
 

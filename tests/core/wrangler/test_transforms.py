@@ -30,8 +30,15 @@ NUM = pl.DataFrame({"a": [1.0, None, 3.0, 4.0], "b": [1, 2, 2, None], "s": ["x",
 SKEW = pl.DataFrame({"v": [1.0, 2.0, 3.0, 4.0, 100.0]})
 CAT = pl.DataFrame({"c": ["a", "b", "a", "c", "a", "b"], "y": [1, 0, 1, 0, 1, 1]})
 TXT = pl.DataFrame({"t": ["  Hello World  ", "foo-bar_baz", None]})
-DATES = pl.DataFrame({"d": [dt.datetime(2026, 1, 31, 13, 5), dt.datetime(2026, 7, 4, 0, 30)], "e": [dt.datetime(2026, 2, 1, 13, 5), dt.datetime(2026, 7, 5, 6, 30)]})
-SERIES = pl.DataFrame({"g": ["a", "a", "a", "b", "b"], "t": [1, 2, 3, 1, 2], "v": [10.0, 20.0, 30.0, 5.0, 7.0]})
+DATES = pl.DataFrame(
+    {
+        "d": [dt.datetime(2026, 1, 31, 13, 5), dt.datetime(2026, 7, 4, 0, 30)],
+        "e": [dt.datetime(2026, 2, 1, 13, 5), dt.datetime(2026, 7, 5, 6, 30)],
+    }
+)
+SERIES = pl.DataFrame(
+    {"g": ["a", "a", "a", "b", "b"], "t": [1, 2, 3, 1, 2], "v": [10.0, 20.0, 30.0, 5.0, 7.0]}
+)
 DOCS = pl.DataFrame({"doc": ["the cat sat", "the dog", "cat cat dog"]})
 
 
@@ -40,7 +47,11 @@ def col(frame: pl.DataFrame, name: str) -> list[Any]:
 
 
 def approx(values: list[Any], expected: list[Any]) -> bool:
-    return all((a is None and b is None) or (a is not None and b is not None and math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)) for a, b in zip(values, expected, strict=True))
+    return all(
+        (a is None and b is None)
+        or (a is not None and b is not None and math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9))
+        for a, b in zip(values, expected, strict=True)
+    )
 
 
 CASES: dict[str, Any] = {}
@@ -64,12 +75,34 @@ def _() -> None:
 
 @case("fill_missing")
 def _() -> None:
-    assert col(run("fill_missing", NUM, columns=["a"], strategy="mean"), "a") == pytest.approx([1.0, 8 / 3, 3.0, 4.0])
-    assert col(run("fill_missing", NUM, columns=["a"], strategy="median"), "a") == [1.0, 3.0, 3.0, 4.0]
+    assert col(run("fill_missing", NUM, columns=["a"], strategy="mean"), "a") == pytest.approx(
+        [1.0, 8 / 3, 3.0, 4.0]
+    )
+    assert col(run("fill_missing", NUM, columns=["a"], strategy="median"), "a") == [
+        1.0,
+        3.0,
+        3.0,
+        4.0,
+    ]
     assert col(run("fill_missing", NUM, columns=["b", "s"], strategy="mode"), "b") == [1, 2, 2, 2]
-    assert col(run("fill_missing", NUM, columns=["s"], strategy="mode"), "s") == ["x", "x", "y", "x"]
-    assert col(run("fill_missing", NUM, columns=["s"], strategy="constant", value="?"), "s") == ["x", "?", "y", "x"]
-    assert col(run("fill_missing", NUM, columns=["b"], strategy="constant", value=0), "b") == [1, 2, 2, 0]
+    assert col(run("fill_missing", NUM, columns=["s"], strategy="mode"), "s") == [
+        "x",
+        "x",
+        "y",
+        "x",
+    ]
+    assert col(run("fill_missing", NUM, columns=["s"], strategy="constant", value="?"), "s") == [
+        "x",
+        "?",
+        "y",
+        "x",
+    ]
+    assert col(run("fill_missing", NUM, columns=["b"], strategy="constant", value=0), "b") == [
+        1,
+        2,
+        2,
+        0,
+    ]
 
 
 @case("fill_forward")
@@ -89,7 +122,9 @@ def _() -> None:
 
 @case("drop_sparse_columns")
 def _() -> None:
-    frame = pl.DataFrame({"full": [1, 2, 3, 4], "half": [1, None, None, 4], "empty": [None, None, None, 1]})
+    frame = pl.DataFrame(
+        {"full": [1, 2, 3, 4], "half": [1, None, None, 4], "empty": [None, None, None, 1]}
+    )
     assert run("drop_sparse_columns", frame, threshold=0.5).columns == ["full"]
 
 
@@ -99,13 +134,17 @@ def _() -> None:
     out = run("one_hot_encode", CAT, columns=["c"])
     assert out.columns == ["y", "c_a", "c_b", "c_c"]
     assert col(out, "c_a") == [1, 0, 1, 0, 1, 0]
-    assert run("one_hot_encode", CAT, columns=["c"], max_categories=1, drop_original=False).columns == ["c", "y", "c_a"]
+    assert run(
+        "one_hot_encode", CAT, columns=["c"], max_categories=1, drop_original=False
+    ).columns == ["c", "y", "c_a"]
 
 
 @case("ordinal_encode")
 def _() -> None:
     assert col(run("ordinal_encode", CAT, columns=["c"]), "c") == [0, 1, 0, 2, 0, 1]
-    assert col(run("ordinal_encode", CAT, columns=["c"], order="custom", custom_order=["c", "b"]), "c") == [-1, 1, -1, 0, -1, 1]
+    assert col(
+        run("ordinal_encode", CAT, columns=["c"], order="custom", custom_order=["c", "b"]), "c"
+    ) == [-1, 1, -1, 0, -1, 1]
 
 
 @case("target_mean_encode")
@@ -116,12 +155,21 @@ def _() -> None:
 
 @case("group_rare_categories")
 def _() -> None:
-    assert col(run("group_rare_categories", CAT, columns=["c"], min_fraction=0.3), "c") == ["a", "b", "a", "Other", "a", "b"]
+    assert col(run("group_rare_categories", CAT, columns=["c"], min_fraction=0.3), "c") == [
+        "a",
+        "b",
+        "a",
+        "Other",
+        "a",
+        "b",
+    ]
 
 
 @case("frequency_encode")
 def _() -> None:
-    assert col(run("frequency_encode", CAT, columns=["c"]), "c_frequency") == pytest.approx([0.5, 1 / 3, 0.5, 1 / 6, 0.5, 1 / 3])
+    assert col(run("frequency_encode", CAT, columns=["c"]), "c_frequency") == pytest.approx(
+        [0.5, 1 / 3, 0.5, 1 / 6, 0.5, 1 / 3]
+    )
 
 
 # -- Scale numeric ----------------------------------------------------------------------------------
@@ -133,8 +181,13 @@ def _() -> None:
 
 @case("min_max_scale")
 def _() -> None:
-    assert approx(col(run("min_max_scale", SKEW, columns=["v"]), "v"), [0.0, 1 / 99, 2 / 99, 3 / 99, 1.0])
-    assert approx(col(run("min_max_scale", SKEW.head(3), columns=["v"], minimum=-1, maximum=1), "v"), [-1.0, 0.0, 1.0])
+    assert approx(
+        col(run("min_max_scale", SKEW, columns=["v"]), "v"), [0.0, 1 / 99, 2 / 99, 3 / 99, 1.0]
+    )
+    assert approx(
+        col(run("min_max_scale", SKEW.head(3), columns=["v"], minimum=-1, maximum=1), "v"),
+        [-1.0, 0.0, 1.0],
+    )
 
 
 @case("robust_scale")
@@ -144,12 +197,16 @@ def _() -> None:
 
 @case("max_abs_scale")
 def _() -> None:
-    assert approx(col(run("max_abs_scale", pl.DataFrame({"v": [-4.0, 2.0]}), columns=["v"]), "v"), [-1.0, 0.5])
+    assert approx(
+        col(run("max_abs_scale", pl.DataFrame({"v": [-4.0, 2.0]}), columns=["v"]), "v"), [-1.0, 0.5]
+    )
 
 
 @case("log_transform")
 def _() -> None:
-    out = col(run("log_transform", pl.DataFrame({"v": [0.0, 9.0, -5.0]}), columns=["v"], base="10"), "v")
+    out = col(
+        run("log_transform", pl.DataFrame({"v": [0.0, 9.0, -5.0]}), columns=["v"], base="10"), "v"
+    )
     assert approx(out, [0.0, 1.0, None])
 
 
@@ -167,12 +224,20 @@ def _() -> None:
 @case("bin_numeric")
 def _() -> None:
     frame = pl.DataFrame({"v": [1.0, 2.0, 3.0, 4.0, None]})
-    assert col(run("bin_numeric", frame, columns=["v"], bins=2, strategy="uniform"), "v_bin") == [0, 0, 1, 1, None]
+    assert col(run("bin_numeric", frame, columns=["v"], bins=2, strategy="uniform"), "v_bin") == [
+        0,
+        0,
+        1,
+        1,
+        None,
+    ]
 
 
 @case("round_numeric")
 def _() -> None:
-    assert col(run("round_numeric", pl.DataFrame({"v": [1.234, 5.678]}), columns=["v"], decimals=1), "v") == [1.2, 5.7]
+    assert col(
+        run("round_numeric", pl.DataFrame({"v": [1.234, 5.678]}), columns=["v"], decimals=1), "v"
+    ) == [1.2, 5.7]
 
 
 # -- Outliers ---------------------------------------------------------------------------------------
@@ -180,7 +245,17 @@ def _() -> None:
 def _() -> None:
     # IQR: q1 = 2, q3 = 4, bounds -1 .. 7
     assert col(run("clip_outliers", SKEW, columns=["v"]), "v") == [1.0, 2.0, 3.0, 4.0, 7.0]
-    clipped = col(run("clip_outliers", SKEW, columns=["v"], method="quantile", lower_quantile=0.25, upper_quantile=0.75), "v")
+    clipped = col(
+        run(
+            "clip_outliers",
+            SKEW,
+            columns=["v"],
+            method="quantile",
+            lower_quantile=0.25,
+            upper_quantile=0.75,
+        ),
+        "v",
+    )
     assert clipped == [2.0, 2.0, 3.0, 4.0, 4.0]
     by_std = col(run("clip_outliers", SKEW, columns=["v"], method="std", threshold=1.0), "v")
     assert by_std[-1] < 100.0 and by_std[0] == 1.0
@@ -190,36 +265,65 @@ def _() -> None:
 def _() -> None:
     assert col(run("remove_outliers", SKEW, columns=["v"]), "v") == [1.0, 2.0, 3.0, 4.0]
     frame = pl.DataFrame({"v": [1.0, 2.0, None, 3.0, 1000.0]})
-    assert col(run("remove_outliers", frame, columns=["v"], method="quantile", lower_quantile=0.0, upper_quantile=0.75), "v") == [1.0, 2.0, None, 3.0]
+    assert col(
+        run(
+            "remove_outliers",
+            frame,
+            columns=["v"],
+            method="quantile",
+            lower_quantile=0.0,
+            upper_quantile=0.75,
+        ),
+        "v",
+    ) == [1.0, 2.0, None, 3.0]
 
 
 # -- Strings ----------------------------------------------------------------------------------------
 @case("change_case")
 def _() -> None:
-    assert col(run("change_case", TXT, columns=["t"], case="upper"), "t") == ["  HELLO WORLD  ", "FOO-BAR_BAZ", None]
-    assert col(run("change_case", pl.DataFrame({"t": ["aB cD"]}), columns=["t"], case="title"), "t") == ["Ab Cd"]
+    assert col(run("change_case", TXT, columns=["t"], case="upper"), "t") == [
+        "  HELLO WORLD  ",
+        "FOO-BAR_BAZ",
+        None,
+    ]
+    assert col(
+        run("change_case", pl.DataFrame({"t": ["aB cD"]}), columns=["t"], case="title"), "t"
+    ) == ["Ab Cd"]
 
 
 @case("strip_text")
 def _() -> None:
     assert col(run("strip_text", TXT, columns=["t"]), "t") == ["Hello World", "foo-bar_baz", None]
-    assert col(run("strip_text", pl.DataFrame({"t": ["xxaxx"]}), columns=["t"], side="left", characters="x"), "t") == ["axx"]
+    assert col(
+        run(
+            "strip_text", pl.DataFrame({"t": ["xxaxx"]}), columns=["t"], side="left", characters="x"
+        ),
+        "t",
+    ) == ["axx"]
 
 
 @case("pad_text")
 def _() -> None:
-    assert col(run("pad_text", pl.DataFrame({"t": ["7", "123"]}), columns=["t"], width=3, fill_char="0"), "t") == ["007", "123"]
+    assert col(
+        run("pad_text", pl.DataFrame({"t": ["7", "123"]}), columns=["t"], width=3, fill_char="0"),
+        "t",
+    ) == ["007", "123"]
 
 
 @case("regex_replace")
 def _() -> None:
-    assert col(run("regex_replace", TXT, columns=["t"], pattern=r"[-_]", replacement=" "), "t")[1] == "foo bar baz"
+    assert (
+        col(run("regex_replace", TXT, columns=["t"], pattern=r"[-_]", replacement=" "), "t")[1]
+        == "foo bar baz"
+    )
 
 
 @case("regex_extract")
 def _() -> None:
     frame = pl.DataFrame({"t": ["order-42", "order-7", "none"]})
-    assert col(run("regex_extract", frame, column="t", pattern=r"order-(\d+)", output_column="n"), "n") == ["42", "7", None]
+    assert col(
+        run("regex_extract", frame, column="t", pattern=r"order-(\d+)", output_column="n"), "n"
+    ) == ["42", "7", None]
 
 
 @case("split_text")
@@ -235,19 +339,30 @@ def _() -> None:
 
 @case("contains_text")
 def _() -> None:
-    out = run("contains_text", TXT, column="t", pattern="hello", case_sensitive=False, output_column="has")
+    out = run(
+        "contains_text", TXT, column="t", pattern="hello", case_sensitive=False, output_column="has"
+    )
     assert col(out, "has") == [True, False, None]
 
 
 @case("combine_columns")
 def _() -> None:
     frame = pl.DataFrame({"a": ["x", None], "b": ["y", "z"]})
-    assert col(run("combine_columns", frame, columns=["a", "b"], separator="-", output_column="ab"), "ab") == ["x-y", "z"]
+    assert col(
+        run("combine_columns", frame, columns=["a", "b"], separator="-", output_column="ab"), "ab"
+    ) == ["x-y", "z"]
 
 
 @case("replace_values")
 def _() -> None:
-    assert col(run("replace_values", CAT, column="c", mapping={"a": "A", "c": "C"}), "c") == ["A", "b", "A", "C", "A", "b"]
+    assert col(run("replace_values", CAT, column="c", mapping={"a": "A", "c": "C"}), "c") == [
+        "A",
+        "b",
+        "A",
+        "C",
+        "A",
+        "b",
+    ]
 
 
 # -- Datetime ---------------------------------------------------------------------------------------
@@ -262,28 +377,58 @@ def _() -> None:
 
 @case("extract_datetime_parts")
 def _() -> None:
-    out = run("extract_datetime_parts", DATES, column="d", parts=["year", "month", "weekday", "hour", "quarter"])
-    assert col(out, "d_month") == [1, 7] and col(out, "d_weekday") == [6, 6] and col(out, "d_hour") == [13, 0] and col(out, "d_quarter") == [1, 3]
+    out = run(
+        "extract_datetime_parts",
+        DATES,
+        column="d",
+        parts=["year", "month", "weekday", "hour", "quarter"],
+    )
+    assert (
+        col(out, "d_month") == [1, 7]
+        and col(out, "d_weekday") == [6, 6]
+        and col(out, "d_hour") == [13, 0]
+        and col(out, "d_quarter") == [1, 3]
+    )
 
 
 @case("datetime_difference")
 def _() -> None:
-    out = run("datetime_difference", DATES, start_column="d", end_column="e", unit="hours", output_column="h")
+    out = run(
+        "datetime_difference",
+        DATES,
+        start_column="d",
+        end_column="e",
+        unit="hours",
+        output_column="h",
+    )
     assert col(out, "h") == [24.0, 30.0]
-    ref = run("datetime_difference", DATES, start_column="d", reference="2026-02-01", output_column="days")
+    ref = run(
+        "datetime_difference", DATES, start_column="d", reference="2026-02-01", output_column="days"
+    )
     assert col(ref, "days")[0] == pytest.approx(11 / 24 - 5 / 1440)
 
 
 @case("cyclical_encode")
 def _() -> None:
-    out = run("cyclical_encode", pl.DataFrame({"h": [0.0, 6.0, 12.0]}), column="h", part="value", period=24)
-    assert approx(col(out, "h_sin"), [0.0, 1.0, 0.0]) and approx(col(out, "h_cos"), [1.0, 0.0, -1.0])
+    out = run(
+        "cyclical_encode",
+        pl.DataFrame({"h": [0.0, 6.0, 12.0]}),
+        column="h",
+        part="value",
+        period=24,
+    )
+    assert approx(col(out, "h_sin"), [0.0, 1.0, 0.0]) and approx(
+        col(out, "h_cos"), [1.0, 0.0, -1.0]
+    )
     assert "d_month_sin" in run("cyclical_encode", DATES, column="d").columns
 
 
 @case("truncate_datetime")
 def _() -> None:
-    assert col(run("truncate_datetime", DATES, columns=["d"], every="1mo"), "d") == [dt.datetime(2026, 1, 1), dt.datetime(2026, 7, 1)]
+    assert col(run("truncate_datetime", DATES, columns=["d"], every="1mo"), "d") == [
+        dt.datetime(2026, 1, 1),
+        dt.datetime(2026, 7, 1),
+    ]
 
 
 # -- Text featurize -----------------------------------------------------------------------------------
@@ -333,32 +478,68 @@ def _() -> None:
 @case("move_column")
 def _() -> None:
     assert run("move_column", NUM, column="s").columns == ["s", "a", "b"]
-    assert run("move_column", NUM, column="a", position="after", anchor="b").columns == ["b", "a", "s"]
+    assert run("move_column", NUM, column="a", position="after", anchor="b").columns == [
+        "b",
+        "a",
+        "s",
+    ]
 
 
 @case("cast_columns")
 def _() -> None:
-    frame = pl.DataFrame({"n": ["1", "2", "x"], "f": ["yes", "no", None], "d": ["2026-01-02", None, "2026-03-04"]})
-    out = run("cast_columns", frame, types={"n": "int64", "f": "boolean", "d": "date"}, on_error="null")
-    assert col(out, "n") == [1, 2, None] and col(out, "f") == [True, False, None] and col(out, "d")[0] == dt.date(2026, 1, 2)
+    frame = pl.DataFrame(
+        {"n": ["1", "2", "x"], "f": ["yes", "no", None], "d": ["2026-01-02", None, "2026-03-04"]}
+    )
+    out = run(
+        "cast_columns", frame, types={"n": "int64", "f": "boolean", "d": "date"}, on_error="null"
+    )
+    assert (
+        col(out, "n") == [1, 2, None]
+        and col(out, "f") == [True, False, None]
+        and col(out, "d")[0] == dt.date(2026, 1, 2)
+    )
     with pytest.raises(pl.exceptions.InvalidOperationError):
         run("cast_columns", frame, types={"n": "int64"})
 
 
 @case("derive_column")
 def _() -> None:
-    out = run("derive_column", NUM, name="c", expression="CASE WHEN a > 2 THEN 'big' ELSE 'small' END")
+    out = run(
+        "derive_column", NUM, name="c", expression="CASE WHEN a > 2 THEN 'big' ELSE 'small' END"
+    )
     assert col(out, "c") == ["small", "small", "big", "big"]
-    assert col(run("derive_column", NUM, name="a2", expression="a * 2 + b"), "a2") == [3.0, None, 8.0, None]
+    assert col(run("derive_column", NUM, name="a2", expression="a * 2 + b"), "a2") == [
+        3.0,
+        None,
+        8.0,
+        None,
+    ]
 
 
 # -- Manage rows --------------------------------------------------------------------------------------
 @case("filter_rows")
 def _() -> None:
-    out = run("filter_rows", NUM, conditions=[{"column": "a", "operator": ">", "value": 1}, {"column": "s", "operator": "==", "value": "x"}])
+    out = run(
+        "filter_rows",
+        NUM,
+        conditions=[
+            {"column": "a", "operator": ">", "value": 1},
+            {"column": "s", "operator": "==", "value": "x"},
+        ],
+    )
     assert col(out, "a") == [4.0]
-    assert run("filter_rows", NUM, conditions=[{"column": "s", "operator": "is_null"}], keep=False).height == 3
-    assert run("filter_rows", NUM, conditions=[{"column": "s", "operator": "in", "value": ["y"]}]).height == 1
+    assert (
+        run(
+            "filter_rows", NUM, conditions=[{"column": "s", "operator": "is_null"}], keep=False
+        ).height
+        == 3
+    )
+    assert (
+        run(
+            "filter_rows", NUM, conditions=[{"column": "s", "operator": "in", "value": ["y"]}]
+        ).height
+        == 1
+    )
 
 
 @case("filter_expression")
@@ -368,7 +549,12 @@ def _() -> None:
 
 @case("sort_rows")
 def _() -> None:
-    assert col(run("sort_rows", NUM, by=[{"column": "a", "descending": True}]), "a") == [4.0, 3.0, 1.0, None]
+    assert col(run("sort_rows", NUM, by=[{"column": "a", "descending": True}]), "a") == [
+        4.0,
+        3.0,
+        1.0,
+        None,
+    ]
 
 
 @case("drop_duplicates")
@@ -383,47 +569,90 @@ def _() -> None:
     assert run("sample_rows", big, size=100).height == 100
     assert run("sample_rows", big, method="first", size=10)["i"].to_list() == list(range(10))
     assert 350 < run("sample_rows", big, fraction=0.5).height < 650
-    assert run("sample_rows", big, size=100, seed=1)["i"].to_list() == run("sample_rows", big, size=100, seed=1)["i"].to_list()
+    assert (
+        run("sample_rows", big, size=100, seed=1)["i"].to_list()
+        == run("sample_rows", big, size=100, seed=1)["i"].to_list()
+    )
 
 
 # -- Group-by -------------------------------------------------------------------------------------------
 @case("group_by_aggregate")
 def _() -> None:
-    out = run("group_by_aggregate", SERIES, keys=["g"], aggregations=[{"column": "v", "function": "sum"}, {"column": "v", "function": "count", "name": "n"}])
+    out = run(
+        "group_by_aggregate",
+        SERIES,
+        keys=["g"],
+        aggregations=[
+            {"column": "v", "function": "sum"},
+            {"column": "v", "function": "count", "name": "n"},
+        ],
+    )
     assert out.to_dict(as_series=False) == {"g": ["a", "b"], "v_sum": [60.0, 12.0], "n": [3, 2]}
 
 
 @case("group_statistic")
 def _() -> None:
-    assert col(run("group_statistic", SERIES, keys=["g"], column="v", function="max", name="m"), "m") == [30.0, 30.0, 30.0, 7.0, 7.0]
+    assert col(
+        run("group_statistic", SERIES, keys=["g"], column="v", function="max", name="m"), "m"
+    ) == [30.0, 30.0, 30.0, 7.0, 7.0]
 
 
 # -- Window ---------------------------------------------------------------------------------------------
 @case("lag_features")
 def _() -> None:
-    out = run("lag_features", SERIES, columns=["v"], lags=[1, -1], order_by=["t"], partition_by=["g"])
-    assert col(out, "v_lag1") == [None, 10.0, 20.0, None, 5.0] and col(out, "v_lead1") == [20.0, 30.0, None, 7.0, None]
+    out = run(
+        "lag_features", SERIES, columns=["v"], lags=[1, -1], order_by=["t"], partition_by=["g"]
+    )
+    assert col(out, "v_lag1") == [None, 10.0, 20.0, None, 5.0] and col(out, "v_lead1") == [
+        20.0,
+        30.0,
+        None,
+        7.0,
+        None,
+    ]
 
 
 @case("rolling_aggregate")
 def _() -> None:
-    out = run("rolling_aggregate", SERIES, columns=["v"], window=2, function="sum", partition_by=["g"], order_by=["t"])
+    out = run(
+        "rolling_aggregate",
+        SERIES,
+        columns=["v"],
+        window=2,
+        function="sum",
+        partition_by=["g"],
+        order_by=["t"],
+    )
     assert col(out, "v_rolling_sum2") == [10.0, 30.0, 50.0, 5.0, 12.0]
 
 
 @case("difference")
 def _() -> None:
-    assert col(run("difference", SERIES, columns=["v"]), "v_diff1") == [None, 10.0, 10.0, -25.0, 2.0]
+    assert col(run("difference", SERIES, columns=["v"]), "v_diff1") == [
+        None,
+        10.0,
+        10.0,
+        -25.0,
+        2.0,
+    ]
 
 
 @case("cumulative")
 def _() -> None:
-    assert col(run("cumulative", SERIES, columns=["v"], partition_by=["g"]), "v_cum_sum") == [10.0, 30.0, 60.0, 5.0, 12.0]
+    assert col(run("cumulative", SERIES, columns=["v"], partition_by=["g"]), "v_cum_sum") == [
+        10.0,
+        30.0,
+        60.0,
+        5.0,
+        12.0,
+    ]
 
 
 @case("rank_values")
 def _() -> None:
-    assert col(run("rank_values", SERIES, columns=["v"], method="ordinal", partition_by=["g"]), "v_rank") == [1, 2, 3, 1, 2]
+    assert col(
+        run("rank_values", SERIES, columns=["v"], method="ordinal", partition_by=["g"]), "v_rank"
+    ) == [1, 2, 3, 1, 2]
 
 
 # -- Balance ----------------------------------------------------------------------------------------------
@@ -457,7 +686,11 @@ RIGHT = pl.DataFrame({"key": [2, 3, 4], "r": ["x", "y", "z"]})
 @case("join")
 def _() -> None:
     assert col(run("join", LEFT, RIGHT, left_on=["k"], right_on=["key"]), "r") == ["x", "y"]
-    assert col(run("join", LEFT, RIGHT, left_on=["k"], right_on=["key"], how="left"), "r") == [None, "x", "y"]
+    assert col(run("join", LEFT, RIGHT, left_on=["k"], right_on=["key"], how="left"), "r") == [
+        None,
+        "x",
+        "y",
+    ]
     assert run("join", LEFT, RIGHT, left_on=["k"], right_on=["key"], how="outer").height == 4
     assert col(run("join", LEFT, RIGHT, left_on=["k"], right_on=["key"], how="anti"), "k") == [1]
     assert run("join", LEFT, RIGHT, left_on=["k"], right_on=["key"], how="right").height == 3
@@ -467,7 +700,14 @@ def _() -> None:
 def _() -> None:
     out = run("concatenate", LEFT, pl.DataFrame({"k": [9], "extra": [True]}))
     assert out.height == 4 and out.columns == ["k", "l", "extra"]
-    assert col(run("concatenate", LEFT, RIGHT, how="by_position"), "l") == ["a", "b", "c", "x", "y", "z"]
+    assert col(run("concatenate", LEFT, RIGHT, how="by_position"), "l") == [
+        "a",
+        "b",
+        "c",
+        "x",
+        "y",
+        "z",
+    ]
 
 
 # -- Custom ----------------------------------------------------------------------------------------------------
@@ -479,14 +719,33 @@ def _() -> None:
 
 @case("custom_polars")
 def _() -> None:
-    out = run("custom_polars", NUM, code="df = df.with_columns((pl.col('a') + 1).alias('a1')).filter(pl.col('a1') > 2)")
+    out = run(
+        "custom_polars",
+        NUM,
+        code="df = df.with_columns((pl.col('a') + 1).alias('a1')).filter(pl.col('a1') > 2)",
+    )
     assert col(out, "a1") == [4.0, 5.0]
 
 
 @case("custom_sql")
 def _() -> None:
-    assert col(run("custom_sql", NUM, query="SELECT s, COUNT(*) AS n FROM df WHERE s IS NOT NULL GROUP BY s ORDER BY s"), "n") == [2, 1]
-    assert col(run("custom_sql", NUM, query="SELECT s, COUNT(*) AS n FROM df WHERE s IS NOT NULL GROUP BY s ORDER BY s", dialect="duckdb"), "n") == [2, 1]
+    assert col(
+        run(
+            "custom_sql",
+            NUM,
+            query="SELECT s, COUNT(*) AS n FROM df WHERE s IS NOT NULL GROUP BY s ORDER BY s",
+        ),
+        "n",
+    ) == [2, 1]
+    assert col(
+        run(
+            "custom_sql",
+            NUM,
+            query="SELECT s, COUNT(*) AS n FROM df WHERE s IS NOT NULL GROUP BY s ORDER BY s",
+            dialect="duckdb",
+        ),
+        "n",
+    ) == [2, 1]
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
@@ -519,15 +778,41 @@ def test_transform_functions_are_self_contained() -> None:
             if fn is None:
                 continue
             tree = ast.parse(_undecorated(fn))
-            local = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-            local |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.arguments) for a in (*n.args, *n.kwonlyargs, *n.posonlyargs, *( [n.vararg] if n.vararg else []), *([n.kwarg] if n.kwarg else []))}
-            local |= {alias.asname or alias.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom) for alias in n.names}
+            local = {
+                n.id
+                for n in ast.walk(tree)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+            }
+            local |= {
+                a.arg
+                for n in ast.walk(tree)
+                if isinstance(n, ast.arguments)
+                for a in (
+                    *n.args,
+                    *n.kwonlyargs,
+                    *n.posonlyargs,
+                    *([n.vararg] if n.vararg else []),
+                    *([n.kwarg] if n.kwarg else []),
+                )
+            }
+            local |= {
+                alias.asname or alias.name.split(".")[0]
+                for n in ast.walk(tree)
+                if isinstance(n, ast.Import | ast.ImportFrom)
+                for alias in n.names
+            }
             local |= {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
-            used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+            used = {
+                n.id
+                for n in ast.walk(tree)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+            }
             unknown = used - local - allowed - helper_names - {fn.__name__}
             if t.fit is not None:
                 unknown -= {t.fit.__name__}
-            assert not unknown, f"{t.name}.{fn.__name__} uses {unknown}: declare helpers or import inside"
+            assert not unknown, (
+                f"{t.name}.{fn.__name__} uses {unknown}: declare helpers or import inside"
+            )
 
 
 def _undecorated(fn: Any) -> str:
