@@ -273,9 +273,13 @@ def translate_error(
 class Engine:
     """Computes flow nodes: previews on the sample (cached) and full runs (streamed)."""
 
-    def __init__(self, resolve: Resolver, *, cache: ResultCache | None = None) -> None:
+    def __init__(
+        self, resolve: Resolver, *, cache: ResultCache | None = None, namespace: str = ""
+    ) -> None:
         self.resolve = resolve
         self.cache = cache if cache is not None else ResultCache()
+        #: Mixed into every cache key: engines of different callers never share results.
+        self.namespace = namespace
         self.executions: Counter[str] = Counter()
         self._transforms = load_all()
 
@@ -340,6 +344,7 @@ class Engine:
             return memo[node_id]
         node = doc.node(node_id)
         parts: dict[str, Any] = {
+            "namespace": self.namespace,
             "operator": node.operator,
             "version": node.operator_version,
             "parameters": node.parameters,

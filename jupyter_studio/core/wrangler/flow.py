@@ -71,13 +71,14 @@ class Flow:
         resolve: Resolver | None = None,
         root: str | os.PathLike[str] | None = None,
         cache: ResultCache | None = None,
+        namespace: str = "",
     ) -> None:
         self.document = document or FlowDocument()
         self.path = Path(path) if path is not None else None
         base = self.path.parent if self.path is not None else None
         #: The folder relative source paths start from (exported code uses it as ROOT).
         self.root = Path(root) if root is not None else Path(base or os.getcwd()).resolve()
-        self.engine = Engine(resolve or local_resolver(self.root), cache=cache)
+        self.engine = Engine(resolve or local_resolver(self.root), cache=cache, namespace=namespace)
 
     # -- files ---------------------------------------------------------------------------------
 

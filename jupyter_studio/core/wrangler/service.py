@@ -6,9 +6,9 @@ own files and the spaces they belong to. A ``document`` argument is either a con
 a ``.flow`` file or the document itself (a :class:`FlowDocument` or its JSON), so the editor
 can preview unsaved edits.
 
-Previews share one bounded cache of node results across requests (keyed by content, so two
-users with identical upstream steps on the same files share entries; results are only ever
-served to callers whose scope resolved the same files).
+Previews share one bounded cache of node results across requests, keyed by content and by
+the caller's scope (its folders): editing a step recomputes only that step and those below
+it, and callers with different rights never share cached results.
 
 Long work (a full run, a report on all rows) is a ``flow`` job: submit
 ``studio.submit_job("flow", {"flow": path, ...})`` (see :mod:`.job`).
@@ -290,8 +290,17 @@ class FlowService:
         def resolve(path: str) -> Path:
             return scope.resolve(path, what="source path")
 
-        flow = Flow(document, resolve=resolve, root=scope.contents_root, cache=self.cache)
-        return flow
+        namespace = "|".join(
+            [str(scope.contents_root), str(scope.allow_outside_domain)]
+            + sorted(str(d) for d in scope.allowed_dirs)
+        )
+        return Flow(
+            document,
+            resolve=resolve,
+            root=scope.contents_root,
+            cache=self.cache,
+            namespace=namespace,
+        )
 
     def _parse(self, document: FlowDocument | dict[str, Any]) -> FlowDocument:
         if isinstance(document, FlowDocument):

@@ -180,3 +180,33 @@ def test_refusals(service: FlowService, scope) -> None:
         )
     with pytest.raises(InvalidInput, match=".flow"):
         service.save(scope, f"{HOME}/x.json", doc)
+
+
+def test_preview_cache_is_shared_within_a_scope_not_across(
+    service: FlowService, scope, tmp_path: Path
+) -> None:
+    doc = {
+        "format_version": 1,
+        "nodes": [
+            {
+                "id": "s",
+                "kind": "source",
+                "operator": "file",
+                "parameters": {"path": f"{HOME}/data/d.csv"},
+            },
+            {
+                "id": "f",
+                "kind": "transform",
+                "operator": "fill_missing",
+                "parameters": {"columns": ["x"], "strategy": "mean"},
+                "inputs": ["s"],
+            },
+        ],
+    }
+    service.preview(scope, doc, "f")
+    cached = len(service.cache)
+    service.preview(scope, doc, "f")
+    assert len(service.cache) == cached  # same scope: served from the cache
+    other = scope_for(scope.contents_root, scope.domain_root, [], allow_outside_domain=False)
+    error = service.preview(other, doc, "f").error
+    assert error is not None and error.code == "path_outside_space"
