@@ -38,11 +38,13 @@ from traitlets import (
 from traitlets.config import LoggingConfigurable
 
 from .endpoints.service import EndpointService
+from .experiments.service import ExperimentService
 from .jobs.executors import Executor, LocalProcessExecutor
 from .jobs.kinds import JobKind, register_job_kind
 from .jobs.runner import JobRunner
 from .jobs.schemas import CreateJob, DescribeJob, JobLogs, ListJobsQuery, ListJobsResponse
 from .jobs.service import JobService
+from .models.service import ModelRegistry
 from .spaces.schemas import (
     CreateProfile,
     CreateSpace,
@@ -145,6 +147,24 @@ class Studio(LoggingConfigurable):
         klass=JobService,
         config=True,
         help="The jobs service: studio.jobs.",
+    )
+    models_class = Type(
+        default_value=ModelRegistry,
+        klass=ModelRegistry,
+        config=True,
+        help="The model registry: studio.models.",
+    )
+    experiments_class = Type(
+        default_value=ExperimentService,
+        klass=ExperimentService,
+        config=True,
+        help="Experiments and runs (MLflow tracking store): studio.experiments.",
+    )
+    mlflow_tracking_uri = Unicode(
+        config=True,
+        help="MLflow tracking store of the domain. Default: SQLite at <domain_root>/mlflow/mlflow.db. "
+        "For a team, a PostgreSQL URL of its OWN database (MLflow and Studio both keep an "
+        "alembic_version table).",
     )
     endpoints_class = Type(
         default_value=EndpointService,
@@ -261,10 +281,16 @@ class Studio(LoggingConfigurable):
             grace_seconds=self.stop_grace_seconds,
             services=self,
         )
+        self.experiments: ExperimentService = self.experiments_class(
+            spaces=self.spaces, domain_root=root, tracking_uri=self.mlflow_tracking_uri or None
+        )
+        self.models: ModelRegistry = self.models_class(
+            store=self.store, spaces=self.spaces, domain_root=root, experiments=self.experiments
+        )
         self.endpoints: EndpointService = self.endpoints_class(
             self.store,
             self.spaces,
-            models=getattr(self, "models", None),
+            models=self.models,
             startup_timeout=self.endpoint_startup_timeout,
             grace_seconds=self.stop_grace_seconds,
             max_restarts=self.endpoint_max_restarts,
@@ -281,11 +307,13 @@ class Studio(LoggingConfigurable):
         """Start the job runner and the endpoint supervisor (the Jupyter server calls this)."""
         self.start()
         self.endpoints.start()
+        self.experiments.warm_up()  # a new tracking store takes seconds (MLflow's migrations)
 
     def close(self) -> None:
         """Stop the background threads; jobs and model servers keep running in their processes."""
         self.endpoints.stop()
         self.runner.stop()
+        self.experiments.close()
         self.executor.shutdown()
         if self.store is not None:
             self.store.dispose()

@@ -5,10 +5,17 @@ A feature adds ``server/handlers/<feature>.py`` exporting ``ROUTES`` and lists i
 
 from __future__ import annotations
 
-from .handlers import endpoints, info, jobs, spaces
+from .handlers import endpoints, experiments, info, jobs, models, spaces
 from .routing import API_PREFIX, Route
 
-ROUTES: list[Route] = [*info.ROUTES, *jobs.ROUTES, *spaces.ROUTES, *endpoints.ROUTES]
+ROUTES: list[Route] = [
+    *info.ROUTES,
+    *jobs.ROUTES,
+    *spaces.ROUTES,
+    *models.ROUTES,
+    *experiments.ROUTES,
+    *endpoints.ROUTES,
+]
 
 
 def handlers(routes: list[Route] = ROUTES) -> list[tuple[str, type]]:

@@ -97,36 +97,14 @@ def default_tracking_uri(domain_root: Path) -> str:
     return f"sqlite:///{Path(domain_root).resolve() / TRACKING_FOLDER / TRACKING_DB}"
 
 
-class ExperimentService:
-    """Experiments and runs of the domain's MLflow tracking store, as each caller may see them."""
+class TrackingStore:
+    """The domain's MLflow SQL store: opened once, created under a lock shared by processes."""
 
-    def __init__(
-        self,
-        spaces: SpaceService,
-        domain_root: Path,
-        tracking_uri: str | None = None,
-        *,
-        artifact_root: str | Path | None = None,
-    ):
-        self.spaces = spaces
-        self.domain_root = Path(domain_root).resolve()
-        #: The MLflow tracking URI every job gets, and that ``mlflow ui --backend-store-uri`` takes.
-        self.tracking_uri = tracking_uri or default_tracking_uri(self.domain_root)
-        #: Where runs of experiments created in Studio (or by jobs) keep their artifacts.
-        self.artifact_root = str(
-            artifact_root or self.domain_root / TRACKING_FOLDER / ARTIFACTS_FOLDER
-        )
+    def __init__(self, tracking_uri: str, artifact_root: str):
+        self.tracking_uri = tracking_uri
+        self.artifact_root = artifact_root
         self._store: Any = None
         self._lock = threading.Lock()
-
-    # ------------------------------------------------------------ the store
-    @property
-    def ui_command(self) -> str:
-        """The command that opens MLflow's own UI on the same runs (needs the full ``mlflow``)."""
-        return (
-            f"mlflow ui --backend-store-uri '{self.tracking_uri}' "
-            f"--default-artifact-root '{self.artifact_root}'"
-        )
 
     @contextlib.contextmanager
     def _init_lock(self) -> Iterator[None]:
@@ -143,9 +121,9 @@ class ExperimentService:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def store(self) -> Any:
-        """MLflow's ``SqlAlchemyStore`` on the tracking URI, created (and its schema made or
-        upgraded by MLflow) on first use."""
+    def open(self) -> Any:
+        """MLflow's ``SqlAlchemyStore``, created (and its schema made or upgraded by MLflow) on
+        first use."""
         if self._store is not None:
             return self._store
         with self._lock:
@@ -182,6 +160,49 @@ class ExperimentService:
                 engine.dispose()
             return SqlAlchemyStore(self.tracking_uri, self.artifact_root)
 
+    def close(self) -> None:
+        """Release the store's database connections."""
+        with self._lock:
+            store, self._store = self._store, None
+        engine = getattr(store, "engine", None)
+        if engine is not None:
+            engine.dispose()
+
+
+class ExperimentService:
+    """Experiments and runs of the domain's MLflow tracking store, as each caller may see them."""
+
+    def __init__(
+        self,
+        spaces: SpaceService,
+        domain_root: Path,
+        tracking_uri: str | None = None,
+        *,
+        artifact_root: str | Path | None = None,
+    ):
+        self.spaces = spaces
+        self.domain_root = Path(domain_root).resolve()
+        #: The MLflow tracking URI every job gets, and that ``mlflow ui --backend-store-uri`` takes.
+        self.tracking_uri = tracking_uri or default_tracking_uri(self.domain_root)
+        #: Where runs of experiments created in Studio (or by jobs) keep their artifacts.
+        self.artifact_root = str(
+            artifact_root or self.domain_root / TRACKING_FOLDER / ARTIFACTS_FOLDER
+        )
+        self._tracking = TrackingStore(self.tracking_uri, self.artifact_root)
+
+    # ------------------------------------------------------------ the store
+    @property
+    def ui_command(self) -> str:
+        """The command that opens MLflow's own UI on the same runs (needs the full ``mlflow``)."""
+        return (
+            f"mlflow ui --backend-store-uri '{self.tracking_uri}' "
+            f"--default-artifact-root '{self.artifact_root}'"
+        )
+
+    def store(self) -> Any:
+        """MLflow's ``SqlAlchemyStore`` on the tracking URI, created on first use."""
+        return self._tracking.open()
+
     def warm_up(self) -> threading.Thread:
         """Open the store in a background thread: creating a new SQLite store runs MLflow's
         migrations, which takes seconds that the first job or request should not wait for."""
@@ -198,11 +219,7 @@ class ExperimentService:
 
     def close(self) -> None:
         """Release the store's database connections."""
-        with self._lock:
-            store, self._store = self._store, None
-        engine = getattr(store, "engine", None)
-        if engine is not None:
-            engine.dispose()
+        self._tracking.close()
 
     def tracking_environment(
         self,
@@ -215,14 +232,14 @@ class ExperimentService:
         """Environment variables that make plain ``mlflow`` calls in a job record into Studio.
 
         ``job`` is anything with ``job_id``, ``owner`` and ``space_id`` attributes (a job row or
-        description); or give them as keywords. The store is created here if needed, so jobs
-        starting together never race to create it.
+        description); or give them as keywords. Nothing is opened here (creating a store takes
+        seconds): the job calls :func:`ensure_tracking_store` with this environment before its
+        code runs, so jobs starting together never race to create the store.
         """
         if job is not None:
             job_id = job_id or getattr(job, "job_id", None)
             owner = owner or getattr(job, "owner", None)
             space_id = space_id or getattr(job, "space_id", None)
-        self.store()
         env = {TRACKING_URI_ENV: self.tracking_uri, ARTIFACT_ROOT_ENV: self.artifact_root}
         if job_id:
             env[JOB_ID_ENV] = str(job_id)
@@ -679,3 +696,28 @@ class ExperimentService:
             metrics=metrics,
             histories=histories,
         )
+
+
+def ensure_tracking_store(environment: Mapping[str, str]) -> None:
+    """Create the tracking store named by a job's environment if it does not exist yet.
+
+    Cheap when the store exists (the server creates it at start); serialised between processes
+    when it does not, so jobs starting together never race MLflow's migrations.
+    """
+    uri = environment.get(TRACKING_URI_ENV)
+    if not uri:
+        return
+    url = make_url(uri)
+    if url.get_backend_name() == "sqlite" and url.database and Path(url.database).exists():
+        with open(url.database + ".init.lock", "w") as handle:  # wait for a creator to finish
+            fcntl.flock(handle, fcntl.LOCK_SH)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+        return
+    artifact_root = environment.get(ARTIFACT_ROOT_ENV) or str(
+        Path(url.database or ".").parent / ARTIFACTS_FOLDER
+    )
+    tracking = TrackingStore(uri, artifact_root)
+    try:
+        tracking.open()
+    finally:
+        tracking.close()

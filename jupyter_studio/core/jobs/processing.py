@@ -121,9 +121,18 @@ class ProcessingJob(JobKind):
         if not script.is_file():
             raise JobFailed(f"The script {params.script!r} no longer exists.")
         self._copy_inputs(context)
+        tracking = context.resolved.get("tracking_environment")
+        if tracking:
+            from ..experiments.service import ensure_tracking_store
+
+            try:
+                ensure_tracking_store(tracking)
+            except Exception as exc:  # tracking is a convenience: the script still runs
+                context.log.studio(f"the experiment tracking store is not available: {exc}")
         context.output_dir.mkdir(parents=True, exist_ok=True)
         env = {
             **os.environ,
+            **context.resolved.get("tracking_environment", {}),
             **params.environment,
             "PYTHONUNBUFFERED": "1",
             "STUDIO_JOB_ID": context.job_id,

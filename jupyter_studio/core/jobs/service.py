@@ -141,6 +141,11 @@ class JobService:
             services=self.services,
         )
         resolved = kind.prepare(params, context)
+        experiments = getattr(self.services, "experiments", None)
+        if experiments is not None:  # scripts that log with plain mlflow land in the domain
+            resolved["tracking_environment"] = experiments.tracking_environment(
+                job_id=job_id, owner=caller.username, space_id=body.space_id
+            )
         max_runtime = (
             body.max_runtime_seconds
             or settings.default_max_runtime_seconds

@@ -13,11 +13,8 @@ pytest.importorskip("sklearn")
 
 
 def make_registry(studio: Any) -> Any:
-    """The registry as the facade builds it (``studio.models`` once the facade has it)."""
-    from jupyter_studio.core.models.service import ModelRegistry
-
-    root = getattr(studio, "domain_root", None) or studio.root_dir
-    return ModelRegistry(store=studio.store, spaces=studio.spaces, domain_root=Path(root))
+    """The registry the facade built."""
+    return studio.models
 
 
 @pytest.fixture
