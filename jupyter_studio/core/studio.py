@@ -166,6 +166,12 @@ class Studio(LoggingConfigurable):
         "For a team, a PostgreSQL URL of its OWN database (MLflow and Studio both keep an "
         "alembic_version table).",
     )
+    warm_up_tracking_store = Bool(
+        True,
+        config=True,
+        help="Open (and on a new domain, create) the MLflow tracking store in the background when "
+        "the server starts, so the first experiments request does not wait for it.",
+    )
     endpoints_class = Type(
         default_value=EndpointService,
         klass=EndpointService,
@@ -307,7 +313,8 @@ class Studio(LoggingConfigurable):
         """Start the job runner and the endpoint supervisor (the Jupyter server calls this)."""
         self.start()
         self.endpoints.start()
-        self.experiments.warm_up()  # a new tracking store takes seconds (MLflow's migrations)
+        if self.warm_up_tracking_store:
+            self.experiments.warm_up()  # a new tracking store takes seconds (MLflow's migrations)
 
     def close(self) -> None:
         """Stop the background threads; jobs and model servers keep running in their processes."""

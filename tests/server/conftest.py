@@ -35,7 +35,13 @@ def studio_config(**studio: Any) -> Config:
                 "jpserver_extensions": {"jupyter_studio": True},
                 "allow_unauthenticated_access": False,
             },
-            "Studio": {"poll_interval": 0.1, "stop_grace_seconds": 2.0, **studio},
+            "Studio": {
+                "poll_interval": 0.1,
+                "stop_grace_seconds": 2.0,
+                # Every test server has a new domain: creating its MLflow store costs seconds.
+                "warm_up_tracking_store": False,
+                **studio,
+            },
         }
     )
 
