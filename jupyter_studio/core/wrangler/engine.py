@@ -156,6 +156,19 @@ def _guarded(progress: Progress | None) -> Progress | None:
     return call
 
 
+def _report_bytes(path: Path, progress: Progress | None, done: threading.Event) -> None:
+    """While a full run writes, report how much it has written (the total is unknown)."""
+    while progress is not None and not done.wait(2.0):
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue
+        try:
+            progress(0.5, f"running the flow on all rows: {size / 1e6:,.1f} MB written")
+        except Exception:  # noqa: BLE001 - a stop request cannot interrupt Polars' sink
+            return
+
+
 def _digest(data: Any) -> str:
     text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
@@ -614,6 +627,11 @@ class Engine:
             tmp = output.with_name(f".{output.name}.partial")
             if progress:
                 progress(0.5, "running the flow on all rows")
+            done = threading.Event()
+            watcher = threading.Thread(
+                target=_report_bytes, args=(tmp, progress, done), daemon=True
+            )
+            watcher.start()
             try:
                 if fmt == "csv":
                     plan.sink_csv(tmp, engine="streaming")
@@ -622,6 +640,9 @@ class Engine:
             except Exception as exc:
                 tmp.unlink(missing_ok=True)
                 raise self._attribute(doc, node_id, params, scratch, exc) from None
+            finally:
+                done.set()
+                watcher.join(timeout=5)
             os.replace(tmp, output)
         finally:
             if own_workdir:

@@ -83,58 +83,106 @@ def feature_matrix(
     return X, y, names, problem
 
 
-def _folds(y: np.ndarray, problem: str, folds: int) -> Any:
-    from sklearn.model_selection import KFold, StratifiedKFold
+def _splits(y: np.ndarray, problem: str, folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Shuffled k-fold splits, stratified by class when every class has ``folds`` rows."""
+    rng = np.random.default_rng(SEED)
+    n = len(y)
+    assignment = np.empty(n, dtype=np.int64)
+    if problem != "regression" and n and np.bincount(y).min() >= folds:
+        for cls in np.unique(y):
+            rows = np.flatnonzero(y == cls)
+            rng.shuffle(rows)
+            assignment[rows] = np.arange(len(rows)) % folds
+    else:
+        order = rng.permutation(n)
+        assignment[order] = np.arange(n) % folds
+    return [
+        (np.flatnonzero(assignment != k), np.flatnonzero(assignment == k)) for k in range(folds)
+    ]
 
-    if problem != "regression":
-        smallest = np.bincount(y).min() if y.size else 0
-        if smallest >= folds:
-            return StratifiedKFold(folds, shuffle=True, random_state=SEED)
-    return KFold(folds, shuffle=True, random_state=SEED)
+
+def _auc(y: np.ndarray, score: np.ndarray) -> float:
+    """Area under the ROC curve (Mann-Whitney, ties averaged)."""
+    pos = y == 1
+    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
+    if n_pos == 0 or n_neg == 0:
+        return 0.5
+    ranks = pl.Series(score).rank("average").to_numpy()
+    return float((ranks[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
-def _model(problem: str, small: bool = False) -> tuple[Any, str]:
-    try:
-        import lightgbm as lgb
+def _f1_macro(y: np.ndarray, pred: np.ndarray) -> float:
+    scores = []
+    for cls in np.unique(np.concatenate([y, pred])):
+        tp = float(np.sum((pred == cls) & (y == cls)))
+        fp = float(np.sum((pred == cls) & (y != cls)))
+        fn = float(np.sum((pred != cls) & (y == cls)))
+        scores.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return float(np.mean(scores)) if scores else 0.0
 
-        params = {
-            "n_estimators": 30 if small else 100,
-            "num_leaves": 8 if small else 31,
-            "learning_rate": 0.1,
-            "verbose": -1,
-            "random_state": SEED,
-            "n_jobs": 2,
-        }
-        return (
-            lgb.LGBMRegressor(**params) if problem == "regression" else lgb.LGBMClassifier(**params)
-        ), "LightGBM"
-    except ImportError:
-        from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
-        kwargs = {"max_iter": 30 if small else 100, "random_state": SEED}
-        cls = (
-            HistGradientBoostingRegressor
-            if problem == "regression"
-            else HistGradientBoostingClassifier
-        )
-        return cls(**kwargs), "HistGradientBoosting"
+def _r2(y: np.ndarray, pred: np.ndarray) -> float:
+    total = float(np.sum((y - y.mean()) ** 2))
+    return 0.0 if total == 0 else 1.0 - float(np.sum((y - pred) ** 2)) / total
 
 
 def _score(problem: str, y_true: np.ndarray, proba: np.ndarray | None, pred: np.ndarray) -> float:
-    from sklearn.metrics import f1_score, r2_score, roc_auc_score
-
     if problem == "regression":
-        return float(r2_score(y_true, pred))
+        return _r2(y_true, pred)
     if problem == "binary" and proba is not None and len(np.unique(y_true)) == 2:
-        return float(roc_auc_score(y_true, proba[:, 1]))
-    return float(f1_score(y_true, pred, average="macro"))
+        return _auc(y_true, proba)
+    return _f1_macro(y_true, pred)
 
 
 METRICS = {"binary": "roc_auc", "multiclass": "f1_macro", "regression": "r2"}
 
 
+def _fit_predict(
+    problem: str, classes: int, Xtr: np.ndarray, ytr: np.ndarray, Xte: np.ndarray
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, str]:
+    """Train a gradient-boosting model: predictions, P(class 1) for binary, importances, name."""
+    try:
+        import lightgbm as lgb
+    except ImportError:
+        lgb = None
+    if lgb is not None:
+        params: dict[str, Any] = {
+            "learning_rate": 0.15,
+            "num_leaves": 31,
+            "verbose": -1,
+            "seed": SEED,
+            "num_threads": 1,
+            "deterministic": True,
+        }
+        if problem == "regression":
+            params["objective"] = "regression"
+        elif problem == "binary":
+            params["objective"] = "binary"
+        else:
+            params.update(objective="multiclass", num_class=classes)
+        booster = lgb.train(params, lgb.Dataset(Xtr, ytr), num_boost_round=60)
+        raw = booster.predict(Xte)
+        importance = booster.feature_importance("gain").astype(float)
+        if problem == "regression":
+            return raw, None, importance, "LightGBM"
+        if problem == "binary":
+            return (raw >= 0.5).astype(int), raw, importance, "LightGBM"
+        return np.argmax(raw, axis=1), None, importance, "LightGBM"
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+    from sklearn.inspection import permutation_importance
+
+    cls = (
+        HistGradientBoostingRegressor if problem == "regression" else HistGradientBoostingClassifier
+    )
+    model = cls(max_iter=100, random_state=SEED).fit(Xtr, ytr)
+    pred = model.predict(Xte)
+    proba = model.predict_proba(Xte)[:, 1] if problem == "binary" else None
+    imp = permutation_importance(model, Xte, pred, n_repeats=2, random_state=SEED).importances_mean
+    return pred, proba, np.asarray(imp, dtype=float), "HistGradientBoosting"
+
+
 def quick_model(
-    frame: pl.DataFrame, target: str, *, folds: int = 3, max_rows: int = 50_000
+    frame: pl.DataFrame, target: str, *, folds: int = 3, max_rows: int = 30_000
 ) -> dict[str, Any]:
     """Cross-validated score and feature importance of a gradient-boosting model."""
     X, y, names, problem = feature_matrix(frame, target, max_rows=max_rows)
@@ -145,7 +193,8 @@ def quick_model(
             "Use more rows or keep some feature columns.",
             code="too_little_data",
         )
-    if problem != "regression" and len(np.unique(y)) < 2:
+    classes = len(np.unique(y)) if problem != "regression" else 0
+    if problem != "regression" and classes < 2:
         raise NodeError(
             None,
             f"The target {target!r} has a single value.",
@@ -154,20 +203,11 @@ def quick_model(
         )
     scores = []
     importance = np.zeros(X.shape[1])
-    for train, test in _folds(y, problem, folds).split(X, y):
-        model, name = _model(problem)
-        model.fit(X[train], y[train])
-        pred = model.predict(X[test])
-        proba = model.predict_proba(X[test]) if problem != "regression" else None
+    name = ""
+    for train, test in _splits(y, problem, folds):
+        pred, proba, imp, name = _fit_predict(problem, classes, X[train], y[train], X[test])
         scores.append(_score(problem, y[test], proba, pred))
-        imp = getattr(model, "feature_importances_", None)
-        if imp is None:
-            from sklearn.inspection import permutation_importance
-
-            imp = permutation_importance(
-                model, X[test], y[test], n_repeats=2, random_state=SEED
-            ).importances_mean
-        importance += np.asarray(imp, dtype=float)
+        importance += np.maximum(imp, 0.0)
     total = importance.sum() or 1.0
     ranked = sorted(zip(names, importance / total, strict=True), key=lambda kv: -kv[1])
     return {
@@ -181,6 +221,19 @@ def quick_model(
     }
 
 
+def _binned(x: np.ndarray, train: np.ndarray, bins: int = 32) -> np.ndarray:
+    """Bin codes of a feature (quantile edges from the training rows; missing values bin 0)."""
+    finite = np.isfinite(x)
+    edges = (
+        np.unique(np.quantile(x[train][finite[train]], np.linspace(0, 1, bins + 1)[1:-1]))
+        if finite[train].any()
+        else np.array([])
+    )
+    codes = np.searchsorted(edges, x, side="right") + 1
+    codes[~finite] = 0
+    return codes
+
+
 def prediction_power(
     frame: pl.DataFrame,
     target: str,
@@ -191,32 +244,45 @@ def prediction_power(
 ) -> tuple[dict[str, float], str]:
     """Each feature's power to predict the target alone, in 0..1 (0: chance, 1: perfect).
 
-    A shallow decision tree is cross-validated on each feature: binary targets score
-    2·AUC − 1 (the Gini coefficient), multiclass targets the chance-corrected macro F1,
-    regression targets R² (negative values count as 0).
+    The feature is cut into (up to) 32 quantile bins, or its categories, and each bin predicts
+    the target's mean (or most frequent class) over the training folds: a one-feature model
+    like a shallow decision tree. Binary targets score 2·AUC − 1 (the Gini coefficient),
+    multiclass targets the chance-corrected macro F1, regression targets R² (negative values
+    count as 0).
     """
-    from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
-
     X, y, names, problem = feature_matrix(frame, target, features, max_rows=max_rows)
     out: dict[str, float] = {}
     if X.shape[0] < folds * 2:
         return {n: 0.0 for n in names}, problem
-    splits = list(_folds(y, problem, folds).split(X, y))
+    splits = _splits(y, problem, folds)
     classes = len(np.unique(y)) if problem != "regression" else 0
+    yf = y.astype(float)
     for j, name in enumerate(names):
-        x = X[:, [j]].copy()
-        x[~np.isfinite(x)] = -1e18
         scores = []
         for train, test in splits:
-            model = (DecisionTreeRegressor if problem == "regression" else DecisionTreeClassifier)(
-                max_depth=4, random_state=SEED
-            )
-            model.fit(x[train], y[train])
-            pred = model.predict(x[test])
-            proba = model.predict_proba(x[test]) if problem == "binary" and classes == 2 else None
-            if proba is not None and proba.shape[1] == 1:
-                proba = None
-            scores.append(_score(problem, y[test], proba, pred))
+            codes = _binned(X[:, j], train)
+            size = int(codes.max()) + 1
+            if problem == "multiclass":
+                table = np.zeros((size, classes))
+                np.add.at(table, (codes[train], y[train]), 1.0)
+                default = np.bincount(y[train], minlength=classes).argmax()
+                pred = np.where(
+                    table[codes[test]].sum(axis=1) > 0, table[codes[test]].argmax(axis=1), default
+                )
+                scores.append(_score(problem, y[test], None, pred))
+                continue
+            sums = np.bincount(codes[train], weights=yf[train], minlength=size)
+            counts = np.bincount(codes[train], minlength=size)
+            means = np.where(counts > 0, sums / np.maximum(counts, 1), yf[train].mean())
+            pred = means[codes[test]]
+            if problem == "binary":
+                scores.append(
+                    _score(
+                        problem, y[test], pred if classes == 2 else None, (pred >= 0.5).astype(int)
+                    )
+                )
+            else:
+                scores.append(_score(problem, yf[test], None, pred))
         score = float(np.mean(scores))
         if problem == "binary" and classes == 2:
             score = 2 * score - 1

@@ -47,32 +47,42 @@ DEFINITIONS = {
 }
 
 
+#: Above this many rows, distinct counts are HyperLogLog estimates and quartiles come from a
+#: random sample of this many rows (counts of missing values and outliers stay exact).
+EXACT_ROWS = 200_000
+
+
 def _column_stats(frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
-    """Missing values, distinct values, quartiles and skew of every column, in one Polars pass."""
+    """Missing values, distinct values, quartiles, skew and outliers of every column."""
+    big = frame.height > EXACT_ROWS
     exprs: list[pl.Expr] = []
+    quartiles: list[pl.Expr] = []
     numeric = []
     for name, dtype in frame.schema.items():
         col = pl.col(name)
         missing = col.is_null()
         if dtype.is_float():
             missing = missing | col.is_nan()
-        exprs += [
-            missing.sum().alias(f"{name}\x00missing"),
-            col.n_unique().alias(f"{name}\x00unique"),
-        ]
+        unique = col.approx_n_unique() if big else col.n_unique()
+        exprs += [missing.sum().alias(f"{name}\x00missing"), unique.alias(f"{name}\x00unique")]
         if dtype.is_numeric() and dtype != pl.Boolean:
             numeric.append(name)
             x = col.cast(pl.Float64).fill_nan(None)
-            exprs += [
+            exprs.append(x.skew().alias(f"{name}\x00skew"))
+            quartiles += [
                 x.quantile(0.25, interpolation="linear").alias(f"{name}\x00q1"),
                 x.quantile(0.75, interpolation="linear").alias(f"{name}\x00q3"),
-                x.skew().alias(f"{name}\x00skew"),
             ]
     row = frame.select(exprs).row(0, named=True) if exprs else {}
+    if quartiles:
+        part = frame.sample(EXACT_ROWS, seed=0) if big else frame
+        row.update(part.select(quartiles).row(0, named=True))
     stats: dict[str, dict[str, Any]] = {}
     bounds = []
     for name in frame.columns:
         s = {"missing": int(row[f"{name}\x00missing"]), "unique": int(row[f"{name}\x00unique"])}
+        if big and s["unique"] > frame.height:
+            s["unique"] = frame.height
         if name in numeric:
             q1, q3 = row[f"{name}\x00q1"], row[f"{name}\x00q3"]
             s.update(q1=q1, q3=q3, skew=row[f"{name}\x00skew"])
@@ -108,7 +118,7 @@ def build_report(
     target: str | None = None,
     scope: str = "sample",
     title: str = "",
-    model_rows: int = 50_000,
+    model_rows: int = 30_000,
     power_rows: int = 20_000,
 ) -> InsightsReport:
     """Compute the insights report of a frame (a node's sample or all its rows)."""
@@ -125,7 +135,13 @@ def build_report(
     stats = _column_stats(frame)
     kinds = {c: column_kind(frame[c]) for c in frame.columns}
     missing_cells = sum(s["missing"] for s in stats.values())
-    duplicates = rows - frame.n_unique() if rows else 0
+    # Exact on small data; on large data by 64-bit row hashes (a collision is astronomically rare).
+    if not rows:
+        duplicates = 0
+    elif rows > EXACT_ROWS:
+        duplicates = rows - frame.hash_rows(seed=0).n_unique()
+    else:
+        duplicates = rows - frame.n_unique()
     type_counts: dict[str, int] = {}
     for k in kinds.values():
         type_counts[k] = type_counts.get(k, 0) + 1
@@ -416,15 +432,36 @@ def build_report(
 
 @functools.lru_cache(maxsize=1)
 def vega_bundle() -> str | None:
-    """Vega + Vega-Lite + vega-embed as one script (from vl-convert-python), or None."""
+    """Vega + Vega-Lite + vega-embed as one script (from vl-convert-python), or None.
+
+    Bundling takes a few seconds, so the bundle is kept in the user's cache folder
+    (``$XDG_CACHE_HOME/jupyter-studio``), one file per vl-convert version.
+    """
     try:
         import vl_convert
     except ImportError:
         return None
+    import os
+    from pathlib import Path
+
+    version = getattr(vl_convert, "__version__", "unknown")
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jupyter-studio"
+    cached = cache / f"vega-bundle-{version}.js"
     try:
-        return vl_convert.javascript_bundle()
+        return cached.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    try:
+        bundle = vl_convert.javascript_bundle()
     except Exception:  # noqa: BLE001 - no bundle: fall back to SVG
         return None
+    try:
+        from .format import atomic_write_text
+
+        atomic_write_text(cached, bundle)
+    except OSError:
+        pass
+    return bundle
 
 
 def _e(value: Any) -> str:
