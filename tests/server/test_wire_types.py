@@ -17,6 +17,25 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
+from jupyter_studio.core.endpoints.schemas import (
+    CreateEndpoint,
+    DescribeEndpoint,
+    EndpointStats,
+    UpdateEndpoint,
+)
+from jupyter_studio.core.experiments.schemas import (
+    ComparedMetric,
+    ComparedParam,
+    CompareRunsQuery,
+    CreateExperiment,
+    DescribeExperiment,
+    DescribeRun,
+    ListRunsQuery,
+    ListRunsResponse,
+    MetricHistory,
+    MetricPoint,
+    RunComparison,
+)
 from jupyter_studio.core.jobs.processing import ProcessingParameters
 from jupyter_studio.core.jobs.schemas import (
     CreateJob,
@@ -24,6 +43,16 @@ from jupyter_studio.core.jobs.schemas import (
     JobArtifact,
     JobKindInfo,
     JobLogs,
+)
+from jupyter_studio.core.models.schemas import (
+    DescribeModel,
+    DescribeModelVersion,
+    InputColumn,
+    ListModelsQuery,
+    ListModelVersionsResponse,
+    ModelOutput,
+    RegisterModelFromPath,
+    UpdateModel,
 )
 from jupyter_studio.core.spaces.schemas import (
     CreateProfile,
@@ -58,6 +87,29 @@ PAIRS: dict[str, type[BaseModel]] = {
     "IDomainSummary": InfoDomain,
     "IStudioUser": InfoUser,
     "IStudioInfo": DescribeInfo,
+    "IModel": DescribeModel,
+    "IModelVersion": DescribeModelVersion,
+    "IModelVersionList": ListModelVersionsResponse,
+    "IInputColumn": InputColumn,
+    "IModelOutput": ModelOutput,
+    "IRegisterModel": RegisterModelFromPath,
+    "IUpdateModel": UpdateModel,
+    "IListModelsQuery": ListModelsQuery,
+    "IExperiment": DescribeExperiment,
+    "ICreateExperiment": CreateExperiment,
+    "IRun": DescribeRun,
+    "IListRunsQuery": ListRunsQuery,
+    "IRunList": ListRunsResponse,
+    "IMetricPoint": MetricPoint,
+    "IMetricHistory": MetricHistory,
+    "IComparedParam": ComparedParam,
+    "IComparedMetric": ComparedMetric,
+    "IRunComparison": RunComparison,
+    "ICompareRuns": CompareRunsQuery,
+    "IEndpoint": DescribeEndpoint,
+    "ICreateEndpoint": CreateEndpoint,
+    "IUpdateEndpoint": UpdateEndpoint,
+    "IEndpointStats": EndpointStats,
 }
 
 # A type is a frozenset of atoms: "string", "number", "boolean", "null", "any",
