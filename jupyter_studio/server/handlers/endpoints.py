@@ -20,8 +20,6 @@ from ..routing import Operation, Route
 from .base import StudioAPIHandler
 
 NAME = ENDPOINT_NAME_PATTERN.strip("^$")
-#: Headers passed through from the model server's answer.
-_PASSED_HEADERS = ("Content-Type",)
 
 
 class EndpointsBase(StudioAPIHandler):
@@ -117,10 +115,9 @@ class EndpointProxyHandler(EndpointsBase):
                 code="endpoint_unreachable",
             )
         self.set_status(response.code, response.reason)
-        for name in _PASSED_HEADERS:
-            if name in response.headers:
-                self.set_header(name, response.headers[name])
-        self.finish(response.body or b"")
+        content_type = response.headers.get("Content-Type", "application/octet-stream")
+        # APIHandler.finish would otherwise label every answer application/json.
+        self.finish(response.body or b"", set_content_type=content_type)
 
     @web.authenticated
     @authorized
