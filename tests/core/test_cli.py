@@ -80,3 +80,39 @@ def test_profiles_as_admin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caps
         "default_max_runtime_seconds": 600
     }
     assert profiles["dana"]["display_name"] == "Dana D"
+
+
+def test_train_with_mlflow_register_deploy_and_invoke(cli, tmp_path: Path) -> None:  # noqa: ANN001
+    """The whole story from the command line: a job logs a run and saves a model with plain
+    mlflow, the model is registered from the job's folder, deployed and invoked."""
+    pytest.importorskip("sklearn")
+    (tmp_path / "train.py").write_text(
+        "import mlflow, mlflow.sklearn, numpy as np, pandas as pd\n"
+        "from sklearn.linear_model import LinearRegression\n"
+        "X = pd.DataFrame({'a': np.arange(50.0), 'b': np.arange(50.0) % 7})\n"
+        "y = 2 * X['a'] + X['b']\n"
+        "with mlflow.start_run():\n"
+        "    model = LinearRegression().fit(X, y)\n"
+        "    for step in range(3):\n"
+        "        mlflow.log_metric('loss', 1.0 / (step + 1), step=step)\n"
+        "    mlflow.log_param('kind', 'linear')\n"
+        "mlflow.sklearn.save_model(model, 'model', input_example=X.head(),\n"
+        "                          serialization_format='cloudpickle')\n"
+    )
+    code, out, err = cli("jobs", "run", "--follow", "train.py")
+    assert code == 0 and "Completed" in out, out + err
+    code, out, _ = cli("runs", "list")
+    assert code == 0 and "loss=0.3333" in out
+    code, out, _ = cli("jobs", "list", "--json")
+    output = json.loads(out)["items"][0]["output_path"]
+    code, out, err = cli("models", "register", f"{output}/model", "--name", "lin")
+    assert code == 0 and "lin version 1" in out, err
+    code, out, err = cli("endpoints", "create", "lin-ep", "--model", "lin", "--wait")
+    assert code == 0 and "InService" in out, out + err
+    (tmp_path / "rows.csv").write_text("a,b\n10,3\n")
+    code, out, err = cli("endpoints", "invoke", "lin-ep", "--file", "rows.csv")
+    assert code == 0 and json.loads(out)["predictions"][0] == pytest.approx(23.0), err
+    code, out, err = cli("endpoints", "invoke", "lin-ep", "--data", '[{"a": 1}]')
+    assert code == 2 and "b" in err
+    code, out, _ = cli("endpoints", "delete", "lin-ep")
+    assert code == 0
