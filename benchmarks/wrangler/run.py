@@ -291,6 +291,21 @@ def worker_main(name: str, folder: str, out: str) -> None:
 # -- running ----------------------------------------------------------------------------------------
 
 
+def best_of(
+    repeat: int, name: str, folder: Path, out: Path, python: str = sys.executable
+) -> dict[str, Any]:
+    """The fastest of ``repeat`` runs (the machine may be shared: the minimum is the least noisy)."""
+    best: dict[str, Any] | None = None
+    for _ in range(max(1, repeat)):
+        r = measure(name, folder, out, python)
+        if "error" in r:
+            return r
+        if best is None or r["wall"] < best["wall"]:
+            best = r
+    assert best is not None
+    return best
+
+
 def measure(name: str, folder: Path, out: Path, python: str = sys.executable) -> dict[str, Any]:
     """Run one contender in a subprocess: its own timing and peak resident memory."""
     env = {
@@ -393,11 +408,13 @@ def bench_report(args: argparse.Namespace) -> None:
     folder = ensure_data(Path(args.data_dir), args.rows, with_target=True)
     size = input_size_mb(folder)
     results = [
-        measure("report", folder, folder / "report.html"),
-        measure("report_no_target", folder, folder / "report-nt.html"),
+        best_of(args.repeat, "report", folder, folder / "report.html"),
+        best_of(args.repeat, "report_no_target", folder, folder / "report-nt.html"),
     ]
     ydata_python = args.ydata_python or sys.executable
-    results.append(measure("ydata", folder, folder / "ydata.html", python=ydata_python))
+    results.append(
+        best_of(args.repeat, "ydata", folder, folder / "ydata.html", python=ydata_python)
+    )
     for r in results:
         print(f"  {r}", flush=True)
     rows = []

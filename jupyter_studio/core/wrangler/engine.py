@@ -134,6 +134,17 @@ class RunResult:
     states: dict[str, Any] = field(default_factory=dict)
     elapsed_seconds: float = 0.0
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON data for the REST layer (fitted states left out)."""
+        return {
+            "node_id": self.node_id,
+            "output_path": str(self.output_path),
+            "format": self.format,
+            "rows": self.rows,
+            "columns": self.columns,
+            "elapsed_seconds": round(self.elapsed_seconds, 3),
+        }
+
 
 class _ProgressAbort(Exception):
     """Wraps an exception raised by a progress callback (a stop request) through the engine."""
