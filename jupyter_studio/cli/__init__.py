@@ -19,6 +19,7 @@ from jupyter_core.application import JupyterApp
 from ..core.errors import StudioError
 from ..core.spaces.schemas import CreateSpace, SpaceKind, UpdateSpace
 from . import endpoints as endpoints_commands
+from . import flows as flows_commands
 from . import models as models_commands
 from .output import table
 
@@ -407,6 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
     models_commands.register(sub)
     endpoints_commands.register(sub)
+    flows_commands.register(sub)
     return parser
 
 

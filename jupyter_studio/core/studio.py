@@ -172,6 +172,12 @@ class Studio(LoggingConfigurable):
         help="Open (and on a new domain, create) the MLflow tracking store in the background when "
         "the server starts, so the first experiments request does not wait for it.",
     )
+    flows_class = Type(
+        default_value="jupyter_studio.core.wrangler.service.FlowService",
+        klass="jupyter_studio.core.wrangler.service.FlowService",
+        config=True,
+        help="The Data Wrangler flow engine: studio.flows.",
+    )
     endpoints_class = Type(
         default_value=EndpointService,
         klass=EndpointService,
@@ -293,6 +299,7 @@ class Studio(LoggingConfigurable):
         self.models: ModelRegistry = self.models_class(
             store=self.store, spaces=self.spaces, domain_root=root, experiments=self.experiments
         )
+        self.flows = self.flows_class()
         self.endpoints: EndpointService = self.endpoints_class(
             self.store,
             self.spaces,

@@ -116,3 +116,29 @@ def test_train_with_mlflow_register_deploy_and_invoke(cli, tmp_path: Path) -> No
     assert code == 2 and "b" in err
     code, out, _ = cli("endpoints", "delete", "lin-ep")
     assert code == 0
+
+
+def test_run_and_export_a_flow(cli, tmp_path: Path) -> None:  # noqa: ANN001
+    pytest.importorskip("polars")
+    from jupyter_studio.flows import Flow
+
+    (tmp_path / "data" / "2026-11-01").mkdir(parents=True)
+    (tmp_path / "data" / "2026-11-01" / "sales.csv").write_text("a,b\n1,x\n2,y\n3,x\n")
+    flow = Flow.new("sales")
+    source = flow.add_source("data/{date}/sales.csv")
+    flow.add_step(source, "filter_rows", conditions=[{"column": "a", "operator": ">", "value": 1}])
+    flow.add_parameter("date", "2026-11-01")
+    flow.save(tmp_path / "sales.flow")
+    code, out, err = cli(
+        "flows", "run", "sales.flow", "--param", "date=2026-11-01", "--output", "out.csv"
+    )
+    assert code == 0, err
+    assert (tmp_path / "out.csv").read_text().splitlines()[1:] == ["2,y", "3,x"]
+    code, out, err = cli(
+        "flows", "run", "sales.flow", "--param", "date=2026-11-01", "--output", "out.csv"
+    )
+    assert code == 2 and "--overwrite" in err
+    code, out, _ = cli("flows", "export", "sales.flow")
+    assert code == 0 and "import polars" in out
+    code, out, err = cli("flows", "run", "../elsewhere.flow", "--output", "x.csv")
+    assert code == 2 and err
