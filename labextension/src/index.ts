@@ -5,8 +5,11 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { connectionPlugin } from './connection';
 import { studioModelPlugin } from './model';
+import { endpointsPlugin } from './panels/endpoints';
+import { experimentsPlugin } from './panels/experiments';
 import { homePlugin } from './panels/home';
 import { jobsPlugin, processingFormPlugin } from './panels/jobs';
+import { modelsPlugin } from './panels/models';
 import { placeholderPlugin } from './panels/placeholder';
 
 export * from './tokens';
@@ -17,6 +20,9 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   jobsPlugin,
   processingFormPlugin,
   homePlugin,
+  modelsPlugin,
+  experimentsPlugin,
+  endpointsPlugin,
   placeholderPlugin
 ];
 

@@ -24,6 +24,8 @@ import {
 import { LoadState } from '../../utils/load-state';
 import { shellJoin } from '../../utils/shell-split';
 import { spaceDisplayName } from '../../utils/spaces';
+import { modelFolders, suggestModelName } from '../models/model-folders';
+import { registerModelHandler } from '../models/register-action';
 import { JobsModel } from './model';
 
 /** Opens paths for the views. */
@@ -260,6 +262,7 @@ export function JobDetail(props: {
           ))}
         </ul>
       )}
+      <RegisterModelActions job={job} artifacts={artifacts} />
 
       <h4 className="jp-studio-SectionTitle">
         Log
@@ -326,6 +329,51 @@ function ArtifactItem(props: {
         </Button>
       ) : null}
     </li>
+  );
+}
+
+/**
+ * "Register model" for each MLflow model folder (a folder with an `MLmodel`
+ * file) among the artifacts, when the Models panel is available.
+ */
+function RegisterModelActions(props: {
+  job: IJob;
+  artifacts: IArtifact[];
+}): JSX.Element | null {
+  const { job } = props;
+  const register = registerModelHandler();
+  const folders = modelFolders(props.artifacts).filter(f => f.path !== null);
+  if (!register || !folders.length) {
+    return null;
+  }
+  return (
+    <ul
+      className="jp-studio-Artifacts jp-studio-ModelFolders"
+      data-testid="studio-job-model-folders"
+    >
+      {folders.map(folder => (
+        <li key={folder.name} className="jp-studio-Artifact">
+          <span className="jp-studio-mono" title={folder.path ?? ''}>
+            MLflow model: {folder.name || 'output folder'}
+          </span>
+          <Button
+            small
+            className="jp-studio-secondary"
+            title={`Register ${folder.path} as a model version`}
+            aria-label={`Register model ${folder.name || 'output folder'}`}
+            onClick={() =>
+              register({
+                path: folder.path!,
+                name: suggestModelName(folder.name, job.name),
+                spaceId: job.space_id
+              })
+            }
+          >
+            Register model
+          </Button>
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -1,6 +1,6 @@
 /*
  * Launcher cards and placeholder panels for the tools of later releases:
- * AutoML, Model hub, Data Wrangler and Endpoints.
+ * AutoML, Model hub and Data Wrangler.
  */
 import {
   JupyterFrontEnd,

@@ -1,11 +1,6 @@
 import { LabIcon } from '@jupyterlab/ui-components';
 
-import {
-  automlIcon,
-  dataWranglerIcon,
-  endpointsIcon,
-  modelHubIcon
-} from '../../icons';
+import { automlIcon, dataWranglerIcon, modelHubIcon } from '../../icons';
 import { CommandIDs } from '../../tokens';
 
 /** A Studio tool that has a launcher card but is not built yet. */
@@ -61,17 +56,5 @@ export const PLANNED_TOOLS: IPlannedTool[] = [
       'Data Wrangler will let you explore a dataset, see column statistics and apply cleaning and transformation steps visually, then export those steps as a Python script or run them as a processing job.',
     meanwhile:
       'Until then, prepare data in a notebook or a script and run it as a processing job.'
-  },
-  {
-    id: 'endpoints',
-    command: CommandIDs.openEndpoints,
-    label: 'Endpoints',
-    caption: 'Deploy models as HTTP endpoints and monitor them',
-    icon: endpointsIcon,
-    rank: 5,
-    description:
-      'Endpoints will deploy trained models as HTTP inference endpoints served by this Jupyter server under /studio/endpoints/<name>/, with health, traffic and log monitoring.',
-    meanwhile:
-      'Until then, save your model from a job and load it in a notebook to predict.'
   }
 ];

@@ -1,0 +1,106 @@
+/*
+ * The Experiments panel plugin: `studio:open-experiments` and its launcher
+ * card.
+ */
+import {
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette, WidgetTracker } from '@jupyterlab/apputils';
+import { ILauncher } from '@jupyterlab/launcher';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+
+import { makePathOpener } from '../../file-browser';
+import {
+  CommandIDs,
+  IStudioConnection,
+  IStudioModel,
+  PLUGIN_PREFIX,
+  STUDIO_CATEGORY
+} from '../../tokens';
+import { ExperimentsPanel } from './widget';
+import { experimentsIcon } from './icon';
+import { ExperimentsModel } from './model';
+
+export { ExperimentsModel } from './model';
+export { ExperimentsPanel } from './widget';
+
+/** Command of the Experiments panel. */
+export const OPEN_EXPERIMENTS = 'studio:open-experiments';
+
+export const experimentsPlugin: JupyterFrontEndPlugin<void> = {
+  id: `${PLUGIN_PREFIX}:experiments`,
+  description: 'The Studio Experiments panel: runs, filters, comparisons.',
+  autoStart: true,
+  requires: [IStudioConnection, IStudioModel],
+  optional: [ILayoutRestorer, ICommandPalette, ILauncher, IRenderMimeRegistry],
+  activate: (
+    app: JupyterFrontEnd,
+    connection: IStudioConnection,
+    studio: IStudioModel,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null,
+    launcher: ILauncher | null,
+    rendermime: IRenderMimeRegistry | null
+  ): void => {
+    if (!connection.available) {
+      return;
+    }
+    const { commands, shell } = app;
+    const opener = makePathOpener(app);
+    const tracker = new WidgetTracker<ExperimentsPanel>({
+      namespace: 'studio-experiments'
+    });
+    let panel: ExperimentsPanel | null = null;
+
+    const openPanel = (): ExperimentsPanel => {
+      if (!panel || panel.isDisposed) {
+        void studio.refreshSpaces().catch(() => undefined);
+        panel = new ExperimentsPanel({
+          model: new ExperimentsModel({ connection }),
+          rendermime,
+          opener,
+          actions: {
+            openJob: jobId =>
+              void commands.execute(CommandIDs.openJobs, { jobId }),
+            spaceName: spaceId => studio.spaceById(spaceId)?.name ?? null
+          }
+        });
+        void tracker.add(panel);
+      }
+      if (!panel.isAttached) {
+        shell.add(panel, 'main');
+      }
+      shell.activateById(panel.id);
+      return panel;
+    };
+
+    commands.addCommand(OPEN_EXPERIMENTS, {
+      label: 'Experiments',
+      caption: 'MLflow experiments and runs: sort, filter and compare runs',
+      icon: args => (args.isPalette ? undefined : experimentsIcon),
+      execute: args => {
+        const widget = openPanel();
+        const experimentId = args.experimentId as string | undefined;
+        if (experimentId !== undefined) {
+          widget.model.selectExperiment(experimentId);
+        }
+        return widget;
+      }
+    });
+
+    palette?.addItem({ command: OPEN_EXPERIMENTS, category: STUDIO_CATEGORY });
+    launcher?.add({
+      command: OPEN_EXPERIMENTS,
+      category: STUDIO_CATEGORY,
+      rank: 4.6
+    });
+    if (restorer) {
+      void restorer.restore(tracker, {
+        command: OPEN_EXPERIMENTS,
+        name: () => 'studio-experiments'
+      });
+    }
+  }
+};

@@ -1,0 +1,224 @@
+/*
+ * The Deploy dialog: a model version to a new endpoint.
+ */
+import React from 'react';
+
+import type { ICreateEndpoint, IEndpoint } from '../../api/endpoints';
+import type { IModelVersion } from '../../api/models';
+import { FormRow } from '../../components/schema-field';
+import {
+  nameProblem,
+  NAME_RULE,
+  suggestEndpointName
+} from '../endpoints/names';
+import { FormBody, IFormErrors, showFormDialog } from './form-dialog';
+
+/** The most model-server workers an endpoint may have (`MAX_INSTANCES`). */
+export const MAX_INSTANCES = 8;
+
+/** The Deploy form's values, as typed. */
+export interface IDeployValues {
+  endpoint_name: string;
+  model_version: number;
+  instance_count: string;
+  capture_percent: string;
+}
+
+/** Problems of the Deploy form by field. */
+export function deployProblems(values: IDeployValues): Record<string, string> {
+  const problems: Record<string, string> = {};
+  const name = nameProblem(values.endpoint_name, 'Endpoint name');
+  if (name) {
+    problems.endpoint_name = name;
+  }
+  const count = Number(values.instance_count);
+  if (
+    !values.instance_count.trim() ||
+    !Number.isInteger(count) ||
+    count < 1 ||
+    count > MAX_INSTANCES
+  ) {
+    problems.instance_count = `A whole number from 1 to ${MAX_INSTANCES}.`;
+  }
+  const capture = Number(values.capture_percent);
+  if (
+    !values.capture_percent.trim() ||
+    !isFinite(capture) ||
+    capture < 0 ||
+    capture > 100
+  ) {
+    problems.capture_percent = 'A percentage from 0 to 100.';
+  }
+  return problems;
+}
+
+class DeployBody extends FormBody<IDeployValues> {
+  constructor(
+    private readonly _model: string,
+    private readonly _versions: IModelVersion[],
+    private readonly _warning: string | null,
+    values: IDeployValues,
+    errors: IFormErrors
+  ) {
+    super(values, errors);
+    this.addClass('jp-studio-DeployDialog');
+  }
+
+  problems(): Record<string, string> {
+    return deployProblems(this.values);
+  }
+
+  render(): JSX.Element {
+    const v = this.values;
+    return (
+      <div className="jp-studio-DialogForm" data-testid="studio-deploy-form">
+        <FormRow id="jp-studio-deploy-model" label="Model">
+          {aria => (
+            <input
+              {...aria}
+              className="jp-mod-styled jp-studio-input"
+              value={this._model}
+              readOnly
+            />
+          )}
+        </FormRow>
+        <FormRow id="jp-studio-deploy-version" label="Version">
+          {aria => (
+            <select
+              {...aria}
+              className="jp-mod-styled jp-studio-select"
+              value={String(v.model_version)}
+              onChange={e =>
+                this.set({ model_version: Number(e.target.value) })
+              }
+            >
+              {this._versions
+                .filter(version => version.status === 'Ready')
+                .map(version => (
+                  <option key={version.version} value={version.version}>
+                    {`${version.version} · ${version.flavor}`}
+                  </option>
+                ))}
+            </select>
+          )}
+        </FormRow>
+        <FormRow
+          id="jp-studio-deploy-name"
+          label="Endpoint name"
+          help={NAME_RULE}
+          error={this.fieldError('endpoint_name')}
+        >
+          {aria => (
+            <input
+              {...aria}
+              className="jp-mod-styled jp-studio-input jp-studio-mono"
+              type="text"
+              value={v.endpoint_name}
+              spellCheck={false}
+              onChange={e => this.set({ endpoint_name: e.target.value })}
+            />
+          )}
+        </FormRow>
+        <FormRow
+          id="jp-studio-deploy-instances"
+          label="Instance count"
+          help="Model-server worker processes on this machine."
+          error={this.fieldError('instance_count')}
+        >
+          {aria => (
+            <input
+              {...aria}
+              className="jp-mod-styled jp-studio-input jp-studio-input-short"
+              type="number"
+              min={1}
+              max={MAX_INSTANCES}
+              step={1}
+              value={v.instance_count}
+              onChange={e => this.set({ instance_count: e.target.value })}
+            />
+          )}
+        </FormRow>
+        <FormRow
+          id="jp-studio-deploy-capture"
+          label="Capture percent"
+          help="Share of requests and responses saved to the endpoint's capture folder."
+          error={this.fieldError('capture_percent')}
+        >
+          {aria => (
+            <input
+              {...aria}
+              className="jp-mod-styled jp-studio-input jp-studio-input-short"
+              type="number"
+              min={0}
+              max={100}
+              step="any"
+              value={v.capture_percent}
+              onChange={e => this.set({ capture_percent: e.target.value })}
+            />
+          )}
+        </FormRow>
+        {this._warning ? (
+          <div className="jp-studio-warning jp-studio-FormRow-wide">
+            {this._warning}
+          </div>
+        ) : null}
+        {this.serverErrors.message ? (
+          <div className="jp-studio-error jp-studio-FormRow-wide" role="alert">
+            {this.serverErrors.message}
+          </div>
+        ) : null}
+      </div>
+    );
+  }
+}
+
+/**
+ * Ask where to deploy a model version and create the endpoint.
+ *
+ * @returns the new endpoint, or `null` when cancelled.
+ */
+export function deployDialog(options: {
+  modelName: string;
+  /** The model's versions (the ready ones are offered). */
+  versions: IModelVersion[];
+  version: number;
+  /** A caution shown in the dialog (e.g. another model has this name). */
+  warning?: string | null;
+  deploy: (body: ICreateEndpoint) => Promise<IEndpoint>;
+}): Promise<IEndpoint | null> {
+  const { modelName, versions } = options;
+  return showFormDialog<IDeployValues, IEndpoint>({
+    title: `Deploy ${modelName}`,
+    acceptLabel: 'Deploy',
+    initial: {
+      endpoint_name: suggestEndpointName(modelName, options.version),
+      model_version: options.version,
+      instance_count: '1',
+      capture_percent: '0'
+    },
+    focus: '#jp-studio-deploy-name',
+    codeFields: { endpoint_exists: 'endpoint_name' },
+    fields: [
+      'endpoint_name',
+      'model_version',
+      'instance_count',
+      'capture_percent'
+    ],
+    makeBody: (values, errors) =>
+      new DeployBody(
+        modelName,
+        versions,
+        options.warning ?? null,
+        values,
+        errors
+      ),
+    submit: values =>
+      options.deploy({
+        endpoint_name: values.endpoint_name,
+        model_name: modelName,
+        model_version: values.model_version,
+        instance_count: Number(values.instance_count),
+        capture_percent: Number(values.capture_percent)
+      })
+  });
+}

@@ -1,0 +1,131 @@
+/*
+ * The Models panel plugin: `studio:open-models`, its launcher card, and the
+ * "Register model" action on job artifacts.
+ */
+import {
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette, WidgetTracker } from '@jupyterlab/apputils';
+import { ILauncher } from '@jupyterlab/launcher';
+import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+
+import { makePathOpener } from '../../file-browser';
+import {
+  CommandIDs,
+  IStudioConnection,
+  IStudioModel,
+  PLUGIN_PREFIX,
+  STUDIO_CATEGORY
+} from '../../tokens';
+import { modelsIcon } from './icon';
+import { IRegisterRequest, ModelsModel } from './model';
+import { setRegisterModelHandler } from './register-action';
+import { ModelsPanel } from './widget';
+
+export { ModelsModel } from './model';
+export { ModelsPanel } from './widget';
+export { registerModelHandler } from './register-action';
+
+/** Command of the Models panel. */
+export const OPEN_MODELS = 'studio:open-models';
+
+/** Arguments of `studio:open-models`. */
+interface IOpenModelsArgs {
+  /** Select this model. */
+  name?: string;
+  /** The model's space (`null`: the owner's home). */
+  spaceId?: string | null;
+  /** Select this version. */
+  version?: number;
+  /** Show the Register dialog, prefilled. */
+  register?: IRegisterRequest;
+}
+
+export const modelsPlugin: JupyterFrontEndPlugin<void> = {
+  id: `${PLUGIN_PREFIX}:models`,
+  description: 'The Studio Models panel: registered models, versions, deploy.',
+  autoStart: true,
+  requires: [IStudioConnection, IStudioModel],
+  optional: [ILayoutRestorer, ICommandPalette, ILauncher],
+  activate: (
+    app: JupyterFrontEnd,
+    connection: IStudioConnection,
+    studio: IStudioModel,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null,
+    launcher: ILauncher | null
+  ): void => {
+    if (!connection.available) {
+      return;
+    }
+    const { commands, shell } = app;
+    const opener = makePathOpener(app);
+    const tracker = new WidgetTracker<ModelsPanel>({
+      namespace: 'studio-models'
+    });
+    let panel: ModelsPanel | null = null;
+
+    const openPanel = (): ModelsPanel => {
+      if (!panel || panel.isDisposed) {
+        panel = new ModelsPanel({
+          model: new ModelsModel({ studio }),
+          opener,
+          actions: {
+            openEndpoint: name =>
+              void commands.execute(CommandIDs.openEndpoints, { name }),
+            openJob: jobId =>
+              void commands.execute(CommandIDs.openJobs, { jobId })
+          }
+        });
+        void tracker.add(panel);
+      }
+      if (!panel.isAttached) {
+        shell.add(panel, 'main');
+      }
+      shell.activateById(panel.id);
+      return panel;
+    };
+
+    commands.addCommand(OPEN_MODELS, {
+      label: 'Models',
+      caption: 'Registered models: versions, schemas, metrics; deploy one',
+      icon: args => (args.isPalette ? undefined : modelsIcon),
+      execute: args => {
+        const { name, spaceId, version, register } = args as IOpenModelsArgs;
+        const widget = openPanel();
+        if (name) {
+          void widget.model.reveal(
+            name,
+            'spaceId' in args ? (spaceId ?? null) : undefined,
+            version
+          );
+        }
+        if (register) {
+          widget.model.requestRegister(register);
+        }
+        return widget;
+      }
+    });
+
+    setRegisterModelHandler(request => {
+      void commands.execute(OPEN_MODELS, {
+        register: request as ReadonlyPartialJSONObject
+      });
+    });
+
+    palette?.addItem({ command: OPEN_MODELS, category: STUDIO_CATEGORY });
+    launcher?.add({
+      command: OPEN_MODELS,
+      category: STUDIO_CATEGORY,
+      rank: 4.3
+    });
+    if (restorer) {
+      void restorer.restore(tracker, {
+        command: OPEN_MODELS,
+        name: () => 'studio-models'
+      });
+    }
+  }
+};

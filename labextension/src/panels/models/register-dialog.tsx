@@ -1,0 +1,195 @@
+/*
+ * The Register model dialog: an MLflow model folder of the file browser
+ * becomes a new version of a named model.
+ */
+import React from 'react';
+
+import type { IModelVersion, IRegisterModel } from '../../api/models';
+import type { ISpace } from '../../api/spaces';
+import { FormRow } from '../../components/schema-field';
+import { spaceOptionLabel } from '../../utils/spaces';
+import { nameProblem, NAME_RULE } from '../endpoints/names';
+import { FormBody, IFormErrors, showFormDialog } from './form-dialog';
+import type { IRegisterRequest } from './model';
+
+/** The Register form's values, as typed. */
+export interface IRegisterValues {
+  path: string;
+  name: string;
+  training_data_path: string;
+  space_id: string;
+}
+
+/** Problems of the Register form by field. */
+export function registerProblems(
+  values: IRegisterValues
+): Record<string, string> {
+  const problems: Record<string, string> = {};
+  if (!values.path.trim()) {
+    problems.path = 'Enter the path of a folder with an MLmodel file.';
+  }
+  const name = nameProblem(values.name, 'Model name');
+  if (name) {
+    problems.name = name;
+  }
+  return problems;
+}
+
+/** The request body of the Register form's values. */
+export function registerBody(values: IRegisterValues): IRegisterModel {
+  const body: IRegisterModel = {
+    path: values.path.trim().replace(/\/+$/, ''),
+    name: values.name,
+    space_id: values.space_id || null
+  };
+  if (values.training_data_path.trim()) {
+    body.training_data_path = values.training_data_path.trim();
+  }
+  return body;
+}
+
+class RegisterBody extends FormBody<IRegisterValues> {
+  constructor(
+    private readonly _spaces: ISpace[],
+    values: IRegisterValues,
+    errors: IFormErrors
+  ) {
+    super(values, errors);
+    this.addClass('jp-studio-RegisterDialog');
+  }
+
+  problems(): Record<string, string> {
+    return registerProblems(this.values);
+  }
+
+  render(): JSX.Element {
+    const v = this.values;
+    const space = this._spaces.find(s => s.space_id === v.space_id);
+    return (
+      <div className="jp-studio-DialogForm" data-testid="studio-register-form">
+        <FormRow
+          id="jp-studio-register-path"
+          label="Model folder"
+          help="File-browser path of an MLflow model folder (it holds an MLmodel file)."
+          error={this.fieldError('path')}
+        >
+          {aria => (
+            <input
+              {...aria}
+              className="jp-mod-styled jp-studio-input jp-studio-mono"
+              type="text"
+              placeholder="e.g. studio/users/me/jobs/train-1a2b/output/model"
+              value={v.path}
+              spellCheck={false}
+              onChange={e => this.set({ path: e.target.value })}
+            />
+          )}
+        </FormRow>
+        <FormRow
+          id="jp-studio-register-name"
+          label="Model name"
+          help={`${NAME_RULE} An existing name gets a new version.`}
+          error={this.fieldError('name')}
+        >
+          {aria => (
+            <input
+              {...aria}
+              className="jp-mod-styled jp-studio-input jp-studio-mono"
+              type="text"
+              value={v.name}
+              spellCheck={false}
+              onChange={e => this.set({ name: e.target.value })}
+            />
+          )}
+        </FormRow>
+        <FormRow
+          id="jp-studio-register-data"
+          label="Training data"
+          help="Optional: CSV or Parquet file the model was trained on; its statistics become the baseline for monitoring."
+          error={this.fieldError('training_data_path')}
+        >
+          {aria => (
+            <input
+              {...aria}
+              className="jp-mod-styled jp-studio-input jp-studio-mono"
+              type="text"
+              placeholder="optional, e.g. data/train.csv"
+              value={v.training_data_path}
+              spellCheck={false}
+              onChange={e => this.set({ training_data_path: e.target.value })}
+            />
+          )}
+        </FormRow>
+        <FormRow
+          id="jp-studio-register-space"
+          label="Space"
+          help={
+            space
+              ? space.kind === 'shared'
+                ? 'Every member of the space will see the model.'
+                : 'Kept in the space folder.'
+              : 'Kept in your home: only you (and administrators) see it.'
+          }
+          error={this.fieldError('space_id')}
+        >
+          {aria => (
+            <select
+              {...aria}
+              className="jp-mod-styled jp-studio-select"
+              value={v.space_id}
+              onChange={e => this.set({ space_id: e.target.value })}
+            >
+              <option value="">My home (no space)</option>
+              {this._spaces.map(s => (
+                <option key={s.space_id} value={s.space_id}>
+                  {spaceOptionLabel(s)}
+                </option>
+              ))}
+              {v.space_id && !space ? (
+                <option value={v.space_id}>{v.space_id}</option>
+              ) : null}
+            </select>
+          )}
+        </FormRow>
+        {this.serverErrors.message ? (
+          <div className="jp-studio-error jp-studio-FormRow-wide" role="alert">
+            {this.serverErrors.message}
+          </div>
+        ) : null}
+      </div>
+    );
+  }
+}
+
+/**
+ * Ask for a model folder and a name, and register it.
+ *
+ * @returns the new version, or `null` when cancelled.
+ */
+export function registerDialog(options: {
+  spaces: ISpace[];
+  request: IRegisterRequest;
+  register: (body: IRegisterModel) => Promise<IModelVersion>;
+}): Promise<IModelVersion | null> {
+  const { request } = options;
+  return showFormDialog<IRegisterValues, IModelVersion>({
+    title: 'Register model',
+    acceptLabel: 'Register',
+    initial: {
+      path: request.path ?? '',
+      name: request.name ?? '',
+      training_data_path: request.trainingDataPath ?? '',
+      space_id: request.spaceId ?? ''
+    },
+    fields: ['path', 'name', 'training_data_path', 'space_id'],
+    codeFields: {
+      not_an_mlflow_model: 'path',
+      no_pyfunc_flavor: 'path',
+      unsupported_model: 'path',
+      bad_training_data: 'training_data_path'
+    },
+    makeBody: (values, errors) =>
+      new RegisterBody(options.spaces, values, errors),
+    submit: values => options.register(registerBody(values))
+  });
+}
