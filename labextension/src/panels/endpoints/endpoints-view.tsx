@@ -19,6 +19,7 @@ import type { IPathOpener } from '../jobs/job-detail';
 import { deleteEndpointDialog, updateEndpointDialog } from './dialogs';
 import { InvokeBox } from './invoke-box';
 import { EndpointsModel } from './model';
+import { formatMs } from './response-table';
 
 /** What the panel asks the rest of JupyterLab to do. */
 export interface IEndpointsActions {
@@ -28,14 +29,6 @@ export interface IEndpointsActions {
   openModels(): void;
   /** The file selected in the file browser, if any. */
   selectedFile?: () => string | null;
-}
-
-/** A latency in ms for tables. */
-export function formatMs(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !isFinite(ms)) {
-    return '—';
-  }
-  return ms < 10 ? `${ms.toFixed(2)} ms` : `${ms.toFixed(1)} ms`;
 }
 
 export function EndpointsView(props: {

@@ -14,32 +14,11 @@ import type {
 import type { IInputColumn } from '../../api/models';
 import { errorMessage } from '../../api/request';
 import { pickRows } from './csv';
+import { exampleBody } from './example-body';
 import { EndpointsModel } from './model';
 import { formatCell, responseTable } from './response-table';
 
 const CONTENT_TYPES: InvocationContentType[] = ['text/csv', 'application/json'];
-
-/** An example body for the model's columns. */
-export function exampleBody(
-  columns: readonly IInputColumn[],
-  contentType: InvocationContentType
-): string {
-  const names = columns.map((c, i) => c.name ?? `col${i}`);
-  const value = (c: IInputColumn) =>
-    /int|long|double|float|number/.test(c.type)
-      ? 0
-      : c.type === 'boolean'
-        ? false
-        : '';
-  if (contentType === 'application/json') {
-    return JSON.stringify(
-      { columns: names, data: [columns.map(value)] },
-      null,
-      2
-    );
-  }
-  return `${names.join(',')}\n${columns.map(c => String(value(c))).join(',')}\n`;
-}
 
 export function InvokeBox(props: {
   model: EndpointsModel;

@@ -168,3 +168,11 @@ export function formatCell(value: unknown): string {
   }
   return JSON.stringify(value);
 }
+
+/** A latency in ms for tables. */
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !isFinite(ms)) {
+    return '—';
+  }
+  return ms < 10 ? `${ms.toFixed(2)} ms` : `${ms.toFixed(1)} ms`;
+}

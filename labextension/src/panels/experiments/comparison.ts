@@ -93,7 +93,8 @@ export function chartedMetrics(comparison: IRunComparison): string[] {
 }
 
 /**
- * A Vega-Lite line chart of one metric over steps, one line per run.
+ * A Vega-Lite chart of one metric: a line per run over steps, or bars when
+ * no run logged it at more than one step.
  */
 export function metricChartSpec(
   comparison: IRunComparison,
@@ -111,12 +112,35 @@ export function metricChartSpec(
       });
     }
   });
-  return {
+  const color = {
+    field: 'run',
+    type: 'nominal',
+    title: 'run',
+    sort: table.labels
+  };
+  const overSteps = table.runs.some(
+    run => (histories[run.run_id] ?? []).length > 1
+  );
+  const base = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: key,
     width: 'container',
     height: 180,
-    data: { values },
+    data: { values }
+  };
+  if (!overSteps) {
+    return {
+      ...base,
+      mark: { type: 'bar', tooltip: true },
+      encoding: {
+        x: { field: 'run', type: 'nominal', title: null, sort: table.labels },
+        y: { field: 'value', type: 'quantitative', title: key },
+        color
+      }
+    };
+  }
+  return {
+    ...base,
     mark: { type: 'line', point: true, tooltip: true },
     encoding: {
       x: { field: 'step', type: 'quantitative', title: 'step' },
@@ -126,12 +150,7 @@ export function metricChartSpec(
         title: key,
         scale: { zero: false }
       },
-      color: {
-        field: 'run',
-        type: 'nominal',
-        title: 'run',
-        sort: table.labels
-      }
+      color
     }
   };
 }

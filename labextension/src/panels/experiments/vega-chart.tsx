@@ -5,7 +5,7 @@
 import { IRenderMimeRegistry, MimeModel } from '@jupyterlab/rendermime';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { Widget } from '@lumino/widgets';
-import React, { useEffect, useRef, useState } from 'react';
+import React, { useLayoutEffect, useRef, useState } from 'react';
 
 import { VEGALITE_MIME } from './comparison';
 
@@ -24,7 +24,9 @@ export function VegaChart(props: {
     rendermime !== null &&
     rendermime.preferredMimeType(data, 'any') !== undefined;
 
-  useEffect(() => {
+  // A layout effect: its cleanup runs while the host is still in the page,
+  // which Lumino needs to detach the renderer.
+  useLayoutEffect(() => {
     if (!rendermime || !supported || !host.current) {
       return;
     }
@@ -36,10 +38,14 @@ export function VegaChart(props: {
       setError(String(reason?.message ?? reason));
     });
     return () => {
-      if (renderer.isAttached) {
-        Widget.detach(renderer);
+      try {
+        if (renderer.isAttached && renderer.node.isConnected) {
+          Widget.detach(renderer);
+        }
+        renderer.dispose();
+      } catch (reason) {
+        console.warn('Jupyter Studio: could not dispose a chart', reason);
       }
-      renderer.dispose();
     };
   }, [rendermime, supported, key]);
 

@@ -6,51 +6,9 @@ import React from 'react';
 import type { ICreateEndpoint, IEndpoint } from '../../api/endpoints';
 import type { IModelVersion } from '../../api/models';
 import { FormRow } from '../../components/schema-field';
-import {
-  nameProblem,
-  NAME_RULE,
-  suggestEndpointName
-} from '../endpoints/names';
+import { NAME_RULE, suggestEndpointName } from '../endpoints/names';
 import { FormBody, IFormErrors, showFormDialog } from './form-dialog';
-
-/** The most model-server workers an endpoint may have (`MAX_INSTANCES`). */
-export const MAX_INSTANCES = 8;
-
-/** The Deploy form's values, as typed. */
-export interface IDeployValues {
-  endpoint_name: string;
-  model_version: number;
-  instance_count: string;
-  capture_percent: string;
-}
-
-/** Problems of the Deploy form by field. */
-export function deployProblems(values: IDeployValues): Record<string, string> {
-  const problems: Record<string, string> = {};
-  const name = nameProblem(values.endpoint_name, 'Endpoint name');
-  if (name) {
-    problems.endpoint_name = name;
-  }
-  const count = Number(values.instance_count);
-  if (
-    !values.instance_count.trim() ||
-    !Number.isInteger(count) ||
-    count < 1 ||
-    count > MAX_INSTANCES
-  ) {
-    problems.instance_count = `A whole number from 1 to ${MAX_INSTANCES}.`;
-  }
-  const capture = Number(values.capture_percent);
-  if (
-    !values.capture_percent.trim() ||
-    !isFinite(capture) ||
-    capture < 0 ||
-    capture > 100
-  ) {
-    problems.capture_percent = 'A percentage from 0 to 100.';
-  }
-  return problems;
-}
+import { deployProblems, IDeployValues, MAX_INSTANCES } from './form-checks';
 
 class DeployBody extends FormBody<IDeployValues> {
   constructor(

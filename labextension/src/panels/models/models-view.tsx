@@ -306,57 +306,61 @@ function ModelDetail(props: {
       {state.status === 'loading' ? (
         <div className="jp-studio-muted">Loading versions…</div>
       ) : (
-        <table
-          className="jp-studio-Table jp-studio-Table-compact"
-          data-testid="studio-versions-table"
-        >
-          <thead>
-            <tr>
-              <th scope="col">Version</th>
-              <th scope="col">Flavor</th>
-              <th scope="col">Problem type</th>
-              <th scope="col">Metrics</th>
-              <th scope="col">Source</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {versions.map(v => {
-              const isSelected = current?.version === v.version;
-              return (
-                <tr
-                  key={v.version}
-                  data-testid="studio-version-row"
-                  data-version={v.version}
-                  className={`jp-studio-Table-row${isSelected ? ' jp-mod-selected' : ''}`}
-                  aria-selected={isSelected}
-                  tabIndex={0}
-                  onClick={() => model.selectVersion(v.version)}
-                  onKeyDown={event => {
-                    if (event.key === 'Enter' || event.key === ' ') {
-                      event.preventDefault();
-                      model.selectVersion(v.version);
-                    }
-                  }}
-                >
-                  <td>
-                    {v.version}
-                    {v.status !== 'Ready' ? (
-                      <span className="jp-studio-muted"> ({v.status})</span>
-                    ) : null}
-                  </td>
-                  <td>{v.flavor}</td>
-                  <td>{v.problem_type ?? '—'}</td>
-                  <td title={JSON.stringify(v.metrics)}>
-                    {metricsSummary(v.metrics)}
-                  </td>
-                  <td title={v.source}>{sourceLabel(v)}</td>
-                  <td title={v.created_at}>{formatTimestamp(v.created_at)}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div className="jp-studio-TableScroll">
+          <table
+            className="jp-studio-Table jp-studio-Table-compact"
+            data-testid="studio-versions-table"
+          >
+            <thead>
+              <tr>
+                <th scope="col">Version</th>
+                <th scope="col">Flavor</th>
+                <th scope="col">Problem type</th>
+                <th scope="col">Metrics</th>
+                <th scope="col">Source</th>
+                <th scope="col">Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {versions.map(v => {
+                const isSelected = current?.version === v.version;
+                return (
+                  <tr
+                    key={v.version}
+                    data-testid="studio-version-row"
+                    data-version={v.version}
+                    className={`jp-studio-Table-row${isSelected ? ' jp-mod-selected' : ''}`}
+                    aria-selected={isSelected}
+                    tabIndex={0}
+                    onClick={() => model.selectVersion(v.version)}
+                    onKeyDown={event => {
+                      if (event.key === 'Enter' || event.key === ' ') {
+                        event.preventDefault();
+                        model.selectVersion(v.version);
+                      }
+                    }}
+                  >
+                    <td>
+                      {v.version}
+                      {v.status !== 'Ready' ? (
+                        <span className="jp-studio-muted"> ({v.status})</span>
+                      ) : null}
+                    </td>
+                    <td>{v.flavor}</td>
+                    <td>{v.problem_type ?? '—'}</td>
+                    <td title={JSON.stringify(v.metrics)}>
+                      {metricsSummary(v.metrics)}
+                    </td>
+                    <td title={v.source}>{sourceLabel(v)}</td>
+                    <td title={v.created_at}>
+                      {formatTimestamp(v.created_at)}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
       {current ? (
         <VersionDetail

@@ -8,45 +8,10 @@ import type { IModelVersion, IRegisterModel } from '../../api/models';
 import type { ISpace } from '../../api/spaces';
 import { FormRow } from '../../components/schema-field';
 import { spaceOptionLabel } from '../../utils/spaces';
-import { nameProblem, NAME_RULE } from '../endpoints/names';
+import { NAME_RULE } from '../endpoints/names';
 import { FormBody, IFormErrors, showFormDialog } from './form-dialog';
+import { IRegisterValues, registerBody, registerProblems } from './form-checks';
 import type { IRegisterRequest } from './model';
-
-/** The Register form's values, as typed. */
-export interface IRegisterValues {
-  path: string;
-  name: string;
-  training_data_path: string;
-  space_id: string;
-}
-
-/** Problems of the Register form by field. */
-export function registerProblems(
-  values: IRegisterValues
-): Record<string, string> {
-  const problems: Record<string, string> = {};
-  if (!values.path.trim()) {
-    problems.path = 'Enter the path of a folder with an MLmodel file.';
-  }
-  const name = nameProblem(values.name, 'Model name');
-  if (name) {
-    problems.name = name;
-  }
-  return problems;
-}
-
-/** The request body of the Register form's values. */
-export function registerBody(values: IRegisterValues): IRegisterModel {
-  const body: IRegisterModel = {
-    path: values.path.trim().replace(/\/+$/, ''),
-    name: values.name,
-    space_id: values.space_id || null
-  };
-  if (values.training_data_path.trim()) {
-    body.training_data_path = values.training_data_path.trim();
-  }
-  return body;
-}
 
 class RegisterBody extends FormBody<IRegisterValues> {
   constructor(

@@ -108,4 +108,15 @@ describe('charts', () => {
       { run: 'first', step: 1, value: 0.5 }
     ]);
   });
+
+  it('draws bars for a metric logged once per run', () => {
+    const once: IRunComparison = {
+      ...comparison,
+      histories: { rmse: { r1: [point(0, 0.5)], r2: [point(0, 0.4)] } }
+    };
+    const spec = metricChartSpec(once, 'rmse') as any;
+    expect(spec.mark.type).toBe('bar');
+    expect(spec.encoding.x.field).toBe('run');
+    expect(spec.encoding.x.sort).toEqual(['second', 'first']);
+  });
 });
