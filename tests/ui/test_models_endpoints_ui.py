@@ -186,6 +186,20 @@ def test_register_deploy_and_invoke_from_the_panels(
     error.wait_for()
     assert "petal_width" in error.get_by_role("alert").inner_text()
 
+    # Update to a new version of the model: Updating, then InService on version 2.
+    status, version = lab_server.api("POST", "models", {"path": folder, "name": model_name})
+    assert status == 201 and version["version"] == 2, version
+    panel.get_by_role("button", name="Update").click()
+    dialog = page.locator(".jp-Dialog")
+    assert dialog.get_by_role("combobox").input_value() == "2"
+    dialog.get_by_role("button", name="Update").click()
+    dialog.wait_for(state="detached")
+    page.locator(
+        f'[data-testid="studio-endpoint-row"][data-name="{endpoint}"][data-status="InService"]',
+        has_text="v2",
+    ).wait_for(timeout=120_000)
+    panel.get_by_role("button", name=f"{model_name} · version 2").wait_for()
+
     # Delete (with confirmation): the row goes, and the server no longer knows the endpoint.
     panel.get_by_role("button", name="Delete").click()
     page.locator(".jp-Dialog").get_by_role("button", name="Delete").click()
@@ -246,3 +260,41 @@ def test_register_model_from_a_job_artifact(
     detail.get_by_role("button", name=re.compile(rf"job {job['job_id'][:8]}")).wait_for()
     status, versions = lab_server.api("GET", f"models/{name}/versions")
     assert status == 200 and versions["items"][0]["job_id"] == job["job_id"]
+
+
+def test_a_failed_endpoint_shows_why_with_its_log(
+    page,  # noqa: ANN001
+    lab_server: LabServer,
+    iris_model: Path,
+    endpoints_to_delete: list[str],
+    studio_errors: list[str],
+) -> None:
+    """A model whose files are corrupt: the endpoint is Failed, with the end of the server log."""
+    suffix = uuid.uuid4().hex[:6]
+    name = f"broken-{suffix}"
+    folder = iris_model.relative_to(lab_server.root).as_posix()
+    status, version = lab_server.api("POST", "models", {"path": folder, "name": name})
+    assert status == 201, version
+    (lab_server.root / version["path"] / "model.pkl").write_bytes(b"not a pickle")
+    endpoints_to_delete.append(name)
+    status, created = lab_server.api(
+        "POST", "endpoints", {"endpoint_name": name, "model_name": name}
+    )
+    assert status == 201, created
+
+    open_lab(page, lab_server)
+    open_card(page, "Endpoints")
+    row = page.locator(f'[data-testid="studio-endpoint-row"][data-name="{name}"]')
+    page.locator(
+        f'[data-testid="studio-endpoint-row"][data-name="{name}"][data-status="Failed"]'
+    ).wait_for(timeout=120_000)
+    assert "Failed" in row.locator(".jp-studio-StatusBadge").inner_text()
+    page.locator('[data-testid="studio-endpoint-failure"]').first.wait_for()
+    row.click()
+    panel = page.locator(f'[data-testid="studio-endpoint-detail"][data-name="{name}"]')
+    message = panel.locator('[data-testid="studio-endpoint-status-message"]')
+    assert "model server log" in message.inner_text()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "test_failed_endpoint_panel.png"))
+    panel.get_by_role("button", name="Open the server log").click()
+    page.locator(".jp-FileEditor, .jp-Document", has_text="cannot load the model").first.wait_for()

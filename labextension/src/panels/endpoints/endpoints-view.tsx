@@ -403,11 +403,18 @@ function EndpointDetail(props: {
       </dl>
 
       <h4 className="jp-studio-SectionTitle">Invoke</h4>
-      <InvokeBox
-        model={model}
-        endpoint={endpoint}
-        selectedFile={actions.selectedFile}
-      />
+      {failed ? (
+        <div className="jp-studio-muted">
+          A failed endpoint answers no requests: update it to a version that
+          loads, or delete it.
+        </div>
+      ) : (
+        <InvokeBox
+          model={model}
+          endpoint={endpoint}
+          selectedFile={actions.selectedFile}
+        />
+      )}
     </section>
   );
 }

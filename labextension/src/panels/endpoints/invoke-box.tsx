@@ -57,7 +57,9 @@ export function InvokeBox(props: {
   }, [endpoint.model_name, endpoint.model_version, endpoint.space_id]);
 
   const names = columns.map(c => c.name).filter((n): n is string => !!n);
-  const inService = endpoint.status === 'InService';
+  // While Updating, the serving version still answers.
+  const inService =
+    endpoint.status === 'InService' || endpoint.status === 'Updating';
 
   const loadRows = async () => {
     setPickError(null);
