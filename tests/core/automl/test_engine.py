@@ -199,7 +199,7 @@ print(json.dumps({{"labels": list(labels), "proba": proba.to_numpy().tolist(),
 
 def test_hpo_on_a_holdout_split(binary_frame: pd.DataFrame) -> None:
     result = AutoML(
-        target="y", mode="hpo", validation=0.3, max_runtime=6, algorithms=["lightgbm", "linear"]
+        target="y", mode="hpo", validation=0.3, max_runtime=20, algorithms=["lightgbm", "linear"]
     ).fit(binary_frame)
     board = result.leaderboard()
     assert "Holdout: 30%" in result.validation_reason
