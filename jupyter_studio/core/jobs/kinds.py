@@ -49,6 +49,7 @@ BUILTIN_KINDS: tuple[str, ...] = (
     "jupyter_studio.core.endpoints.batch.job:BatchTransformJob",
     "jupyter_studio.core.endpoints.monitor.job:ModelMonitorJob",
     "jupyter_studio.core.wrangler.job:FlowJob",
+    "jupyter_studio.core.automl.job:AutoMLJob",
 )
 
 
