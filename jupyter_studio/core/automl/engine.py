@@ -40,6 +40,10 @@ from .validate import ALGORITHMS, DEFAULT_MIN_ROWS, ValidatedRequest, validate_r
 AUTO_ENSEMBLING_MAX_BYTES = 100 * 2**20
 AUTO_ENSEMBLING_MAX_ROWS = 200_000
 ENSEMBLE_NAME = "WeightedEnsemble"
+#: Greedy ensemble selection picks among at most this many of the best candidates.
+ENSEMBLE_POOL = 25
+#: Ensembling mode searches at most this many extra candidates in the time its portfolio left.
+MAX_SEARCH_TRIALS = 60
 
 
 def cpu_count() -> int:
@@ -129,7 +133,9 @@ class Engine:
                     from .hpo import run_hpo
 
                     # the portfolio is done and time is left: search for more candidates
-                    run_hpo(self, with_defaults=False, prefix="Search")
+                    run_hpo(
+                        self, with_defaults=False, prefix="Search", max_trials=MAX_SEARCH_TRIALS
+                    )
             except StopRun:
                 self.stopped = True
             self._build_ensemble()
@@ -669,9 +675,12 @@ class Engine:
             return
         y = self.y if self.scheme == "cv" else self.y_val
         w = self.w if self.scheme == "cv" else self.w_val
+        # the best candidates only: selection time grows with the pool, its benefit does not
+        usable = sorted(usable, key=lambda r: self.metric_loss(r.score))[:ENSEMBLE_POOL]
         preds = [r.predictions for r in usable]
         started = time.monotonic()
-        weights = greedy_ensemble(preds, y, w, self.metric, rounds=25)
+        deadline = max(self.deadline - 0.5, started + 1.0)
+        weights = greedy_ensemble(preds, y, w, self.metric, rounds=25, deadline=deadline)
         chosen = {usable[i].name: float(wt) for i, wt in enumerate(weights) if wt > 0}
         blend = sum(wt * usable[i].predictions for i, wt in enumerate(weights) if wt > 0)
         ens = CandidateResult(ENSEMBLE_NAME, "ensemble", max(r.level for r in usable) + 1, {})

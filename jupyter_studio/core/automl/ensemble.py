@@ -7,6 +7,8 @@ picked divided by the prefix length. Ties go to the candidate picked most alread
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from .problem import Metric
@@ -18,8 +20,12 @@ def greedy_ensemble(
     w: np.ndarray | None,
     metric: Metric,
     rounds: int = 25,
+    deadline: float | None = None,
 ) -> np.ndarray:
-    """Weights (summing to 1) over ``predictions`` that minimise ``metric``'s loss."""
+    """Weights (summing to 1) over ``predictions`` that minimise ``metric``'s loss.
+
+    With a ``deadline`` (``time.monotonic()``), rounds stop there and the best prefix so far wins.
+    """
     n_models = len(predictions)
     counts = np.zeros(n_models, dtype=int)
     total = np.zeros_like(np.asarray(predictions[0], dtype=float))
@@ -34,5 +40,7 @@ def greedy_ensemble(
         total = total + predictions[pick]
         if losses[pick] < best_loss - 1e-12:
             best_loss, best_counts = losses[pick], counts.copy()
+        if deadline is not None and time.monotonic() > deadline:
+            break
     assert best_counts is not None
     return best_counts / best_counts.sum()

@@ -83,7 +83,9 @@ def suggest(trial: Any, family: str) -> dict[str, Any]:
     raise ValueError(f"no search space for {family}")
 
 
-def run_hpo(engine: Engine, with_defaults: bool = True, prefix: str = "Trial") -> None:
+def run_hpo(
+    engine: Engine, with_defaults: bool = True, prefix: str = "Trial", max_trials: int | None = None
+) -> None:
     """Search until the budget is spent (or the caller stops the run).
 
     ``with_defaults`` starts from each family's defaults; without, the search only adds new
@@ -109,6 +111,8 @@ def run_hpo(engine: Engine, with_defaults: bool = True, prefix: str = "Trial") -
         study.enqueue_trial({"family": family}, skip_if_exists=True)
     number = 0
     while engine.remaining() - engine.reserve() > 1.0:
+        if max_trials is not None and number >= max_trials:
+            break
         engine.check_stop()
         trial = study.ask()
         family = trial.suggest_categorical("family", families)
