@@ -242,6 +242,7 @@ export function JobDetail(props: {
       {model.artifacts.status === 'error' ? (
         <div className="jp-studio-error">{model.artifacts.error}</div>
       ) : null}
+      <RegisterModelActions job={job} artifacts={artifacts} />
       {model.artifacts.status === 'loading' ? (
         <div className="jp-studio-muted">Loading artifacts…</div>
       ) : artifacts.length === 0 ? (
@@ -262,7 +263,6 @@ export function JobDetail(props: {
           ))}
         </ul>
       )}
-      <RegisterModelActions job={job} artifacts={artifacts} />
 
       <h4 className="jp-studio-SectionTitle">
         Log
