@@ -42,6 +42,7 @@ def test_register_the_model_a_run_logged(studio, experiments, monkeypatch) -> No
     assert logged.path.startswith("studio/mlflow/artifacts/")
 
     registry = make_registry(studio)
+    registry.experiments = None  # a registry built without the experiments service
     with pytest.raises(Conflict, match="Experiments are not available"):
         registry.register_from_run(alice, run_id, "from-run")
     registry.experiments = experiments
