@@ -204,7 +204,8 @@ class Engine:
                 self.train(spec)
             level2 = [x for x in specs if x.level >= 2]
             if level2:
-                self._prepare_stack([r for r in self.results if r.name in (stack_base or [])])
+                by_name = {r.name: r for r in self.results}
+                self._prepare_stack([by_name[n] for n in stack_base or []])
                 for spec in level2:
                     self.train(spec)
         finally:

@@ -34,7 +34,8 @@ def candidate_recipe(result: Any, candidate: str | None = None) -> dict[str, Any
     for member in members:
         add(member)
     specs = [by_name[m].fitted.spec for m in needed]  # type: ignore[union-attr]
-    stack_base = sorted({b for m in needed for b in by_name[m].fitted.stack_on})  # type: ignore[union-attr]
+    stacked = any(by_name[m].fitted.stack_on for m in needed)  # type: ignore[union-attr]
+    stack_base = list(getattr(engine, "stack_base", [])) if stacked else []
     settings = {
         k: v
         for k, v in engine.s.items()
