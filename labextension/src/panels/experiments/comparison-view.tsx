@@ -17,7 +17,7 @@ import {
   metricChartSpec
 } from './comparison';
 import { RunStatusBadge } from './run-status';
-import { VegaChart } from './vega-chart';
+import { VegaChart } from '../../components/vega-chart';
 
 function Rows(props: {
   title: string;

@@ -77,7 +77,7 @@ export function comparisonTable(
 }
 
 /** The Vega-Lite mime type JupyterLab renders. */
-export const VEGALITE_MIME = 'application/vnd.vegalite.v5+json';
+export { VEGALITE_MIME } from '../../utils/mime';
 
 /** Metric keys that have a history, in the order of the comparison's metrics. */
 export function chartedMetrics(comparison: IRunComparison): string[] {

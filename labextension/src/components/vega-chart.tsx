@@ -7,13 +7,15 @@ import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { Widget } from '@lumino/widgets';
 import React, { useLayoutEffect, useRef, useState } from 'react';
 
-import { VEGALITE_MIME } from './comparison';
+import { VEGALITE_MIME } from '../utils/mime';
 
 export function VegaChart(props: {
   spec: Record<string, unknown>;
   rendermime: IRenderMimeRegistry | null;
   /** Accessible name of the chart. */
   label: string;
+  /** data-testid of the figure (browser tests find charts by it). */
+  testId?: string;
 }): JSX.Element {
   const { rendermime, spec } = props;
   const host = useRef<HTMLDivElement>(null);
@@ -60,7 +62,7 @@ export function VegaChart(props: {
   return (
     <figure
       className="jp-studio-Chart"
-      data-testid="studio-metric-chart"
+      data-testid={props.testId ?? 'studio-metric-chart'}
       aria-label={props.label}
     >
       <div ref={host} className="jp-studio-Chart-host" />
