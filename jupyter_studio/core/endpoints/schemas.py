@@ -33,6 +33,11 @@ class CreateEndpoint(BaseModel):
     model_version: int | None = Field(
         default=None, ge=1, description="Version to deploy (default: the latest)."
     )
+    model_space_id: str | None = Field(
+        default=None,
+        max_length=64,
+        description="The space of the model, when models of that name live in several spaces.",
+    )
     instance_count: int = Field(
         default=1, ge=1, le=MAX_INSTANCES, description="Model-server worker processes."
     )
@@ -48,6 +53,11 @@ class UpdateEndpoint(BaseModel):
 
     model_name: str | None = Field(default=None, min_length=1, max_length=63)
     model_version: int | None = Field(default=None, ge=1)
+    model_space_id: str | None = Field(
+        default=None,
+        max_length=64,
+        description="The space of the model, when models of that name live in several spaces.",
+    )
     instance_count: int | None = Field(default=None, ge=1, le=MAX_INSTANCES)
     capture_percent: float | None = Field(default=None, ge=0, le=100)
 

@@ -169,12 +169,14 @@ class EndpointService:
                 code="endpoint_owner_only",
             )
 
-    def _resolve(self, caller: Caller, model_name: str, version: int | None) -> Any:
+    def _resolve(
+        self, caller: Caller, model_name: str, version: int | None, space_id: str | None = None
+    ) -> Any:
         if self.models is None:
             raise Conflict(
                 "The model registry is not available in this Studio.", code="no_model_registry"
             )
-        return self.models.resolve_version(caller, model_name, version)
+        return self.models.resolve_version(caller, model_name, version, space_id=space_id)
 
     @staticmethod
     def _version_of(resolved: Any) -> int:
@@ -218,7 +220,7 @@ class EndpointService:
 
     def create(self, caller: Caller, body: CreateEndpoint) -> DescribeEndpoint:
         """Deploy a model version to a new endpoint; it is Creating until its server answers."""
-        resolved = self._resolve(caller, body.model_name, body.model_version)
+        resolved = self._resolve(caller, body.model_name, body.model_version, body.model_space_id)
         version = self._version_of(resolved)
         space_id = getattr(getattr(resolved, "describe", None), "space_id", None)
         folder = self._folder(caller, space_id, body.endpoint_name)
@@ -274,10 +276,15 @@ class EndpointService:
             version_wanted = body.model_version
             if version_wanted is None and body.model_name is None:
                 version_wanted = row.model_version
-        resolved = self._resolve(caller, model_name, version_wanted)
+            # the endpoint lives in its model's space: without a new name or space, keep that one
+            model_space = body.model_space_id
+            if model_space is None and body.model_name is None:
+                model_space = row.space_id
+        resolved = self._resolve(caller, model_name, version_wanted, model_space)
         version = self._version_of(resolved)
         with self.store.session() as session:
             row = self._row(session, caller, name)
+            row.space_id = getattr(getattr(resolved, "describe", None), "space_id", row.space_id)
             if body.instance_count is not None:
                 row.instance_count = body.instance_count
             if body.capture_percent is not None:
@@ -571,7 +578,10 @@ class EndpointService:
         self.log.warning("Endpoint %s: %s; restarting it", row.endpoint_name, reason)
         try:
             resolved = self.models.resolve_version(
-                Caller(row.owner, is_admin=True), row.model_name, row.model_version
+                Caller(row.owner, is_admin=True),
+                row.model_name,
+                row.model_version,
+                space_id=row.space_id,
             )
             model_dir = Path(resolved.model_dir)
         except Exception as exc:

@@ -48,6 +48,8 @@ export interface ICreateEndpoint {
   model_name: string;
   /** Default: the latest version. */
   model_version?: number | null;
+  /** The model's space, when models of that name live in several spaces. */
+  model_space_id?: string | null;
   instance_count?: number;
   /** Share of requests saved by data capture, 0 to 100. */
   capture_percent?: number;
@@ -57,6 +59,7 @@ export interface ICreateEndpoint {
 export interface IUpdateEndpoint {
   model_name?: string | null;
   model_version?: number | null;
+  model_space_id?: string | null;
   instance_count?: number | null;
   capture_percent?: number | null;
 }

@@ -167,3 +167,39 @@ def test_bad_requests_are_refused(studio: Any, registered: Any) -> None:
     studio.endpoints.delete(caller, "taken")
     with pytest.raises(NotFound):
         studio.endpoints.get(caller, "taken")
+
+
+def test_a_model_named_in_several_places_is_deployed_and_restarted_from_the_space_given(
+    studio: Any, registered: Any
+) -> None:
+    from sklearn.linear_model import LinearRegression
+
+    from jupyter_studio.core.spaces.schemas import CreateSpace
+
+    caller = studio.caller()
+    team = studio.spaces.create_space(caller, CreateSpace(name="Team"))
+    # a second "clf" in the space, told apart by its columns
+    renamed = registered.rename(columns={"x1": "a", "x2": "b"})
+    studio.models.register(
+        caller,
+        LinearRegression().fit(renamed, renamed["a"]),
+        "clf",
+        input_example=renamed.head(),
+        space_id=team.space_id,
+    )
+    studio.endpoints.create(
+        caller,
+        CreateEndpoint(endpoint_name="spaced", model_name="clf", model_space_id=team.space_id),
+    )
+    described = studio.endpoints.wait(caller, "spaced", timeout=90)
+    assert described.status.value == "InService" and described.space_id == team.space_id
+    assert len(Predictor("spaced", studio=studio).predict(renamed.head(2))) == 2
+
+    (handle,) = _processes(studio, "spaced")
+    os.killpg(handle.pid, signal.SIGKILL)
+    time.sleep(0.5)
+    studio.endpoints.supervise()
+    assert studio.endpoints.wait(caller, "spaced", timeout=90).status.value == "InService"
+    # still the space's model (columns a and b), not the home one of the same name
+    assert len(Predictor("spaced", studio=studio).predict(renamed.head(2))) == 2
+    studio.endpoints.delete(caller, "spaced")
