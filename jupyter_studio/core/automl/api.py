@@ -277,6 +277,8 @@ class AutoMLResult:
         sample = self._engine.request.frame.head(20)
         board = self.leaderboard()
         row = board.loc[board["candidate"] == name].iloc[0].to_dict()
+        # the registry reads problem_type and classes from the MLmodel metadata
+        row.update(problem_type=self.problem_type, classes=self.classes)
         return save_model(model, Path(path), sample, metadata=_jsonable(row))
 
     def save_candidates(self, folder: str | Path) -> dict[str, Path]:

@@ -44,6 +44,7 @@ from ..store import Store
 from ..store.orm import utcnow
 from ..validation import parse_model
 from . import files
+from .outputs import folder_outputs
 from .schemas import (
     MAX_METRICS,
     DescribeModel,
@@ -375,6 +376,7 @@ class ModelRegistry:
                     code="not_an_mlflow_model",
                 )
             files.read_model_info(folder)
+            inferred_problem, classes = folder_outputs(folder)
 
             def writer(target: Path) -> None:
                 files.copy_model_folder(folder, target)
@@ -474,11 +476,14 @@ class ModelRegistry:
             description=body.description,
             source=source,
         )
+        inferred_problem, classes = folder_outputs(folder)
         return self._register(
             caller,
             options,
             lambda target: files.copy_model_folder(folder, target),
             training_data=training,
+            inferred_problem=inferred_problem,
+            classes=classes,
         )
 
     def register_from_run(
@@ -529,11 +534,14 @@ class ModelRegistry:
                 training_data_path, what="training data", must_exist=True, expect="file"
             )
             training = files.read_training_data(data_file)
+        inferred_problem, classes = folder_outputs(Path(folder))
         return self._register(
             caller,
             options,
             lambda target: files.copy_model_folder(folder, target),
             training_data=training,
+            inferred_problem=inferred_problem,
+            classes=classes,
             job_id=run.job_id,
         )
 

@@ -341,6 +341,9 @@ def test_register_from_a_jobs_artifact_folder(studio, registry, model_folder, tr
     resolved = registry.resolve_version(alice, "from-job")
     assert (resolved.model_dir / "MLmodel").is_file()
     assert resolved.model_dir != (job_dir / "output" / "model").resolve()  # copied in
+    # read from the fitted estimator (in a child process), as for an estimator registered live
+    assert version.problem_type is not None and version.problem_type.value == "binary"
+    assert version.output.classes == list(trained.model.classes_)
 
 
 def test_damaged_files_and_endpoints_in_use(studio, registry, model_folder) -> None:  # noqa: ANN001
@@ -378,3 +381,23 @@ def test_damaged_files_and_endpoints_in_use(studio, registry, model_folder) -> N
     }
     with pytest.raises(InvalidInput):
         registry.update_model(alice, "served", {"colour": "red"})
+
+
+def test_a_folder_whose_mlmodel_metadata_names_its_classes(studio, registry, tmp_path) -> None:  # noqa: ANN001
+    import mlflow.pyfunc
+    import pandas as pd
+
+    class Constant(mlflow.pyfunc.PythonModel):
+        def predict(self, context, model_input, params=None):  # noqa: ANN001, ANN201
+            return ["b"] * len(model_input)
+
+    folder = tmp_path / "pyfunc"
+    mlflow.pyfunc.save_model(
+        str(folder),
+        python_model=Constant(),
+        input_example=pd.DataFrame({"x": [1.0]}),
+        metadata={"studio_automl": {"problem_type": "multiclass", "classes": ["a", "b", "c"]}},
+    )
+    version = registry.register(studio.caller("alice"), str(folder), "constant")
+    assert version.problem_type.value == "multiclass"
+    assert version.output.classes == ["a", "b", "c"]
