@@ -120,6 +120,7 @@ def test_bad_columns_are_400_naming_the_column(
     assert answer.status == 400
     error = answer.json()
     assert error["error_code"] == "BAD_REQUEST" and error["column"] == column
+    assert error["code"] == "bad_request" and error["detail"][0]["loc"] == ["body", column]
     for word in words:
         assert word in error["message"]
 
@@ -245,7 +246,7 @@ def test_a_model_that_raises_is_a_500_and_the_server_stays_up(
     answer = server.invoke('{"x": [-1.0]}')
     assert answer.status == 500
     error = answer.json()
-    assert error["error_code"] == "INTERNAL_ERROR"
+    assert error["error_code"] == "INTERNAL_ERROR" and error["code"] == "internal_error"
     assert "negative x is not allowed" in error["message"]
     assert server.request("GET", "/ping").status == 200
     answer = server.invoke("x\n2.5\n0\n", "text/csv")

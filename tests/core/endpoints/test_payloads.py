@@ -235,9 +235,12 @@ def test_bad_rows_are_400_naming_the_column(
 
 def test_a_column_error_names_the_column_in_the_body() -> None:
     error = refused('[{"age": "old", "income": 1, "city": "x"}]')
+    # Studio's error shape (as every REST route) and MLflow's scoring-server fields
     assert json.loads(error.to_json()) == {
-        "error_code": "BAD_REQUEST",
         "message": error.message,
+        "code": "bad_request",
+        "detail": [{"loc": ["body", "age"], "msg": error.message}],
+        "error_code": "BAD_REQUEST",
         "column": "age",
     }
 

@@ -14,7 +14,7 @@ It serves SageMaker's inference contract:
     200 ``{"status": "Healthy"}`` once the model is loaded (a worker accepts connections only then).
 ``POST /invocations``
     CSV or JSON rows in, predictions out; formats and errors in :mod:`.payloads`. A model whose
-    predict raises answers 500 ``{"error_code": "INTERNAL_ERROR", "message": ...}`` and the server
+    predict raises answers 500 ``{"message": ..., "code": "internal_error", "error_code": "INTERNAL_ERROR"}`` and the server
     keeps serving.
 ``GET /stats``
     Invocation count, errors, p50/p99 latency over the last minute, **aggregated across all

@@ -47,7 +47,8 @@ The ``Accept`` header picks the format (``application/json`` when absent or ``*/
 Errors
 ------
 Every refusal is a :class:`PayloadError` with an HTTP status and a message naming the column and
-what was expected; its JSON body is ``{"error_code", "message", "column"?}`` as MLflow answers:
+what was expected; its JSON body has Studio's ``{"message", "code", "detail"}`` and MLflow's
+``{"error_code", "message"}`` (see :meth:`PayloadError.to_json`):
 
 - 400: empty body, no rows, malformed CSV or JSON, missing or extra columns, a value of the wrong
   type (e.g. text in a number column), an unknown JSON shape;
@@ -125,10 +126,21 @@ class PayloadError(Exception):
         }.get(self.status, "INTERNAL_ERROR" if self.status >= 500 else "BAD_REQUEST")
 
     def to_json(self) -> bytes:
-        """The response body: ``{"error_code", "message", "column"?}``."""
-        body: dict[str, Any] = {"error_code": self.error_code, "message": self.message}
+        """The response body, in Studio's error shape and MLflow's at once.
+
+        ``{"message", "code", "detail", "error_code", "column"?}``: ``message``, ``code`` and
+        ``detail`` (``[{"loc": ["body", column], "msg"}]`` when a column is at fault) as every
+        Studio REST error, ``error_code`` as MLflow's scoring server answers.
+        """
+        body: dict[str, Any] = {
+            "message": self.message,
+            "code": self.error_code.lower(),
+            "detail": [],
+            "error_code": self.error_code,
+        }
         if self.column is not None:
             body["column"] = self.column
+            body["detail"] = [{"loc": ["body", self.column], "msg": self.message}]
         return orjson.dumps(body)
 
 
