@@ -41,6 +41,7 @@ class StudioContentsManager(AsyncLargeFileManager):
     _scope: PathScope | None = None
     _scope_time: float = 0.0
     _scope_generation: int = -1
+    _artifact_answers: dict[tuple[str, ...], bool] = {}
 
     def _studio_scope(self) -> PathScope | None:
         now = time.monotonic()
@@ -59,7 +60,27 @@ class StudioContentsManager(AsyncLargeFileManager):
             return self._scope
         self._scope = studio.spaces.path_scope(studio.caller())
         self._scope_time, self._scope_generation = now, generation
+        self._studio = studio
+        self._artifact_answers = {}
         return self._scope
+
+    def _artifact_permitted(self, real: Path) -> bool | None:
+        """For a path in the domain's run artifacts: may the caller see its run? (None: not one.)"""
+        studio = getattr(self, "_studio", None)
+        experiments = getattr(studio, "experiments", None)
+        if experiments is None:
+            return None
+        root = Path(experiments.artifact_root).resolve()
+        if real == root.parent:
+            return True  # the tracking folder may be browsed; its database is refused below
+        if not is_within(real, root):
+            return None
+        key = real.relative_to(root).parts[:2]
+        if key not in self._artifact_answers:
+            self._artifact_answers[key] = experiments.may_read_artifact(
+                studio.caller(), root.joinpath(*key)
+            )
+        return self._artifact_answers[key]
 
     def _permitted(self, os_path: str) -> bool:
         scope = self._studio_scope()
@@ -71,6 +92,9 @@ class StudioContentsManager(AsyncLargeFileManager):
             return True
         if real in (root, root / "users", root / "spaces"):
             return True  # the folders that hold homes and spaces may be browsed
+        artifact = self._artifact_permitted(real)
+        if artifact is not None:
+            return artifact
         return any(is_within(real, folder) for folder in scope.allowed_dirs)
 
     def _get_os_path(self, path: str) -> str:

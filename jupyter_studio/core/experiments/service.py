@@ -471,6 +471,50 @@ class ExperimentService:
             )
         return run, experiments
 
+    def may_read_artifact(self, caller: Caller, path: Path) -> bool:
+        """Whether ``path``, inside the local artifact root, belongs to a run (or a logged model
+        of an experiment) the caller may see; the artifact root itself may be browsed.
+
+        Artifacts live under ``<artifact root>/<experiment id>/<run id>/`` and, for models that
+        MLflow 3 logs, ``<experiment id>/models/<model id>/``: the file browser (a multi-user
+        contents manager) asks this before it opens such a file.
+        """
+        root = self._local_dir(self.artifact_root)
+        if root is None:
+            return False
+        try:
+            parts = Path(path).resolve().relative_to(root.resolve()).parts
+        except ValueError:
+            return False
+        if not parts:
+            return True
+        try:
+            if len(parts) == 1:
+                self.get_experiment(caller, parts[0])
+            elif parts[1] == "models":
+                self._logged_model_check(caller, parts[0], parts[2] if len(parts) > 2 else None)
+            else:
+                self._run(caller, parts[1])
+        except (Forbidden, NotFound):
+            return False
+        return True
+
+    def _logged_model_check(self, caller: Caller, experiment_id: str, model_id: str | None) -> None:
+        """Raise unless the caller may see the run that logged ``model_id`` (or the experiment)."""
+        from mlflow.exceptions import MlflowException
+
+        if model_id is None:
+            self.get_experiment(caller, experiment_id)
+            return
+        try:
+            model = self.store().get_logged_model(model_id)
+        except MlflowException as exc:
+            raise NotFound(f"No logged model {model_id!r}.", code="model_not_found") from exc
+        if model.source_run_id:
+            self._run(caller, model.source_run_id)
+        else:
+            self.get_experiment(caller, str(model.experiment_id))
+
     def get_run(self, caller: Caller, run_id: str) -> DescribeRun:
         """One run with its parameters, latest metrics, tags and artifact folder."""
         run, experiments = self._run(caller, run_id)

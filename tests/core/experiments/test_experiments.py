@@ -177,6 +177,17 @@ def test_visibility_rules_filters_and_pages(studio, experiments) -> None:  # noq
     assert set(ids(studio.caller("admin"))) == {*mine, spaced, bobs, plain, untagged}
     assert experiments.list_experiments(dave)[0].run_count == 1
 
+    # the file browser opens a run's artifacts only for those who may see the run
+    def folder(run_id: str) -> Path:
+        return Path(client.get_run(run_id).info.artifact_uri.removeprefix("file://")) / "a.txt"
+
+    assert experiments.may_read_artifact(alice, folder(spaced))
+    assert experiments.may_read_artifact(alice, folder(mine[0]))
+    assert not experiments.may_read_artifact(alice, folder(bobs))
+    assert not experiments.may_read_artifact(dave, folder(spaced))
+    assert experiments.may_read_artifact(alice, Path(experiments.artifact_root))
+    assert not experiments.may_read_artifact(alice, Path(experiments.artifact_root).parent / "x")
+
     ordered = ids(alice, order_by=["metrics.acc DESC"])
     assert ordered == [spaced, mine[2], mine[1], mine[0]]
     # pages of two, skipping runs alice may not see
