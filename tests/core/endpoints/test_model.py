@@ -119,3 +119,19 @@ def test_capture_samples_by_percentage_and_rotates(tmp_path: Path) -> None:
     assert not (tmp_path / "none").exists()
     with pytest.raises(ValueError):
         DataCapture(tmp_path, 101)
+
+
+def test_capture_keeps_its_folder_under_the_total_size_by_dropping_the_oldest(
+    tmp_path: Path,
+) -> None:
+    capture = DataCapture(tmp_path / "c", 100, max_bytes=1000, max_total_bytes=3000)
+    for number in range(60):
+        capture.write_line(b'{"n": %d, "pad": "%s"}\n' % (number, b"x" * 150))
+    capture.close()
+    files = sorted((tmp_path / "c").iterdir())
+    assert sum(f.stat().st_size for f in files) <= 3000
+    kept = [line for f in files for line in f.read_text().splitlines()]
+    # the newest records are kept, in order, and none is cut
+    assert kept[-1].startswith('{"n": 59,')
+    numbers = [int(line.split(",")[0].split(": ")[1]) for line in kept]
+    assert numbers == list(range(numbers[0], 60)) and numbers[0] > 0

@@ -6,7 +6,9 @@ Each worker process writes its own files in the capture folder, so workers never
             ^ UTC time the file was opened ^pid ^sequence
 
 Names sort by time. A file is closed and a new one opened (rotation) before a line would take it
-past ``max_bytes``; a single record larger than that gets a file of its own. Files are opened with
+past ``max_bytes``; a single record larger than that gets a file of its own. At each rotation the
+folder is kept under ``max_total_bytes`` (1 GiB by default) by deleting its oldest closed files,
+so a busy endpoint cannot fill the disk. Files are opened with
 ``O_APPEND`` and each record is one ``write`` of one line, so a reader (the model monitor, ``tail``)
 sees whole lines. Each line is one invocation::
 
@@ -38,7 +40,7 @@ from typing import Any
 
 import orjson
 
-from .limits import DEFAULT_CAPTURE_MAX_BYTES
+from .limits import DEFAULT_CAPTURE_MAX_BYTES, DEFAULT_CAPTURE_MAX_TOTAL_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,7 @@ class DataCapture:
         percent: float,
         *,
         max_bytes: int = DEFAULT_CAPTURE_MAX_BYTES,
+        max_total_bytes: int = DEFAULT_CAPTURE_MAX_TOTAL_BYTES,
         endpoint: str | None = None,
         model_version: str | None = None,
         random_fn: Callable[[], float] = random.random,
@@ -75,6 +78,7 @@ class DataCapture:
         self.folder = Path(folder)
         self.percent = float(percent)
         self.max_bytes = int(max_bytes)
+        self.max_total_bytes = max(int(max_total_bytes), self.max_bytes)
         self.endpoint = endpoint
         self.model_version = model_version
         self._random = random_fn
@@ -147,11 +151,28 @@ class DataCapture:
         if os.getpid() != self._pid:  # a forked copy must not share its parent's file
             self._pid, self._sequence = os.getpid(), 0
         self.folder.mkdir(parents=True, exist_ok=True)
+        self._prune()
         stamp = _utc(time.time()).strftime("%Y%m%dT%H%M%S.%fZ")
         self.path = self.folder / f"capture-{stamp}-{self._pid}-{self._sequence:04d}.jsonl"
         self._sequence += 1
         self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         self._size = os.fstat(self._fd).st_size
+
+    def _prune(self) -> None:
+        """Delete the oldest capture files until the folder holds under ``max_total_bytes``
+        (room for one more file); another worker's open file may go too: its writes continue
+        into the unlinked file and it rotates as usual."""
+        files: list[tuple[str, int, Path]] = []
+        for path in self.folder.glob("capture-*.jsonl"):
+            with contextlib.suppress(OSError):
+                files.append((path.name, path.stat().st_size, path))
+        total = sum(size for _, size, _ in files)
+        for _, size, path in sorted(files):
+            if total + self.max_bytes <= self.max_total_bytes:
+                break
+            with contextlib.suppress(OSError):
+                path.unlink()
+                total -= size
 
     def _close_quietly(self) -> None:
         if self._fd is not None:
