@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
@@ -20,6 +21,11 @@ from ..routing import Operation, Route
 from .base import StudioAPIHandler
 
 NAME = ENDPOINT_NAME_PATTERN.strip("^$")
+
+#: Seconds a (user, endpoint) -> port answer is reused by the proxy: a lookup costs two thread
+#: hops and two database reads, more than the model's own prediction.
+PORT_CACHE_SECONDS = 1.0
+_ports: dict[tuple[str, str], tuple[int, float]] = {}
 
 
 class EndpointsBase(StudioAPIHandler):
@@ -86,8 +92,21 @@ class EndpointProxyHandler(EndpointsBase):
     on its loopback port, passing the body, ``Content-Type`` and ``Accept`` through unchanged.
     """
 
-    async def _forward(self, endpoint_name: str, action: str, method: str) -> None:
+    async def _port(self, endpoint_name: str, fresh: bool) -> int:
+        """The endpoint's loopback port, after the caller's rights were checked (cached 1 s)."""
+        key = (self.studio_username(), endpoint_name)
+        now = time.monotonic()
+        cached = _ports.get(key)
+        if cached is not None and not fresh and cached[1] > now:
+            return cached[0]
         caller = await self.caller()
+        port = await self.run(self.studio.endpoints.port_of, caller, endpoint_name)
+        if len(_ports) > 10_000:
+            _ports.clear()
+        _ports[key] = (port, now + PORT_CACHE_SECONDS)
+        return port
+
+    async def _forward(self, endpoint_name: str, action: str, method: str) -> None:
         client = httpclient.AsyncHTTPClient()
         headers = {
             name: self.request.headers[name]
@@ -95,8 +114,8 @@ class EndpointProxyHandler(EndpointsBase):
             if name in self.request.headers
         }
         response: Any = None
-        for _attempt in range(3):  # a switch to a new version may close the old port under us
-            port = await self.run(self.studio.endpoints.port_of, caller, endpoint_name)
+        for attempt in range(3):  # a switch to a new version may close the old port under us
+            port = await self._port(endpoint_name, fresh=attempt > 0)
             request = httpclient.HTTPRequest(
                 f"http://127.0.0.1:{port}/{action}",
                 method=method,
