@@ -194,6 +194,17 @@ class Studio(LoggingConfigurable):
         config=True,
         help="Times a model server that died is restarted before its endpoint is marked Failed.",
     )
+    automl_class = Type(
+        default_value="jupyter_studio.core.automl.service.AutoMLService",
+        klass="jupyter_studio.core.automl.service.AutoMLService",
+        config=True,
+        help="AutoML experiments (wizard, leaderboard, results, deploy): studio.automl.",
+    )
+    automl_min_rows = Int(
+        500,
+        config=True,
+        help="An AutoML experiment needs at least this many rows with a target value.",
+    )
     executor_class = Type(
         default_value=LocalProcessExecutor,
         klass=Executor,
@@ -310,6 +321,16 @@ class Studio(LoggingConfigurable):
             owner=self.default_user if self.launch_only_own_jobs else None,
             logger=self.log,
         )
+        self.automl = self.automl_class(
+            self.store,
+            self.spaces,
+            jobs=self.jobs,
+            models=self.models,
+            endpoints=self.endpoints,
+            min_rows=self.automl_min_rows,
+            default_user=self.default_user,
+            logger=self.log,
+        )
 
     # ------------------------------------------------------------- lifecycle
     def start(self) -> None:
@@ -320,11 +341,13 @@ class Studio(LoggingConfigurable):
         """Start the job runner and the endpoint supervisor (the Jupyter server calls this)."""
         self.start()
         self.endpoints.start()
+        self.automl.start()  # auto-deploys experiments that completed (also after a restart)
         if self.warm_up_tracking_store:
             self.experiments.warm_up()  # a new tracking store takes seconds (MLflow's migrations)
 
     def close(self) -> None:
         """Stop the background threads; jobs and model servers keep running in their processes."""
+        self.automl.close()
         self.endpoints.stop()
         self.runner.stop()
         self.experiments.close()

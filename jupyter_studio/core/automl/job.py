@@ -51,6 +51,10 @@ class AutoMLParameters(BaseModel):
         None, description="Folder for the results (default: the job's output folder)."
     )
     min_rows: int = Field(DEFAULT_MIN_ROWS, ge=0)
+    experiment_name: str | None = Field(
+        None, max_length=63, description="The AutoML experiment (names the MLflow experiment)."
+    )
+    tags: dict[str, str] = Field(default_factory=dict, description="Labels copied onto every run.")
 
 
 def _prefixed(exc: InvalidInput) -> InvalidInput:
@@ -106,6 +110,10 @@ class AutoMLJob(JobKind):
         data = context.scope.resolve(params.data, what="data file", must_exist=True, expect="file")
         _check_table(data, "data")
         resolved: dict[str, Any] = {"data": str(data)}
+        # the administrators' minimum holds whatever the request says
+        floor = getattr(context.services, "automl_min_rows", None)
+        if isinstance(floor, int) and params.min_rows < floor:
+            resolved["min_rows"] = floor
         if params.validation_data:
             valid = context.scope.resolve(
                 params.validation_data, what="validation file", must_exist=True, expect="file"
@@ -120,6 +128,8 @@ class AutoMLJob(JobKind):
 
     def default_name(self, params: BaseModel) -> str:
         assert isinstance(params, AutoMLParameters)
+        if params.experiment_name:
+            return params.experiment_name
         return f"automl-{Path(params.data).stem}"[:60] or self.name
 
     def run(self, context: JobContext) -> None:
@@ -176,7 +186,7 @@ class AutoMLJob(JobKind):
             validation=validation,
             on_candidate=on_candidate,
             should_stop=lambda: context.should_stop,
-            min_rows=params.min_rows,
+            min_rows=max(params.min_rows, int(context.resolved.get("min_rows") or 0)),
         )
         try:
             result = automl.fit(data)
@@ -205,6 +215,7 @@ class AutoMLJob(JobKind):
             if context.should_stop:
                 raise JobStopped(context.stop_reason or "Stopped")
             result.save(out / "candidates" / name, candidate=name)
+        _log_runs(context, params, result)
         context.set_progress(0.99, "writing notebooks")
         from .notebooks import candidate_notebook, data_exploration_notebook
 
@@ -222,6 +233,24 @@ class AutoMLJob(JobKind):
 
 
 _LOWER_IS_BETTER = {"log_loss", "mse", "rmse", "mae"}
+
+
+def _log_runs(context: JobContext, params: AutoMLParameters, result: Any) -> None:
+    """Every candidate as a run in the domain's experiments; a tracking problem is only logged."""
+    environment = context.resolved.get("tracking_environment")
+    if not environment:
+        return
+    from .tracking import experiment_name_for, log_candidates
+
+    name = params.experiment_name or context.name
+    try:
+        rows = result.leaderboard().to_dict(orient="records")
+        from .api import _jsonable
+
+        count = log_candidates(environment, name, _jsonable(rows), tags=params.tags)
+        context.log.studio(f"{count} candidates logged as runs in {experiment_name_for(name)!r}")
+    except Exception as exc:  # the models are saved: tracking is not worth failing the job
+        context.log.studio(f"could not log the candidates as runs: {type(exc).__name__}: {exc}")
 
 
 def _preload_mlflow() -> None:

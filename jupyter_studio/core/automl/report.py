@@ -90,11 +90,25 @@ def _metric_columns(problem_type: str) -> list[str]:
     return metric_names(problem_type)
 
 
-def run_report(result: Any, importance: bool = True) -> dict[str, Any]:
-    """The whole ``report.json``: the run's decisions, the leaderboard and the best candidate."""
+def run_report(result: Any, importance: bool = True, candidates: bool = True) -> dict[str, Any]:
+    """The whole ``report.json``: the run's decisions, the leaderboard and the best candidate.
+
+    With ``candidates``, ``report["candidates"]`` holds every other finished candidate's
+    metrics and charts' data (no feature importance: that is computed for the best one only).
+    """
     board = result.leaderboard()
     rows = board.replace({np.nan: None}).to_dict(orient="records")
     report: dict[str, Any] = {"summary": result.summary(), "leaderboard": rows}
     if result.best_candidate is not None:
         report["best"] = candidate_report(result, importance=importance)
+    if candidates:
+        others: dict[str, Any] = {}
+        for name in result.candidate_names():
+            if name == result.best_candidate:
+                continue
+            try:
+                others[name] = candidate_report(result, name, importance=False)
+            except Exception as exc:  # one odd candidate must not lose the report
+                others[name] = {"candidate": name, "error": f"{type(exc).__name__}: {exc}"}
+        report["candidates"] = others
     return report

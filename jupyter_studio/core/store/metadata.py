@@ -14,6 +14,7 @@ FEATURE_TABLES = (
     "jupyter_studio.core.jobs.tables",
     "jupyter_studio.core.endpoints.tables",
     "jupyter_studio.core.models.tables",
+    "jupyter_studio.core.automl.tables",
 )
 
 
