@@ -5,7 +5,7 @@ A feature adds ``server/handlers/<feature>.py`` exporting ``ROUTES`` and lists i
 
 from __future__ import annotations
 
-from .handlers import endpoints, experiments, info, jobs, models, spaces
+from .handlers import automl, endpoints, experiments, flows, info, jobs, models, spaces
 from .routing import API_PREFIX, Route
 
 ROUTES: list[Route] = [
@@ -15,6 +15,8 @@ ROUTES: list[Route] = [
     *models.ROUTES,
     *experiments.ROUTES,
     *endpoints.ROUTES,
+    *automl.ROUTES,
+    *flows.ROUTES,
 ]
 
 
