@@ -55,6 +55,11 @@ class FlowJobParameters(BaseModel):
     report: bool = Field(
         default=False, description="Also write the insights report (without a target)."
     )
+    handoff_target: str | None = Field(
+        default=None,
+        description="Export and train: write data.parquet, pipeline.json and handoff.json "
+        "(the AutoML request) in the job's output folder, with this target column.",
+    )
 
 
 def _last_node(document: Any) -> str:
@@ -115,7 +120,9 @@ class FlowJob(JobKind):
             except NodeError as exc:
                 raise InvalidInput(exc.message, code=exc.code) from None
         fmt = params.format
-        if params.output is None:
+        if params.handoff_target:
+            output = context.job_dir / "output" / "data.parquet"
+        elif params.output is None:
             output = context.job_dir / "output" / f"{node_id}.{fmt or 'parquet'}"
         else:
             output = context.scope.resolve(params.output, what="output")
@@ -141,6 +148,7 @@ class FlowJob(JobKind):
             "values": values,
             "output": str(output),
             "output_path": params.output or context.scope.to_contents_path(output),
+            "contents_root": str(context.scope.contents_root),
         }
 
     def run(self, context: JobContext) -> None:
@@ -177,6 +185,9 @@ class FlowJob(JobKind):
             context.set_progress(0.9 * fraction, message)
             context.log.studio(message)
 
+        if params.handoff_target:
+            self._handoff(context, document, resolve, params.handoff_target)
+            return
         try:
             result = engine.run(
                 document,
@@ -223,3 +234,30 @@ class FlowJob(JobKind):
             atomic_write_text(context.output_dir / "report.html", render_html(report))
             context.log.studio(f"report: {len(report.issues)} issues")
         context.set_progress(1.0, f"{result.rows:,} rows written")
+
+    def _handoff(self, context: JobContext, document: Any, resolve: Any, target: str) -> None:
+        """Export and train: the flow's output, its pipeline and the AutoML request."""
+        from ..spaces.paths import contents_path
+        from .flow import Flow
+
+        resolved = context.resolved
+        context.set_progress(0.05, f"running node {resolved['node']} on all rows")
+        flow = Flow(document, resolve=resolve)
+        try:
+            handoff = flow.training_handoff(
+                resolved["node"], target, output_dir=context.output_dir, params=resolved["values"]
+            )
+        except NodeError as exc:
+            raise JobFailed(f"Node {exc.node_id}: {exc.message}") from None
+        except InvalidInput as exc:
+            raise JobFailed(exc.message) from None
+        root = Path(resolved.get("contents_root") or "/")
+        summary = handoff.model_dump(mode="json", exclude={"pipeline"})
+        for key in ("data_path", "pipeline_path"):
+            summary[key] = contents_path(root, Path(summary[key])) or summary[key]
+        atomic_write_text(context.output_dir / "handoff.json", json.dumps(summary, indent=2) + "\n")
+        context.log.studio(
+            f"wrote {handoff.row_count:,} rows and pipeline.json for target {target!r} "
+            f"({handoff.problem_type})"
+        )
+        context.set_progress(1.0, f"{handoff.row_count:,} rows ready to train on")

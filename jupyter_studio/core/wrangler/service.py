@@ -50,6 +50,10 @@ class EditResult(BaseModel):
 class FlowService:
     """Data Wrangler for one server: transforms catalogue, documents, previews, reports, exports."""
 
+    #: Seconds the server lets a preview or report that runs user code (custom steps or
+    #: analyses) take; it runs in a child process that is killed after this (see isolation.py).
+    user_code_timeout: float = 60.0
+
     def __init__(self, *, cache_bytes: int = 1 << 30) -> None:
         self.cache = ResultCache(cache_bytes)
 
@@ -99,6 +103,20 @@ class FlowService:
 
     def families(self) -> list[str]:
         return list(FAMILIES)
+
+    def operator_kind(self, operator: str) -> str:
+        """``source``, ``transform`` or ``analysis``: what kind of node ``operator`` makes."""
+        if operator in SOURCES:
+            return "source"
+        if operator in ANALYSES:
+            return "analysis"
+        if operator in load_all():
+            return "transform"
+        raise InvalidInput(
+            f"There is no source, transform or analysis called {operator!r}: "
+            "pick one from GET /studio/api/flows/transforms (or analyses, sources).",
+            code="unknown_operator",
+        )
 
     # -- documents -------------------------------------------------------------------------------
 
@@ -313,6 +331,10 @@ class FlowService:
             raise
         except ValidationError as exc:  # pragma: no cover - document_from_json wraps these
             raise InvalidInput(str(exc), code="invalid_flow") from None
+
+    def document(self, scope: PathScope, document: DocumentLike) -> FlowDocument:
+        """The flow as a validated document: a saved file's path, a document or its JSON."""
+        return self._document(scope, document)
 
     def _document(self, scope: PathScope, document: DocumentLike) -> FlowDocument:
         if isinstance(document, str):
