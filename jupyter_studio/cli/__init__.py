@@ -18,6 +18,7 @@ from jupyter_core.application import JupyterApp
 
 from ..core.errors import StudioError
 from ..core.spaces.schemas import CreateSpace, SpaceKind, UpdateSpace
+from . import automl as automl_commands
 from . import endpoints as endpoints_commands
 from . import flows as flows_commands
 from . import models as models_commands
@@ -409,6 +410,7 @@ def build_parser() -> argparse.ArgumentParser:
     models_commands.register(sub)
     endpoints_commands.register(sub)
     flows_commands.register(sub)
+    automl_commands.register(sub)
     return parser
 
 
