@@ -5,6 +5,7 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { connectionPlugin } from './connection';
 import { studioModelPlugin } from './model';
+import { automlPlugin } from './panels/automl';
 import { endpointsPlugin } from './panels/endpoints';
 import { experimentsPlugin } from './panels/experiments';
 import { homePlugin } from './panels/home';
@@ -23,6 +24,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   modelsPlugin,
   experimentsPlugin,
   endpointsPlugin,
+  automlPlugin,
   placeholderPlugin
 ];
 

@@ -17,6 +17,7 @@ export namespace CommandIDs {
   export const stopJob = 'studio:stop-job';
   export const openHome = 'studio:open-home';
   export const openAutopilot = 'studio:open-autopilot';
+  export const createAutoML = 'studio:create-automl-experiment';
   export const openModelHub = 'studio:open-model-hub';
   export const openDataWrangler = 'studio:open-data-wrangler';
   export const openEndpoints = 'studio:open-endpoints';

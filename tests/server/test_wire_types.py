@@ -17,6 +17,26 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
+from jupyter_studio.core.automl.schemas import (
+    AutoDeployState,
+    AutoMLLeaderboard,
+    AutoMLNotebooks,
+    AutoMLValidation,
+    CandidateResults,
+    ColumnPreview,
+    ConfusionMatrix,
+    CreateAutoMLExperiment,
+    DataPreview,
+    DeployCandidate,
+    DeployedCandidate,
+    DescribeAutoMLExperiment,
+    FeatureImportance,
+    FieldProblem,
+    LeaderboardRow,
+    RegisterCandidate,
+    Residuals,
+    ValidateAutoMLExperiment,
+)
 from jupyter_studio.core.endpoints.schemas import (
     CreateEndpoint,
     DescribeEndpoint,
@@ -110,6 +130,24 @@ PAIRS: dict[str, type[BaseModel]] = {
     "ICreateEndpoint": CreateEndpoint,
     "IUpdateEndpoint": UpdateEndpoint,
     "IEndpointStats": EndpointStats,
+    "ICreateAutoMLExperiment": CreateAutoMLExperiment,
+    "IValidateAutoMLExperiment": ValidateAutoMLExperiment,
+    "IFieldProblem": FieldProblem,
+    "IAutoMLValidation": AutoMLValidation,
+    "IColumnPreview": ColumnPreview,
+    "IDataPreview": DataPreview,
+    "IAutoDeployState": AutoDeployState,
+    "IAutoMLNotebooks": AutoMLNotebooks,
+    "IAutoMLExperiment": DescribeAutoMLExperiment,
+    "ILeaderboardRow": LeaderboardRow,
+    "IAutoMLLeaderboard": AutoMLLeaderboard,
+    "IConfusionMatrix": ConfusionMatrix,
+    "IResiduals": Residuals,
+    "IFeatureImportance": FeatureImportance,
+    "ICandidateResults": CandidateResults,
+    "IRegisterCandidate": RegisterCandidate,
+    "IDeployCandidate": DeployCandidate,
+    "IDeployedCandidate": DeployedCandidate,
 }
 
 # A type is a frozenset of atoms: "string", "number", "boolean", "null", "any",

@@ -21,6 +21,8 @@ export interface IHomeActions {
   openJob(jobId: string): void;
   openJobs(): void;
   newJob(): void;
+  /** Open the AutoML wizard (when the AutoML panel is installed). */
+  createAutoML?(): void;
 }
 
 /**
@@ -101,6 +103,17 @@ export function HomeView(props: {
             <span className="jp-studio-muted">none</span>
           )}
         </div>
+        {actions.createAutoML ? (
+          <div className="jp-studio-Home-quick">
+            <button
+              className="jp-studio-linkButton"
+              data-testid="studio-home-create-automl"
+              onClick={() => actions.createAutoML?.()}
+            >
+              Create an AutoML experiment
+            </button>
+          </div>
+        ) : null}
       </header>
       <div className="jp-studio-Home-body">
         <SpacesSection

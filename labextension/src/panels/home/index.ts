@@ -111,7 +111,8 @@ export const homePlugin: JupyterFrontEndPlugin<void> = {
       revealPath: path => opener.reveal(path),
       openJob: jobId => void commands.execute(CommandIDs.openJobs, { jobId }),
       openJobs: () => void commands.execute(CommandIDs.openJobs),
-      newJob: () => void commands.execute(CommandIDs.newJob)
+      newJob: () => void commands.execute(CommandIDs.newJob),
+      createAutoML: () => void commands.execute(CommandIDs.createAutoML)
     });
     app.shell.add(panel, 'left', { rank: 150 });
     restorer?.add(panel, 'jupyter-studio-home');

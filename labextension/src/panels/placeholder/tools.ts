@@ -1,6 +1,6 @@
 import { LabIcon } from '@jupyterlab/ui-components';
 
-import { automlIcon, dataWranglerIcon, modelHubIcon } from '../../icons';
+import { dataWranglerIcon, modelHubIcon } from '../../icons';
 import { CommandIDs } from '../../tokens';
 
 /** A Studio tool that has a launcher card but is not built yet. */
@@ -21,18 +21,6 @@ export interface IPlannedTool {
 }
 
 export const PLANNED_TOOLS: IPlannedTool[] = [
-  {
-    id: 'autopilot',
-    command: CommandIDs.openAutopilot,
-    label: 'AutoML',
-    caption: 'Train and compare models automatically on a tabular dataset',
-    icon: automlIcon,
-    rank: 1,
-    description:
-      'Point AutoML at a tabular dataset and a target column: it will train and tune candidate models as Studio jobs and rank them on a leaderboard, so you can inspect, export or deploy the best one.',
-    meanwhile:
-      'Until then, run your own training script as a processing job from the Jobs panel.'
-  },
   {
     id: 'model-hub',
     command: CommandIDs.openModelHub,

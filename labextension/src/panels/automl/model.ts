@@ -1,0 +1,293 @@
+/*
+ * State of the AutoML panel: the experiments, the open experiment with its
+ * live leaderboard and the selected candidate's results. Polls while visible
+ * (every 2 s while the open experiment runs).
+ */
+import { ServerConnection } from '@jupyterlab/services';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import {
+  createExperiment,
+  deployCandidate,
+  getCandidate,
+  getLeaderboard,
+  IAutoMLExperiment,
+  IAutoMLLeaderboard,
+  ICandidateResults,
+  ICreateAutoMLExperiment,
+  IDeployedCandidate,
+  listExperiments,
+  registerCandidate,
+  stopExperiment
+} from '../../api/automl';
+import type { IModelVersion } from '../../api/models';
+import type { IVisibilityAwareModel } from '../../components/visibility-widget';
+import type { IStudioConnection } from '../../tokens';
+import { LoadState } from '../../utils/load-state';
+import { Poller } from '../../utils/polling';
+
+/** Lists the CSV and Parquet files the user may pick. */
+export type DataFileLister = () => Promise<string[]>;
+
+/** What the main area shows. */
+export type AutoMLPage = 'list' | 'wizard' | 'experiment';
+
+const ACTIVE = new Set(['Pending', 'InProgress', 'Stopping']);
+
+export class AutoMLModel implements IVisibilityAwareModel {
+  constructor(options: AutoMLModel.IOptions) {
+    this.connection = options.connection;
+    this.listDataFiles = options.listDataFiles;
+    this._fast = options.fastInterval ?? 2000;
+    this._slow = options.interval ?? 6000;
+    this._poller = new Poller({
+      name: 'jupyter-studio:automl',
+      factory: () => this._tick(),
+      interval: this._slow
+    });
+  }
+
+  readonly connection: IStudioConnection;
+  readonly listDataFiles: DataFileLister;
+
+  get serverSettings(): ServerConnection.ISettings {
+    return this.connection.serverSettings;
+  }
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  get page(): AutoMLPage {
+    return this._page;
+  }
+
+  /** The experiments the user may see, newest first. */
+  get experiments(): LoadState<IAutoMLExperiment[]> {
+    return this._experiments;
+  }
+
+  get selectedName(): string | null {
+    return this._selected;
+  }
+
+  /** The open experiment, when listed. */
+  get selected(): IAutoMLExperiment | null {
+    const items = LoadState.valueOf(this._experiments) ?? [];
+    return items.find(e => e.experiment_name === this._selected) ?? null;
+  }
+
+  /** The open experiment's leaderboard (`null` before it was asked for). */
+  get leaderboard(): LoadState<IAutoMLLeaderboard> | null {
+    return this._leaderboard;
+  }
+
+  /** The candidate whose results are shown (`null`: the best one). */
+  get candidateName(): string | null {
+    return this._candidate;
+  }
+
+  get candidate(): LoadState<ICandidateResults> | null {
+    return this._results;
+  }
+
+  setVisible(visible: boolean): void {
+    this._poller.setVisible(this, visible);
+  }
+
+  async refresh(): Promise<void> {
+    await this._poller.refresh().catch(() => undefined);
+  }
+
+  /** Show the list of experiments. */
+  showList(): void {
+    this._page = 'list';
+    this._selected = null;
+    this._emit();
+  }
+
+  /** Show the wizard (a new experiment). */
+  showWizard(): void {
+    this._page = 'wizard';
+    this._emit();
+  }
+
+  /** Open an experiment's page. */
+  open(name: string): void {
+    if (name !== this._selected) {
+      this._selected = name;
+      this._leaderboard = null;
+      this._candidate = null;
+      this._results = null;
+    }
+    this._page = 'experiment';
+    this._emit();
+    void this.refresh();
+  }
+
+  /** Show a candidate's results (`null`: the best). */
+  selectCandidate(candidate: string | null): void {
+    if (candidate !== this._candidate) {
+      this._candidate = candidate;
+      this._results = null;
+      this._emit();
+      void this._loadCandidate().then(() => this._emit());
+    }
+  }
+
+  async create(body: ICreateAutoMLExperiment): Promise<IAutoMLExperiment> {
+    const made = await createExperiment(body, this.serverSettings);
+    const items = LoadState.valueOf(this._experiments) ?? [];
+    this._experiments = LoadState.ready([made, ...items]);
+    this.open(made.experiment_name);
+    return made;
+  }
+
+  async stop(name: string): Promise<void> {
+    await stopExperiment(name, this.serverSettings);
+    await this.refresh();
+  }
+
+  register(
+    name: string,
+    candidate: string,
+    modelName: string
+  ): Promise<IModelVersion> {
+    return registerCandidate(
+      name,
+      { candidate, model_name: modelName },
+      this.serverSettings
+    );
+  }
+
+  deploy(
+    name: string,
+    candidate: string,
+    endpointName: string
+  ): Promise<IDeployedCandidate> {
+    return deployCandidate(
+      name,
+      { candidate, endpoint_name: endpointName },
+      this.serverSettings
+    );
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._poller.dispose();
+    Signal.clearData(this);
+  }
+
+  private async _tick(): Promise<void> {
+    try {
+      const items = await listExperiments(this.serverSettings);
+      this._experiments = LoadState.ready(items);
+    } catch (error) {
+      this._experiments = LoadState.failed(error, this._experiments);
+      this._emit();
+      throw error;
+    }
+    const name = this._selected;
+    if (name && this._page === 'experiment') {
+      const previous = this._leaderboard;
+      try {
+        this._leaderboard = LoadState.ready(
+          await getLeaderboard(name, this.serverSettings)
+        );
+      } catch (error) {
+        this._leaderboard = LoadState.failed(error, previous ?? undefined);
+      }
+      const results = this._results
+        ? LoadState.valueOf(this._results)
+        : undefined;
+      const stale =
+        !results ||
+        !results.charts_ready ||
+        this._leaderboardChanged(previous);
+      if (stale) {
+        await this._loadCandidate();
+      }
+    }
+    const running = this.selected && ACTIVE.has(this.selected.status);
+    const anyRunning = (LoadState.valueOf(this._experiments) ?? []).some(e =>
+      ACTIVE.has(e.status)
+    );
+    this._poller.interval = running || anyRunning ? this._fast : this._slow;
+    this._emit();
+  }
+
+  private _leaderboardChanged(
+    previous: LoadState<IAutoMLLeaderboard> | null
+  ): boolean {
+    const before = previous ? LoadState.valueOf(previous) : undefined;
+    const now = this._leaderboard
+      ? LoadState.valueOf(this._leaderboard)
+      : undefined;
+    return (before?.items.length ?? -1) !== (now?.items.length ?? -1);
+  }
+
+  private async _loadCandidate(): Promise<void> {
+    const name = this._selected;
+    if (!name) {
+      return;
+    }
+    const board = this._leaderboard
+      ? LoadState.valueOf(this._leaderboard)
+      : undefined;
+    const wanted = this._candidate;
+    if (!board || !board.items.some(r => r.status === 'completed')) {
+      return;
+    }
+    const previous = this._results;
+    try {
+      const results = await getCandidate(
+        name,
+        wanted ?? 'best',
+        this.serverSettings
+      );
+      if (this._selected === name && this._candidate === wanted) {
+        this._results = LoadState.ready(results);
+      }
+    } catch (error) {
+      if (this._selected === name && this._candidate === wanted) {
+        this._results = LoadState.failed(error, previous ?? undefined);
+      }
+    }
+  }
+
+  private _emit(): void {
+    if (!this._isDisposed) {
+      this._changed.emit();
+    }
+  }
+
+  private _poller: Poller;
+  private _fast: number;
+  private _slow: number;
+  private _page: AutoMLPage = 'list';
+  private _experiments: LoadState<IAutoMLExperiment[]> = LoadState.loading();
+  private _selected: string | null = null;
+  private _leaderboard: LoadState<IAutoMLLeaderboard> | null = null;
+  private _candidate: string | null = null;
+  private _results: LoadState<ICandidateResults> | null = null;
+  private _isDisposed = false;
+  private _changed = new Signal<this, void>(this);
+}
+
+export namespace AutoMLModel {
+  export interface IOptions {
+    connection: IStudioConnection;
+    listDataFiles: DataFileLister;
+    /** Polling interval in ms while nothing runs (default 6 s). */
+    interval?: number;
+    /** Polling interval in ms while an experiment runs (default 2 s). */
+    fastInterval?: number;
+  }
+}
