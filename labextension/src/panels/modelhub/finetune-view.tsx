@@ -1,0 +1,560 @@
+/*
+ * The Fine-tune tab: the form (model, data file, columns, steps, learning
+ * rate, LoRA rank, output model name), then the job's live loss chart with
+ * Stop and Resume.
+ */
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { Button } from '@jupyterlab/ui-components';
+import React, { useEffect, useState } from 'react';
+
+import { isStoppable, isTerminal } from '../../api/jobs';
+import type { FinetuneTask, IFinetuneRequest } from '../../api/modelhub';
+import { errorMessage, StudioAPIError } from '../../api/request';
+import { StatusBadge } from '../../components/status-badge';
+import { useSignal } from '../../components/use-signal';
+import { VegaChart } from '../../components/vega-chart';
+import { sortErrorDetail } from '../../utils/field-errors';
+import { LoadState } from '../../utils/load-state';
+import type { IPathOpener } from '../jobs/job-detail';
+import { nameProblem, NAME_RULE } from '../endpoints/names';
+import { lossChartSpec } from './charts';
+import { ColumnSelect, DataPicker, IDataChoice } from './data-picker';
+import { guessColumn } from './data-files';
+import { ModelHubModel } from './model';
+
+interface IForm {
+  modelId: string;
+  task: FinetuneTask;
+  data: IDataChoice;
+  instruction: string;
+  response: string;
+  text: string;
+  label: string;
+  maxSteps: string;
+  learningRate: string;
+  batchSize: string;
+  loraR: string;
+  outputName: string;
+}
+
+/** The problems of the form by field (empty when it can be sent). */
+export function finetuneProblems(form: IForm): Record<string, string> {
+  const problems: Record<string, string> = {};
+  if (!form.modelId) {
+    problems.model_id = 'Choose a model.';
+  }
+  if (!form.data.path.trim()) {
+    problems.data = 'Choose a data file.';
+  }
+  if (form.task === 'generation') {
+    if (!form.instruction) {
+      problems.instruction_column = 'Choose the instruction column.';
+    }
+    if (!form.response) {
+      problems.response_column = 'Choose the response column.';
+    }
+  } else {
+    if (!form.text) {
+      problems.text_column = 'Choose the text column.';
+    }
+    if (!form.label) {
+      problems.label_column = 'Choose the label column.';
+    }
+  }
+  const steps = Number(form.maxSteps);
+  if (!Number.isInteger(steps) || steps < 1 || steps > 100000) {
+    problems.max_steps = 'Steps: a whole number from 1.';
+  }
+  const lr = Number(form.learningRate);
+  if (!(lr > 0 && lr < 1)) {
+    problems.learning_rate =
+      'Learning rate: more than 0, less than 1 (e.g. 0.002).';
+  }
+  const batch = Number(form.batchSize);
+  if (!Number.isInteger(batch) || batch < 1 || batch > 256) {
+    problems.batch_size = 'Batch size: a whole number from 1 to 256.';
+  }
+  const r = Number(form.loraR);
+  if (!Number.isInteger(r) || r < 1 || r > 256) {
+    problems.lora_r = 'LoRA r: a whole number from 1 to 256.';
+  }
+  const name = nameProblem(form.outputName.trim(), 'Output model name');
+  if (name) {
+    problems.output_model_name = name;
+  }
+  return problems;
+}
+
+/** The request body of a valid form. */
+export function finetuneRequest(form: IForm): IFinetuneRequest {
+  const generation = form.task === 'generation';
+  return {
+    model_id: form.modelId,
+    data: form.data.path.trim(),
+    task: form.task,
+    instruction_column: generation ? form.instruction : null,
+    response_column: generation ? form.response : null,
+    text_column: generation ? null : form.text,
+    label_column: generation ? null : form.label,
+    method: 'lora',
+    max_steps: Number(form.maxSteps),
+    learning_rate: Number(form.learningRate),
+    batch_size: Number(form.batchSize),
+    lora_r: Number(form.loraR),
+    output_model_name: form.outputName.trim(),
+    space_id: form.data.spaceId || null
+  };
+}
+
+const FIELDS = [
+  'model_id',
+  'data',
+  'task',
+  'instruction_column',
+  'response_column',
+  'text_column',
+  'label_column',
+  'max_steps',
+  'learning_rate',
+  'batch_size',
+  'lora_r',
+  'output_model_name',
+  'space_id'
+];
+
+export function FinetuneView(props: {
+  model: ModelHubModel;
+  rendermime: IRenderMimeRegistry | null;
+  opener: IPathOpener;
+}): JSX.Element {
+  const { model } = props;
+  useSignal(model.changed);
+  const candidates = model.allCards.filter(
+    c => c.task === 'text-generation' || c.tasks.includes('text-classification')
+  );
+  const [form, setForm] = useState<IForm>({
+    modelId: '',
+    task: 'generation',
+    data: { spaceId: model.activeSpaceId ?? '', path: '', columns: [] },
+    instruction: '',
+    response: '',
+    text: '',
+    label: '',
+    maxSteps: '20',
+    learningRate: '0.002',
+    batchSize: '4',
+    loraR: '8',
+    outputName: ''
+  });
+  const [touched, setTouched] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [serverFields, setServerFields] = useState<Record<string, string>>({});
+
+  // Default model: the selected catalogue model, else the first candidate.
+  useEffect(() => {
+    if (form.modelId && candidates.some(c => c.id === form.modelId)) {
+      return;
+    }
+    const preferred =
+      candidates.find(c => c.id === model.selectedId) ?? candidates[0];
+    if (preferred) {
+      pickModel(preferred.id);
+    }
+  }, [candidates.map(c => c.id).join(','), model.selectedId]);
+
+  const pickModel = (id: string) => {
+    const card = candidates.find(c => c.id === id);
+    const task: FinetuneTask =
+      card && card.task !== 'text-generation' ? 'classification' : 'generation';
+    setForm(f => ({
+      ...f,
+      modelId: id,
+      task,
+      outputName:
+        f.outputName ||
+        `${id.replace(/[^A-Za-z0-9-]+/g, '-')}-tuned`.slice(0, 60)
+    }));
+  };
+
+  const setData = (data: IDataChoice) => {
+    setForm(f => {
+      const cols = data.columns;
+      return {
+        ...f,
+        data,
+        instruction: cols.includes(f.instruction)
+          ? f.instruction
+          : guessColumn(
+              cols,
+              ['instruction', 'prompt', 'question', 'input'],
+              cols[0] ?? ''
+            ),
+        response: cols.includes(f.response)
+          ? f.response
+          : guessColumn(
+              cols,
+              ['response', 'answer', 'output', 'completion'],
+              cols[1] ?? ''
+            ),
+        text: cols.includes(f.text)
+          ? f.text
+          : guessColumn(cols, ['text', 'sentence', 'review'], cols[0] ?? ''),
+        label: cols.includes(f.label)
+          ? f.label
+          : guessColumn(
+              cols,
+              ['label', 'class', 'category', 'target'],
+              cols[cols.length - 1] ?? ''
+            )
+      };
+    });
+  };
+
+  const problems = finetuneProblems(form);
+  const fieldError = (name: string) =>
+    (touched ? problems[name] : undefined) ?? serverFields[name] ?? null;
+
+  const submit = async () => {
+    setTouched(true);
+    if (Object.keys(problems).length) {
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    setServerFields({});
+    try {
+      await model.startFinetune(finetuneRequest(form));
+    } catch (e) {
+      const detail = e instanceof StudioAPIError ? e.detail : null;
+      const sorted = sortErrorDetail(detail, FIELDS);
+      setServerFields(sorted.fields);
+      setError([errorMessage(e), ...sorted.other].join('\n'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const row = (
+    id: string,
+    label: string,
+    name: string,
+    input: JSX.Element,
+    help?: string
+  ) => (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <div>
+        {input}
+        {fieldError(name) ? (
+          <div
+            className="jp-studio-FieldError"
+            data-testid="studio-field-error"
+          >
+            {fieldError(name)}
+          </div>
+        ) : null}
+        {help ? <div className="jp-studio-FieldHelp">{help}</div> : null}
+      </div>
+    </>
+  );
+  const numberInput = (id: string, key: keyof IForm) => (
+    <input
+      id={id}
+      className="jp-mod-styled jp-studio-input jp-studio-input-tiny"
+      value={form[key] as string}
+      onChange={e => setForm({ ...form, [key]: e.target.value })}
+    />
+  );
+
+  return (
+    <div className="jp-studio-HubTwoColumns">
+      <form
+        className="jp-studio-HubForm"
+        data-testid="studio-hub-finetune-form"
+        onSubmit={e => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <h3>Fine-tune a model</h3>
+        <div className="jp-studio-HubFields">
+          {row(
+            'jp-studio-ft-model',
+            'Model',
+            'model_id',
+            <select
+              id="jp-studio-ft-model"
+              className="jp-mod-styled jp-studio-select"
+              value={form.modelId}
+              onChange={e => pickModel(e.target.value)}
+            >
+              {!candidates.length ? <option value="">Loading…</option> : null}
+              {candidates.map(c => (
+                <option key={c.id} value={c.id}>
+                  {`${c.name}${c.gated && !c.accepted ? ' (license to accept)' : ''}`}
+                </option>
+              ))}
+            </select>
+          )}
+          {row(
+            'jp-studio-ft-task',
+            'Task',
+            'task',
+            <select
+              id="jp-studio-ft-task"
+              className="jp-mod-styled jp-studio-select"
+              value={form.task}
+              onChange={e =>
+                setForm({ ...form, task: e.target.value as FinetuneTask })
+              }
+            >
+              <option value="generation">
+                Generation (instruction → response)
+              </option>
+              <option value="classification">
+                Classification (text → label)
+              </option>
+            </select>
+          )}
+          <DataPicker
+            model={model}
+            idPrefix="jp-studio-ft-data"
+            value={form.data}
+            onChange={setData}
+          />
+          {fieldError('data') ? (
+            <>
+              <span />
+              <div className="jp-studio-FieldError">{fieldError('data')}</div>
+            </>
+          ) : null}
+          {form.task === 'generation' ? (
+            <>
+              <ColumnSelect
+                id="jp-studio-ft-instruction"
+                label="Instruction column"
+                columns={form.data.columns}
+                value={form.instruction}
+                onChange={v => setForm({ ...form, instruction: v })}
+              />
+              <ColumnSelect
+                id="jp-studio-ft-response"
+                label="Response column"
+                columns={form.data.columns}
+                value={form.response}
+                onChange={v => setForm({ ...form, response: v })}
+              />
+            </>
+          ) : (
+            <>
+              <ColumnSelect
+                id="jp-studio-ft-text"
+                label="Text column"
+                columns={form.data.columns}
+                value={form.text}
+                onChange={v => setForm({ ...form, text: v })}
+              />
+              <ColumnSelect
+                id="jp-studio-ft-label"
+                label="Label column"
+                columns={form.data.columns}
+                value={form.label}
+                onChange={v => setForm({ ...form, label: v })}
+              />
+            </>
+          )}
+          {[
+            'instruction_column',
+            'response_column',
+            'text_column',
+            'label_column'
+          ]
+            .map(name => fieldError(name))
+            .filter(Boolean)
+            .map(text => (
+              <React.Fragment key={text}>
+                <span />
+                <div className="jp-studio-FieldError">{text}</div>
+              </React.Fragment>
+            ))}
+          {row(
+            'jp-studio-ft-steps',
+            'Steps',
+            'max_steps',
+            numberInput('jp-studio-ft-steps', 'maxSteps')
+          )}
+          {row(
+            'jp-studio-ft-lr',
+            'Learning rate',
+            'learning_rate',
+            numberInput('jp-studio-ft-lr', 'learningRate')
+          )}
+          {row(
+            'jp-studio-ft-batch',
+            'Batch size',
+            'batch_size',
+            numberInput('jp-studio-ft-batch', 'batchSize')
+          )}
+          {row(
+            'jp-studio-ft-lora',
+            'LoRA r',
+            'lora_r',
+            numberInput('jp-studio-ft-lora', 'loraR'),
+            'Rank of the low-rank adapters (LoRA, the default method).'
+          )}
+          {row(
+            'jp-studio-ft-output',
+            'Output model name',
+            'output_model_name',
+            <input
+              id="jp-studio-ft-output"
+              className="jp-mod-styled jp-studio-input"
+              value={form.outputName}
+              onChange={e => setForm({ ...form, outputName: e.target.value })}
+            />,
+            `The tuned model is registered under this name. ${NAME_RULE}`
+          )}
+        </div>
+        {error ? (
+          <div
+            className="jp-studio-error"
+            role="alert"
+            data-testid="studio-hub-finetune-error"
+          >
+            {error}
+          </div>
+        ) : null}
+        <Button type="submit" className="jp-studio-primary" disabled={busy}>
+          {busy ? 'Starting…' : 'Start fine-tuning'}
+        </Button>
+      </form>
+      <FinetuneProgress
+        model={model}
+        rendermime={props.rendermime}
+        opener={props.opener}
+      />
+    </div>
+  );
+}
+
+function FinetuneProgress(props: {
+  model: ModelHubModel;
+  rendermime: IRenderMimeRegistry | null;
+  opener: IPathOpener;
+}): JSX.Element | null {
+  const { model } = props;
+  const run = model.finetune;
+  const [error, setError] = useState<string | null>(null);
+  if (!run) {
+    return (
+      <div className="jp-studio-HubResult jp-studio-muted">
+        The loss curve of the fine-tuning shows here while it trains.
+      </div>
+    );
+  }
+  const points = LoadState.valueOf(run.loss)?.points ?? [];
+  const checkpoint = LoadState.valueOf(run.loss)?.checkpoint ?? null;
+  const job = run.job;
+  const act = async (action: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+  return (
+    <section
+      className="jp-studio-HubResult"
+      data-testid="studio-hub-finetune-job"
+    >
+      <div className="jp-studio-JobDetail-titleRow">
+        <h3 className="jp-studio-JobDetail-title">{job.name}</h3>
+        <StatusBadge status={job.status} title={job.status_message} />
+      </div>
+      <div className="jp-studio-muted">
+        {run.request.model_id} on {run.request.data} ·{' '}
+        {points.length
+          ? `step ${points[points.length - 1].step} of ${run.request.max_steps}, loss ${points[points.length - 1].loss.toFixed(4)}`
+          : job.progress_message || 'waiting for the first step'}
+      </div>
+      {job.status_message && job.status !== 'Completed' ? (
+        <pre className="jp-studio-StatusMessage">{job.status_message}</pre>
+      ) : null}
+      {points.length ? (
+        <VegaChart
+          spec={lossChartSpec(points)}
+          rendermime={props.rendermime}
+          label="Training loss by step"
+          testId="studio-hub-loss-chart"
+        />
+      ) : null}
+      {run.loss.status === 'error' ? (
+        <div className="jp-studio-error">{run.loss.error}</div>
+      ) : null}
+      <div className="jp-studio-HubRow">
+        <Button
+          small
+          className="jp-studio-danger"
+          disabled={!isStoppable(job.status)}
+          title="Stop training; the last checkpoint is kept"
+          onClick={() => void act(() => model.stopFinetune())}
+        >
+          Stop
+        </Button>
+        <Button
+          small
+          className="jp-studio-secondary"
+          disabled={
+            !(job.status === 'Stopped' || job.status === 'Failed') ||
+            !checkpoint
+          }
+          title={
+            checkpoint
+              ? `Train again from ${checkpoint}`
+              : 'Resume needs a checkpoint of a stopped job'
+          }
+          onClick={() => void act(() => model.resumeFinetune())}
+        >
+          Resume
+        </Button>
+        {checkpoint ? (
+          <button
+            className="jp-studio-linkButton"
+            onClick={() => props.opener.reveal(checkpoint)}
+          >
+            checkpoint
+          </button>
+        ) : null}
+        {job.output_path ? (
+          <button
+            className="jp-studio-linkButton"
+            onClick={() => props.opener.reveal(job.output_path!)}
+          >
+            output folder
+          </button>
+        ) : null}
+        {job.log_path ? (
+          <button
+            className="jp-studio-linkButton"
+            onClick={() => props.opener.openFile(job.log_path!)}
+          >
+            log
+          </button>
+        ) : null}
+      </div>
+      {isTerminal(job.status) && job.status === 'Completed' ? (
+        <div className="jp-studio-muted">
+          Registered as {run.request.output_model_name}: deploy it from the
+          Models panel or find it in the catalogue (source: registry).
+        </div>
+      ) : null}
+      {error ? (
+        <div className="jp-studio-error" role="alert">
+          {error}
+        </div>
+      ) : null}
+    </section>
+  );
+}

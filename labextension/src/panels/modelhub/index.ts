@@ -1,0 +1,117 @@
+/*
+ * The Model hub panel plugin: `studio:open-model-hub` and its launcher card.
+ */
+import {
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette, WidgetTracker } from '@jupyterlab/apputils';
+import { ILauncher } from '@jupyterlab/launcher';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+
+import { makePathOpener } from '../../file-browser';
+import { modelHubIcon } from '../../icons';
+import {
+  CommandIDs,
+  IStudioConnection,
+  PLUGIN_PREFIX,
+  STUDIO_CATEGORY
+} from '../../tokens';
+import { HubTab, ModelHubModel } from './model';
+import { ModelHubPanel } from './widget';
+
+export { ModelHubModel } from './model';
+export { ModelHubPanel } from './widget';
+
+const TABS: HubTab[] = [
+  'catalogue',
+  'playground',
+  'finetune',
+  'evaluate',
+  'solutions'
+];
+
+export const modelHubPlugin: JupyterFrontEndPlugin<void> = {
+  id: `${PLUGIN_PREFIX}:modelhub`,
+  description:
+    'The Studio Model hub panel: catalogue, license gate, deploy, prompt playground, fine-tune, evaluate.',
+  autoStart: true,
+  requires: [IStudioConnection],
+  optional: [ILayoutRestorer, ICommandPalette, ILauncher, IRenderMimeRegistry],
+  activate: (
+    app: JupyterFrontEnd,
+    connection: IStudioConnection,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null,
+    launcher: ILauncher | null,
+    rendermime: IRenderMimeRegistry | null
+  ): void => {
+    if (!connection.available) {
+      return;
+    }
+    const { commands, shell } = app;
+    const tracker = new WidgetTracker<ModelHubPanel>({
+      namespace: 'studio-modelhub'
+    });
+    let panel: ModelHubPanel | null = null;
+
+    const openPanel = (): ModelHubPanel => {
+      if (!panel || panel.isDisposed) {
+        panel = new ModelHubPanel({
+          model: new ModelHubModel({
+            connection,
+            contents: app.serviceManager.contents
+          }),
+          opener: makePathOpener(app),
+          rendermime,
+          actions: {
+            openEndpoint: name =>
+              void commands.execute(CommandIDs.openEndpoints, { name }),
+            openJobs: () => void commands.execute(CommandIDs.openJobs)
+          }
+        });
+        void tracker.add(panel);
+      }
+      if (!panel.isAttached) {
+        shell.add(panel, 'main');
+      }
+      shell.activateById(panel.id);
+      return panel;
+    };
+
+    commands.addCommand(CommandIDs.openModelHub, {
+      label: 'Model hub',
+      caption: 'Pretrained models: deploy, try prompts, fine-tune and evaluate',
+      icon: args => (args.isPalette ? undefined : modelHubIcon),
+      execute: args => {
+        const widget = openPanel();
+        const tab = args.tab as HubTab | undefined;
+        if (tab && TABS.includes(tab)) {
+          widget.model.setTab(tab);
+        }
+        const model = args.model as string | undefined;
+        if (model) {
+          widget.model.setTab('catalogue');
+          widget.model.select(model);
+        }
+        return widget;
+      }
+    });
+    palette?.addItem({
+      command: CommandIDs.openModelHub,
+      category: STUDIO_CATEGORY
+    });
+    launcher?.add({
+      command: CommandIDs.openModelHub,
+      category: STUDIO_CATEGORY,
+      rank: 2
+    });
+    if (restorer) {
+      void restorer.restore(tracker, {
+        command: CommandIDs.openModelHub,
+        name: () => 'studio-modelhub'
+      });
+    }
+  }
+};

@@ -1,0 +1,457 @@
+/*
+ * State of the Model hub panel: the catalogue (search and filters), the
+ * selected model page, the endpoints and spaces the forms offer, and the
+ * fine-tuning and evaluation jobs followed live while the panel is visible.
+ */
+import { Contents, ServerConnection } from '@jupyterlab/services';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { IEndpoint, listEndpoints } from '../../api/endpoints';
+import { getJob, IJob, isTerminal, stopJob } from '../../api/jobs';
+import {
+  acceptHubLicense,
+  deployHubModel,
+  getEvaluation,
+  getFinetuneLoss,
+  getHubModel,
+  IEvaluateRequest,
+  IEvaluationResult,
+  IFinetuneLoss,
+  IFinetuneRequest,
+  IHubDeploy,
+  IHubModelCard,
+  IHubModelDetail,
+  listHubModels,
+  startEvaluation,
+  startFinetune
+} from '../../api/modelhub';
+import { ISpace, listSpaces } from '../../api/spaces';
+import type { IVisibilityAwareModel } from '../../components/visibility-widget';
+import type { IStudioConnection } from '../../tokens';
+import { LoadState } from '../../utils/load-state';
+import { Poller } from '../../utils/polling';
+import {
+  EMPTY_FILTER,
+  ICatalogueFilter,
+  matchesFilter,
+  toModelsQuery
+} from './catalogue';
+
+/** The tabs of the panel. */
+export type HubTab =
+  'catalogue' | 'playground' | 'finetune' | 'evaluate' | 'solutions';
+
+/** A fine-tuning followed by the panel. */
+export interface IFinetuneRun {
+  job: IJob;
+  /** What was sent (to resume with the same settings). */
+  request: IFinetuneRequest;
+  loss: LoadState<IFinetuneLoss>;
+}
+
+/** An evaluation followed by the panel. */
+export interface IEvaluationRun {
+  job: IJob;
+  request: IEvaluateRequest;
+  /** `null` until the job completes. */
+  result: LoadState<IEvaluationResult> | null;
+}
+
+export class ModelHubModel implements IVisibilityAwareModel {
+  constructor(options: ModelHubModel.IOptions) {
+    this.connection = options.connection;
+    this.contents = options.contents;
+    this._debounceMs = options.debounceMs ?? 250;
+    this._poller = new Poller({
+      name: 'jupyter-studio:modelhub',
+      factory: () => this._tick(),
+      interval: options.interval ?? 2000
+    });
+  }
+
+  readonly connection: IStudioConnection;
+  /** JupyterLab's contents API (data files and their headers). */
+  readonly contents: Contents.IManager;
+
+  get serverSettings(): ServerConnection.ISettings {
+    return this.connection.serverSettings;
+  }
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  // ------------------------------------------------------------- tabs
+
+  get tab(): HubTab {
+    return this._tab;
+  }
+
+  setTab(tab: HubTab): void {
+    if (tab !== this._tab) {
+      this._tab = tab;
+      if (tab === 'playground' || tab === 'evaluate') {
+        void this.refreshEndpoints();
+      }
+      this._emit();
+    }
+  }
+
+  // -------------------------------------------------------- catalogue
+
+  get filter(): ICatalogueFilter {
+    return this._filter;
+  }
+
+  /** The catalogue's cards for the current filter. */
+  get cards(): LoadState<IHubModelCard[]> {
+    return this._cards;
+  }
+
+  /** Every card seen without a filter (for the filters' choices and the forms). */
+  get allCards(): IHubModelCard[] {
+    return this._allCards;
+  }
+
+  /** The cards to show: the server's answer, narrowed at once by the filter. */
+  get visibleCards(): IHubModelCard[] {
+    return (LoadState.valueOf(this._cards) ?? []).filter(c =>
+      matchesFilter(c, this._filter)
+    );
+  }
+
+  /** Change the filter; the catalogue reloads shortly after the last change. */
+  setFilter(change: Partial<ICatalogueFilter>): void {
+    this._filter = { ...this._filter, ...change };
+    this._emit();
+    if (this._debounce !== null) {
+      clearTimeout(this._debounce);
+    }
+    this._debounce = setTimeout(() => {
+      this._debounce = null;
+      void this.loadCatalogue();
+    }, this._debounceMs);
+  }
+
+  /** Reload the catalogue for the current filter now. */
+  async loadCatalogue(): Promise<void> {
+    const seq = ++this._cardsSeq;
+    const filter = this._filter;
+    try {
+      const response = await listHubModels(
+        toModelsQuery(filter),
+        this.serverSettings
+      );
+      if (seq !== this._cardsSeq || this._isDisposed) {
+        return;
+      }
+      const items = response?.items ?? [];
+      this._cards = LoadState.ready(items);
+      if (JSON.stringify(toModelsQuery(filter)) === '{}') {
+        this._allCards = items;
+      } else if (!this._allCards.length) {
+        void this._loadAllCards();
+      }
+    } catch (error) {
+      if (seq !== this._cardsSeq) {
+        return;
+      }
+      this._cards = LoadState.failed(error, this._cards);
+    }
+    this._emit();
+  }
+
+  // -------------------------------------------------------- model page
+
+  get selectedId(): string | null {
+    return this._selectedId;
+  }
+
+  /** The selected model's page (`null` when none is selected). */
+  get detail(): LoadState<IHubModelDetail> | null {
+    return this._detail;
+  }
+
+  /** Show a model's page (`null` closes it). */
+  select(id: string | null): void {
+    if (id === this._selectedId) {
+      return;
+    }
+    this._selectedId = id;
+    this._detail = id ? LoadState.loading() : null;
+    this._emit();
+    if (id) {
+      void this.loadDetail();
+    }
+  }
+
+  /** Reload the selected model's page. */
+  async loadDetail(): Promise<void> {
+    const id = this._selectedId;
+    if (!id) {
+      return;
+    }
+    try {
+      const detail = await getHubModel(id, this.serverSettings);
+      if (id === this._selectedId) {
+        this._detail = LoadState.ready(detail);
+      }
+    } catch (error) {
+      if (id === this._selectedId && this._detail) {
+        this._detail = LoadState.failed(error, this._detail);
+      }
+    }
+    this._emit();
+  }
+
+  /** Accept a model's license, then reload its page and the catalogue. */
+  async accept(id: string): Promise<void> {
+    await acceptHubLicense(id, this.serverSettings);
+    await Promise.all([this.loadDetail(), this.loadCatalogue()]);
+  }
+
+  /** Deploy a model to a new endpoint. */
+  async deploy(id: string, body: IHubDeploy): Promise<IEndpoint> {
+    const endpoint = await deployHubModel(id, body, this.serverSettings);
+    void this.refreshEndpoints();
+    return endpoint;
+  }
+
+  // ------------------------------------------------- endpoints, spaces
+
+  /** The endpoints the user may see (for the playground and evaluation). */
+  get endpoints(): LoadState<IEndpoint[]> {
+    return this._endpoints;
+  }
+
+  async refreshEndpoints(): Promise<void> {
+    try {
+      this._endpoints = LoadState.ready(
+        await listEndpoints(this.serverSettings)
+      );
+    } catch (error) {
+      this._endpoints = LoadState.failed(error, this._endpoints);
+    }
+    this._emit();
+  }
+
+  /** The spaces the user may see. */
+  get spaces(): LoadState<ISpace[]> {
+    return this._spaces;
+  }
+
+  async refreshSpaces(): Promise<void> {
+    try {
+      const response = await listSpaces(this.serverSettings, { limit: 200 });
+      this._spaces = LoadState.ready(response?.items ?? []);
+    } catch (error) {
+      this._spaces = LoadState.failed(error, this._spaces);
+    }
+    this._emit();
+  }
+
+  /** The active space of the home panel, if visible. */
+  get activeSpaceId(): string | null {
+    return this.connection.activeSpaceId;
+  }
+
+  // ------------------------------------------------------ fine-tuning
+
+  get finetune(): IFinetuneRun | null {
+    return this._finetune;
+  }
+
+  /** Start a fine-tuning job and follow it. */
+  async startFinetune(request: IFinetuneRequest): Promise<IJob> {
+    const job = await startFinetune(request, this.serverSettings);
+    this._finetune = { job, request, loss: LoadState.loading() };
+    this._finetuneFinal = false;
+    this._emit();
+    void this._poller.refresh().catch(() => undefined);
+    return job;
+  }
+
+  /** Stop the followed fine-tuning (its last checkpoint is kept). */
+  async stopFinetune(): Promise<void> {
+    const run = this._finetune;
+    if (!run) {
+      return;
+    }
+    const job = await stopJob(run.job.job_id, this.serverSettings);
+    if (this._finetune?.job.job_id === job.job_id) {
+      this._finetune = { ...this._finetune, job };
+    }
+    this._emit();
+    void this._poller.refresh().catch(() => undefined);
+  }
+
+  /** Resume the followed fine-tuning from its last checkpoint, as a new job. */
+  async resumeFinetune(): Promise<IJob> {
+    const run = this._finetune;
+    if (!run) {
+      throw new Error('No fine-tuning to resume.');
+    }
+    return this.startFinetune({
+      ...run.request,
+      resume_from_job: run.job.job_id
+    });
+  }
+
+  // ------------------------------------------------------- evaluation
+
+  get evaluation(): IEvaluationRun | null {
+    return this._evaluation;
+  }
+
+  /** Start an evaluation job and follow it. */
+  async startEvaluation(request: IEvaluateRequest): Promise<IJob> {
+    const job = await startEvaluation(request, this.serverSettings);
+    this._evaluation = { job, request, result: null };
+    this._emit();
+    void this._poller.refresh().catch(() => undefined);
+    return job;
+  }
+
+  // ---------------------------------------------------------- lifecycle
+
+  setVisible(visible: boolean): void {
+    if (visible && !this._started) {
+      this._started = true;
+      void this.loadCatalogue();
+      void this.refreshSpaces();
+    }
+    this._poller.setVisible(this, visible);
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    if (this._debounce !== null) {
+      clearTimeout(this._debounce);
+    }
+    this._poller.dispose();
+    Signal.clearData(this);
+  }
+
+  private async _loadAllCards(): Promise<void> {
+    try {
+      const response = await listHubModels({}, this.serverSettings);
+      this._allCards = response?.items ?? [];
+      this._emit();
+    } catch {
+      // The filters then offer the values of the shown cards only.
+    }
+  }
+
+  /** Follow the running fine-tuning and evaluation. */
+  private async _tick(): Promise<void> {
+    const tasks: Promise<void>[] = [];
+    const finetune = this._finetune;
+    if (
+      finetune &&
+      !(
+        isTerminal(finetune.job.status) &&
+        finetune.loss.status === 'ready' &&
+        this._finetuneFinal
+      )
+    ) {
+      tasks.push(this._followFinetune(finetune));
+    }
+    const evaluation = this._evaluation;
+    if (
+      evaluation &&
+      !(evaluation.result && evaluation.result.status === 'ready')
+    ) {
+      tasks.push(this._followEvaluation(evaluation));
+    }
+    await Promise.all(tasks);
+  }
+
+  private async _followFinetune(run: IFinetuneRun): Promise<void> {
+    const id = run.job.job_id;
+    let job = run.job;
+    let loss = run.loss;
+    try {
+      job = await getJob(id, this.serverSettings);
+    } catch {
+      // Keep the last status.
+    }
+    try {
+      loss = LoadState.ready(await getFinetuneLoss(id, this.serverSettings));
+    } catch (error) {
+      loss = LoadState.failed(error, loss);
+    }
+    if (this._finetune?.job.job_id !== id) {
+      return;
+    }
+    // One more loss read after the job ended, then stop following.
+    this._finetuneFinal = isTerminal(job.status);
+    this._finetune = { ...this._finetune, job, loss };
+    this._emit();
+  }
+
+  private async _followEvaluation(run: IEvaluationRun): Promise<void> {
+    const id = run.job.job_id;
+    let job = run.job;
+    try {
+      job = await getJob(id, this.serverSettings);
+    } catch {
+      return;
+    }
+    let result = run.result;
+    if (job.status === 'Completed') {
+      try {
+        result = LoadState.ready(await getEvaluation(id, this.serverSettings));
+      } catch (error) {
+        result = LoadState.failed(error, result ?? undefined);
+      }
+    }
+    if (this._evaluation?.job.job_id !== id) {
+      return;
+    }
+    this._evaluation = { ...this._evaluation, job, result };
+    this._emit();
+  }
+
+  private _emit(): void {
+    if (!this._isDisposed) {
+      this._changed.emit();
+    }
+  }
+
+  private _tab: HubTab = 'catalogue';
+  private _filter: ICatalogueFilter = EMPTY_FILTER;
+  private _cards: LoadState<IHubModelCard[]> = LoadState.loading();
+  private _allCards: IHubModelCard[] = [];
+  private _cardsSeq = 0;
+  private _debounce: ReturnType<typeof setTimeout> | null = null;
+  private _debounceMs: number;
+  private _selectedId: string | null = null;
+  private _detail: LoadState<IHubModelDetail> | null = null;
+  private _endpoints: LoadState<IEndpoint[]> = LoadState.loading();
+  private _spaces: LoadState<ISpace[]> = LoadState.loading();
+  private _finetune: IFinetuneRun | null = null;
+  private _finetuneFinal = false;
+  private _evaluation: IEvaluationRun | null = null;
+  private _poller: Poller;
+  private _started = false;
+  private _isDisposed = false;
+  private _changed = new Signal<this, void>(this);
+}
+
+export namespace ModelHubModel {
+  export interface IOptions {
+    connection: IStudioConnection;
+    contents: Contents.IManager;
+    /** Polling interval of followed jobs in ms (default 2 s). */
+    interval?: number;
+    /** Delay before a filter change reloads the catalogue (default 250 ms). */
+    debounceMs?: number;
+  }
+}

@@ -1,0 +1,113 @@
+/*
+ * The Model hub panel: tabs for the catalogue, the prompt playground,
+ * fine-tuning, evaluation and solution templates. Every tab stays mounted
+ * (hidden when not shown) so typed prompts and forms survive tab changes.
+ */
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import React from 'react';
+
+import { useSignal } from '../../components/use-signal';
+import type { IPathOpener } from '../jobs/job-detail';
+import { CatalogueView } from './catalogue-view';
+import { EvaluateView } from './evaluate-view';
+import { FinetuneView } from './finetune-view';
+import { HubTab, ModelHubModel } from './model';
+import { Playground } from './playground';
+import { SolutionsView } from './solutions-view';
+
+/** What the panel asks the rest of JupyterLab to do. */
+export interface IModelHubActions {
+  openEndpoint(name: string): void;
+  openJobs(): void;
+}
+
+const TABS: Array<{ id: HubTab; label: string }> = [
+  { id: 'catalogue', label: 'Catalogue' },
+  { id: 'playground', label: 'Prompt playground' },
+  { id: 'finetune', label: 'Fine-tune' },
+  { id: 'evaluate', label: 'Evaluate' },
+  { id: 'solutions', label: 'Solutions' }
+];
+
+export function ModelHubView(props: {
+  model: ModelHubModel;
+  opener: IPathOpener;
+  rendermime: IRenderMimeRegistry | null;
+  actions: IModelHubActions;
+}): JSX.Element {
+  const { model, actions } = props;
+  useSignal(model.changed);
+  const pane = (id: HubTab, content: JSX.Element) => (
+    <div
+      role="tabpanel"
+      id={`jp-studio-hub-tab-${id}`}
+      aria-labelledby={`jp-studio-hub-tabbutton-${id}`}
+      className="jp-studio-HubTabPanel"
+      hidden={model.tab !== id}
+    >
+      {content}
+    </div>
+  );
+  return (
+    <div
+      className="jp-studio-MLView jp-studio-HubView"
+      data-testid="studio-modelhub"
+    >
+      <div className="jp-studio-JobsView-header">
+        <div className="jp-studio-JobsView-heading">
+          <h2>Model hub</h2>
+        </div>
+        <div
+          className="jp-studio-HubTabs"
+          role="tablist"
+          aria-label="Model hub"
+        >
+          {TABS.map(tab => (
+            <button
+              key={tab.id}
+              role="tab"
+              id={`jp-studio-hub-tabbutton-${tab.id}`}
+              aria-selected={model.tab === tab.id}
+              aria-controls={`jp-studio-hub-tab-${tab.id}`}
+              className={`jp-studio-HubTab${model.tab === tab.id ? ' jp-mod-selected' : ''}`}
+              onClick={() => model.setTab(tab.id)}
+            >
+              {tab.label}
+            </button>
+          ))}
+        </div>
+      </div>
+      <div className="jp-studio-HubBody">
+        {pane(
+          'catalogue',
+          <CatalogueView
+            model={model}
+            opener={props.opener}
+            openEndpoint={actions.openEndpoint}
+          />
+        )}
+        {pane('playground', <Playground model={model} />)}
+        {pane(
+          'finetune',
+          <FinetuneView
+            model={model}
+            rendermime={props.rendermime}
+            opener={props.opener}
+          />
+        )}
+        {pane(
+          'evaluate',
+          <EvaluateView model={model} rendermime={props.rendermime} />
+        )}
+        {pane(
+          'solutions',
+          <SolutionsView
+            model={model}
+            openJobs={actions.openJobs}
+            openEndpoint={actions.openEndpoint}
+          />
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,151 @@
+/*
+ * The Solutions tab: solution templates that build a whole story from a
+ * bundled sample in one click.
+ */
+import { Button } from '@jupyterlab/ui-components';
+import React, { useEffect, useState } from 'react';
+
+import {
+  ISolution,
+  ISolutionLaunch,
+  launchSolution,
+  listSolutions
+} from '../../api/modelhub';
+import { errorMessage } from '../../api/request';
+import { useSignal } from '../../components/use-signal';
+import { LoadState } from '../../utils/load-state';
+import { spaceOptionLabel } from '../../utils/spaces';
+import { ModelHubModel } from './model';
+
+export function SolutionsView(props: {
+  model: ModelHubModel;
+  openJobs: () => void;
+  openEndpoint: (name: string) => void;
+}): JSX.Element {
+  const { model } = props;
+  useSignal(model.changed);
+  const spaces = LoadState.valueOf(model.spaces) ?? [];
+  const [solutions, setSolutions] = useState<LoadState<ISolution[]>>(
+    LoadState.loading()
+  );
+  const [spaceId, setSpaceId] = useState(model.activeSpaceId ?? '');
+  const [launched, setLaunched] = useState<
+    Record<string, ISolutionLaunch | string>
+  >({});
+  const [busy, setBusy] = useState<string | null>(null);
+
+  useEffect(() => {
+    listSolutions(model.serverSettings)
+      .then(items => setSolutions(LoadState.ready(items)))
+      .catch(error => setSolutions(LoadState.failed(error)));
+  }, []);
+
+  const launch = async (id: string) => {
+    setBusy(id);
+    try {
+      const result = await launchSolution(
+        id,
+        spaceId || null,
+        model.serverSettings
+      );
+      setLaunched(current => ({ ...current, [id]: result }));
+    } catch (error) {
+      setLaunched(current => ({ ...current, [id]: errorMessage(error) }));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const items = LoadState.valueOf(solutions) ?? [];
+  return (
+    <div className="jp-studio-HubSolutions">
+      <div className="jp-studio-HubRow">
+        <label htmlFor="jp-studio-hub-solution-space">Launch in</label>
+        <select
+          id="jp-studio-hub-solution-space"
+          className="jp-mod-styled jp-studio-select"
+          value={spaceId}
+          onChange={e => setSpaceId(e.target.value)}
+        >
+          <option value="">Home</option>
+          {spaces.map(s => (
+            <option key={s.space_id} value={s.space_id}>
+              {spaceOptionLabel(s)}
+            </option>
+          ))}
+        </select>
+      </div>
+      {solutions.status === 'error' ? (
+        <div className="jp-studio-error" role="alert">
+          Could not load the solution templates: {solutions.error}
+        </div>
+      ) : solutions.status === 'loading' ? (
+        <div className="jp-studio-muted">Loading…</div>
+      ) : !items.length ? (
+        <div className="jp-studio-empty">
+          No solution template on this server.
+        </div>
+      ) : null}
+      <ul className="jp-studio-HubCards" aria-label="Solution templates">
+        {items.map(s => {
+          const outcome = launched[s.id];
+          return (
+            <li
+              key={s.id}
+              className="jp-studio-HubCard jp-studio-HubSolution"
+              data-testid="studio-hub-solution"
+            >
+              <div className="jp-studio-HubCard-title">
+                <span className="jp-studio-HubCard-name">{s.title}</span>
+              </div>
+              <div className="jp-studio-HubCard-description">
+                {s.description}
+              </div>
+              <ol className="jp-studio-HubSteps">
+                {s.steps.map((step, i) => (
+                  <li key={i}>{step}</li>
+                ))}
+              </ol>
+              <Button
+                small
+                className="jp-studio-primary"
+                disabled={busy !== null}
+                onClick={() => void launch(s.id)}
+              >
+                {busy === s.id ? 'Launching…' : 'Launch'}
+              </Button>
+              {typeof outcome === 'string' ? (
+                <div className="jp-studio-error" role="alert">
+                  {outcome}
+                </div>
+              ) : outcome ? (
+                <div className="jp-studio-muted" role="status">
+                  Started {outcome.jobs.length} job
+                  {outcome.jobs.length === 1 ? '' : 's'} (
+                  {outcome.jobs.map(j => j.name).join(', ')}).{' '}
+                  <button
+                    className="jp-studio-linkButton"
+                    onClick={props.openJobs}
+                  >
+                    Follow in Jobs
+                  </button>
+                  {outcome.endpoint ? (
+                    <>
+                      {' · endpoint '}
+                      <button
+                        className="jp-studio-linkButton"
+                        onClick={() => props.openEndpoint(outcome.endpoint!)}
+                      >
+                        {outcome.endpoint}
+                      </button>
+                    </>
+                  ) : null}
+                </div>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
