@@ -10,6 +10,7 @@ import { endpointsPlugin } from './panels/endpoints';
 import { experimentsPlugin } from './panels/experiments';
 import { homePlugin } from './panels/home';
 import { jobsPlugin, processingFormPlugin } from './panels/jobs';
+import { modelHubPlugin } from './panels/modelhub';
 import { modelsPlugin } from './panels/models';
 import { placeholderPlugin } from './panels/placeholder';
 
@@ -24,6 +25,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   modelsPlugin,
   experimentsPlugin,
   endpointsPlugin,
+  modelHubPlugin,
   automlPlugin,
   placeholderPlugin
 ];

@@ -1,2 +1,3 @@
 import './base.css';
 import './ml.css';
+import './modelhub.css';

@@ -1,6 +1,6 @@
 import { LabIcon } from '@jupyterlab/ui-components';
 
-import { dataWranglerIcon, modelHubIcon } from '../../icons';
+import { dataWranglerIcon } from '../../icons';
 import { CommandIDs } from '../../tokens';
 
 /** A Studio tool that has a launcher card but is not built yet. */
@@ -21,18 +21,6 @@ export interface IPlannedTool {
 }
 
 export const PLANNED_TOOLS: IPlannedTool[] = [
-  {
-    id: 'model-hub',
-    command: CommandIDs.openModelHub,
-    label: 'Model hub',
-    caption: 'Browse, register and reuse models',
-    icon: modelHubIcon,
-    rank: 2,
-    description:
-      'The Model hub will list the models registered in this domain with their cards, versions and metrics, and let you fine-tune or deploy one in a click.',
-    meanwhile:
-      'Until then, job artifacts (for example model.pkl) are kept in each job\u2019s output folder.'
-  },
   {
     id: 'data-wrangler',
     command: CommandIDs.openDataWrangler,
