@@ -50,6 +50,7 @@ BUILTIN_KINDS: tuple[str, ...] = (
     "jupyter_studio.core.endpoints.monitor.job:ModelMonitorJob",
     "jupyter_studio.core.wrangler.job:FlowJob",
     "jupyter_studio.core.automl.job:AutoMLJob",
+    "jupyter_studio.core.modelhub.finetune_job:FinetuneJob",
 )
 
 
