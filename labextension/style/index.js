@@ -1,3 +1,4 @@
 import './base.css';
 import './ml.css';
+import './automl.css';
 import './modelhub.css';

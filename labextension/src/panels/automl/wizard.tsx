@@ -383,7 +383,7 @@ export function AutoMLWizard(props: {
                   ['file', 'A separate validation file']
                 ] as const
               ).map(([value, label]) => (
-                <label key={value} className="jp-studio-Radio">
+                <label key={value} className="jp-studio-AutoMLChoice">
                   <input
                     type="radio"
                     name="automl-split"
@@ -578,7 +578,7 @@ export function AutoMLWizard(props: {
                   ['hpo', 'HPO', 'Bayesian search (Optuna TPE) with pruning over the chosen families.']
                 ] as const
               ).map(([value, label, help]) => (
-                <label key={value} className="jp-studio-Radio">
+                <label key={value} className="jp-studio-AutoMLChoice">
                   <input
                     type="radio"
                     name="automl-mode"

@@ -1,0 +1,140 @@
+"""The AutoML panel in a real browser: walk the wizard on a small CSV (fields checked as typed,
+preview, target, algorithms, a 25 s limit), watch the leaderboard fill, open the best candidate's
+results with their charts, deploy it and see the endpoint InService."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from tests.core.automl.conftest import mixed_frame
+from tests.ui.conftest import ARTIFACTS, LabServer, open_lab
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture
+def endpoints_to_delete(lab_server: LabServer) -> Iterator[list[str]]:
+    names: list[str] = []
+    yield names
+    for name in names:
+        lab_server.api("DELETE", f"endpoints/{name}")
+
+
+@pytest.fixture
+def studio_errors(page) -> Iterator[list[str]]:  # noqa: ANN001
+    errors: list[str] = []
+
+    def record(error) -> None:  # noqa: ANN001
+        stack = getattr(error, "stack", "") or ""
+        if "jupyter-studio" in stack:
+            errors.append(f"{error}\n{stack}")
+
+    page.on("pageerror", record)
+    yield errors
+    assert not errors, "\n".join(errors)
+
+
+def test_wizard_leaderboard_results_and_deploy(
+    page,  # noqa: ANN001
+    lab_server: LabServer,
+    endpoints_to_delete: list[str],
+    studio_errors: list[str],
+) -> None:
+    suffix = uuid.uuid4().hex[:6]
+    name = f"ui-churn-{suffix}"
+    endpoint = f"ui-churn-ep-{suffix}"
+    endpoints_to_delete.append(endpoint)
+    folder = lab_server.root / "automl-ui"
+    folder.mkdir(exist_ok=True)
+    mixed_frame(600).to_csv(folder / "churn.csv", index=False)
+    mixed_frame(100).to_csv(folder / "tiny.csv", index=False)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    open_lab(page, lab_server)
+    page.locator(".jp-LauncherCard", has_text=re.compile(r"^AutoML$")).click()
+    view = page.locator(".jp-studio-AutoMLView")
+    view.wait_for()
+    view.locator('[data-testid="automl-new"]').click()
+    wizard = view.locator('[data-testid="automl-wizard"]')
+    wizard.wait_for()
+
+    # Step 1: the name and the data file are checked by the server as they are typed.
+    wizard.locator('[data-testid="automl-name"]').fill("bad_name!")
+    wizard.locator('[data-testid="automl-error-experiment_name"]').get_by_text(
+        "letters, digits and hyphens"
+    ).wait_for()
+    wizard.locator('[data-testid="automl-name"]').fill(name)
+    wizard.locator('[data-testid="automl-error-experiment_name"]').wait_for(state="detached")
+    wizard.locator('[data-testid="automl-data"]').fill("automl-ui/tiny.csv")
+    wizard.locator('[data-testid="automl-error-data"]').get_by_text("at least 500").wait_for()
+    wizard.locator('[data-testid="automl-data"]').fill("automl-ui/churn.csv")
+    preview = wizard.locator('[data-testid="automl-preview"]')
+    preview.wait_for()
+    preview.locator("th", has_text="review").wait_for()
+    wizard.locator('[data-testid="automl-error-data"]').wait_for(state="detached")
+    page.screenshot(path=str(ARTIFACTS / "automl_wizard_data.png"))
+
+    # Step 2: the target; the server says which problem type it infers.
+    wizard.locator('[data-testid="automl-next"]').click()
+    wizard.locator('[data-testid="automl-target"]').select_option("y")
+    wizard.locator('[data-testid="automl-problem-reason"]').get_by_text("binary").wait_for()
+
+    # Step 3: ensembling with three quick families.
+    wizard.locator('[data-testid="automl-next"]').click()
+    wizard.locator('[data-testid="automl-mode-ensembling"]').check()
+    keep = {"lightgbm", "linear", "extra_trees"}
+    for algorithm in (
+        "catboost",
+        "xgboost",
+        "random_forest",
+        "knn",
+        "neural_network",
+    ):
+        wizard.locator(f'[data-testid="automl-algorithm-{algorithm}"]').uncheck()
+    for algorithm in keep:
+        assert wizard.locator(f'[data-testid="automl-algorithm-{algorithm}"]').is_checked()
+
+    # Step 4: a short limit.
+    wizard.locator('[data-testid="automl-next"]').click()
+    wizard.locator('[data-testid="automl-max-runtime"]').fill("0.4")
+    wizard.locator('[data-testid="automl-next"]').click()
+    review = wizard.locator('[data-testid="automl-review"]')
+    review.get_by_text("600 rows", exact=False).wait_for()
+    wizard.locator('[data-testid="automl-create"]').click()
+
+    # The experiment page: the leaderboard fills while the job runs, then it completes.
+    experiment = view.locator('[data-testid="automl-experiment"]')
+    experiment.wait_for()
+    experiment.get_by_role("heading", name=name).wait_for()
+    rows = experiment.locator('[data-testid="automl-leaderboard-row"]')
+    rows.first.wait_for(timeout=90_000)
+    page.screenshot(path=str(ARTIFACTS / "automl_leaderboard_live.png"))
+    experiment.locator('.jp-studio-StatusBadge[data-status="Completed"]').wait_for(timeout=180_000)
+    assert rows.count() >= 2
+    assert (
+        experiment.locator('[data-testid="automl-leaderboard-row"][data-best="true"]').count() == 1
+    )
+
+    # Results of the best candidate: confusion matrix, ROC and PR curves, importance.
+    results = experiment.locator('[data-testid="automl-results"]')
+    results.wait_for(timeout=30_000)
+    for chart in ("confusion", "roc", "pr", "importance"):
+        experiment.locator(f'[data-testid="automl-chart-{chart}"]').wait_for(timeout=30_000)
+    experiment.locator('[data-testid="automl-open-definition"]').wait_for()
+    page.screenshot(path=str(ARTIFACTS / "automl_results.png"))
+    experiment.locator('[data-testid="automl-chart-roc"]').scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "automl_charts.png"))
+
+    # Deploy the best candidate: the Endpoints panel shows it InService.
+    experiment.locator('[data-testid="automl-deploy"]').click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.locator("input").fill(endpoint)
+    dialog.get_by_role("button", name="Deploy").click()
+    dialog.wait_for(state="detached")
+    page.locator(
+        f'[data-testid="studio-endpoint-row"][data-name="{endpoint}"][data-status="InService"]'
+    ).wait_for(timeout=120_000)
