@@ -51,6 +51,7 @@ BUILTIN_KINDS: tuple[str, ...] = (
     "jupyter_studio.core.wrangler.job:FlowJob",
     "jupyter_studio.core.automl.job:AutoMLJob",
     "jupyter_studio.core.modelhub.finetune_job:FinetuneJob",
+    "jupyter_studio.core.modelhub.evaluate_job:EvaluateJob",
 )
 
 
