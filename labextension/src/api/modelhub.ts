@@ -134,24 +134,36 @@ export interface IPromptTemplateList {
 /** What a fine-tuning teaches. */
 export type FinetuneTask = 'generation' | 'classification';
 
-/** Body of `POST modelhub/finetune`. */
+/** Body of `POST modelhub/finetune` (`FinetuneParameters`). */
 export interface IFinetuneRequest {
+  /** Catalogue id of the base model. */
   model_id: string;
   /** File-browser path of a CSV or Parquet file. */
   data: string;
-  task: FinetuneTask;
-  instruction_column?: string | null;
-  response_column?: string | null;
-  text_column?: string | null;
-  label_column?: string | null;
-  method?: 'lora';
+  /** Default: the model's task. */
+  task?: FinetuneTask | null;
+  instruction_column?: string;
+  response_column?: string;
+  text_column?: string;
+  label_column?: string;
+  /** `lora`: adapters merged at the end; `head`: a classifier head only. */
+  method?: 'lora' | 'head';
   max_steps?: number;
-  learning_rate?: number;
+  /** Default: per model. */
+  learning_rate?: number | null;
   batch_size?: number;
   lora_r?: number;
-  output_model_name: string;
+  lora_alpha?: number | null;
+  lora_dropout?: number;
+  max_length?: number;
+  checkpoint_every?: number;
+  /** Registered model name (default: `<model>-ft`). */
+  output_model_name?: string | null;
+  register_version?: boolean;
   space_id?: string | null;
+  /** A stopped finetune job whose last checkpoint to continue. */
   resume_from_job?: string | null;
+  seed?: number;
 }
 
 /** One point of a fine-tuning's loss curve. */
@@ -165,24 +177,30 @@ export interface ILossPoint {
 export interface IFinetuneLoss {
   points: ILossPoint[];
   /** File-browser path of the last checkpoint, if one was saved. */
-  checkpoint: string | null;
+  checkpoint?: string | null;
 }
 
-/** Body of `POST modelhub/evaluate`. */
+/** Body of `POST modelhub/evaluate` (`EvaluateParameters`). */
 export interface IEvaluateRequest {
-  /** Hub ids, `registry:<name>/<version>` or `endpoint:<name>`. */
+  /** Hub ids, `registry:<name>/<version>` or `endpoint:<name>` (1 to 5). */
   models: string[];
   data: string;
   task: FinetuneTask;
-  text_column?: string | null;
-  label_column?: string | null;
-  instruction_column?: string | null;
-  response_column?: string | null;
+  text_column?: string;
+  label_column?: string;
+  instruction_column?: string;
+  response_column?: string;
+  /** Also score typo, case and whitespace perturbations of the inputs. */
   perturbations?: boolean;
-  space_id?: string | null;
+  /** Evaluate the first rows only. */
+  max_rows?: number;
+  max_new_tokens?: number;
+  /** Label sentence of zero-shot classification (contains `{label}`). */
+  zero_shot_template?: string;
+  seed?: number;
 }
 
-/** One metric of one model. */
+/** One metric of one model, on clean or perturbed inputs. */
 export interface IEvaluationRow {
   model: string;
   metric: string;
@@ -190,11 +208,15 @@ export interface IEvaluationRow {
   perturbation?: string | null;
 }
 
-/** Response of `GET modelhub/evaluate/{job_id}`. */
+/** Response of `GET modelhub/evaluate/{job_id}` (`EvaluationResult`). */
 export interface IEvaluationResult {
   rows: IEvaluationRow[];
   /** A Vega-Lite spec comparing the models. */
   chart: Record<string, unknown>;
+  task?: string | null;
+  rows_evaluated?: number | null;
+  /** False while the job is still scoring. */
+  complete?: boolean;
 }
 
 /** A solution template. */

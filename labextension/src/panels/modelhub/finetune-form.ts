@@ -69,17 +69,17 @@ export function finetuneProblems(form: IFinetuneForm): Record<string, string> {
   return problems;
 }
 
-/** The request body of a valid form. */
+/** The request body of a valid form (only the columns of its task). */
 export function finetuneRequest(form: IFinetuneForm): IFinetuneRequest {
-  const generation = form.task === 'generation';
+  const columns: Partial<IFinetuneRequest> =
+    form.task === 'generation'
+      ? { instruction_column: form.instruction, response_column: form.response }
+      : { text_column: form.text, label_column: form.label };
   return {
     model_id: form.modelId,
     data: form.data.path.trim(),
     task: form.task,
-    instruction_column: generation ? form.instruction : null,
-    response_column: generation ? form.response : null,
-    text_column: generation ? null : form.text,
-    label_column: generation ? null : form.label,
+    ...columns,
     method: 'lora',
     max_steps: Number(form.maxSteps),
     learning_rate: Number(form.learningRate),

@@ -68,8 +68,6 @@ describe('finetuneRequest', () => {
       task: 'generation',
       instruction_column: 'instruction',
       response_column: 'response',
-      text_column: null,
-      label_column: null,
       method: 'lora',
       max_steps: 20,
       learning_rate: 0.002,
