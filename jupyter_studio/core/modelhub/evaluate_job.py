@@ -27,7 +27,7 @@ from .evaluate import (
     hub_model,
     parse_model_ref,
 )
-from .finetune import check_columns, load_rows, require_license
+from .finetune import check_columns, load_rows, model_cache_root, require_license
 from .worker_studio import facade_settings
 
 __all__ = ["EvaluateJob"]
@@ -79,7 +79,7 @@ class EvaluateJob(JobKind):
             ref = parse_model_ref(raw, params.task)
             entry: dict[str, Any] = {"raw": raw, "kind": ref.kind, "name": ref.name}
             if ref.kind == "hub":
-                require_license(services, context.caller, hub_model(ref))
+                require_license(services, context.caller, hub_model(ref), "evaluate")
             elif ref.kind == "registry":
                 resolved = services.models.resolve_version(context.caller, ref.name, ref.version)
                 entry.update(version=ref.version, model_dir=str(resolved.model_dir))
@@ -97,7 +97,7 @@ class EvaluateJob(JobKind):
         }
         domain_root = getattr(services, "domain_root", None)
         if domain_root:
-            out["cache_root"] = str(Path(domain_root) / "modelhub" / "cache")
+            out["cache_root"] = str(model_cache_root(domain_root))
         return out
 
     # ------------------------------------------------------------------ worker

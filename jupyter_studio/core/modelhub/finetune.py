@@ -221,11 +221,6 @@ def task_columns(params: Any, task: str) -> dict[str, str]:
 # ------------------------------------------------------------------ license
 def accepted_licenses(services: Any, username: str) -> set[str]:
     """Model ids whose license ``username`` accepted (the model hub's acceptance table)."""
-    modelhub = getattr(services, "modelhub", None)
-    for method in ("accepted_model_ids", "accepted_models"):
-        found = getattr(modelhub, method, None)
-        if callable(found):  # the core helper's service, when it offers one
-            return set(found(username))
     store = getattr(services, "store", None)
     if store is None:
         return set()
@@ -240,15 +235,26 @@ def accepted_licenses(services: Any, username: str) -> set[str]:
     return set(rows)
 
 
-def require_license(services: Any, caller: Caller, model: TrainableModel) -> None:
-    """A 403 naming the license when ``model`` is gated and ``caller`` has not accepted it."""
+def require_license(
+    services: Any, caller: Caller, model: TrainableModel, action: str = "fine-tune"
+) -> None:
+    """A 403 naming the license when ``model`` is gated and ``caller`` has not accepted it.
+
+    The model hub service's gate decides when it is there (one message everywhere); the
+    acceptance table is read directly otherwise.
+    """
+    modelhub = getattr(services, "modelhub", None)
+    check = getattr(modelhub, "require_license", None)
+    if callable(check):
+        check(caller, model.id, action)
+        return
     if not model.gated or model.id in accepted_licenses(services, caller.username):
         return
     raise Forbidden(
-        f"{model.id!r} is released under the {model.license!r} license, which you must accept "
-        f"before fine-tuning it: read it on the model page and click Accept, call "
-        f"POST /studio/api/modelhub/models/{model.id}/accept, or deploy it once with "
-        "accept_eula=True.",
+        f"Model {model.id!r} is under the {model.license!r} license, which you have not "
+        f"accepted: read it on the model page and accept it (the Accept button, "
+        f"POST /studio/api/modelhub/models/{model.id}/accept, or accept_eula=True from Python) "
+        f"before you {action} this model.",
         code="license_not_accepted",
     )
 
@@ -302,6 +308,15 @@ def loss_curve(output_dir: Path, contents_root: Path | None = None) -> LossCurve
         ],
         checkpoint=path,
     )
+
+
+def model_cache_root(domain_root: str | Path) -> Path:
+    """The domain's model cache (shared with the model hub's serving side)."""
+    try:
+        from .cache import cache_root
+    except ImportError:  # the catalogue side is not installed
+        return Path(domain_root) / ".studio" / "model-cache"
+    return cache_root(domain_root)
 
 
 def default_model_name(model_id: str) -> str:

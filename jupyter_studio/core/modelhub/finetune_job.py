@@ -30,6 +30,7 @@ from .finetune import (
     check_columns,
     default_model_name,
     load_rows,
+    model_cache_root,
     read_loss,
     require_license,
     task_columns,
@@ -102,7 +103,7 @@ class FinetuneJob(JobKind):
         }
         domain_root = getattr(services, "domain_root", None)
         if domain_root:
-            resolved["cache_root"] = str(Path(domain_root) / "modelhub" / "cache")
+            resolved["cache_root"] = str(model_cache_root(domain_root))
         if params.resume_from_job:
             resolved.update(self._resume_source(params, context))
         return resolved

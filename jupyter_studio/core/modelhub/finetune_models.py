@@ -111,6 +111,10 @@ def load_causal_lm(model_id_or_folder: str | Path, cache_root: Path | None = Non
         folder = Path(model_id_or_folder)
         tokenizer = AutoTokenizer.from_pretrained(str(folder))
         return AutoModelForCausalLM.from_pretrained(str(folder)), tokenizer
+    shared = _shared_cache_folder(key, cache_root)
+    if shared is not None:  # the model hub's cache, built once for serving and training alike
+        tokenizer = AutoTokenizer.from_pretrained(str(shared))
+        return AutoModelForCausalLM.from_pretrained(str(shared)), tokenizer
     cached = (cache_root / key) if cache_root is not None else None
     if cached is not None and (cached / "config.json").is_file():
         tokenizer = AutoTokenizer.from_pretrained(str(cached))
@@ -137,6 +141,22 @@ def load_causal_lm(model_id_or_folder: str | Path, cache_root: Path | None = Non
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return model, tokenizer
+
+
+def _shared_cache_folder(model_id: str, cache_root: Path | None) -> Path | None:
+    """The float32 transformers folder of ``model_id`` in the model hub's cache (built if
+    needed), or None when the catalogue's loaders are not available."""
+    try:
+        from .cache import ModelCache
+        from .catalogue import packaged_entries
+        from .loading import cached_folder
+    except ImportError:
+        return None
+    entry = next((e for e in packaged_entries() if e.id == model_id), None)
+    if entry is None:
+        return None
+    folder, _built = cached_folder(entry, ModelCache(cache_root))
+    return Path(folder)
 
 
 def chat_prompt(tokenizer: Any, instruction: str) -> str:
