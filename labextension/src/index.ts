@@ -13,6 +13,7 @@ import { jobsPlugin, processingFormPlugin } from './panels/jobs';
 import { modelHubPlugin } from './panels/modelhub';
 import { modelsPlugin } from './panels/models';
 import { placeholderPlugin } from './panels/placeholder';
+import { wranglerPlugin } from './panels/wrangler';
 
 export * from './tokens';
 
@@ -27,7 +28,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   endpointsPlugin,
   modelHubPlugin,
   automlPlugin,
-  placeholderPlugin
+  placeholderPlugin,
+  wranglerPlugin
 ];
 
 export default plugins;

@@ -2,3 +2,5 @@ import './base.css';
 import './ml.css';
 import './automl.css';
 import './modelhub.css';
+import '@xyflow/react/dist/style.css';
+import './wrangler.css';

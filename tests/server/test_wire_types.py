@@ -64,6 +64,20 @@ from jupyter_studio.core.jobs.schemas import (
     JobKindInfo,
     JobLogs,
 )
+from jupyter_studio.core.modelhub.finetune import FinetuneParameters, LossCurve, LossPoint
+from jupyter_studio.core.modelhub.schemas import (
+    Acceptance,
+    DeployModel,
+    GenerationSettings,
+    ListTemplatesResponse,
+    ModelCard,
+    ModelDetail,
+    Notebook,
+    PromptTemplate,
+    SaveTemplate,
+)
+from jupyter_studio.core.modelhub.schemas import ListModelsQuery as HubModelsQuery
+from jupyter_studio.core.modelhub.schemas import ListModelsResponse as HubModelList
 from jupyter_studio.core.models.schemas import (
     DescribeModel,
     DescribeModelVersion,
@@ -84,6 +98,8 @@ from jupyter_studio.core.spaces.schemas import (
     UpdateProfile,
     UpdateSpace,
 )
+from jupyter_studio.core.wrangler import requests as flow_requests
+from jupyter_studio.core.wrangler import schemas as flow_schemas
 from jupyter_studio.server.handlers.info import DescribeInfo, InfoDomain, InfoUser
 
 API = Path(__file__).resolve().parents[2] / "labextension" / "src" / "api"
@@ -148,6 +164,53 @@ PAIRS: dict[str, type[BaseModel]] = {
     "IRegisterCandidate": RegisterCandidate,
     "IDeployCandidate": DeployCandidate,
     "IDeployedCandidate": DeployedCandidate,
+    "IPosition": flow_schemas.Position,
+    "IFlowNode": flow_schemas.FlowNode,
+    "IFlowParameter": flow_schemas.FlowParameter,
+    "ISampleSettings": flow_schemas.SampleSettings,
+    "IFlowSettings": flow_schemas.FlowSettings,
+    "IFlowDocument": flow_schemas.FlowDocument,
+    "INodeError": flow_schemas.NodeErrorInfo,
+    "IHistogramBin": flow_schemas.HistogramBin,
+    "ITopValue": flow_schemas.TopValue,
+    "IColumnProfile": flow_schemas.ColumnProfile,
+    "IAnalysisOutput": flow_schemas.AnalysisOutput,
+    "INodePreview": flow_schemas.NodePreview,
+    "ITransformInfo": flow_schemas.TransformInfo,
+    "IReportIssue": flow_schemas.ReportIssue,
+    "IFeatureSummary": flow_schemas.FeatureSummary,
+    "ITargetSummary": flow_schemas.TargetSummary,
+    "IQuickModel": flow_schemas.QuickModel,
+    "IDatasetSummary": flow_schemas.DatasetSummary,
+    "IInsightsReport": flow_schemas.InsightsReport,
+    "IListTransforms": flow_requests.ListTransformsResponse,
+    "IOperatorInfo": flow_requests.OperatorInfo,
+    "IListOperators": flow_requests.ListOperatorsResponse,
+    "IPreviewFlowNode": flow_requests.PreviewFlowNode,
+    "IEditFlow": flow_requests.EditFlow,
+    "IEditFlowResponse": flow_requests.EditFlowResponse,
+    "IFlowReportRequest": flow_requests.FlowReportRequest,
+    "IExportReportHtml": flow_requests.ExportReportHtml,
+    "IExportFlowCode": flow_requests.ExportFlowCode,
+    "IExportedFile": flow_requests.ExportedFile,
+    "IRunFlow": flow_requests.RunFlow,
+    "ITrainFromFlow": flow_requests.TrainFromFlow,
+    "IAutoMLRequest": flow_requests.AutoMLRequest,
+    "ITrainFromFlowResponse": flow_requests.TrainFromFlowResponse,
+    "IHubModelCard": ModelCard,
+    "IHubModelDetail": ModelDetail,
+    "IHubNotebook": Notebook,
+    "IHubAcceptance": Acceptance,
+    "IHubModelsQuery": HubModelsQuery,
+    "IHubModelList": HubModelList,
+    "IHubDeploy": DeployModel,
+    "IGenerationSettings": GenerationSettings,
+    "ISaveTemplate": SaveTemplate,
+    "IPromptTemplate": PromptTemplate,
+    "IPromptTemplateList": ListTemplatesResponse,
+    "IFinetuneRequest": FinetuneParameters,
+    "ILossPoint": LossPoint,
+    "IFinetuneLoss": LossCurve,
 }
 
 # A type is a frozenset of atoms: "string", "number", "boolean", "null", "any",

@@ -1,8 +1,5 @@
 import { LabIcon } from '@jupyterlab/ui-components';
 
-import { dataWranglerIcon } from '../../icons';
-import { CommandIDs } from '../../tokens';
-
 /** A Studio tool that has a launcher card but is not built yet. */
 export interface IPlannedTool {
   /** Widget id suffix. */
@@ -20,17 +17,5 @@ export interface IPlannedTool {
   meanwhile: string;
 }
 
-export const PLANNED_TOOLS: IPlannedTool[] = [
-  {
-    id: 'data-wrangler',
-    command: CommandIDs.openDataWrangler,
-    label: 'Data Wrangler',
-    caption: 'Explore, clean and transform datasets visually',
-    icon: dataWranglerIcon,
-    rank: 3,
-    description:
-      'Data Wrangler will let you explore a dataset, see column statistics and apply cleaning and transformation steps visually, then export those steps as a Python script or run them as a processing job.',
-    meanwhile:
-      'Until then, prepare data in a notebook or a script and run it as a processing job.'
-  }
-];
+/** Every planned tool now has its own panel (AutoML, Model hub, Data Wrangler). */
+export const PLANNED_TOOLS: IPlannedTool[] = [];

@@ -1,0 +1,175 @@
+"""Data Wrangler in a real browser: create a flow from the launcher card, import a sample CSV,
+add two transforms from the searchable picker, import a second CSV and join it, open the
+insights report, export a Python script, save with Ctrl+S, undo the last edit."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.ui.conftest import ARTIFACTS, LabServer, open_lab
+
+pytestmark = pytest.mark.browser
+
+SALES = (
+    "id,city,price,qty\n"
+    + "".join(
+        f"{i},{['Paris', 'Lyon', 'Nice'][i % 3]},{'' if i % 7 == 0 else i * 1.5},{i % 5}\n"
+        for i in range(1, 61)
+    )
+    + "3,Paris,4.5,3\n"
+)
+CITIES = "city,region\nParis,IDF\nLyon,ARA\nNice,PACA\n"
+
+
+@pytest.fixture
+def studio_errors(page) -> Iterator[list[str]]:  # noqa: ANN001
+    """Uncaught errors thrown by Studio's own code in the page: none may happen."""
+    errors: list[str] = []
+
+    def record(error) -> None:  # noqa: ANN001
+        stack = getattr(error, "stack", "") or ""
+        if "jupyter-studio" in stack:
+            errors.append(f"{error}\n{stack}")
+
+    page.on("pageerror", record)
+    yield errors
+    assert not errors, "\n".join(errors)
+
+
+@pytest.fixture
+def data(lab_server: LabServer) -> Path:
+    folder = lab_server.root / "wrangler-ui"
+    folder.mkdir(exist_ok=True)
+    (folder / "sales.csv").write_text(SALES)
+    (folder / "cities.csv").write_text(CITIES)
+    for old in lab_server.root.glob("untitled*"):
+        old.unlink()
+    return folder
+
+
+def wait_preview(page):  # noqa: ANN001, ANN201
+    """The selected node's preview table (after its computation)."""
+    preview = page.locator('[data-testid="studio-node-preview"]')
+    preview.wait_for()
+    return preview
+
+
+def add_step(page, after: str, query: str, operator: str) -> None:  # noqa: ANN001
+    """`+` on the node with operator `after`, search, pick `operator`."""
+    node = page.locator(f'[data-testid="studio-flow-node"][data-operator="{after}"]').last
+    node.get_by_role("button", name=re.compile("^Add a step after")).click()
+    picker = page.locator('[data-testid="studio-step-picker"]')
+    picker.get_by_placeholder("Search transforms and analyses").fill(query)
+    # the query is highlighted in the matches
+    assert picker.locator("mark").first.is_visible()
+    picker.locator(f'button[data-operator="{operator}"]').click()
+    page.locator(f'[data-testid="studio-flow-node"][data-operator="{operator}"]').wait_for()
+
+
+def import_csv(page, path: str) -> None:  # noqa: ANN001
+    page.get_by_role("button", name="Import data").first.click()
+    panel = page.locator('[data-testid="studio-import-panel"]')
+    panel.locator("#studio-import-path").fill(path)
+    panel.get_by_role("button", name="Import").click()
+    panel.wait_for(state="detached")
+
+
+def test_flow_from_csv_with_steps_join_report_and_script(
+    page,  # noqa: ANN001
+    lab_server: LabServer,
+    data: Path,
+    studio_errors: list[str],
+) -> None:
+    open_lab(page, lab_server)
+    page.locator(".jp-LauncherCard", has_text=re.compile(r"^Data Wrangler$")).click()
+    editor = page.locator('[data-testid="studio-wrangler"]')
+    editor.wait_for()
+    flow_file = lab_server.root / "untitled.flow"
+    assert flow_file.exists()
+
+    # 1. import the sample CSV: a source node, selected, with its preview
+    import_csv(page, "wrangler-ui/sales.csv")
+    preview = wait_preview(page)
+    assert preview.locator("th", has_text="price").is_visible()
+    assert preview.locator("svg.jp-studio-MiniHist").count() >= 4
+    assert "61 rows" in preview.inner_text()
+
+    # 2. two transforms: fill missing (median of price), then drop duplicates
+    add_step(page, "file", "fill miss", "fill_missing")
+    form = page.locator('[data-testid="studio-step-form"]')
+    form.locator('[data-field$="-columns"] textarea').fill("price")
+    form.locator('[data-field$="-strategy"] select').select_option('"median"')
+    form.get_by_role("button", name="Apply").click()
+    preview = wait_preview(page)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="studio-node-preview"] th')]
+                 .some(th => th.textContent.includes('price') && !th.textContent.includes('missing'))"""
+    )
+    add_step(page, "fill_missing", "duplicate", "drop_duplicates")
+    preview = wait_preview(page)
+    page.wait_for_function(
+        """() => (document.querySelector('[data-testid="studio-node-preview"]')?.innerText || '')
+                 .includes('60 rows')"""
+    )
+
+    # 3. a second source and a join on city
+    page.locator('[data-testid="studio-wrangler"]').locator(".react-flow__pane").click()
+    import_csv(page, "wrangler-ui/cities.csv")
+    wait_preview(page)
+    add_step(page, "drop_duplicates", "join", "join")
+    form = page.locator('[data-testid="studio-step-form"]')
+    form.locator('[data-field$="-left_on"] textarea').fill("city")
+    form.locator('[data-field$="-right_on"] textarea').fill("city")
+    form.get_by_role("button", name="Apply").click()
+    page.locator('[data-testid="studio-node-preview"] th', has_text="region").wait_for()
+    assert page.locator('[data-testid="studio-flow-node"]').count() == 5
+    assert page.locator(".react-flow__edge").count() == 4
+
+    # 4. the insights report of the join, with qty as the target
+    page.get_by_label("Report target").select_option("qty")
+    page.get_by_role("button", name="Insights report").click()
+    report = page.locator('[data-testid="studio-insights-report"]')
+    report.wait_for(timeout=60_000)
+    assert "Issues" in report.inner_text() and "Target: qty" in report.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "wrangler-report.png"))
+
+    # 5. export a Python script (the flow is saved by Ctrl+S first, to check the file)
+    page.locator(".jp-studio-FlowDocument").click(position={"x": 5, "y": 5})
+    page.keyboard.press("Control+s")
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        saved = json.loads(flow_file.read_text() or "{}")
+        if len(saved.get("nodes", [])) == 5:
+            break
+        time.sleep(0.2)
+    assert len(saved["nodes"]) == 5
+    join = next(n for n in saved["nodes"] if n["operator"] == "join")
+    assert join["parameters"] == {"left_on": ["city"], "right_on": ["city"], "how": "inner"} or (
+        join["parameters"]["left_on"] == ["city"]
+    )
+    assert len(join["inputs"]) == 2
+    page.locator(".jp-studio-Wrangler-exports").get_by_role(
+        "button", name="Python script"
+    ).click()
+    script = lab_server.root / "untitled.py"
+    deadline = time.monotonic() + 20
+    while not script.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert script.exists() and "polars" in script.read_text()
+    page.screenshot(path=str(ARTIFACTS / "wrangler-flow.png"))
+
+    # 6. back on the flow (the script opened in its own tab): undo the join's parameters
+    page.locator(".lm-TabBar-tab", has_text="untitled.flow").click()
+    page.locator('[data-testid="studio-wrangler"]').get_by_role("button", name="Undo").click()
+    page.locator('[data-testid="studio-step-form"] [data-field$="-left_on"] textarea').wait_for()
+    assert page.locator(
+        '[data-testid="studio-step-form"] [data-field$="-left_on"] textarea'
+    ).input_value() == ""
+    page.locator(".lm-TabBar-tab.jp-mod-dirty", has_text="untitled.flow").wait_for()
+    assert page.locator('[data-testid="studio-flow-node"]').count() == 5
