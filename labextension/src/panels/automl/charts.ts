@@ -21,6 +21,7 @@ export function confusionMatrixSpec(cm: IConfusionMatrix): Spec {
       values.push({ actual: cm.labels[i], predicted: cm.labels[j], count })
     )
   );
+  const half = Math.max(0, ...cm.matrix.flat()) / 2;
   return {
     $schema: SCHEMA,
     title: 'Confusion matrix',
@@ -43,7 +44,7 @@ export function confusionMatrixSpec(cm: IConfusionMatrix): Spec {
         encoding: {
           text: { field: 'count', type: 'quantitative', format: ',.4~g' },
           color: {
-            condition: { test: 'datum.count > 0', value: 'black' },
+            condition: { test: `datum.count > ${half}`, value: 'white' },
             value: 'black'
           }
         }
