@@ -1,6 +1,7 @@
 """Data Wrangler in a real browser: create a flow from the launcher card, import a sample CSV,
-add two transforms from the searchable picker, import a second CSV and join it, open the
-insights report, export a Python script, save with Ctrl+S, undo the last edit."""
+add two transforms from the searchable picker, import a second CSV and join it, draw a histogram
+analysis, open the insights report, save with Ctrl+S, export a Python script, undo the last edit,
+close without saving and reopen the file exactly as saved."""
 
 from __future__ import annotations
 
@@ -131,6 +132,17 @@ def test_flow_from_csv_with_steps_join_report_and_script(
     assert page.locator('[data-testid="studio-flow-node"]').count() == 5
     assert page.locator(".react-flow__edge").count() == 4
 
+    # an analysis node: its Vega-Lite chart is drawn by JupyterLab's rendermime
+    add_step(page, "join", "histo", "histogram")
+    form = page.locator('[data-testid="studio-step-form"]')
+    form.locator('[data-field$="-column"] input').fill("qty")
+    form.get_by_role("button", name="Apply").click()
+    chart = page.locator('[data-testid="studio-analysis-chart"]')
+    chart.locator("svg, canvas").first.wait_for(timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "wrangler-analysis.png"))
+    page.locator('[data-testid="studio-flow-node"][data-operator="join"]').click()
+    wait_preview(page)
+
     # 4. the insights report of the join, with qty as the target
     page.get_by_label("Report target").select_option("qty")
     page.get_by_role("button", name="Insights report").click()
@@ -145,18 +157,16 @@ def test_flow_from_csv_with_steps_join_report_and_script(
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         saved = json.loads(flow_file.read_text() or "{}")
-        if len(saved.get("nodes", [])) == 5:
+        if len(saved.get("nodes", [])) == 6:
             break
         time.sleep(0.2)
-    assert len(saved["nodes"]) == 5
+    assert len(saved["nodes"]) == 6
     join = next(n for n in saved["nodes"] if n["operator"] == "join")
     assert join["parameters"] == {"left_on": ["city"], "right_on": ["city"], "how": "inner"} or (
         join["parameters"]["left_on"] == ["city"]
     )
     assert len(join["inputs"]) == 2
-    page.locator(".jp-studio-Wrangler-exports").get_by_role(
-        "button", name="Python script"
-    ).click()
+    page.locator(".jp-studio-Wrangler-exports").get_by_role("button", name="Python script").click()
     script = lab_server.root / "untitled.py"
     deadline = time.monotonic() + 20
     while not script.exists() and time.monotonic() < deadline:
@@ -164,12 +174,27 @@ def test_flow_from_csv_with_steps_join_report_and_script(
     assert script.exists() and "polars" in script.read_text()
     page.screenshot(path=str(ARTIFACTS / "wrangler-flow.png"))
 
-    # 6. back on the flow (the script opened in its own tab): undo the join's parameters
+    # 6. back on the flow (the script opened in its own tab): undo the last edit, the
+    # histogram's column
     page.locator(".lm-TabBar-tab", has_text="untitled.flow").click()
     page.locator('[data-testid="studio-wrangler"]').get_by_role("button", name="Undo").click()
-    page.locator('[data-testid="studio-step-form"] [data-field$="-left_on"] textarea').wait_for()
-    assert page.locator(
-        '[data-testid="studio-step-form"] [data-field$="-left_on"] textarea'
-    ).input_value() == ""
+    page.locator('[data-testid="studio-flow-node"][data-operator="histogram"]').click()
+    column = page.locator('[data-testid="studio-step-form"] [data-field$="-column"] input')
+    column.wait_for()
+    assert column.input_value() == ""
     page.locator(".lm-TabBar-tab.jp-mod-dirty", has_text="untitled.flow").wait_for()
-    assert page.locator('[data-testid="studio-flow-node"]').count() == 5
+    assert page.locator('[data-testid="studio-flow-node"]').count() == 6
+
+    # 7. close without saving, reopen by double-click: exactly as saved
+    page.locator(".lm-TabBar-tab", has_text="untitled.flow").locator(
+        ".lm-TabBar-tabCloseIcon"
+    ).click()
+    page.get_by_role("button", name="Discard").click()
+    page.locator('[data-testid="studio-wrangler"]').wait_for(state="detached")
+    page.locator(".jp-DirListing-item", has_text="untitled.flow").dblclick()
+    page.locator('[data-testid="studio-flow-node"][data-operator="join"]').click()
+    left_on = page.locator('[data-testid="studio-step-form"] [data-field$="-left_on"] textarea')
+    left_on.wait_for()
+    assert left_on.input_value() == "city"
+    assert page.locator('[data-testid="studio-flow-node"]').count() == 6
+    assert json.loads(flow_file.read_text()) == saved

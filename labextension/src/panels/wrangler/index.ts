@@ -42,6 +42,8 @@ import { FlowDocumentWidget, FlowEditorFactory } from './widget';
 
 /** Name of the `.flow` file type. */
 export const FLOW_FILE_TYPE = 'studio-flow';
+/** The AutoML wizard's command (Export and train opens it with the request as args). */
+export const CREATE_AUTOML = 'studio:create-automl-experiment';
 /** Name of the widget factory. */
 export const FLOW_FACTORY = 'Data Wrangler';
 
@@ -181,8 +183,14 @@ function makeActions(
             `Writing the training data to ${request.data} (job ${handoff.job.name})`,
             handoff.job.job_id
           );
-          if (commands.hasCommand(CommandIDs.openAutopilot)) {
-            await commands.execute(CommandIDs.openAutopilot, {
+          // The AutoML wizard, pre-filled: the args are the AutoML create body
+          // (`data`, `target`, `experiment_name`, `space_id`) plus the job that
+          // writes the data and the pipeline kept beside the model.
+          const command = [CREATE_AUTOML, CommandIDs.openAutopilot].find(id =>
+            commands.hasCommand(id)
+          );
+          if (command) {
+            await commands.execute(command, {
               ...request,
               jobId: handoff.job.job_id,
               pipelinePath: handoff.pipeline_path

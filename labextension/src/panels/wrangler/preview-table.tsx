@@ -104,7 +104,7 @@ export function PreviewView(props: {
   const sample = preview.sample;
   return (
     <div className="jp-studio-Preview" data-testid="studio-node-preview">
-      <div className="jp-studio-muted">
+      <div className="jp-studio-muted" hidden={output !== null}>
         {preview.row_count.toLocaleString()} rows ×{' '}
         {preview.columns.length.toLocaleString()} columns
         {sample
