@@ -52,6 +52,7 @@ BUILTIN_KINDS: tuple[str, ...] = (
     "jupyter_studio.core.automl.job:AutoMLJob",
     "jupyter_studio.core.modelhub.finetune_job:FinetuneJob",
     "jupyter_studio.core.modelhub.evaluate_job:EvaluateJob",
+    "jupyter_studio.core.modelhub.solution_job:SolutionJob",
 )
 
 
