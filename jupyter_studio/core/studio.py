@@ -205,6 +205,25 @@ class Studio(LoggingConfigurable):
         config=True,
         help="An AutoML experiment needs at least this many rows with a target value.",
     )
+    modelhub_class = Type(
+        default_value="jupyter_studio.core.modelhub.service.ModelHubService",
+        klass="jupyter_studio.core.modelhub.service.ModelHubService",
+        config=True,
+        help="The model hub (catalogue, license gate, deploy, prompt templates): studio.modelhub.",
+    )
+    modelhub_folders = List(
+        Unicode(),
+        config=True,
+        help="Folders of models an administrator offers in the model hub catalogue: each a model "
+        "folder (transformers or sentence-transformers, optionally with a modelhub.json giving "
+        "name, task, license, gated, description, tags) or a folder of such folders.",
+    )
+    modelhub_online = Bool(
+        False,
+        config=True,
+        help="Let the model hub search the Hugging Face Hub (source=huggingface) and download "
+        "models into the domain's model cache. Off by default: packaged models need no network.",
+    )
     executor_class = Type(
         default_value=LocalProcessExecutor,
         klass=Executor,
@@ -329,6 +348,17 @@ class Studio(LoggingConfigurable):
             endpoints=self.endpoints,
             min_rows=self.automl_min_rows,
             default_user=self.default_user,
+            logger=self.log,
+        )
+        self.modelhub = self.modelhub_class(
+            self.store,
+            self.spaces,
+            models=self.models,
+            endpoints=self.endpoints,
+            jobs=self.jobs,
+            domain_root=root,
+            folders=list(self.modelhub_folders),
+            online=self.modelhub_online,
             logger=self.log,
         )
 

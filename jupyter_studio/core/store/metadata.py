@@ -15,6 +15,7 @@ FEATURE_TABLES = (
     "jupyter_studio.core.endpoints.tables",
     "jupyter_studio.core.models.tables",
     "jupyter_studio.core.automl.tables",
+    "jupyter_studio.core.modelhub.tables",
 )
 
 

