@@ -203,7 +203,7 @@ class AutoMLJob(JobKind):
 
         stopping = context.should_stop
         # when stopping, the quick parts first: the worker is killed after a grace period
-        report = run_report(result, importance=not stopping)
+        report = run_report(result, importance=not stopping, candidates=not stopping)
         (out / "report.json").write_text(json.dumps(report, indent=1, default=str))
         context.set_progress(0.96, "saving the best model")
         result.save(out / "best_model")
