@@ -10,6 +10,7 @@ import React, { useCallback, useState } from 'react';
 import type { IFlowNode } from '../../api/wrangler';
 import { useSignal } from '../../components/use-signal';
 import { LoadState } from '../../utils/load-state';
+import { secondInput } from './flow-utils';
 import { FlowGraph } from './graph';
 import { ImportPanel, ParametersPanel } from './import-panel';
 import { FlowEditorModel, ICatalogue } from './model';
@@ -22,38 +23,20 @@ import { StepForm } from './step-form';
 export interface IWranglerActions {
   /** Export CSV/Parquet, script, notebook, processing job, Export and train. */
   exportAs: (
-    kind: 'data' | 'script' | 'notebook' | 'job' | 'train' | 'report-job' | 'report-html',
+    kind:
+      | 'data'
+      | 'script'
+      | 'notebook'
+      | 'job'
+      | 'train'
+      | 'report-job'
+      | 'report-html',
     nodeId: string,
     target?: string | null
   ) => Promise<void>;
 }
 
 type Drawer = 'import' | 'parameters' | null;
-
-/**
- * The likely right input of a join or concatenation added after `after`: the
- * last node with no children that is neither `after` nor one of its ancestors.
- */
-export function secondInput(nodes: IFlowNode[], after: string): string | null {
-  const byId = new Map(nodes.map(n => [n.id, n]));
-  const ancestors = new Set<string>();
-  const stack = [after];
-  while (stack.length) {
-    const id = stack.pop() as string;
-    if (ancestors.has(id)) {
-      continue;
-    }
-    ancestors.add(id);
-    stack.push(...(byId.get(id)?.inputs ?? []));
-  }
-  const consumed = new Set(nodes.flatMap(n => n.inputs ?? []));
-  const candidates = nodes.filter(
-    n => n.kind !== 'analysis' && !ancestors.has(n.id)
-  );
-  const leaves = candidates.filter(n => !consumed.has(n.id));
-  const pick = leaves[leaves.length - 1] ?? candidates[candidates.length - 1];
-  return pick?.id ?? null;
-}
 
 /** A node's display name: its title, else its operator's title, else its id. */
 function labeller(catalogue: ICatalogue | null) {
@@ -93,7 +76,8 @@ export function FlowEditor(props: {
   const twoInputs = useCallback(
     (node: IFlowNode) =>
       node.kind === 'transform' &&
-      catalogue?.transforms.items.find(t => t.name === node.operator)?.inputs === 2,
+      catalogue?.transforms.items.find(t => t.name === node.operator)
+        ?.inputs === 2,
     [catalogue]
   );
   const statusOf = (id: string) => {
@@ -126,7 +110,11 @@ export function FlowEditor(props: {
   };
 
   if (model.loadError) {
-    return <div className="jp-studio-error jp-studio-Wrangler">{model.loadError}</div>;
+    return (
+      <div className="jp-studio-error jp-studio-Wrangler">
+        {model.loadError}
+      </div>
+    );
   }
 
   const selected = model.node(model.selected);
@@ -148,7 +136,12 @@ export function FlowEditor(props: {
       }
     }
     void run(() =>
-      model.edit({ op: 'add_step', operator: item.name, inputs, parameters: {} })
+      model.edit({
+        op: 'add_step',
+        operator: item.name,
+        inputs,
+        parameters: {}
+      })
     );
   };
 
@@ -180,7 +173,9 @@ export function FlowEditor(props: {
         </button>
         <button
           className="jp-mod-styled jp-studio-button"
-          onClick={() => setDrawer(drawer === 'parameters' ? null : 'parameters')}
+          onClick={() =>
+            setDrawer(drawer === 'parameters' ? null : 'parameters')
+          }
         >
           Parameters ({model.document.parameters?.length ?? 0})
         </button>
@@ -192,7 +187,10 @@ export function FlowEditor(props: {
             value={sample.method ?? 'first'}
             onChange={e =>
               void run(() =>
-                model.setSample({ ...sample, method: e.target.value as 'first' | 'random' })
+                model.setSample({
+                  ...sample,
+                  method: e.target.value as 'first' | 'random'
+                })
               )
             }
           >
@@ -246,7 +244,9 @@ export function FlowEditor(props: {
               }
               onClick={() =>
                 selected &&
-                void run(() => props.actions.exportAs(kind, selected.id, target || null))
+                void run(() =>
+                  props.actions.exportAs(kind, selected.id, target || null)
+                )
               }
             >
               {label}
@@ -256,7 +256,9 @@ export function FlowEditor(props: {
       </div>
       {message ? (
         <div
-          className={message.startsWith('Error') ? 'jp-studio-error' : 'jp-studio-muted'}
+          className={
+            message.startsWith('Error') ? 'jp-studio-error' : 'jp-studio-muted'
+          }
           role="status"
         >
           {message}
@@ -266,7 +268,12 @@ export function FlowEditor(props: {
         <ImportPanel
           sources={catalogue.sources.items}
           onImport={async (operator, parameters) => {
-            await model.edit({ op: 'add_step', operator, inputs: [], parameters });
+            await model.edit({
+              op: 'add_step',
+              operator,
+              inputs: [],
+              parameters
+            });
           }}
           onClose={() => setDrawer(null)}
         />
@@ -319,8 +326,8 @@ export function FlowEditor(props: {
         <div className="jp-studio-Wrangler-side">
           {!selected ? (
             <div className="jp-studio-muted jp-studio-Wrangler-hint">
-              Select a node to see its preview and edit its parameters; “+” on
-              a node adds a step.
+              Select a node to see its preview and edit its parameters; “+” on a
+              node adds a step.
             </div>
           ) : (
             <>
@@ -330,7 +337,8 @@ export function FlowEditor(props: {
                 operatorTitle={
                   selected.kind === 'source'
                     ? `Source: ${selected.operator}`
-                    : (transformOf(selected.operator)?.title ?? labelOf({ ...selected, title: '' }))
+                    : (transformOf(selected.operator)?.title ??
+                      labelOf({ ...selected, title: '' }))
                 }
                 rightCandidates={
                   twoInputs(selected)
@@ -385,7 +393,11 @@ export function FlowEditor(props: {
                     disabled={busy}
                     onClick={() =>
                       void run(() =>
-                        props.actions.exportAs('report-job', selected.id, target || null)
+                        props.actions.exportAs(
+                          'report-job',
+                          selected.id,
+                          target || null
+                        )
                       )
                     }
                   >
@@ -396,7 +408,11 @@ export function FlowEditor(props: {
                     disabled={busy}
                     onClick={() =>
                       void run(() =>
-                        props.actions.exportAs('report-html', selected.id, target || null)
+                        props.actions.exportAs(
+                          'report-html',
+                          selected.id,
+                          target || null
+                        )
                       )
                     }
                   >
@@ -414,11 +430,16 @@ export function FlowEditor(props: {
               ) : null}
               {report ? (
                 report.status === 'loading' ? (
-                  <div className="jp-studio-muted">Computing the insights report…</div>
+                  <div className="jp-studio-muted">
+                    Computing the insights report…
+                  </div>
                 ) : report.status === 'error' ? (
                   <div className="jp-studio-error">{report.error}</div>
                 ) : (
-                  <ReportView report={report.value} rendermime={props.rendermime} />
+                  <ReportView
+                    report={report.value}
+                    rendermime={props.rendermime}
+                  />
                 )
               ) : !preview || preview.status === 'loading' ? (
                 <div className="jp-studio-muted">Computing the preview…</div>

@@ -22,7 +22,10 @@ const SOURCE_LABELS: Record<string, string> = {
 
 export function ImportPanel(props: {
   sources: IOperatorInfo[];
-  onImport: (operator: string, parameters: Record<string, unknown>) => Promise<void>;
+  onImport: (
+    operator: string,
+    parameters: Record<string, unknown>
+  ) => Promise<void>;
   onClose: () => void;
 }): JSX.Element {
   const [operator, setOperator] = useState(props.sources[0]?.name ?? 'file');
@@ -210,7 +213,9 @@ export function ParametersPanel(props: {
         <button
           type="button"
           className="jp-mod-styled jp-studio-button"
-          onClick={() => setRows([...rows, { name: '', default: '', description: '' }])}
+          onClick={() =>
+            setRows([...rows, { name: '', default: '', description: '' }])
+          }
         >
           Add parameter
         </button>

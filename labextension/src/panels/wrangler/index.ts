@@ -58,7 +58,10 @@ async function writeOrAsk(
       const answer = await showDialog({
         title: 'Replace the file?',
         body: error.message,
-        buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Replace' })]
+        buttons: [
+          Dialog.cancelButton(),
+          Dialog.warnButton({ label: 'Replace' })
+        ]
       });
       return answer.button.accept ? write(true) : null;
     }
@@ -102,7 +105,14 @@ function makeActions(
         case 'notebook': {
           const file = await writeOrAsk(overwrite =>
             exportFlowCode(
-              { document, path: model.path, node_id: nodeId, parameters, format: kind, overwrite },
+              {
+                document,
+                path: model.path,
+                node_id: nodeId,
+                parameters,
+                format: kind,
+                overwrite
+              },
               settings
             )
           );
@@ -115,7 +125,14 @@ function makeActions(
         case 'report-html': {
           const file = await writeOrAsk(overwrite =>
             exportReportHtml(
-              { document, path: model.path, node_id: nodeId, parameters, target, overwrite },
+              {
+                document,
+                path: model.path,
+                node_id: nodeId,
+                parameters,
+                target,
+                overwrite
+              },
               settings
             )
           );
@@ -135,10 +152,18 @@ function makeActions(
             return;
           }
           const job = await runFlow(
-            { path: await saved(), node_id: nodeId, parameters, output: answer.value },
+            {
+              path: await saved(),
+              node_id: nodeId,
+              parameters,
+              output: answer.value
+            },
             settings
           );
-          jobStarted(`Exporting to ${answer.value} (job ${job.name})`, job.job_id);
+          jobStarted(
+            `Exporting to ${answer.value} (job ${job.name})`,
+            job.job_id
+          );
           return;
         }
         case 'job':
@@ -175,7 +200,12 @@ function makeActions(
             column = answer.value;
           }
           const handoff = await trainFromFlow(
-            { path: await saved(), node_id: nodeId, parameters, target: column },
+            {
+              path: await saved(),
+              node_id: nodeId,
+              parameters,
+              target: column
+            },
             settings
           );
           const request = handoff.automl_request;
@@ -209,7 +239,12 @@ export const wranglerPlugin: JupyterFrontEndPlugin<void> = {
     'Data Wrangler: .flow documents with a graph editor, previews, insights report and exports.',
   autoStart: true,
   requires: [IStudioConnection],
-  optional: [IRenderMimeRegistry, ICommandPalette, ILauncher, IDefaultFileBrowser],
+  optional: [
+    IRenderMimeRegistry,
+    ICommandPalette,
+    ILauncher,
+    IDefaultFileBrowser
+  ],
   activate: (
     app: JupyterFrontEnd,
     connection: IStudioConnection,

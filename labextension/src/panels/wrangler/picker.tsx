@@ -4,56 +4,10 @@
  */
 import React, { useEffect, useMemo, useRef, useState } from 'react';
 
+import { IPickerItem, filterItems, pickerItems } from './flow-utils';
 import type { ICatalogue } from './model';
 
-/** One operator the picker offers. */
-export interface IPickerItem {
-  name: string;
-  title: string;
-  group: string;
-  description: string;
-  keywords: string[];
-  kind: 'transform' | 'analysis';
-  inputs: number;
-}
-
-/** Every transform and analysis as picker items. */
-export function pickerItems(catalogue: ICatalogue): IPickerItem[] {
-  return [
-    ...catalogue.transforms.items.map(t => ({
-      name: t.name,
-      title: t.title,
-      group: t.family,
-      description: t.description,
-      keywords: t.keywords,
-      kind: 'transform' as const,
-      inputs: t.inputs
-    })),
-    ...catalogue.analyses.items.map(a => ({
-      name: a.name,
-      title: a.title,
-      group: 'Analyses',
-      description: '',
-      keywords: a.keywords,
-      kind: 'analysis' as const,
-      inputs: 1
-    }))
-  ];
-}
-
-/** Items matching every word of `query` (title, name, group or keyword). */
-export function filterItems(items: IPickerItem[], query: string): IPickerItem[] {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  if (!words.length) {
-    return items;
-  }
-  return items.filter(item => {
-    const text = [item.title, item.name, item.group, ...item.keywords]
-      .join(' ')
-      .toLowerCase();
-    return words.every(word => text.includes(word));
-  });
-}
+export type { IPickerItem } from './flow-utils';
 
 /** `text` with each occurrence of the query's words wrapped in `<mark>`. */
 export function Highlight(props: { text: string; query: string }): JSX.Element {

@@ -8,15 +8,7 @@ import React from 'react';
 
 import type { IColumnProfile, INodePreview } from '../../api/wrangler';
 import { VegaChart } from '../../components/vega-chart';
-
-/** Bar heights (0..1) of a column's mini histogram. */
-export function histogramBars(column: IColumnProfile): number[] {
-  const counts = column.histogram.length
-    ? column.histogram.map(b => b.count)
-    : column.top_values.map(v => v.count);
-  const top = Math.max(1, ...counts);
-  return counts.map(c => c / top);
-}
+import { histogramBars } from './flow-utils';
 
 function MiniHistogram(props: { column: IColumnProfile }): JSX.Element {
   const bars = histogramBars(props.column);
@@ -73,7 +65,11 @@ export function NodeErrorView(props: {
   }
   const elsewhere = error.node_id && error.node_id !== props.preview.node_id;
   return (
-    <div className="jp-studio-NodeError" role="alert" data-testid="studio-node-error">
+    <div
+      className="jp-studio-NodeError"
+      role="alert"
+      data-testid="studio-node-error"
+    >
       <div>
         <strong>{error.message}</strong>{' '}
         <span className="jp-studio-muted">({error.code})</span>
@@ -123,7 +119,9 @@ export function PreviewView(props: {
               testId="studio-analysis-chart"
             />
           ) : null}
-          {output.text ? <pre className="jp-studio-mono">{output.text}</pre> : null}
+          {output.text ? (
+            <pre className="jp-studio-mono">{output.text}</pre>
+          ) : null}
           {output.table && output.table.length ? (
             <table className="jp-studio-table jp-studio-PreviewTable">
               <thead>
@@ -151,7 +149,10 @@ export function PreviewView(props: {
             <thead>
               <tr>
                 {preview.columns.map(column => (
-                  <th key={column.name} title={`${column.name}: ${column.dtype}`}>
+                  <th
+                    key={column.name}
+                    title={`${column.name}: ${column.dtype}`}
+                  >
                     <div className="jp-studio-PreviewTable-name">
                       {column.name}
                     </div>

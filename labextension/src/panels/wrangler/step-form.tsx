@@ -45,7 +45,12 @@ export function StepForm(props: {
 }): JSX.Element {
   const { node, schema } = props;
   const fields = useMemo(() => fieldsFromSchema(schema), [schema]);
-  const key = JSON.stringify([node.id, node.parameters, node.inputs, node.title]);
+  const key = JSON.stringify([
+    node.id,
+    node.parameters,
+    node.inputs,
+    node.title
+  ]);
   const [values, setValues] = useState(() =>
     valuesOf(schema, node.parameters ?? {})
   );
@@ -97,10 +102,7 @@ export function StepForm(props: {
         <span className="jp-studio-muted jp-studio-mono"> {node.id}</span>
       </div>
       <div className="jp-studio-FormGrid">
-        <label
-          htmlFor={`${node.id}-title`}
-          className="jp-studio-FormRow-label"
-        >
+        <label htmlFor={`${node.id}-title`} className="jp-studio-FormRow-label">
           Title
         </label>
         <div className="jp-studio-FormRow-control">
