@@ -64,7 +64,8 @@ from jupyter_studio.core.jobs.schemas import (
     JobKindInfo,
     JobLogs,
 )
-from jupyter_studio.core.modelhub.finetune import FinetuneParameters, LossCurve, LossPoint
+from jupyter_studio.core.modelhub.evaluate import EvaluationResult, EvaluationRow
+from jupyter_studio.core.modelhub.finetune import LossCurve, LossPoint
 from jupyter_studio.core.modelhub.schemas import (
     Acceptance,
     DeployModel,
@@ -78,6 +79,8 @@ from jupyter_studio.core.modelhub.schemas import (
 )
 from jupyter_studio.core.modelhub.schemas import ListModelsQuery as HubModelsQuery
 from jupyter_studio.core.modelhub.schemas import ListModelsResponse as HubModelList
+from jupyter_studio.core.modelhub.solutions import LaunchedSolution, LaunchSolution, Solution
+from jupyter_studio.core.modelhub.training_service import EvaluateRequest, FinetuneRequest
 from jupyter_studio.core.models.schemas import (
     DescribeModel,
     DescribeModelVersion,
@@ -208,7 +211,13 @@ PAIRS: dict[str, type[BaseModel]] = {
     "ISaveTemplate": SaveTemplate,
     "IPromptTemplate": PromptTemplate,
     "IPromptTemplateList": ListTemplatesResponse,
-    "IFinetuneRequest": FinetuneParameters,
+    "IFinetuneRequest": FinetuneRequest,
+    "IEvaluateRequest": EvaluateRequest,
+    "IEvaluationRow": EvaluationRow,
+    "IEvaluationResult": EvaluationResult,
+    "ISolution": Solution,
+    "ILaunchSolution": LaunchSolution,
+    "ISolutionLaunch": LaunchedSolution,
     "ILossPoint": LossPoint,
     "IFinetuneLoss": LossCurve,
 }

@@ -164,6 +164,8 @@ export interface IFinetuneRequest {
   /** A stopped finetune job whose last checkpoint to continue. */
   resume_from_job?: string | null;
   seed?: number;
+  /** Job name (default: generated). */
+  name?: string | null;
 }
 
 /** One point of a fine-tuning's loss curve. */
@@ -198,6 +200,10 @@ export interface IEvaluateRequest {
   /** Label sentence of zero-shot classification (contains `{label}`). */
   zero_shot_template?: string;
   seed?: number;
+  /** Run the job in this space. */
+  space_id?: string | null;
+  /** Job name (default: generated). */
+  name?: string | null;
 }
 
 /** One metric of one model, on clean or perturbed inputs. */
@@ -225,12 +231,27 @@ export interface ISolution {
   title: string;
   description: string;
   steps: string[];
+  /** Bundled files it copies. */
+  samples?: string[];
+  /** Its endpoint is named `<prefix>-<6 hex digits>`. */
+  endpoint_prefix: string;
 }
 
-/** Response of `POST modelhub/solutions/{id}/launch`. */
+/** Body of `POST modelhub/solutions/{id}/launch`. */
+export interface ILaunchSolution {
+  space_id?: string | null;
+  /** Fine-tuning steps (text classifier; default 30). */
+  max_steps?: number | null;
+  /** AutoML seconds (tabular; default 120). */
+  automl_max_runtime?: number | null;
+}
+
+/** Response of `POST modelhub/solutions/{id}/launch`: the chain's job and its endpoint. */
 export interface ISolutionLaunch {
   jobs: IJob[];
   endpoint?: string | null;
+  /** File-browser path of the solution's files. */
+  folder: string;
 }
 
 const BASE = 'modelhub';
@@ -403,12 +424,12 @@ export async function listSolutions(
 /** `POST modelhub/solutions/{id}/launch`. */
 export function launchSolution(
   id: string,
-  spaceId: string | null,
+  body: ILaunchSolution,
   serverSettings: ServerConnection.ISettings
 ): Promise<ISolutionLaunch> {
   return requestAPI<ISolutionLaunch>(
     `${BASE}/solutions/${encodeURIComponent(id)}/launch`,
-    { method: 'POST', body: JSON.stringify({ space_id: spaceId }) },
+    { method: 'POST', body: JSON.stringify(body) },
     serverSettings
   );
 }

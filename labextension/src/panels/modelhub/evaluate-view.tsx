@@ -95,6 +95,7 @@ export function EvaluateView(props: {
       data: data.path.trim(),
       task,
       perturbations,
+      space_id: data.spaceId || null,
       ...(task === 'classification'
         ? { text_column: columns.a, label_column: columns.b }
         : { instruction_column: columns.a, response_column: columns.b })

@@ -45,7 +45,7 @@ export function SolutionsView(props: {
     try {
       const result = await launchSolution(
         id,
-        spaceId || null,
+        { space_id: spaceId || null },
         model.serverSettings
       );
       setLaunched(current => ({ ...current, [id]: result }));
