@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 import urllib.request
@@ -108,3 +109,42 @@ def test_the_text_classifier_solution_deploys_an_endpoint(hub_studio) -> None:
                 time.sleep(0.5)
         except NotFound:
             pass
+
+
+@pytest.mark.slow
+def test_the_tabular_solution_runs_flow_automl_and_deploys(hub_studio) -> None:
+    hub = Hub(hub_studio)
+    caller = hub_studio.caller()
+    launched = hub.launch_solution(caller, "tabular-automl", {"automl_max_runtime": 20})
+    hub_studio.start()
+    chain = launched.jobs[0]
+    try:
+        done = hub_studio.wait(chain.job_id, timeout=600)
+        log = hub_studio.job_logs(chain.job_id).content
+        assert done.status == JobStatus.COMPLETED, (done.status_message, log[-3000:])
+        output = hub_studio.jobs.job_dir(caller, chain.job_id) / "output"
+        steps = json.loads((output / "chain.json").read_text())["steps"]
+        assert [s.get("kind") for s in steps if s.get("kind")] == ["flow", "automl"]
+        assert steps[-1] == {"step": "deploy", "endpoint": launched.endpoint, "status": "InService"}
+        port = hub_studio.endpoints.port_of(caller, launched.endpoint)
+        row = {k: v for k, v in _first_customer().items() if k != "churned"}
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/invocations",
+            data=json.dumps({"dataframe_records": [row]}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert len(json.loads(response.read())["predictions"]) == 1
+    finally:
+        with contextlib.suppress(NotFound):
+            hub_studio.endpoints.delete(caller, launched.endpoint)
+
+
+def _first_customer() -> dict:
+    import csv
+
+    from jupyter_studio.core.modelhub.solutions import SAMPLES
+
+    with open(SAMPLES / "customers.csv", newline="") as handle:
+        row = next(csv.DictReader(handle))
+    return {k: (float(v) if v.replace(".", "", 1).isdigit() else v) for k, v in row.items() if v}
