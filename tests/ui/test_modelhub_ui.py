@@ -1,0 +1,186 @@
+"""Model hub panel in a real browser: search the catalogue, open the gated Gemma model (deploy
+refused with the license message, Accept, then the acceptance time shown), and the prompt
+playground streaming a completion from a deployed SmolLM2 endpoint."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.ui.conftest import LabServer, open_lab
+
+pytestmark = pytest.mark.browser
+
+GATED = "gemma3-270m"
+SMOLLM = "smollm2-135m-instruct"
+
+
+@pytest.fixture
+def studio_errors(page) -> Iterator[list[str]]:  # noqa: ANN001
+    """Uncaught errors thrown by Studio's own code in the page: none may happen."""
+    errors: list[str] = []
+
+    def record(error) -> None:  # noqa: ANN001
+        stack = getattr(error, "stack", "") or ""
+        if "jupyter-studio" in stack:
+            errors.append(f"{error}\n{stack}")
+
+    page.on("pageerror", record)
+    yield errors
+    assert not errors, "\n".join(errors)
+
+
+@pytest.fixture(scope="module")
+def hub_server(lab_server: LabServer) -> LabServer:
+    """The lab server, skipped when it has no model hub routes."""
+    status, body = lab_server.api("GET", "modelhub/models")
+    if status == 404:
+        pytest.skip("the server has no /studio/api/modelhub routes")
+    assert status == 200, body
+    return lab_server
+
+
+def open_hub(page, server: LabServer):  # noqa: ANN001, ANN201
+    """The Model hub panel, opened from its launcher card."""
+    open_lab(page, server)
+    page.locator(".jp-LauncherCard", has_text=re.compile(r"^Model hub$")).click()
+    view = page.locator('[data-testid="studio-modelhub"]')
+    view.wait_for()
+    view.locator('[data-testid="studio-hub-card"]').first.wait_for()
+    return view
+
+
+def test_catalogue_search_and_license_gate(page, hub_server: LabServer, studio_errors) -> None:  # noqa: ANN001
+    # The test starts from a profile that has not accepted Gemma's terms.
+    status, detail = hub_server.api("GET", f"modelhub/models/{GATED}")
+    assert status == 200, detail
+    if detail["acceptance"]:
+        pytest.skip("Gemma's license was accepted earlier in this server's domain")
+
+    view = open_hub(page, hub_server)
+    cards = view.locator('[data-testid="studio-hub-card"]')
+    assert cards.count() >= 3
+
+    # Search narrows the cards; the gated filter keeps only the gated model, badged.
+    view.get_by_label("Search models").fill("gemma")
+    page.wait_for_function(
+        """() => {
+            const cards = document.querySelectorAll('[data-testid="studio-hub-card"]');
+            return cards.length === 1 && cards[0].dataset.id === 'gemma3-270m';
+        }"""
+    )
+    view.get_by_label("Search models").fill("")
+    view.locator("#jp-studio-hub-gated").select_option("true")
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="studio-hub-card"]')]
+            .every(c => c.querySelector('[data-testid="studio-hub-gated"]'))"""
+    )
+    card = view.locator(f'[data-testid="studio-hub-card"][data-id="{GATED}"]')
+    assert card.locator('[data-testid="studio-hub-gated"]').inner_text() == "Gated"
+    view.locator("#jp-studio-hub-task").select_option("text-embedding")
+    view.locator('[data-testid="studio-hub-count"]', has_text="0 models").wait_for()
+    view.locator("#jp-studio-hub-task").select_option("")
+    card.wait_for()
+
+    # The model page: its license text, and Deploy refused until the license is accepted.
+    card.click()
+    model_page = view.locator(f'[data-testid="studio-hub-model-page"][data-id="{GATED}"]')
+    license_text = model_page.locator('[data-testid="studio-hub-license"]')
+    license_text.wait_for()
+    assert "Gemma" in license_text.inner_text()
+    assert model_page.locator('[data-testid="studio-hub-accepted"]').count() == 0
+
+    model_page.locator("#jp-studio-hub-endpoint-name").fill(f"ui-gemma-{int(time.time())}")
+    model_page.locator('[data-testid="studio-hub-deploy-button"]').click()
+    refusal = model_page.locator('[data-testid="studio-hub-deploy-error"]')
+    refusal.wait_for()
+    assert re.search(r"licen[cs]e", refusal.inner_text(), re.I)
+    assert "gemma" in refusal.inner_text().lower()
+    status, endpoints = hub_server.api("GET", "endpoints")
+    assert not any(e["endpoint_name"].startswith("ui-gemma") for e in endpoints["items"])
+
+    # Accept from the refusal: the acceptance time shows on the page and the badge changes.
+    refusal.locator('[data-testid="studio-hub-accept"]').click()
+    accepted = model_page.locator('[data-testid="studio-hub-accepted"]')
+    accepted.wait_for()
+    assert re.search(r"Accepted by \S+ on .*\d", accepted.inner_text())
+    assert refusal.count() == 0
+    card.locator('[data-testid="studio-hub-gated"]', has_text="License accepted").wait_for()
+    status, detail = hub_server.api("GET", f"modelhub/models/{GATED}")
+    assert detail["acceptance"] and detail["accepted"]
+    model_page.scroll_into_view_if_needed()
+
+
+@pytest.fixture(scope="module")
+def smollm_endpoint(hub_server: LabServer) -> Iterator[str]:
+    """SmolLM2 deployed through REST (faster than clicking), InService."""
+    name = f"ui-smollm-{int(time.time()) % 100000}"
+    status, body = hub_server.api(
+        "POST", f"modelhub/models/{SMOLLM}/deploy", {"endpoint_name": name}
+    )
+    assert status in (200, 201), body
+    deadline = time.monotonic() + 240
+    while True:
+        status, endpoint = hub_server.api("GET", f"endpoints/{name}")
+        assert status == 200, endpoint
+        if endpoint["status"] == "InService":
+            break
+        assert endpoint["status"] != "Failed", endpoint["status_message"]
+        assert time.monotonic() < deadline, f"{name} still {endpoint['status']}"
+        time.sleep(1)
+    yield name
+    hub_server.api("DELETE", f"endpoints/{name}")
+
+
+@pytest.mark.slow
+def test_playground_streams_a_completion(
+    page,  # noqa: ANN001
+    hub_server: LabServer,
+    smollm_endpoint: str,
+    studio_errors,  # noqa: ANN001
+) -> None:
+    view = open_hub(page, hub_server)
+    view.get_by_role("tab", name="Prompt playground").click()
+    playground = view.locator('[data-testid="studio-hub-playground"]')
+    side = playground.locator('[data-testid="studio-hub-side"]').first
+    endpoint_select = side.locator("#jp-studio-hub-side0-endpoint")
+    endpoint_select.locator(f'option[value="{smollm_endpoint}"]').wait_for(state="attached")
+    endpoint_select.select_option(smollm_endpoint)
+
+    # Out-of-range settings are refused in the form, naming the field.
+    side.locator("#jp-studio-hub-side0-template-choice").select_option("builtin:Free prompt")
+    playground.locator("#jp-studio-hub-text").fill("Write one sentence about the sea.")
+    playground.get_by_label("Temperature").fill("3")
+    assert (
+        "0 (greedy) to 2"
+        in playground.locator('[data-testid="studio-field-error"]').first.inner_text()
+    )
+    assert playground.locator('[data-testid="studio-hub-run"]').is_disabled()
+    playground.get_by_label("Temperature").fill("0")
+    playground.get_by_label("Max tokens").fill("48")
+
+    playground.locator('[data-testid="studio-hub-run"]').click()
+    output = side.locator('[data-testid="studio-hub-output"]')
+    # Tokens appear while the answer is still streaming, then the answer completes.
+    page.wait_for_function(
+        """() => {
+            const out = document.querySelector('[data-testid="studio-hub-output"]');
+            return out && out.dataset.status === 'streaming' && out.textContent.trim().length > 3;
+        }""",
+        timeout=120_000,
+    )
+    partial = output.inner_text()
+    page.wait_for_function(
+        """() => ['done', 'error'].includes(
+            document.querySelector('[data-testid="studio-hub-output"]').dataset.status)""",
+        timeout=120_000,
+    )
+    assert output.get_attribute("data-status") == "done", side.inner_text()
+    final = output.inner_text()
+    assert len(final) >= len(partial) > 0
+    stats = side.locator('[data-testid="studio-hub-output-stats"]').inner_text()
+    assert re.search(r"\d+ tokens", stats), stats
+    assert "tokens/s" in stats
