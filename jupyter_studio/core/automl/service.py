@@ -53,25 +53,12 @@ from .schemas import (
     ValidateAutoMLExperiment,
 )
 from .tables import AutoMLExperimentRow
+from .tracking import ROW_KEYS
 from .validate import DEFAULT_MIN_ROWS, MAX_COLUMNS, TABLE_SUFFIXES
 
 log = logging.getLogger(__name__)
 
 LOWER_IS_BETTER = {"log_loss", "mse", "rmse", "mae"}
-#: Leaderboard keys that are not metrics.
-ROW_KEYS = {
-    "rank",
-    "candidate",
-    "algorithm",
-    "level",
-    "status",
-    "objective_metric",
-    "objective",
-    "training_seconds",
-    "hyperparameters",
-    "failure_reason",
-    "best",
-}
 #: A deployment claimed longer ago than this by a server that died is claimed again.
 CLAIM_TIMEOUT = timedelta(minutes=10)
 PREVIEW_MAX_ROWS = 100

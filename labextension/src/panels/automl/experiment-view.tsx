@@ -98,6 +98,7 @@ function Leaderboard(props: {
                   className={`jp-studio-Table-row${isSelected ? ' jp-mod-selected' : ''}${r.best ? ' jp-studio-AutoMLBest' : ''}`}
                   data-testid="automl-leaderboard-row"
                   data-best={r.best ? 'true' : 'false'}
+                  data-candidate={r.candidate}
                   onClick={() =>
                     r.status === 'completed' &&
                     model.selectCandidate(r.best ? null : r.candidate)
