@@ -13,7 +13,7 @@ import pytest
 from tests.core.automl.conftest import mixed_frame
 from tests.ui.conftest import ARTIFACTS, LabServer, open_lab
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
@@ -38,6 +38,7 @@ def studio_errors(page) -> Iterator[list[str]]:  # noqa: ANN001
     assert not errors, "\n".join(errors)
 
 
+@pytest.mark.slow
 def test_wizard_leaderboard_results_and_deploy(
     page,  # noqa: ANN001
     lab_server: LabServer,
@@ -157,3 +158,22 @@ def test_wizard_leaderboard_results_and_deploy(
     page.locator(
         f'[data-testid="studio-endpoint-row"][data-name="{endpoint}"][data-status="InService"]'
     ).wait_for(timeout=120_000)
+
+
+def test_home_opens_the_wizard_and_the_launcher_card_is_no_placeholder(
+    page,  # noqa: ANN001
+    lab_server: LabServer,
+    studio_errors: list[str],
+) -> None:
+    from tests.ui.conftest import show_home
+
+    open_lab(page, lab_server)
+    home = show_home(page)
+    home.locator('[data-testid="studio-home-create-automl"]').click()
+    wizard = page.locator('.jp-studio-AutoMLView [data-testid="automl-wizard"]')
+    wizard.wait_for()
+    wizard.locator('[data-testid="automl-step-method"]').click()
+    assert wizard.locator('[data-testid="automl-algorithm-knn"]').is_checked()
+    wizard.locator('[data-testid="automl-mode-hpo"]').check()
+    assert not wizard.locator('[data-testid="automl-algorithm-knn"]').is_checked()
+    assert page.locator(".jp-studio-Placeholder", has_text="AutoML").count() == 0
