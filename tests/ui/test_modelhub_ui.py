@@ -184,3 +184,71 @@ def test_playground_streams_a_completion(
     stats = side.locator('[data-testid="studio-hub-output-stats"]').inner_text()
     assert re.search(r"\d+ tokens", stats), stats
     assert "tokens/s" in stats
+
+
+@pytest.mark.slow
+def test_playground_side_by_side_templates_and_server_refusal(
+    page,  # noqa: ANN001
+    hub_server: LabServer,
+    smollm_endpoint: str,
+    studio_errors,  # noqa: ANN001
+) -> None:
+    view = open_hub(page, hub_server)
+    view.get_by_role("tab", name="Prompt playground").click()
+    playground = view.locator('[data-testid="studio-hub-playground"]')
+    playground.get_by_label("Side by side (two models or two prompts)").check()
+    sides = playground.locator('[data-testid="studio-hub-side"]')
+    assert sides.count() == 2
+    for i in range(2):
+        select = sides.nth(i).locator(f"#jp-studio-hub-side{i}-endpoint")
+        select.locator(f'option[value="{smollm_endpoint}"]').wait_for(state="attached")
+        select.select_option(smollm_endpoint)
+
+    # Two prompts: zero-shot on the left, few-shot on the right, placeholders from the form.
+    sides.nth(0).locator("#jp-studio-hub-side0-template-choice").select_option(
+        "builtin:Zero-shot classification"
+    )
+    sides.nth(1).locator("#jp-studio-hub-side1-template-choice").select_option(
+        "builtin:Few-shot classification"
+    )
+    playground.locator("#jp-studio-hub-text").fill("The striker scored twice in the final.")
+    assert playground.locator('[data-testid="studio-hub-run"]').is_disabled()
+    playground.locator("#jp-studio-hub-labels").fill("sports, politics")
+    playground.locator("#jp-studio-hub-examples").fill("Parliament passed the bill => politics")
+    sides.nth(1).locator("summary", has_text="Prompt sent").click()
+    sent = sides.nth(1).locator(".jp-studio-HubPrompt pre").inner_text()
+    assert "labels: sports, politics." in sent
+    assert "Text: Parliament passed the bill\nLabel: politics" in sent
+    playground.get_by_label("Temperature").fill("0")
+    playground.get_by_label("Max tokens").fill("8")
+    playground.locator('[data-testid="studio-hub-run"]').click()
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="studio-hub-output"]')]
+            .every(o => o.dataset.status === 'done')""",
+        timeout=120_000,
+    )
+    for i in range(2):
+        assert sides.nth(i).locator('[data-testid="studio-hub-output"]').inner_text().strip()
+
+    # Save the left template in the home, then find it among the saved ones.
+    playground.get_by_label("Template name").fill("ui-zero-shot")
+    playground.get_by_role("button", name="Save template").click()
+    playground.locator('[role="status"]', has_text="Saved ui-zero-shot").wait_for()
+    status, saved = hub_server.api("GET", "modelhub/templates")
+    assert status == 200, saved
+    template = next(t for t in saved["items"] if t["name"] == "ui-zero-shot")
+    assert template["placeholders"] == ["labels", "text"]
+    assert template["settings"]["max_new_tokens"] == 8
+    choice = sides.nth(1).locator("#jp-studio-hub-side1-template-choice")
+    choice.locator('option[value="saved:ui-zero-shot"]').wait_for(state="attached")
+    choice.select_option("saved:ui-zero-shot")
+    assert "{labels}" in sides.nth(1).locator("#jp-studio-hub-side1-template").input_value()
+
+    # A prompt over the model's context length: the server's message shows under the answer.
+    playground.get_by_label("Side by side (two models or two prompts)").uncheck()
+    playground.locator("#jp-studio-hub-text").fill("word " * 9000)
+    playground.locator('[data-testid="studio-hub-run"]').click()
+    error = sides.nth(0).locator('[data-testid="studio-hub-output-error"]')
+    error.wait_for(timeout=60_000)
+    assert re.search(r"context|too long|tokens", error.inner_text(), re.I), error.inner_text()
+    hub_server.api("DELETE", "modelhub/templates/ui-zero-shot")
