@@ -5,7 +5,7 @@ A feature adds ``server/handlers/<feature>.py`` exporting ``ROUTES`` and lists i
 
 from __future__ import annotations
 
-from .handlers import automl, endpoints, experiments, flows, info, jobs, models, spaces
+from .handlers import automl, endpoints, experiments, flows, info, jobs, modelhub, models, spaces
 from .routing import API_PREFIX, Route
 
 ROUTES: list[Route] = [
@@ -17,6 +17,7 @@ ROUTES: list[Route] = [
     *endpoints.ROUTES,
     *automl.ROUTES,
     *flows.ROUTES,
+    *modelhub.ROUTES,
 ]
 
 

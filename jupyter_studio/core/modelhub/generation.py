@@ -332,3 +332,42 @@ class Embedder:
             "context_length": self.context_length,
             "dimensions": int(self.model.get_sentence_embedding_dimension() or 0),
         }
+
+
+class HeadClassifier:
+    """A fine-tuned classifier with fixed labels (a python model whose ``predict`` takes
+    ``{"inputs": [...]}`` and answers ``[{label, scores}]``) behind the hub protocol."""
+
+    task = "text-classification"
+
+    def __init__(
+        self, python_model: Any, *, model_id: str = "", labels: list[str] | None = None
+    ) -> None:
+        self.python_model = python_model
+        self.model_id = model_id
+        self.labels = list(labels or getattr(python_model, "labels", []) or [])
+        self.lock = threading.Lock()
+
+    def predict(self, request: EmbedRequest) -> dict[str, Any]:
+        """``{predictions: [{label, scores}]}`` over the model's own labels."""
+        with self.lock:
+            return {"predictions": self.python_model.predict(None, {"inputs": request.inputs})}
+
+    def classify(self, request: ClassifyRequest) -> dict[str, Any]:
+        """The model's own labels; ``labels`` sent must be among them (their scores kept)."""
+        unknown = [label for label in request.labels if label not in self.labels]
+        if unknown:
+            raise ValueError(
+                f"this classifier knows the labels {self.labels}, not {unknown}: leave labels out"
+            )
+        answer = self.predict(EmbedRequest(inputs=request.inputs))
+        for prediction in answer["predictions"]:
+            scores = {k: v for k, v in prediction["scores"].items() if k in request.labels}
+            total = sum(scores.values()) or 1.0
+            prediction["scores"] = {k: round(v / total, 6) for k, v in scores.items()}
+            prediction["label"] = max(scores, key=scores.__getitem__)
+        return answer
+
+    def describe(self) -> dict[str, Any]:
+        """What the model server reports about the model."""
+        return {"task": self.task, "model_id": self.model_id, "labels": self.labels}

@@ -149,6 +149,36 @@ class HubModel(mlflow.pyfunc.PythonModel):
                 yield event["token"]
 
 
+def engine_for(python_model: Any, metadata: dict[str, Any]) -> Any:
+    """The hub-protocol engine of an unwrapped python model, or None.
+
+    :class:`HubModel` has one (``engine``); the fine-tuning job's own wrappers (MLmodel metadata
+    ``modelhub``: a causal LM with ``model`` and ``tokenizer``, or a classifier with fixed
+    labels) are adapted, so a fine-tuned copy streams and classifies like the hub models.
+    """
+    from .generation import HeadClassifier, TextGenerator
+
+    engine = getattr(python_model, "engine", None)
+    if engine is not None:
+        return engine
+    info = metadata.get("modelhub") or {}
+    if not info:
+        return None
+    base = str(info.get("base_model") or "")
+    if hasattr(python_model, "model") and hasattr(python_model, "tokenizer"):
+        entry = next((e for e in BUILTIN if e.id == base), None)
+        return TextGenerator(
+            python_model.model,
+            python_model.tokenizer,
+            model_id=base,
+            context_length=entry.context_length if entry else None,
+            repetition_penalty=entry.repetition_penalty if entry else None,
+        )
+    if hasattr(python_model, "predict") and info.get("task") == "text-classification":
+        return HeadClassifier(python_model, model_id=base, labels=info.get("labels"))
+    return None
+
+
 def hub_spec(
     entry: CatalogueEntry, *, cache_dir: str | os.PathLike[str] | None, quantize: str | None = None
 ) -> dict[str, Any]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
-from tornado import httpclient, web
+from tornado import httpclient, httputil, web
 
 from ...core.endpoints.schemas import (
     ENDPOINT_NAME_PATTERN,
@@ -107,6 +108,8 @@ class EndpointProxyHandler(EndpointsBase):
         return port
 
     async def _forward(self, endpoint_name: str, action: str, method: str) -> None:
+        """Forward to the model server; a ``text/event-stream`` answer (streamed generation of a
+        model hub endpoint) is passed on chunk by chunk as it arrives, anything else whole."""
         client = httpclient.AsyncHTTPClient()
         headers = {
             name: self.request.headers[name]
@@ -114,8 +117,10 @@ class EndpointProxyHandler(EndpointsBase):
             if name in self.request.headers
         }
         response: Any = None
+        relay = _Relay(self)
         for attempt in range(3):  # a switch to a new version may close the old port under us
             port = await self._port(endpoint_name, fresh=attempt > 0)
+            relay.reset()
             request = httpclient.HTTPRequest(
                 f"http://127.0.0.1:{port}/{action}",
                 method=method,
@@ -123,10 +128,15 @@ class EndpointProxyHandler(EndpointsBase):
                 headers=headers,
                 request_timeout=300,
                 allow_nonstandard_methods=True,
+                header_callback=relay.on_header,
+                streaming_callback=relay.on_chunk,
             )
             response = await client.fetch(request, raise_error=False)
-            if response.code != 599:
+            if response.code != 599 or relay.streaming:
                 break
+        if relay.streaming:  # the status and headers went out with the first chunk
+            self.finish(set_content_type=relay.content_type)
+            return
         if response is None or response.code == 599:
             raise Conflict(
                 f"Endpoint {endpoint_name!r} did not answer: its model server may have stopped; "
@@ -136,7 +146,7 @@ class EndpointProxyHandler(EndpointsBase):
         self.set_status(response.code, response.reason)
         content_type = response.headers.get("Content-Type", "application/octet-stream")
         # APIHandler.finish would otherwise label every answer application/json.
-        self.finish(response.body or b"", set_content_type=content_type)
+        self.finish(relay.body(), set_content_type=content_type)
 
     @web.authenticated
     @authorized
@@ -147,6 +157,55 @@ class EndpointProxyHandler(EndpointsBase):
     @authorized
     async def post(self, endpoint_name: str, action: str) -> None:
         await self._forward(endpoint_name, action, "POST")
+
+
+class _Relay:
+    """Collects a model server's answer, or relays it as it comes when it is an event stream."""
+
+    def __init__(self, handler: EndpointProxyHandler) -> None:
+        self.handler = handler
+        self.reset()
+
+    def reset(self) -> None:
+        self.headers = httputil.HTTPHeaders()
+        self.status: int | None = None
+        self.reason: str | None = None
+        self.chunks: list[bytes] = []
+        self.streaming = False
+        self.content_type = "text/event-stream"
+
+    def on_header(self, line: str) -> None:
+        if line.startswith("HTTP/"):  # the status line (again after a 100 Continue)
+            self.headers = httputil.HTTPHeaders()
+            with contextlib.suppress(httputil.HTTPInputError):
+                first = httputil.parse_response_start_line(line.strip())
+                self.status, self.reason = first.code, first.reason
+        elif line.strip():
+            self.headers.parse_line(line)
+        else:  # the blank line: headers complete
+            content_type = self.headers.get("Content-Type", "")
+            if self.status == 200 and content_type.startswith("text/event-stream"):
+                self.streaming = True
+                self.content_type = content_type
+                handler = self.handler
+                handler.set_status(200)
+                handler.set_header("Content-Type", content_type)
+                handler.set_header("Cache-Control", "no-cache")
+                handler.set_header("X-Accel-Buffering", "no")
+                version = self.headers.get("X-Model-Version")
+                if version:
+                    handler.set_header("X-Model-Version", version)
+
+    def on_chunk(self, chunk: bytes) -> None:
+        if self.streaming:
+            self.handler.write(chunk)
+            # each generated piece reaches the browser now; a browser gone is not an error
+            self.handler.flush().add_done_callback(lambda done: done.exception())
+        else:
+            self.chunks.append(chunk)
+
+    def body(self) -> bytes:
+        return b"".join(self.chunks)
 
 
 ROUTES: list[Route] = [

@@ -91,8 +91,11 @@ class LoadedModel:
         #: A hub model (MLmodel metadata ``studio_modelhub``) answers JSON text bodies through
         #: its engine (see :mod:`.text`) instead of DataFrames.
         self.hub_engine: Any = None
-        if (metadata.metadata or {}).get("studio_modelhub"):
-            self.hub_engine = getattr(self.pyfunc.unwrap_python_model(), "engine", None)
+        extra = metadata.metadata or {}
+        if extra.get("studio_modelhub") or extra.get("modelhub"):
+            from ...modelhub.pyfunc import engine_for
+
+            self.hub_engine = engine_for(self.pyfunc.unwrap_python_model(), extra)
         self.schema = InputSchema.from_mlflow(metadata.get_input_schema())
         conf = metadata.flavors.get("python_function", {})
         self.loader_module: str = conf.get("loader_module", "")

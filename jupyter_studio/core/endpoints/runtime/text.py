@@ -80,6 +80,8 @@ def parse(engine: Any, body: bytes) -> tuple[str, Any]:
     try:
         if "labels" in document:
             return "classify", ClassifyRequest(**document)
+        if engine.task == "text-classification":  # a fine-tuned classifier: its own labels
+            return "predict", EmbedRequest(**document)
         if engine.task == "text-generation":
             return "generate", GenerateRequest(**document)
         if "prompt" in document or "messages" in document:
@@ -157,6 +159,8 @@ async def invoke(app: Any, scope: dict[str, Any], receive: Receive, send: Send) 
             raise _payload_error(400, exc.message, code=exc.code, field="prompt") from None
         except PayloadError:
             raise
+        except ValueError as exc:  # a request the model refuses (e.g. labels it does not know)
+            raise _payload_error(400, str(exc), code="invalid_request") from None
         except Exception as exc:
             log.exception("the model failed to %s", operation)
             raise _payload_error(
