@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -135,7 +136,12 @@ async def test_user_code_runs_in_a_child_process_with_a_time_limit(
     studio.flows.user_code_timeout = 20.0
     doc = flow(
         source("src", "data/sales.csv"),
-        step("ok", "custom_pandas", ["src"], code="df['double'] = df['qty'] * 2"),
+        step(
+            "ok",
+            "custom_pandas",
+            ["src"],
+            code="print('user output goes to stderr')\ndf['double'] = df['qty'] * 2",
+        ),
         step("raises", "custom_pandas", ["src"], code="raise ValueError('boom')"),
         step("exits", "custom_pandas", ["src"], code="import os\nos._exit(3)"),
         step("hangs", "custom_pandas", ["src"], code="while True:\n    pass"),
@@ -143,6 +149,11 @@ async def test_user_code_runs_in_a_child_process_with_a_time_limit(
     code, ok = await api("POST", "flows/preview", {"document": doc, "node_id": "ok"})
     assert code == 200 and ok["status"] == "ok", ok
     assert "double" in [c["name"] for c in ok["columns"]]
+    started = time.monotonic()  # unchanged: answered from the results of earlier children
+    code, again = await api("POST", "flows/preview", {"document": doc, "node_id": "ok"})
+    assert code == 200 and again == ok and time.monotonic() - started < 1.0
+    code, report = await api("POST", "flows/report", {"document": doc, "node_id": "ok"})
+    assert code == 200 and report["summary"]["columns"] == 5, report
     code, raised = await api("POST", "flows/preview", {"document": doc, "node_id": "raises"})
     assert raised["status"] == "error" and raised["error"]["code"] == "custom_code_failed"
     assert "boom" in raised["error"]["message"] and raised["error"]["node_id"] == "raises"

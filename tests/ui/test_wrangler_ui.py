@@ -198,3 +198,33 @@ def test_flow_from_csv_with_steps_join_report_and_script(
     assert left_on.input_value() == "city"
     assert page.locator('[data-testid="studio-flow-node"]').count() == 6
     assert json.loads(flow_file.read_text()) == saved
+
+
+def test_custom_code_runs_beside_a_real_jupyterlab_server(
+    lab_server: LabServer, data: Path
+) -> None:
+    """The child process that runs custom code does not re-run the server's main module
+    (``python -m jupyterlab``): it answers, and a hang is stopped while the server serves."""
+    doc = {
+        "format_version": 1,
+        "nodes": [
+            {
+                "id": "src",
+                "kind": "source",
+                "operator": "file",
+                "parameters": {"path": "wrangler-ui/sales.csv"},
+            },
+            {
+                "id": "code",
+                "kind": "transform",
+                "operator": "custom_polars",
+                "parameters": {"code": "df = df.with_columns(total=pl.col('qty') * 2)"},
+                "inputs": ["src"],
+            },
+        ]
+    }
+    code, preview = lab_server.api("POST", "flows/preview", {"document": doc, "node_id": "code"})
+    assert code == 200 and preview["status"] == "ok", preview
+    assert "total" in [c["name"] for c in preview["columns"]]
+    code, info = lab_server.api("GET", "info")
+    assert code == 200

@@ -170,6 +170,25 @@ class FlowService:
 
     # -- previews and reports --------------------------------------------------------------------
 
+    def node_key(
+        self,
+        scope: PathScope,
+        document: DocumentLike,
+        node_id: str,
+        *,
+        params: dict[str, Any] | None = None,
+    ) -> str | None:
+        """The content key of a node's result (its steps, parameters and source data), or
+        None when it cannot be computed; equal keys mean equal previews."""
+        from .engine import flow_parameter_values
+
+        try:
+            doc = self._document(scope, document)
+            values = flow_parameter_values(doc, params)
+            return self._flow(scope, doc).engine.node_key(doc, node_id, values)
+        except Exception:  # noqa: BLE001 - no key, no caching
+            return None
+
     def preview(
         self,
         scope: PathScope,

@@ -9,6 +9,7 @@ that hangs or crashes cannot take the Jupyter server down.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,12 @@ from ...core.jobs.schemas import CreateJob, DescribeJob
 from ...core.spaces.paths import PathScope
 from ...core.wrangler.edits import make_node, parse_edit
 from ...core.wrangler.format import atomic_write_text
-from ...core.wrangler.isolation import IsolatedFailure, needs_isolation, run_isolated
+from ...core.wrangler.isolation import (
+    IsolatedFailure,
+    IsolatedResults,
+    needs_isolation,
+    run_isolated,
+)
 from ...core.wrangler.requests import (
     AutoMLRequest,
     EditFlow,
@@ -43,6 +49,8 @@ from .base import StudioAPIHandler
 
 #: Seconds a preview or report with user code may take before its process is killed.
 DEFAULT_USER_CODE_TIMEOUT = 60.0
+#: Results computed in child processes, by node content (as the in-process preview cache).
+ISOLATED_RESULTS = IsolatedResults()
 
 
 class FlowsBase(StudioAPIHandler):
@@ -102,7 +110,18 @@ class FlowsBase(StudioAPIHandler):
         """Call ``FlowService.<method>(scope, doc, node_id, **kwargs)``; user code in a child."""
         if not needs_isolation(doc, node_id):
             return await self.run(getattr(self.flows, method), scope, doc, node_id, **kwargs)
-        return await self.run(
+        node_key = await self.run(
+            self.flows.node_key, scope, doc, node_id, params=kwargs.get("params")
+        )
+        key = (
+            None
+            if node_key is None
+            else json.dumps([method, node_key, kwargs], sort_keys=True, default=str)
+        )
+        cached = ISOLATED_RESULTS.get(key)
+        if cached is not None:
+            return cached
+        result = await self.run(
             run_isolated,
             method,
             doc,
@@ -111,6 +130,8 @@ class FlowsBase(StudioAPIHandler):
             kwargs,
             timeout=self.user_code_timeout,
         )
+        ISOLATED_RESULTS.put(key, result)
+        return result
 
 
 class FlowTransformsHandler(FlowsBase):
