@@ -203,7 +203,13 @@ class AutoMLJob(JobKind):
 
         stopping = context.should_stop
         # when stopping, the quick parts first: the worker is killed after a grace period
-        report = run_report(result, importance=not stopping, candidates=not stopping)
+        report = run_report(
+            result,
+            importance=not stopping,
+            candidates=not stopping,
+            # the results come after the budget: keep them short for a short run
+            importance_seconds=min(30.0, max(3.0, 0.1 * budget)),
+        )
         (out / "report.json").write_text(json.dumps(report, indent=1, default=str))
         context.set_progress(0.96, "saving the best model")
         result.save(out / "best_model")

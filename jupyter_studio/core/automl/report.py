@@ -28,9 +28,15 @@ def _r(value: Any) -> Any:
 
 
 def candidate_report(
-    result: Any, candidate: str | None = None, importance: bool = True
+    result: Any,
+    candidate: str | None = None,
+    importance: bool = True,
+    importance_seconds: float = 30.0,
 ) -> dict[str, Any]:
-    """Metrics and charts' data of one candidate (default: the best)."""
+    """Metrics and charts' data of one candidate (default: the best).
+
+    ``importance_seconds`` bounds the permutation importance (a short run gets a short one).
+    """
     name = candidate or result.best_candidate
     board = result.leaderboard()
     row = board.loc[board["candidate"] == name].iloc[0]
@@ -74,7 +80,7 @@ def candidate_report(
             out["positive_class"] = labels[1]
     if importance:
         try:
-            imp = result.explain(name, max_rows=1000, repeats=2, time_limit=30)
+            imp = result.explain(name, max_rows=1000, repeats=2, time_limit=importance_seconds)
             out["feature_importance"] = [
                 {"feature": r.feature, "importance": _r(r.importance), "std": _r(r.std)}
                 for r in imp.itertuples()
@@ -90,7 +96,12 @@ def _metric_columns(problem_type: str) -> list[str]:
     return metric_names(problem_type)
 
 
-def run_report(result: Any, importance: bool = True, candidates: bool = True) -> dict[str, Any]:
+def run_report(
+    result: Any,
+    importance: bool = True,
+    candidates: bool = True,
+    importance_seconds: float = 30.0,
+) -> dict[str, Any]:
     """The whole ``report.json``: the run's decisions, the leaderboard and the best candidate.
 
     With ``candidates``, ``report["candidates"]`` holds every other finished candidate's
@@ -100,7 +111,9 @@ def run_report(result: Any, importance: bool = True, candidates: bool = True) ->
     rows = board.replace({np.nan: None}).to_dict(orient="records")
     report: dict[str, Any] = {"summary": result.summary(), "leaderboard": rows}
     if result.best_candidate is not None:
-        report["best"] = candidate_report(result, importance=importance)
+        report["best"] = candidate_report(
+            result, importance=importance, importance_seconds=importance_seconds
+        )
     if candidates:
         others: dict[str, Any] = {}
         for name in result.candidate_names():
