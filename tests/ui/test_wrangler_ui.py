@@ -73,9 +73,15 @@ def add_step(page, after: str, query: str, operator: str) -> None:  # noqa: ANN0
     page.locator(f'[data-testid="studio-flow-node"][data-operator="{operator}"]').wait_for()
 
 
-def import_csv(page, path: str) -> None:  # noqa: ANN001
+def import_csv(page, path: str, show_sql: bool = False) -> None:  # noqa: ANN001
     page.get_by_role("button", name="Import data").first.click()
     panel = page.locator('[data-testid="studio-import-panel"]')
+    if show_sql:  # the SQL form: a SQLAlchemy URL and a table or a query
+        panel.locator("#studio-import-type").select_option("sql")
+        panel.locator("#studio-import-url").wait_for()
+        panel.locator("#studio-import-query").wait_for()
+        page.screenshot(path=str(ARTIFACTS / "wrangler-import-sql.png"))
+        panel.locator("#studio-import-type").select_option("file")
     panel.locator("#studio-import-path").fill(path)
     panel.get_by_role("button", name="Import").click()
     panel.wait_for(state="detached")
@@ -120,8 +126,10 @@ def test_flow_from_csv_with_steps_join_report_and_script(
     )
 
     # 3. a second source and a join on city
-    page.locator('[data-testid="studio-wrangler"]').locator(".react-flow__pane").click()
-    import_csv(page, "wrangler-ui/cities.csv")
+    page.locator('[data-testid="studio-wrangler"]').locator(".react-flow__pane").click(
+        position={"x": 10, "y": 10}
+    )
+    import_csv(page, "wrangler-ui/cities.csv", show_sql=True)
     wait_preview(page)
     add_step(page, "drop_duplicates", "join", "join")
     form = page.locator('[data-testid="studio-step-form"]')
