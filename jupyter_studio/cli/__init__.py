@@ -21,6 +21,7 @@ from ..core.spaces.schemas import CreateSpace, SpaceKind, UpdateSpace
 from . import automl as automl_commands
 from . import endpoints as endpoints_commands
 from . import flows as flows_commands
+from . import modelhub as modelhub_commands
 from . import models as models_commands
 from .output import table
 
@@ -409,6 +410,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
     models_commands.register(sub)
     endpoints_commands.register(sub)
+    modelhub_commands.register(sub)
     flows_commands.register(sub)
     automl_commands.register(sub)
     return parser

@@ -207,7 +207,7 @@ class LicenseGate:
         raise Forbidden(
             f"Model {entry.id!r} is under the {license_title(entry.license)} ({entry.license}), "
             f"which you have not accepted: read it on the model page and accept it (the Accept "
-            f"button, POST /studio/api/modelhub/models/{entry.id}/accept, or accept_eula=True "
-            f"from Python) before you {action} this model.",
+            f"button, POST /studio/api/modelhub/models/{entry.id}/accept, accept_eula=True from "
+            f"Python, or jupyter studio modelhub accept {entry.id}) before you {action} this model.",
             code="license_not_accepted",
         )
