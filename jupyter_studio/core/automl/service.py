@@ -157,15 +157,6 @@ class AutoMLService:
             )
         return row
 
-    def _require_owner(self, caller: Caller, row: AutoMLExperimentRow, action: str) -> None:
-        if not (caller.is_admin or row.owner == caller.username):
-            if row.space_id and row.space_id in self.spaces.member_space_ids(caller.username):
-                return  # members of a shared space act on its experiments, as on its jobs
-            raise Forbidden(
-                f"Only {row.owner!r} may {action} experiment {row.experiment_name!r}.",
-                code="automl_experiment_forbidden",
-            )
-
     def _job_row(self, job_id: str) -> JobRow | None:
         with self.store.session() as session:
             return session.get(JobRow, job_id)
