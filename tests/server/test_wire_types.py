@@ -197,6 +197,7 @@ PAIRS: dict[str, type[BaseModel]] = {
     "IExportFlowCode": flow_requests.ExportFlowCode,
     "IExportedFile": flow_requests.ExportedFile,
     "IRunFlow": flow_requests.RunFlow,
+    "IObjectStoreOutput": flow_requests.ObjectStoreOutput,
     "ITrainFromFlow": flow_requests.TrainFromFlow,
     "IAutoMLRequest": flow_requests.AutoMLRequest,
     "ITrainFromFlowResponse": flow_requests.TrainFromFlowResponse,

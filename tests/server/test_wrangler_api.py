@@ -416,3 +416,79 @@ async def test_export_and_train_handoff(api, files: Path) -> None:  # noqa: ANN0
     assert failed["status"] == "Failed" and "nope" in failed["status_message"]
     code, error = await api("POST", "flows/handoffs", {"path": "train.flow"})
     assert code == 400 and error["detail"]
+
+
+async def test_run_into_an_object_store(
+    api,  # noqa: ANN001
+    files: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.core.wrangler.test_sources import _start_moto
+
+    proc, endpoint = _start_moto()
+    try:
+        import boto3
+
+        monkeypatch.setenv("LAKE_KEY", "test")
+        monkeypatch.setenv("LAKE_SECRET", "test")
+        client = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+            region_name="us-east-1",
+        )
+        client.create_bucket(Bucket="out")
+        (files / "sales.flow").write_text(json.dumps(SALES_FLOW))
+        store = {
+            "url": "s3://out/joined.parquet",
+            "endpoint_url": endpoint,
+            "key": "${LAKE_KEY}",
+            "secret": "${LAKE_SECRET}",
+        }
+        code, job = await api(
+            "POST", "flows/runs", {"path": "sales.flow", "node_id": "joined", "output_store": store}
+        )
+        assert code == 201, job
+        done = await wait_job(api, job["job_id"])
+        assert done["status"] == "Completed", done["status_message"]
+        import io
+
+        import polars as pl
+
+        body = client.get_object(Bucket="out", Key="joined.parquet")["Body"].read()
+        assert pl.read_parquet(io.BytesIO(body)).height == 5
+        run = json.loads((files / done["output_path"] / "run.json").read_text())
+        assert run["output"] == "s3://out/joined.parquet" and run["rows"] == 5
+        # the key exists now: refused unless overwrite
+        code, again = await api(
+            "POST", "flows/runs", {"path": "sales.flow", "node_id": "joined", "output_store": store}
+        )
+        failed = await wait_job(api, again["job_id"])
+        assert failed["status"] == "Failed" and "already exists" in failed["status_message"]
+        # an unset ${ENV} is refused before any job runs; an unreachable store fails the job
+        code, error = await api(
+            "POST",
+            "flows/runs",
+            {"path": "sales.flow", "output_store": {**store, "secret": "${NO_SUCH_SECRET}"}},
+        )
+        assert code == 400 and error["code"] == "missing_environment", error
+        code, job = await api(
+            "POST",
+            "flows/runs",
+            {
+                "path": "sales.flow",
+                "output_store": {**store, "endpoint_url": "http://127.0.0.1:9"},
+            },
+        )
+        failed = await wait_job(api, job["job_id"])
+        assert failed["status"] == "Failed" and "127.0.0.1:9" in failed["status_message"], failed
+        code, error = await api(
+            "POST",
+            "flows/runs",
+            {"path": "sales.flow", "output": "x.parquet", "output_store": store},
+        )
+        assert code == 400 and error["code"] == "invalid_output"
+    finally:
+        proc.terminate()
+        proc.wait(10)

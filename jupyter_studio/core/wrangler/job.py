@@ -27,7 +27,42 @@ from .errors import FlowFormatError, NodeError
 from .format import atomic_write_text, load_document
 from .sources import source_paths
 
-__all__ = ["FlowJob", "FlowJobParameters"]
+__all__ = ["FlowJob", "FlowJobParameters", "ObjectStoreOutput"]
+
+
+class ObjectStoreOutput(BaseModel):
+    """Where a full run's rows go in an S3-compatible object store."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(
+        pattern=r"^[a-z0-9]+://.+\.(parquet|csv)$",
+        description="s3://bucket/key.parquet (or .csv).",
+    )
+    endpoint_url: str | None = Field(default=None, description="For S3-compatible stores.")
+    region: str | None = None
+    anonymous: bool = False
+    key: str | None = Field(
+        default=None, description="Access key id; ${ENV_VAR} reads the environment."
+    )
+    secret: str | None = Field(
+        default=None, description="Secret key; use ${ENV_VAR}, never the secret."
+    )
+    overwrite: bool = False
+
+    def fsspec_options(self) -> dict[str, Any]:
+        """fsspec options (``${ENV}`` credentials read now: a NodeError when one is unset)."""
+        from .sources import ObjectStoreSourceParams, _fsspec_options
+
+        params = ObjectStoreSourceParams(
+            url=self.url,
+            endpoint_url=self.endpoint_url,
+            region=self.region,
+            anonymous=self.anonymous,
+            key=self.key,
+            secret=self.secret,
+        )
+        return _fsspec_options(params, None)
 
 
 class FlowJobParameters(BaseModel):
@@ -46,6 +81,10 @@ class FlowJobParameters(BaseModel):
     )
     format: Literal["parquet", "csv"] | None = None
     overwrite: bool = False
+    output_store: ObjectStoreOutput | None = Field(
+        default=None,
+        description="Write the rows to an object store instead of a file in your folders.",
+    )
     refit: bool = Field(
         default=True, description="Fit steps (means, categories...) on all rows, not on the sample."
     )
@@ -120,7 +159,19 @@ class FlowJob(JobKind):
             except NodeError as exc:
                 raise InvalidInput(exc.message, code=exc.code) from None
         fmt = params.format
-        if params.handoff_target:
+        if params.output_store is not None:
+            if params.output is not None or params.handoff_target:
+                raise InvalidInput(
+                    "Give either output (a file in your folders) or output_store, not both.",
+                    code="invalid_output",
+                )
+            try:
+                params.output_store.fsspec_options()
+            except NodeError as exc:
+                raise InvalidInput(f"{exc.message} {exc.hint}", code=exc.code) from None
+            fmt = fmt or ("csv" if params.output_store.url.endswith(".csv") else "parquet")
+            output = context.job_dir / "scratch-output" / f"{node_id}.{fmt}"
+        elif params.handoff_target:
             output = context.job_dir / "output" / "data.parquet"
         elif params.output is None:
             output = context.job_dir / "output" / f"{node_id}.{fmt or 'parquet'}"
@@ -205,9 +256,13 @@ class FlowJob(JobKind):
             import shutil
 
             shutil.rmtree(context.job_dir / "scratch", ignore_errors=True)
+        if params.output_store is not None:
+            self._upload(context, output, params.output_store)
         summary = {
             "node": result.node_id,
-            "output": resolved.get("output_path") or str(output),
+            "output": params.output_store.url
+            if params.output_store is not None
+            else resolved.get("output_path") or str(output),
             "format": result.format,
             "rows": result.rows,
             "columns": result.columns,
@@ -233,6 +288,10 @@ class FlowJob(JobKind):
             atomic_write_text(context.output_dir / "report.json", report.model_dump_json(indent=2))
             atomic_write_text(context.output_dir / "report.html", render_html(report))
             context.log.studio(f"report: {len(report.issues)} issues")
+        if params.output_store is not None:
+            import shutil
+
+            shutil.rmtree(output.parent, ignore_errors=True)
         context.set_progress(1.0, f"{result.rows:,} rows written")
 
     def _handoff(self, context: JobContext, document: Any, resolve: Any, target: str) -> None:
@@ -261,3 +320,31 @@ class FlowJob(JobKind):
             f"({handoff.problem_type})"
         )
         context.set_progress(1.0, f"{handoff.row_count:,} rows ready to train on")
+
+    def _upload(self, context: JobContext, local: Path, store: ObjectStoreOutput) -> None:
+        """Copy the finished output file to the object store (the local copy goes at the end)."""
+        import shutil
+
+        import fsspec
+
+        from .sources import store_error
+
+        context.set_progress(0.9, f"uploading to {store.url}")
+        try:
+            options = store.fsspec_options()
+            fs, path = fsspec.core.url_to_fs(store.url, **options)
+            if not store.overwrite and fs.exists(path):
+                raise JobFailed(
+                    f"{store.url} already exists: choose another key, or set overwrite."
+                )
+            with open(local, "rb") as source, fs.open(path, "wb") as target:
+                shutil.copyfileobj(source, target, 8 << 20)
+        except JobFailed:
+            raise
+        except NodeError as exc:
+            raise JobFailed(f"{exc.message} {exc.hint}") from None
+        except Exception as exc:  # noqa: BLE001 - fsspec/botocore errors say what to fix
+            error = store_error(exc, None, store.url, store.endpoint_url)
+            shutil.rmtree(local.parent, ignore_errors=True)
+            raise JobFailed(f"{error.message} {error.hint}") from None
+        context.log.studio(f"uploaded {local.name} to {store.url}")

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..jobs.schemas import DescribeJob
+from .job import ObjectStoreOutput
 from .schemas import FlowDocument, SampleSettings, TransformInfo
 
 __all__ = [
@@ -156,10 +157,15 @@ class RunFlow(BaseModel):
     output: str | None = Field(
         default=None,
         description="File-browser path of the .parquet or .csv output (default: the job's "
-        "output folder); an object store URL is given by an object_store source's settings.",
+        "output folder).",
     )
     format: Literal["parquet", "csv"] | None = None
     overwrite: bool = False
+    output_store: ObjectStoreOutput | None = Field(
+        default=None,
+        description="Write the rows to an object store (s3://bucket/key.parquet) instead of "
+        "'output'; credentials as ${ENV_VAR} references.",
+    )
     report: bool = Field(default=False, description="Also write the insights report on all rows.")
     report_target: str | None = None
     space_id: str | None = Field(default=None, description="Run in this space.")

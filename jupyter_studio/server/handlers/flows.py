@@ -317,6 +317,8 @@ class FlowRunsHandler(FlowsBase):
             report_target=body.report_target,
         )
         parameters.update(overwrite=body.overwrite, report=body.report)
+        if body.output_store is not None:
+            parameters["output_store"] = body.output_store.model_dump()
         if body.format:
             parameters["format"] = body.format
         job = CreateJob(kind="flow", name=body.name, space_id=body.space_id, parameters=parameters)

@@ -214,6 +214,20 @@ export interface IExportedFile {
   size_bytes: number;
 }
 
+/** Where a full run's rows go in an S3-compatible object store. */
+export interface IObjectStoreOutput {
+  /** s3://bucket/key.parquet (or .csv). */
+  url: string;
+  endpoint_url?: string | null;
+  region?: string | null;
+  anonymous?: boolean;
+  /** Access key id; `${ENV_VAR}` reads the server's environment. */
+  key?: string | null;
+  /** Use `${ENV_VAR}`, never the secret itself. */
+  secret?: string | null;
+  overwrite?: boolean;
+}
+
 /** Body of `POST flows/runs`. */
 export interface IRunFlow {
   path: string;
@@ -222,6 +236,7 @@ export interface IRunFlow {
   output?: string | null;
   format?: 'parquet' | 'csv' | null;
   overwrite?: boolean;
+  output_store?: IObjectStoreOutput | null;
   report?: boolean;
   report_target?: string | null;
   space_id?: string | null;

@@ -145,18 +145,36 @@ function makeActions(
         case 'data': {
           const answer = await InputDialog.getText({
             title: 'Export all rows to a file',
-            label: 'Output (.parquet or .csv, in your files)',
+            label:
+              'Output: .parquet or .csv in your files, or s3://bucket/key.parquet ' +
+              "(with the settings of the flow's object-store source)",
             text: beside(`${stem}-${nodeId}.parquet`)
           });
           if (!answer.button.accept || !answer.value) {
             return;
           }
+          const isUrl = /^[a-z0-9]+:\/\//.test(answer.value);
+          const store = model.nodes.find(n => n.operator === 'object_store')
+            ?.parameters as Record<string, unknown> | undefined;
+          const text = (name: string): string | null =>
+            typeof store?.[name] === 'string' ? (store[name] as string) : null;
           const job = await runFlow(
             {
               path: await saved(),
               node_id: nodeId,
               parameters,
-              output: answer.value
+              ...(isUrl
+                ? {
+                    output_store: {
+                      url: answer.value,
+                      endpoint_url: text('endpoint_url'),
+                      region: text('region'),
+                      anonymous: store?.anonymous === true,
+                      key: text('key'),
+                      secret: text('secret')
+                    }
+                  }
+                : { output: answer.value })
             },
             settings
           );
