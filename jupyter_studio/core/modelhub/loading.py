@@ -8,7 +8,7 @@
 - A Hugging Face Hub repository is downloaded into the cache when online.
 
 Generation models are then made lighter for CPU serving (:func:`lighten`): int8 dynamic
-quantization of the decoder's Linear layers (weights per output channel), measured in
+quantization of the decoder's Linear layers (int8 weights, activations quantized per token), measured in
 ``benchmarks/modelhub/run.py``.
 
 torch and transformers are imported inside the functions, so importing this module is cheap.
@@ -152,7 +152,7 @@ def cached_folder(entry: CatalogueEntry, cache: ModelCache) -> tuple[Path, bool]
 # ------------------------------------------------------------------------ loading
 def lighten(model: Any, method: str) -> Any:
     """A CPU-friendly copy of a causal LM: ``int8`` quantizes the decoder layers' Linear weights
-    (per output channel, activations quantized per token on the fly); ``none`` keeps float32.
+    (per tensor; activations are quantized per token on the fly); ``none`` keeps float32.
 
     The embedding and the (tied) output head stay float32: quantizing them saves little time and
     costs accuracy.
@@ -165,20 +165,38 @@ def lighten(model: Any, method: str) -> Any:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch.ao.quantization is deprecated in favour of torchao
-        from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+        from torch.ao.quantization import default_dynamic_qconfig, quantize_dynamic
 
+        # Per-tensor weights: fbgemm's per-channel dynamic kernels produced garbage with
+        # SmolLM2 here (torch 2.13), and ran slower.
         spec = {
-            name: per_channel_dynamic_qconfig
+            name: default_dynamic_qconfig
             for name, module in model.named_modules()
             if isinstance(module, torch.nn.Linear) and name != "lm_head"
         }
         return quantize_dynamic(model, spec, dtype=torch.qint8)
 
 
+def _lightened_file(path: Path, method: str) -> Path:
+    """Where a lightened copy of the model in ``path`` is kept (per torch/transformers release:
+    the file is a pickled module)."""
+    import torch
+    import transformers
+
+    return path / f".{method}-torch{torch.__version__}-transformers{transformers.__version__}.pt"
+
+
 def load_causal_lm(
-    folder: str | os.PathLike[str], *, quantize: str | None = None
+    folder: str | os.PathLike[str],
+    *,
+    quantize: str | None = None,
+    keep_lightened: bool = False,
 ) -> tuple[Any, Any]:
-    """A causal LM and its tokenizer from a transformers folder, lightened for serving."""
+    """A causal LM and its tokenizer from a transformers folder, lightened for serving.
+
+    ``keep_lightened`` (the domain's model cache, which this process may write) saves the
+    quantized model beside the weights once, so later loads skip the quantization (seconds).
+    """
     offline()
     _quiet_transformers()
     import torch
@@ -187,16 +205,38 @@ def load_causal_lm(
     path = Path(folder)
     if not (path / "config.json").is_file():
         raise HubLoadError(f"{path} is not a transformers model folder (no config.json)")
+    method = quantize if quantize is not None else os.environ.get(QUANTIZE_ENV, DEFAULT_QUANTIZE)
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(path))
-        model = AutoModelForCausalLM.from_pretrained(str(path), dtype=torch.float32)
+        model = None
+        saved = _lightened_file(path, method) if method not in ("none", "") else None
+        if saved is not None and keep_lightened and saved.is_file():
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    model = torch.load(saved, weights_only=False)  # written by this code, below
+            except Exception as exc:  # a torn or stale file: rebuild it
+                log.warning("ignoring %s: %s", saved.name, exc)
+                model = None
+        if model is None:
+            model = AutoModelForCausalLM.from_pretrained(str(path), dtype=torch.float32)
+            model.eval()
+            model = lighten(model, method)
+            if saved is not None and keep_lightened:
+                staging = saved.with_name(f"{saved.name}.{os.getpid()}.tmp")
+                try:
+                    torch.save(model, staging)
+                    staging.replace(saved)
+                except OSError as exc:
+                    log.warning("cannot keep the %s model in %s: %s", method, path, exc)
+                    staging.unlink(missing_ok=True)
+    except HubLoadError:
+        raise
     except Exception as exc:
         raise HubLoadError(
             f"cannot load the model in {path.name}: {type(exc).__name__}: {exc}"
         ) from exc
     model.eval()
-    method = quantize if quantize is not None else os.environ.get(QUANTIZE_ENV, DEFAULT_QUANTIZE)
-    model = lighten(model, method)
     if tokenizer.pad_token_id is None and tokenizer.eos_token_id is not None:
         tokenizer.pad_token = tokenizer.eos_token
     return model, tokenizer
@@ -207,10 +247,12 @@ def load_generator(
 ) -> tuple[Any, Any, LoadReport]:
     """Model, tokenizer and a load report for a text-generation entry."""
     started = time.perf_counter()
+    cache = cache or ModelCache()
     report = LoadReport(entry.id, source=entry.loader.kind)
-    folder, built = cached_folder(entry, cache or ModelCache())
+    folder, built = cached_folder(entry, cache)
     report.built_cache = built
-    model, tokenizer = load_causal_lm(folder, quantize=quantize)
+    in_cache = folder.resolve().is_relative_to(cache.root.resolve())
+    model, tokenizer = load_causal_lm(folder, quantize=quantize, keep_lightened=in_cache)
     report.quantize = (
         quantize if quantize is not None else os.environ.get(QUANTIZE_ENV, DEFAULT_QUANTIZE)
     )

@@ -1,0 +1,287 @@
+"""Model hub speed and memory on this machine. Run: python benchmarks/modelhub/run.py [--gemma]
+
+Each row runs in a fresh process (so imports, loads and peak RSS are its own) and the script
+prints one table: load cold (GGUF -> safetensors cache) and cached, time to first token and
+tokens/s of streamed greedy generation in float32 and with int8 dynamic quantization (the
+serving default), the perplexity of each on a fixed text fed token by token (the quality check:
+quantization must not change it beyond noise), embeddings/s, and LoRA fine-tuning s/step.
+
+``--gemma`` adds Gemma 3 270M (cold load about 95 s and 4 GB). ``--cache DIR`` keeps the
+converted weights between runs (default: a temporary folder, so "cold" is really cold).
+Numbers depend on the machine and its load: compare runs on the same machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+PROMPT = [{"role": "user", "content": "Write a short story about a robot who learns to paint."}]
+NEW_TOKENS = 64
+PPL_TOKENS = 150
+TEXT = (
+    "Jupyter Studio is a self-hosted machine-learning workbench inside JupyterLab. A domain is one "
+    "installation: a root folder on a shared filesystem, a metadata store and default settings. "
+    "Each user gets a profile with a home folder; a space is a folder to work in, private or "
+    "shared with its members. Long work runs as jobs in worker processes that you can follow "
+    "live, stop, and find again after a restart. Models are registered with numbered versions "
+    "in MLflow's format and served by endpoints, each in its own model-server process, which "
+    "answer the SageMaker inference contract on a loopback port and through Jupyter's proxy. "
+    "The model hub offers pretrained models that installed packages carry, behind a license gate "
+    "where the model's terms require it, and lets you deploy, prompt, fine-tune and evaluate them."
+)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def entry(model_id: str) -> Any:
+    from jupyter_studio.core.modelhub.catalogue import BUILTIN
+
+    return next(e for e in BUILTIN if e.id == model_id)
+
+
+# ----------------------------------------------------------------------------- worker tasks
+def task_load(model_id: str, cache_dir: str, quantize: str) -> dict[str, Any]:
+    """Load (building the cache if empty), then stream one answer and score the fixed text."""
+    import torch
+
+    torch.set_num_threads(int(os.environ.get("BENCH_THREADS", "2")))
+    from jupyter_studio.core.modelhub.cache import ModelCache
+    from jupyter_studio.core.modelhub.generation import TextGenerator
+    from jupyter_studio.core.modelhub.invocations import GenerateRequest
+    from jupyter_studio.core.modelhub.loading import load_generator
+
+    started = time.perf_counter()
+    model, tokenizer, report = load_generator(
+        entry(model_id), ModelCache(cache_dir), quantize=quantize
+    )
+    load_s = time.perf_counter() - started
+    generator = TextGenerator(
+        model, tokenizer, repetition_penalty=entry(model_id).repetition_penalty
+    )
+    request = GenerateRequest(messages=PROMPT, max_new_tokens=NEW_TOKENS, temperature=0)
+    generator.generate(GenerateRequest(messages=PROMPT, max_new_tokens=4))  # warm-up
+    t0 = time.perf_counter()
+    first = None
+    done: dict[str, Any] = {}
+    for event in generator.stream(request):
+        if first is None and "token" in event:
+            first = time.perf_counter() - t0
+        if event.get("done"):
+            done = event
+    total = time.perf_counter() - t0
+    tokens = done.get("tokens", 0)
+    decode_rate = (tokens - 1) / (total - first) if first and tokens > 1 else 0.0
+    return {
+        "load_s": load_s,
+        "built_cache": report.built_cache,
+        "ttft_s": first,
+        "tokens_per_s": decode_rate,
+        "tokens": tokens,
+        "text": done.get("text", "")[:80],
+        "perplexity": perplexity(model, tokenizer),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def perplexity(model: Any, tokenizer: Any) -> float:
+    """Perplexity of TEXT fed one token at a time with a KV cache (as during generation)."""
+    import math
+
+    import torch
+    from transformers import DynamicCache
+
+    ids = tokenizer(TEXT, return_tensors="pt")["input_ids"][:, :PPL_TOKENS]
+    nll = 0.0
+    with torch.inference_mode():
+        cache = DynamicCache()
+        for i in range(ids.shape[1] - 1):
+            out = model(input_ids=ids[:, i : i + 1], past_key_values=cache, use_cache=True)
+            cache = out.past_key_values
+            nll -= float(torch.log_softmax(out.logits[0, -1].float(), -1)[ids[0, i + 1]])
+    return math.exp(nll / (ids.shape[1] - 1))
+
+
+def task_embed(model_id: str) -> dict[str, Any]:
+    from jupyter_studio.core.modelhub.generation import Embedder
+    from jupyter_studio.core.modelhub.invocations import ClassifyRequest
+    from jupyter_studio.core.modelhub.loading import embedder_folder, load_sentence_transformer
+
+    started = time.perf_counter()
+    embedder = Embedder(load_sentence_transformer(embedder_folder(entry(model_id))))
+    load_s = time.perf_counter() - started
+    sentences = [
+        f"Sentence number {i} talks about topic {i % 7} and some other words." for i in range(512)
+    ]
+    embedder.vectors(sentences[:32])
+    t0 = time.perf_counter()
+    embedder.vectors(sentences)
+    rate = len(sentences) / (time.perf_counter() - t0)
+    labels = embedder.classify(
+        ClassifyRequest(
+            inputs=["The striker scored twice", "Shares fell 3%"], labels=["sport", "finance"]
+        )
+    )
+    return {
+        "load_s": load_s,
+        "embeddings_per_s": rate,
+        "zero_shot": [p["label"] for p in labels["predictions"]],
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def task_lora(model_id: str, cache_dir: str) -> dict[str, Any]:
+    """LoRA (r=8 on q/k/v/o) steps on batch 4 x 128 tokens, as the finetune job trains."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+
+    from jupyter_studio.core.modelhub.cache import ModelCache
+    from jupyter_studio.core.modelhub.loading import cached_folder, load_causal_lm
+
+    folder, _ = cached_folder(entry(model_id), ModelCache(cache_dir))
+    model, tokenizer = load_causal_lm(folder, quantize="none")
+    model.train()
+    model = get_peft_model(
+        model,
+        LoraConfig(
+            r=8,
+            lora_alpha=16,
+            target_modules=["q_proj", "k_proj", "v_proj", "o_proj"],
+            task_type="CAUSAL_LM",
+        ),
+    )
+    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=2e-3)
+    batch = tokenizer(
+        [TEXT] * 4, return_tensors="pt", truncation=True, max_length=128, padding=True
+    )
+    times = []
+    for _ in range(4):
+        t0 = time.perf_counter()
+        loss = model(**batch, labels=batch["input_ids"]).loss
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        times.append(time.perf_counter() - t0)
+    return {"s_per_step": sorted(times[1:])[1], "loss": float(loss), "peak_rss_mb": peak_rss_mb()}
+
+
+TASKS = {"load": task_load, "embed": task_embed, "lora": task_lora}
+
+
+# ----------------------------------------------------------------------------- driver
+def run_worker(*args: str) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--worker", *args]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=1800)
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    raise RuntimeError(f"{' '.join(args)} failed:\n{done.stderr[-3000:]}")
+
+
+def fmt(value: Any, spec: str = ".1f", suffix: str = "") -> str:
+    return "-" if value is None else f"{value:{spec}}{suffix}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--gemma", action="store_true", help="also Gemma 3 270M (slow, 4 GB)")
+    parser.add_argument("--cache", help="model cache folder to use (default: a temporary one)")
+    parser.add_argument("--no-lora", action="store_true", help="skip the fine-tuning row")
+    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        name, *rest = args.worker
+        print(json.dumps(TASKS[name](*rest)))
+        return
+
+    from jupyter_studio.core.modelhub.catalogue import packaged_entries
+
+    available = {e.id for e in packaged_entries()}
+    generators = ["smollm2-135m-instruct"] + (["gemma3-270m"] if args.gemma else [])
+    rows: list[list[str]] = []
+    with tempfile.TemporaryDirectory(prefix="modelhub-bench-") as tmp:
+        cache = args.cache or tmp
+        for model_id in generators:
+            if model_id not in available:
+                rows.append([model_id, "not installed", *["-"] * 5])
+                continue
+            cold = run_worker("load", model_id, cache, "none")
+            label = "load (cold: GGUF -> cache)" if cold["built_cache"] else "load (cache existed)"
+            rows.append(
+                [
+                    model_id,
+                    label,
+                    fmt(cold["load_s"], suffix=" s"),
+                    "-",
+                    "-",
+                    "-",
+                    fmt(cold["peak_rss_mb"], ".0f", " MB"),
+                ]
+            )
+            for quantize in ("none", "int8"):
+                warm = run_worker("load", model_id, cache, quantize)
+                name = "float32" if quantize == "none" else "int8 dynamic (default)"
+                rows.append(
+                    [
+                        model_id,
+                        f"cached load + generate, {name}",
+                        fmt(warm["load_s"], suffix=" s"),
+                        fmt(warm["ttft_s"], ".2f", " s"),
+                        fmt(warm["tokens_per_s"], suffix=" tok/s"),
+                        fmt(warm["perplexity"], ".2f"),
+                        fmt(warm["peak_rss_mb"], ".0f", " MB"),
+                    ]
+                )
+                print(f"  {model_id} {name}: {warm['text']!r}", file=sys.stderr)
+            if not args.no_lora:
+                lora = run_worker("lora", model_id, cache)
+                rows.append(
+                    [
+                        model_id,
+                        "LoRA fine-tune, batch 4x128",
+                        fmt(lora["s_per_step"], ".2f", " s/step"),
+                        "-",
+                        "-",
+                        "-",
+                        fmt(lora["peak_rss_mb"], ".0f", " MB"),
+                    ]
+                )
+        if "all-minilm-l6-v2" in available:
+            emb = run_worker("embed", "all-minilm-l6-v2")
+            rows.append(
+                [
+                    "all-minilm-l6-v2",
+                    f"load + embed 512 sentences (zero-shot: {'/'.join(emb['zero_shot'])})",
+                    fmt(emb["load_s"], suffix=" s"),
+                    "-",
+                    fmt(emb["embeddings_per_s"], ".0f", " sent/s"),
+                    "-",
+                    fmt(emb["peak_rss_mb"], ".0f", " MB"),
+                ]
+            )
+    headers = ["model", "measure", "time", "first token", "rate", "perplexity", "peak RSS"]
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+    print(" | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    print("-|-".join("-" * w for w in widths))
+    for row in rows:
+        print(" | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+    print(f"\n{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")
+
+
+if __name__ == "__main__":
+    main()
