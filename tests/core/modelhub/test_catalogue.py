@@ -181,3 +181,36 @@ def test_html_license_text_keeps_the_terms() -> None:
     text = html_to_text(page)
     assert text.startswith("Terms") and "• One" in text and "x=1" not in text
     assert "Send feedback" not in text
+
+
+@needs_packages
+def test_cli_list_show_accept_and_refused_deploy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from jupyter_studio.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path / "config"))
+
+    def cli(*argv: str) -> tuple[int, str, str]:
+        code = main(["--user", "alice", *argv])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    code, out, _ = cli("modelhub", "list", "--task", "text-generation")
+    assert code == 0 and "smollm2-135m-instruct" in out and "gemma (gated)" in out
+    assert "all-minilm-l6-v2" not in out
+    code, out, _ = cli("modelhub", "list", "--json", "embeddings")
+    assert [c["id"] for c in json.loads(out)] == ["all-minilm-l6-v2"]
+    code, out, _ = cli("modelhub", "show", "gemma3-270m")
+    assert code == 0 and "NOT accepted" in out
+    code, _, err = cli("modelhub", "deploy", "gemma3-270m", "gemma")
+    assert code == 2 and "license_not_accepted" not in err and "Gemma Terms of Use" in err
+    code, out, _ = cli("modelhub", "accept", "gemma3-270m")
+    assert code == 2 and "--yes" in out
+    code, out, _ = cli("modelhub", "accept", "gemma3-270m", "--yes")
+    assert code == 0 and "Accepted gemma" in out
+    code, out, _ = cli("modelhub", "show", "gemma3-270m")
+    assert "accepted" in out and "by alice" in out
+    code, _, err = cli("modelhub", "show", "nope")
+    assert code == 2 and "No model 'nope'" in err
