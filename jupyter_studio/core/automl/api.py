@@ -227,6 +227,8 @@ class AutoMLResult:
         """Permutation feature importance on validation rows (out-of-fold under cross-validation).
 
         ``importance`` is how much the objective gets worse when the column is shuffled.
+        Past ``time_limit`` seconds the remaining columns are not shuffled: their importance
+        is NaN (listed last).
         """
         e = self._engine
         model = self.model(candidate or self.best_candidate or "")
@@ -249,6 +251,16 @@ class AutoMLResult:
         started = time.monotonic()
         out = []
         for column in self.columns:
+            if time.monotonic() - started > time_limit:
+                out.append(
+                    {
+                        "feature": column,
+                        "importance": float("nan"),
+                        "std": float("nan"),
+                        "type": self.feature_types.get(column, "dropped"),
+                    }
+                )
+                continue
             drops = []
             for r in range(repeats):
                 shuffled = X.copy()

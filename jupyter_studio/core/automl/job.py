@@ -208,7 +208,7 @@ class AutoMLJob(JobKind):
             importance=not stopping,
             candidates=not stopping,
             # the results come after the budget: keep them short for a short run
-            importance_seconds=min(30.0, max(3.0, 0.1 * budget)),
+            importance_seconds=min(30.0, max(5.0, 0.1 * budget)),
         )
         (out / "report.json").write_text(json.dumps(report, indent=1, default=str))
         context.set_progress(0.96, "saving the best model")
