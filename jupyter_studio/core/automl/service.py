@@ -709,6 +709,13 @@ class AutoMLService:
             elif charts.get("error"):
                 note = f"Its charts could not be computed: {charts['error']}"
                 charts = None
+            elif any(f.get("importance") is None for f in charts.get("feature_importance") or []):
+                items = charts["feature_importance"]
+                done = sum(f.get("importance") is not None for f in items)
+                note = (
+                    f"Feature importance covers {done} of {len(items)} features: its time "
+                    "limit (10 % of the budget) was reached."
+                )
             elif charts.get("feature_importance") is None:
                 note = (
                     charts.get("feature_importance_error")
