@@ -117,6 +117,12 @@ async def test_node_errors_name_the_node_and_keep_upstream_previews(api, files: 
     assert "no_such_column" in after["error"]["message"] and after["error"]["hint"]
     code, cast = await api("POST", "flows/preview", {"document": doc, "node_id": "cast"})
     assert cast["status"] == "error" and cast["error"]["code"] == "cast_failed", cast
+    code, statuses = await api("POST", "flows/statuses", {"document": doc})
+    assert code == 200, statuses
+    by_node = {i["node_id"]: i for i in statuses["items"]}
+    assert by_node["src"]["status"] == "ok" and by_node["src"]["error"] is None
+    assert by_node["after"]["status"] == "error" and by_node["after"]["error"]["node_id"] == "gone"
+    assert {by_node[n]["status"] for n in ("cast", "bad", "outside", "missing")} == {"error"}
     for node, codes in (
         ("bad", {"malformed_csv", "csv_type_mismatch"}),
         ("outside", {"path_outside_space", "invalid_path"}),
@@ -163,6 +169,15 @@ async def test_user_code_runs_in_a_child_process_with_a_time_limit(
     studio.flows.user_code_timeout = 4.0
     code, hung = await api("POST", "flows/preview", {"document": doc, "node_id": "hangs"})
     assert code == 200 and hung["error"]["code"] == "custom_code_timeout", hung
+    # statuses never run user code in the server: those nodes are skipped
+    code, statuses = await api("POST", "flows/statuses", {"document": doc})
+    assert code == 200 and {i["node_id"]: i["status"] for i in statuses["items"]} == {
+        "src": "ok",
+        "ok": "skipped",
+        "raises": "skipped",
+        "exits": "skipped",
+        "hangs": "skipped",
+    }
     # the server still answers, and upstream nodes keep their previews
     code, src = await api("POST", "flows/preview", {"document": doc, "node_id": "src"})
     assert code == 200 and src["status"] == "ok"

@@ -200,6 +200,11 @@ def test_flow_from_csv_with_steps_join_report_and_script(
     page.get_by_role("button", name="Discard").click()
     page.locator('[data-testid="studio-wrangler"]').wait_for(state="detached")
     page.locator(".jp-DirListing-item", has_text="untitled.flow").dblclick()
+    # every source and step is checked on opening: ok badges, the analysis is not run
+    page.wait_for_function(
+        "() => document.querySelectorAll('.jp-studio-FlowNode-status-ok').length === 5"
+    )
+    assert page.locator(".jp-studio-FlowNode-status-error").count() == 0
     page.locator('[data-testid="studio-flow-node"][data-operator="join"]').click()
     left_on = page.locator('[data-testid="studio-step-form"] [data-field$="-left_on"] textarea')
     left_on.wait_for()

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..jobs.schemas import DescribeJob
 from .job import ObjectStoreOutput
-from .schemas import FlowDocument, SampleSettings, TransformInfo
+from .schemas import FlowDocument, NodeErrorInfo, SampleSettings, TransformInfo
 
 __all__ = [
     "AutoMLRequest",
@@ -24,6 +24,9 @@ __all__ = [
     "ExportedFile",
     "FlowNodeRequest",
     "FlowReportRequest",
+    "FlowStatusRequest",
+    "FlowStatuses",
+    "NodeStatus",
     "ListOperatorsResponse",
     "ListTransformsResponse",
     "OperatorInfo",
@@ -76,6 +79,24 @@ class PreviewFlowNode(FlowNodeRequest):
         description="Sample to preview on (first or random N rows, default 50,000): "
         "overrides the flow's settings for this request.",
     )
+
+
+class FlowStatusRequest(FlowRef):
+    """Body of ``POST /flows/statuses``."""
+
+    parameters: dict[str, str] = Field(default_factory=dict)
+
+
+class NodeStatus(BaseModel):
+    """Whether a node computes on the sample; ``skipped`` for analyses and user code."""
+
+    node_id: str
+    status: Literal["ok", "error", "skipped"]
+    error: NodeErrorInfo | None = None
+
+
+class FlowStatuses(BaseModel):
+    items: list[NodeStatus]
 
 
 class AddStep(BaseModel):

@@ -35,8 +35,11 @@ from ...core.wrangler.requests import (
     ExportFlowCode,
     ExportReportHtml,
     FlowReportRequest,
+    FlowStatuses,
+    FlowStatusRequest,
     ListOperatorsResponse,
     ListTransformsResponse,
+    NodeStatus,
     OperatorInfo,
     PreviewFlowNode,
     RunFlow,
@@ -187,6 +190,29 @@ class FlowPreviewHandler(FlowsBase):
         except IsolatedFailure as failure:
             result = failure.as_preview(body.node_id)
         self.send(result if isinstance(result, NodePreview) else NodePreview(**result))
+
+
+class FlowStatusesHandler(FlowsBase):
+    """POST tells, for every source and step, whether it computes on the sample (the graph's
+    error badges); analyses and nodes downstream of user code are skipped."""
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.parse_body(FlowStatusRequest)
+        scope = await self.scope()
+        self.send(await self.run(self._statuses, scope, body))
+
+    def _statuses(self, scope: PathScope, body: FlowStatusRequest) -> FlowStatuses:
+        doc = self.flows.document(scope, body.flow())
+        items = []
+        for node in doc.nodes:
+            if node.kind == "analysis" or needs_isolation(doc, node.id):
+                items.append(NodeStatus(node_id=node.id, status="skipped"))
+                continue
+            preview = self.flows.preview(scope, doc, node.id, params=body.parameters, rows_limit=0)
+            items.append(NodeStatus(node_id=node.id, status=preview.status, error=preview.error))
+        return FlowStatuses(items=items)
 
 
 class FlowEditsHandler(FlowsBase):
@@ -387,6 +413,17 @@ ROUTES: list[Route] = [
                 "Preview a node on the sample (the node's error when it fails)",
                 body=PreviewFlowNode,
                 response=NodePreview,
+            )
+        },
+    ),
+    Route(
+        "/flows/statuses",
+        FlowStatusesHandler,
+        {
+            "post": Operation(
+                "Whether each source and step computes on the sample (errors by node)",
+                body=FlowStatusRequest,
+                response=FlowStatuses,
             )
         },
     ),

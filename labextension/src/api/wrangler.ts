@@ -165,6 +165,24 @@ export interface IPreviewFlowNode {
   sample?: ISampleSettings | null;
 }
 
+/** Body of `POST flows/statuses`. */
+export interface IFlowStatusRequest {
+  document?: Record<string, unknown> | null;
+  path?: string | null;
+  parameters?: Record<string, string>;
+}
+
+/** Whether a node computes on the sample. */
+export interface INodeStatus {
+  node_id: string;
+  status: 'ok' | 'error' | 'skipped';
+  error: INodeError | null;
+}
+
+export interface IFlowStatuses {
+  items: INodeStatus[];
+}
+
 /** Body of `POST flows/edits`. */
 export interface IEditFlow {
   document?: Record<string, unknown> | null;
@@ -372,6 +390,14 @@ export function previewNode(
   settings: ServerConnection.ISettings
 ): Promise<INodePreview> {
   return post('preview', body, settings);
+}
+
+/** Which sources and steps compute on the sample, and their errors. */
+export function flowStatuses(
+  body: IFlowStatusRequest,
+  settings: ServerConnection.ISettings
+): Promise<IFlowStatuses> {
+  return post('statuses', body, settings);
 }
 
 /** Apply one edit to a flow document. */

@@ -83,7 +83,8 @@ export function FlowEditor(props: {
   const statusOf = (id: string) => {
     const state = model.preview(id);
     if (!state) {
-      return 'unknown' as const;
+      const checked = model.status(id)?.status;
+      return checked === 'ok' || checked === 'error' ? checked : 'unknown';
     }
     if (state.status === 'loading') {
       return 'loading' as const;

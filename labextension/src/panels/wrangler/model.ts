@@ -15,8 +15,10 @@ import {
   IListTransforms,
   INodePreview,
   ISampleSettings,
+  INodeStatus,
   editFlow,
   flowReport,
+  flowStatuses,
   listAnalyses,
   listSources,
   listTransforms,
@@ -157,6 +159,7 @@ export class FlowEditorModel {
     this._previews.clear();
     this._changed.emit();
     this.refreshSelected();
+    this.refreshStatuses();
   }
 
   node(id: string | null): IFlowNode | null {
@@ -172,6 +175,22 @@ export class FlowEditorModel {
     this._report = null;
     this._changed.emit();
     this.refreshSelected();
+  }
+
+  /** Whether a node computes on the sample (from the last status check). */
+  status(id: string): INodeStatus | null {
+    return this._statuses.get(id) ?? null;
+  }
+
+  /** Check every source and step soon (debounced): the graph's error badges. */
+  refreshStatuses(): void {
+    if (this._statusTimer !== null) {
+      clearTimeout(this._statusTimer);
+    }
+    this._statusTimer = setTimeout(() => {
+      this._statusTimer = null;
+      void this._fetchStatuses();
+    }, 300);
   }
 
   /** The preview of a node (`null`: never asked). */
@@ -214,6 +233,7 @@ export class FlowEditorModel {
     }
     this._changed.emit();
     this.refreshSelected();
+    this.refreshStatuses();
     return response.node_id;
   }
 
@@ -255,6 +275,7 @@ export class FlowEditorModel {
     }
     this._changed.emit();
     this.refreshSelected();
+    this.refreshStatuses();
   }
 
   /** The insights report shown for the selected node. */
@@ -297,7 +318,34 @@ export class FlowEditorModel {
   }
 
   dispose(): void {
+    if (this._statusTimer !== null) {
+      clearTimeout(this._statusTimer);
+    }
+    this._disposed = true;
     Signal.clearData(this);
+  }
+
+  private async _fetchStatuses(): Promise<void> {
+    if (this._disposed || !this.nodes.length) {
+      this._statuses.clear();
+      return;
+    }
+    const doc = this._doc;
+    try {
+      const result = await flowStatuses(
+        {
+          document: doc as Record<string, unknown>,
+          parameters: this.parameterValues
+        },
+        this.serverSettings
+      );
+      if (this._doc === doc && !this._disposed) {
+        this._statuses = new Map(result.items.map(i => [i.node_id, i]));
+        this._changed.emit();
+      }
+    } catch {
+      // The badges are a hint; a failed check leaves the last ones.
+    }
   }
 
   private async _fetchPreview(id: string): Promise<void> {
@@ -350,6 +398,7 @@ export class FlowEditorModel {
     }
     this._previews.clear();
     this._changed.emit();
+    this.refreshStatuses();
   }
 
   private _onContentChanged(): void {
@@ -370,5 +419,8 @@ export class FlowEditorModel {
   private _undo: string[] = [];
   private _values: Record<string, string> = {};
   private _writing = false;
+  private _statuses = new Map<string, INodeStatus>();
+  private _statusTimer: ReturnType<typeof setTimeout> | null = null;
+  private _disposed = false;
   private _changed = new Signal<this, void>(this);
 }
