@@ -234,7 +234,7 @@ def test_custom_code_runs_beside_a_real_jupyterlab_server(
                 "parameters": {"code": "df = df.with_columns(total=pl.col('qty') * 2)"},
                 "inputs": ["src"],
             },
-        ]
+        ],
     }
     code, preview = lab_server.api("POST", "flows/preview", {"document": doc, "node_id": "code"})
     assert code == 200 and preview["status"] == "ok", preview
