@@ -63,6 +63,10 @@ def test_model_page_license_text_and_unknown_id(studio) -> None:
     assert smol.example_request["max_new_tokens"] == 64
     assert "hub.deploy('smollm2-135m-instruct'" in smol.example_python
     assert smol.inputs["properties"]["max_new_tokens"]["maximum"] == 2048
+    notebooks = {n.title: n.path for n in smol.notebooks}
+    assert notebooks["Generate text with SmolLM2"].endswith("modelhub-examples/text-generation.ipynb")
+    copied = Path(studio.contents_root) / notebooks["Generate text with SmolLM2"]
+    assert copied.is_file() and "hub.stream" in copied.read_text()
     with pytest.raises(NotFound) as missing:
         studio.modelhub.get_model(caller, "gpt-17")
     assert "gpt-17" in missing.value.message and missing.value.code == "modelhub_model_not_found"
