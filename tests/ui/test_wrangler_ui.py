@@ -109,6 +109,11 @@ def test_flow_from_csv_with_steps_join_report_and_script(
 
     # 2. two transforms: fill missing (median of price), then drop duplicates
     add_step(page, "file", "fill miss", "fill_missing")
+    # a new step without its parameters fails: the node says so (badge, tooltip, preview)
+    fill = page.locator('[data-testid="studio-flow-node"][data-operator="fill_missing"]')
+    fill.locator(".jp-studio-FlowNode-badge").wait_for()
+    assert "columns" in fill.get_attribute("title").lower()
+    page.locator('[data-testid="studio-node-error"]').wait_for()
     form = page.locator('[data-testid="studio-step-form"]')
     form.locator('[data-field$="-columns"] textarea').fill("price")
     form.locator('[data-field$="-strategy"] select').select_option('"median"')

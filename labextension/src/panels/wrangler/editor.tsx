@@ -95,6 +95,16 @@ export function FlowEditor(props: {
     return state.value.status;
   };
 
+  const problemOf = (id: string): string => {
+    const state = model.preview(id);
+    const value = state ? LoadState.valueOf(state) : undefined;
+    const error = value?.error ?? model.status(id)?.error;
+    if (error) {
+      return `${error.message} ${error.hint}`.trim();
+    }
+    return state?.status === 'error' ? state.error : '';
+  };
+
   const run = async (what: () => Promise<unknown>, done?: string) => {
     setBusy(true);
     setMessage(null);
@@ -308,6 +318,7 @@ export function FlowEditor(props: {
                 selected={model.selected}
                 labelOf={labelOf}
                 statusOf={statusOf}
+                problemOf={problemOf}
                 twoInputs={twoInputs}
                 onSelect={id => model.select(id)}
                 onAdd={id => setPickerFor(id)}

@@ -24,6 +24,8 @@ interface IFlowNodeData extends Record<string, unknown> {
   node: IFlowNode;
   label: string;
   status: 'ok' | 'error' | 'loading' | 'unknown';
+  /** The node's error message (tooltip), when it failed. */
+  problem: string;
   twoInputs: boolean;
   onAdd: (id: string) => void;
 }
@@ -37,7 +39,7 @@ const KIND_LABEL: Record<string, string> = {
 };
 
 function FlowNodeCard(props: NodeProps<DrawnNode>): JSX.Element {
-  const { node, label, status, twoInputs, onAdd } = props.data;
+  const { node, label, status, problem, twoInputs, onAdd } = props.data;
   return (
     <div
       className={`jp-studio-FlowNode jp-studio-FlowNode-${node.kind} jp-studio-FlowNode-status-${status}${
@@ -46,7 +48,7 @@ function FlowNodeCard(props: NodeProps<DrawnNode>): JSX.Element {
       data-testid="studio-flow-node"
       data-node-id={node.id}
       data-operator={node.operator}
-      title={node.id}
+      title={problem ? `${node.id}: ${problem}` : node.id}
     >
       {node.kind !== 'source' ? (
         twoInputs ? (
@@ -104,12 +106,14 @@ export function FlowGraph(props: {
   selected: string | null;
   labelOf: (node: IFlowNode) => string;
   statusOf: (id: string) => IFlowNodeData['status'];
+  problemOf: (id: string) => string;
   twoInputs: (node: IFlowNode) => boolean;
   onSelect: (id: string | null) => void;
   onAdd: (id: string) => void;
   onMove: (id: string, x: number, y: number) => void;
 }): JSX.Element {
-  const { nodes, selected, labelOf, statusOf, twoInputs, onAdd } = props;
+  const { nodes, selected, labelOf, statusOf, problemOf, twoInputs, onAdd } =
+    props;
   const drawn = useMemo<DrawnNode[]>(
     () =>
       nodes.map(node => ({
@@ -121,11 +125,12 @@ export function FlowGraph(props: {
           node,
           label: labelOf(node),
           status: statusOf(node.id),
+          problem: problemOf(node.id),
           twoInputs: twoInputs(node),
           onAdd
         }
       })),
-    [nodes, selected, labelOf, statusOf, twoInputs, onAdd]
+    [nodes, selected, labelOf, statusOf, problemOf, twoInputs, onAdd]
   );
   const [local, setLocal] = useState<DrawnNode[]>(drawn);
   useEffect(() => setLocal(drawn), [drawn]);
