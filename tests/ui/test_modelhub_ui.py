@@ -5,8 +5,10 @@ playground streaming a completion from a deployed SmolLM2 endpoint."""
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -252,3 +254,97 @@ def test_playground_side_by_side_templates_and_server_refusal(
     error.wait_for(timeout=60_000)
     assert re.search(r"context|too long|tokens", error.inner_text(), re.I), error.inner_text()
     hub_server.api("DELETE", "modelhub/templates/ui-zero-shot")
+
+
+MINILM = "all-minilm-l6-v2"
+
+
+def _badge(section) -> str:  # noqa: ANN001
+    return section.locator(".jp-studio-JobDetail-titleRow").inner_text()
+
+
+@pytest.mark.slow
+def test_finetune_stop_resume_then_evaluate(page, hub_server: LabServer, studio_errors) -> None:  # noqa: ANN001
+    samples = Path(__file__).resolve().parents[2] / "jupyter_studio" / "samples" / "modelhub"
+    folder = hub_server.root / "ui-hub"
+    folder.mkdir(exist_ok=True)
+    for name in ("reviews_train.csv", "reviews_test.csv"):
+        shutil.copy(samples / name, folder / name)
+    output_name = f"ui-reviews-{int(time.time()) % 100000}"
+
+    view = open_hub(page, hub_server)
+    view.get_by_role("tab", name="Fine-tune").click()
+    form = view.locator('[data-testid="studio-hub-finetune-form"]')
+    form.locator(f'#jp-studio-ft-model option[value="{MINILM}"]').wait_for(state="attached")
+    form.locator("#jp-studio-ft-model").select_option(MINILM)
+    assert form.locator("#jp-studio-ft-task").input_value() == "classification"
+    form.get_by_label("Data file path").fill("ui-hub/reviews_train.csv")
+    # Columns come from the file's header, guessed by name.
+    page.wait_for_function(
+        """() => document.querySelector('#jp-studio-ft-label')?.value === 'label'"""
+    )
+    assert form.locator("#jp-studio-ft-text").input_value() == "text"
+    form.locator("#jp-studio-ft-steps").fill("24")
+    form.locator("#jp-studio-ft-batch").fill("8")
+    form.locator("#jp-studio-ft-output").fill(output_name)
+    form.get_by_role("button", name="Start fine-tuning").click()
+
+    # The loss chart grows while it trains; Stop keeps the last checkpoint.
+    job = view.locator('[data-testid="studio-hub-finetune-job"]')
+    job.locator('[data-testid="studio-hub-loss-chart"]').wait_for(timeout=120_000)
+    page.wait_for_function(
+        """() => /step (1[2-9]|2[0-3]) of 24/.test(
+            document.querySelector('[data-testid="studio-hub-finetune-job"]').textContent)""",
+        timeout=120_000,
+    )
+    job.get_by_role("button", name="Stop").click()
+    page.wait_for_function(
+        """() => /Stopped/.test(document.querySelector(
+            '[data-testid="studio-hub-finetune-job"] .jp-studio-JobDetail-titleRow').textContent)""",
+        timeout=60_000,
+    )
+    first_job = job.get_attribute("data-job-id")
+    resume = job.get_by_role("button", name="Resume")
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="studio-hub-finetune-job"] button')]
+            .some(b => b.textContent.trim() === 'Resume' && !b.disabled)""",
+        timeout=30_000,
+    )
+    resume.click()
+    page.wait_for_function(
+        """(previous) => document.querySelector(
+            '[data-testid="studio-hub-finetune-job"]').dataset.jobId !== previous""",
+        arg=first_job,
+    )
+    page.wait_for_function(
+        """() => /Completed/.test(document.querySelector(
+            '[data-testid="studio-hub-finetune-job"] .jp-studio-JobDetail-titleRow').textContent)""",
+        timeout=180_000,
+    )
+    assert "step 24 of 24" in job.inner_text()
+    assert f"Registered as {output_name}" in job.inner_text()
+
+    # Evaluate the base model against the tuned version on the held-out file.
+    job.get_by_role("button", name="Compare with the base model").click()
+    evaluate = view.locator('[data-testid="studio-hub-evaluate-form"]')
+    evaluate.wait_for()
+    assert evaluate.locator("#jp-studio-ev-model0").input_value() == MINILM
+    assert (
+        evaluate.locator("#jp-studio-ev-model1")
+        .input_value()
+        .startswith(f"registry:{output_name}/")
+    )
+    assert evaluate.locator("#jp-studio-ev-task").input_value() == "classification"
+    evaluate.get_by_label("Data file path").fill("ui-hub/reviews_test.csv")
+    page.wait_for_function(
+        """() => document.querySelector('#jp-studio-ev-col-b')?.value === 'label'"""
+    )
+    evaluate.get_by_role("button", name="Evaluate").click()
+    table = view.locator('[data-testid="studio-hub-evaluation-table"]')
+    table.wait_for(timeout=180_000)
+    header = table.locator("thead").text_content() or ""
+    assert MINILM in header and output_name in header
+    accuracy = table.locator("tbody tr", has_text="accuracy").first
+    values = [float(v) for v in accuracy.locator("td.jp-studio-Table-num").all_inner_texts()]
+    assert len(values) == 2 and all(0 <= v <= 1 for v in values)
+    view.locator('[data-testid="studio-hub-evaluation-chart"]').wait_for()

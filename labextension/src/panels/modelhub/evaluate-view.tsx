@@ -4,7 +4,7 @@
  */
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { Button } from '@jupyterlab/ui-components';
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 
 import type { FinetuneTask, IEvaluateRequest } from '../../api/modelhub';
 import { errorMessage } from '../../api/request';
@@ -45,6 +45,19 @@ export function EvaluateView(props: {
   const [perturbations, setPerturbations] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+
+  const preset = model.evaluatePreset;
+  useEffect(() => {
+    if (preset) {
+      setModels([preset.models[0] ?? '', preset.models[1] ?? '']);
+      setTask(preset.task);
+    }
+  }, [preset?.seq]);
+  for (const id of preset?.models ?? []) {
+    if (!options.some(o => o.value === id)) {
+      options.push({ value: id, label: id });
+    }
+  }
 
   const chosen = models.filter(Boolean);
   const problem = !chosen.length

@@ -389,6 +389,8 @@ function FinetuneProgress(props: {
     <section
       className="jp-studio-HubResult"
       data-testid="studio-hub-finetune-job"
+      data-job-id={job.job_id}
+      data-status={job.status}
     >
       <div className="jp-studio-JobDetail-titleRow">
         <h3 className="jp-studio-JobDetail-title">{job.name}</h3>
@@ -465,6 +467,16 @@ function FinetuneProgress(props: {
           </button>
         ) : null}
       </div>
+      {isTerminal(job.status) && job.status === 'Completed' ? (
+        <Button
+          small
+          className="jp-studio-primary"
+          title="Evaluate the base model against the tuned version"
+          onClick={() => void act(() => model.compareWithBase())}
+        >
+          Compare with the base model
+        </Button>
+      ) : null}
       {isTerminal(job.status) && job.status === 'Completed' ? (
         <div className="jp-studio-muted">
           Registered as {run.request.output_model_name}: deploy it from the

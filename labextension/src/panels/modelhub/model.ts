@@ -25,6 +25,7 @@ import {
   startEvaluation,
   startFinetune
 } from '../../api/modelhub';
+import { listModelVersions } from '../../api/models';
 import { ISpace, listSpaces } from '../../api/spaces';
 import type { IVisibilityAwareModel } from '../../components/visibility-widget';
 import type { IStudioConnection } from '../../tokens';
@@ -47,6 +48,14 @@ export interface IFinetuneRun {
   /** What was sent (to resume with the same settings). */
   request: IFinetuneRequest;
   loss: LoadState<IFinetuneLoss>;
+}
+
+/** Models and task the Evaluate form is asked to start from. */
+export interface IEvaluatePreset {
+  models: string[];
+  task: 'generation' | 'classification';
+  /** Increases with each preset (the form applies each once). */
+  seq: number;
 }
 
 /** An evaluation followed by the panel. */
@@ -301,6 +310,45 @@ export class ModelHubModel implements IVisibilityAwareModel {
     });
   }
 
+  /**
+   * Open the Evaluate tab with the base model and the version the completed
+   * fine-tuning registered (its newest version).
+   */
+  async compareWithBase(): Promise<void> {
+    const run = this._finetune;
+    if (!run || run.job.status !== 'Completed') {
+      throw new Error('Compare needs a completed fine-tuning.');
+    }
+    const name = run.request.output_model_name || `${run.request.model_id}-ft`;
+    const versions = await listModelVersions(
+      name,
+      run.request.space_id ?? run.job.space_id ?? null,
+      this.serverSettings
+    );
+    if (!versions.length) {
+      throw new Error(`No registered version of ${name} yet.`);
+    }
+    const version = Math.max(...versions.map(v => v.version));
+    const card = this._allCards.find(c => c.id === run.request.model_id);
+    const task =
+      run.request.task ??
+      (card && card.task !== 'text-generation'
+        ? 'classification'
+        : 'generation');
+    this._evaluatePreset = {
+      models: [run.request.model_id, `registry:${name}/${version}`],
+      task,
+      seq: (this._evaluatePreset?.seq ?? 0) + 1
+    };
+    this.setTab('evaluate');
+    this._emit();
+  }
+
+  /** What the Evaluate form should start from (`null`: nothing asked). */
+  get evaluatePreset(): IEvaluatePreset | null {
+    return this._evaluatePreset;
+  }
+
   // ------------------------------------------------------- evaluation
 
   get evaluation(): IEvaluationRun | null {
@@ -391,7 +439,12 @@ export class ModelHubModel implements IVisibilityAwareModel {
       return;
     }
     // One more loss read after the job ended, then stop following.
-    this._finetuneFinal = isTerminal(job.status);
+    const ended = isTerminal(job.status);
+    if (job.status === 'Completed' && !isTerminal(run.job.status)) {
+      // The tuned version is now a catalogue entry (source: registry).
+      void this._loadAllCards().then(() => this.loadCatalogue());
+    }
+    this._finetuneFinal = ended;
     this._finetune = { ...this._finetune, job, loss };
     this._emit();
   }
@@ -439,6 +492,7 @@ export class ModelHubModel implements IVisibilityAwareModel {
   private _finetune: IFinetuneRun | null = null;
   private _finetuneFinal = false;
   private _evaluation: IEvaluationRun | null = null;
+  private _evaluatePreset: IEvaluatePreset | null = null;
   private _poller: Poller;
   private _started = false;
   private _isDisposed = false;
