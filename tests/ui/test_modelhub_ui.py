@@ -113,6 +113,14 @@ def test_catalogue_search_and_license_gate(page, hub_server: LabServer, studio_e
     card.locator('[data-testid="studio-hub-gated"]', has_text="License accepted").wait_for()
     status, detail = hub_server.api("GET", f"modelhub/models/{GATED}")
     assert detail["acceptance"] and detail["accepted"]
+
+    # The Solutions tab lists the solution templates, each with Launch.
+    view.get_by_role("tab", name="Solutions").click()
+    solutions = view.locator('[data-testid="studio-hub-solution"]')
+    solutions.first.wait_for()
+    assert solutions.count() >= 2
+    assert solutions.first.get_by_role("button", name="Launch").is_enabled()
+    view.get_by_role("tab", name="Catalogue").click()
     model_page.scroll_into_view_if_needed()
 
 
@@ -284,7 +292,7 @@ def test_finetune_stop_resume_then_evaluate(page, hub_server: LabServer, studio_
         """() => document.querySelector('#jp-studio-ft-label')?.value === 'label'"""
     )
     assert form.locator("#jp-studio-ft-text").input_value() == "text"
-    form.locator("#jp-studio-ft-steps").fill("24")
+    form.locator("#jp-studio-ft-steps").fill("36")
     form.locator("#jp-studio-ft-batch").fill("8")
     form.locator("#jp-studio-ft-output").fill(output_name)
     form.get_by_role("button", name="Start fine-tuning").click()
@@ -293,7 +301,7 @@ def test_finetune_stop_resume_then_evaluate(page, hub_server: LabServer, studio_
     job = view.locator('[data-testid="studio-hub-finetune-job"]')
     job.locator('[data-testid="studio-hub-loss-chart"]').wait_for(timeout=120_000)
     page.wait_for_function(
-        """() => /step (1[2-9]|2[0-3]) of 24/.test(
+        """() => /step (1[1-9]|2\\d) of 36/.test(
             document.querySelector('[data-testid="studio-hub-finetune-job"]').textContent)""",
         timeout=120_000,
     )
@@ -321,7 +329,7 @@ def test_finetune_stop_resume_then_evaluate(page, hub_server: LabServer, studio_
             '[data-testid="studio-hub-finetune-job"] .jp-studio-JobDetail-titleRow').textContent)""",
         timeout=180_000,
     )
-    assert "step 24 of 24" in job.inner_text()
+    assert "step 36 of 36" in job.inner_text()
     assert f"Registered as {output_name}" in job.inner_text()
 
     # Evaluate the base model against the tuned version on the held-out file.

@@ -11,7 +11,6 @@ import React, { useState } from 'react';
 import type { IEndpoint } from '../../api/endpoints';
 import { isLicenseRefusal, IHubModelDetail } from '../../api/modelhub';
 import { errorMessage, StudioAPIError } from '../../api/request';
-import { formatTimestamp } from '../../utils/format';
 import { LoadState } from '../../utils/load-state';
 import { spaceOptionLabel } from '../../utils/spaces';
 import type { IPathOpener } from '../jobs/job-detail';
@@ -255,7 +254,7 @@ function LicenseSection(props: {
           title={detail.acceptance.accepted_at}
         >
           Accepted by {detail.acceptance.profile} on{' '}
-          {formatTimestamp(detail.acceptance.accepted_at)}
+          {new Date(detail.acceptance.accepted_at).toLocaleString()}
         </div>
       ) : detail.gated ? (
         <div className="jp-studio-HubAcceptRow">
