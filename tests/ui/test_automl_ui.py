@@ -131,20 +131,24 @@ def test_wizard_leaderboard_results_and_deploy(
     page.screenshot(path=str(ARTIFACTS / "automl_charts.png"))
 
     # Another candidate's results; register it as a model version (the Models panel opens).
-    other = experiment.locator(
-        '[data-testid="automl-leaderboard-row"][data-best="false"]', has_text="Linear"
-    ).first
+    # (lower-ranked candidates are saved while the job's budget lasts: take a saved one)
+    saved_rows = experiment.locator(
+        '[data-testid="automl-leaderboard-row"][data-best="false"][data-saved="true"]'
+    )
+    if saved_rows.count() == 0:  # a loaded machine saved only the best: register that one
+        saved_rows = experiment.locator('[data-testid="automl-leaderboard-row"][data-best="true"]')
+    other = saved_rows.first
     other_name = other.get_attribute("data-candidate")
     other.click()
     results.locator("dd", has_text=f"{other_name} (").first.wait_for()
     experiment.locator('[data-testid="automl-chart-roc"]').wait_for(timeout=30_000)
     experiment.locator('[data-testid="automl-register"]').click()
     dialog = page.locator(".jp-Dialog")
-    dialog.locator("input").fill(f"ui-linear-{suffix}")
+    dialog.locator("input").fill(f"ui-other-{suffix}")
     dialog.get_by_role("button", name="Register").click()
     dialog.wait_for(state="detached")
     page.locator(".jp-studio-ModelsView").wait_for()
-    page.locator('[data-testid="studio-model-row"]', has_text=f"ui-linear-{suffix}").wait_for()
+    page.locator('[data-testid="studio-model-row"]', has_text=f"ui-other-{suffix}").wait_for()
 
     # Back to AutoML: deploy the best candidate; the Endpoints panel shows it InService.
     page.locator(".lm-TabBar-tab", has_text="AutoML").click()

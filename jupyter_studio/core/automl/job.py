@@ -145,8 +145,12 @@ class AutoMLJob(JobKind):
         started = time.monotonic()
         budget = params.max_runtime
 
+        run_logger = _run_logger(context, params)
+
         def on_candidate(row: dict[str, Any]) -> None:
             rows.append(row)
+            if run_logger is not None:
+                run_logger.add(row)
             _write_leaderboard(out, rows)
             done = [r for r in rows if r["status"] == "completed" and r["objective"] is not None]
             best = ""
@@ -171,12 +175,19 @@ class AutoMLJob(JobKind):
         threading.Thread(target=_preload_mlflow, name="preload-mlflow", daemon=True).start()
         context.log.studio(f"AutoML on {params.data}, target {params.target!r}, {budget:g} s")
         context.set_progress(0.0, "checking the data")
+        # the job as a whole keeps the budget: training gets it minus the time its results take
+        reserve = results_reserve(budget)
+        deadline = started + budget
+        training = max(1.0, budget - reserve - (time.monotonic() - started))
+        context.log.studio(
+            f"{training:.0f} s for training, {reserve:.0f} s kept for saving the results"
+        )
         automl = AutoML(
             target=params.target,
             problem_type=None if params.problem_type == "auto" else params.problem_type,
             objective_metric=params.objective_metric,
             mode=params.mode,
-            max_runtime=budget,
+            max_runtime=training,
             max_candidate_runtime=params.max_candidate_runtime,
             seed=params.seed,
             sample_weight=params.sample_weight,
@@ -202,13 +213,18 @@ class AutoMLJob(JobKind):
         from .report import run_report
 
         stopping = context.should_stop
+
+        def left() -> float:
+            return deadline - time.monotonic()
+
         # when stopping, the quick parts first: the worker is killed after a grace period
+        # feature importance is a key result: at least 1.5 s of it even for a short run
+        importance_seconds = max(1.5, min(30.0, 0.08 * budget, left() - 0.5 * reserve))
         report = run_report(
             result,
             importance=not stopping,
-            candidates=not stopping,
-            # the results come after the budget: keep them short for a short run
-            importance_seconds=min(30.0, max(5.0, 0.1 * budget)),
+            candidates=not stopping and left() > 0.6 * reserve,
+            importance_seconds=importance_seconds,
         )
         (out / "report.json").write_text(json.dumps(report, indent=1, default=str))
         context.set_progress(0.96, "saving the best model")
@@ -217,11 +233,20 @@ class AutoMLJob(JobKind):
         if stopping or context.should_stop:
             raise JobStopped(context.stop_reason or "Stopped")
         context.set_progress(0.97, "saving every candidate")
-        for name in result.candidate_names():
+        names = result.candidate_names()
+        skipped: list[str] = []
+        for index, name in enumerate(names):  # best first: the leaderboard's order
             if context.should_stop:
                 raise JobStopped(context.stop_reason or "Stopped")
+            if index and left() < 0.25 * reserve:
+                skipped = names[index:]
+                break
             result.save(out / "candidates" / name, candidate=name)
-        _log_runs(context, params, result)
+        if skipped:
+            context.log.studio(
+                f"the budget ran out: {len(skipped)} lower-ranked candidates were not saved "
+                f"({', '.join(skipped)}); give a longer max_runtime to keep them all"
+            )
         context.set_progress(0.99, "writing notebooks")
         from .notebooks import candidate_notebook, data_exploration_notebook
 
@@ -232,6 +257,12 @@ class AutoMLJob(JobKind):
             out / "candidate_definition.ipynb",
             validation=context.resolved.get("validation_data") or params.validation_ratio,
         )
+        if run_logger is not None:  # never end the job with half-written runs
+            count = run_logger.close()
+            if run_logger.error is None:
+                context.log.studio(
+                    f"{count} candidates logged as runs in 'automl/{run_logger.experiment}'"
+                )
         best = summary["best_candidate"]
         context.set_progress(
             1.0, f"best {best}: {result.objective_metric} {report['best']['objective']}"
@@ -241,22 +272,26 @@ class AutoMLJob(JobKind):
 _LOWER_IS_BETTER = {"log_loss", "mse", "rmse", "mae"}
 
 
-def _log_runs(context: JobContext, params: AutoMLParameters, result: Any) -> None:
-    """Every candidate as a run in the domain's experiments; a tracking problem is only logged."""
+def results_reserve(budget: float) -> float:
+    """Seconds of a job's budget kept for its results (report, models, runs, notebooks):
+    a quarter of a short budget, about 12 % + 3 s of a longer one, never more than 60 s."""
+    return min(0.25 * budget, max(4.0, 0.12 * budget + 3.0), 60.0)
+
+
+def _run_logger(context: JobContext, params: AutoMLParameters) -> Any:
+    """A logger that writes each candidate as a run as it finishes (None without tracking)."""
     environment = context.resolved.get("tracking_environment")
     if not environment:
-        return
-    from .tracking import experiment_name_for, log_candidates
+        return None
+    from .tracking import CandidateRunLogger
 
-    name = params.experiment_name or context.name
-    try:
-        rows = result.leaderboard().to_dict(orient="records")
-        from .api import _jsonable
-
-        count = log_candidates(environment, name, _jsonable(rows), tags=params.tags)
-        context.log.studio(f"{count} candidates logged as runs in {experiment_name_for(name)!r}")
-    except Exception as exc:  # the models are saved: tracking is not worth failing the job
-        context.log.studio(f"could not log the candidates as runs: {type(exc).__name__}: {exc}")
+    return CandidateRunLogger(
+        environment,
+        params.experiment_name or context.name,
+        tags=params.tags,
+        # the models are saved: tracking trouble is worth a line in the log, not a failed job
+        on_error=lambda error: context.log.studio(f"could not log the candidates as runs: {error}"),
+    )
 
 
 def _preload_mlflow() -> None:

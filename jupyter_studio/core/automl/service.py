@@ -780,13 +780,17 @@ class AutoMLService:
             )
         folder = self._model_dir(self._results(row), chosen, best)
         if folder is None:
+            if not board.status.is_final:
+                reason = ": candidates are saved when the job ends."
+            elif item.status == "completed":
+                reason = (
+                    ": the job's budget ran out before it was saved (lower-ranked candidates "
+                    "go last); run the experiment with a longer max_runtime to keep them all."
+                )
+            else:
+                reason = f" (it is {item.status})."
             raise Conflict(
-                f"Candidate {chosen!r} has no saved model yet"
-                + (
-                    ": candidates are saved when the job ends."
-                    if not board.status.is_final
-                    else f" (it is {item.status})."
-                ),
+                f"Candidate {chosen!r} has no saved model{reason}",
                 code="automl_candidate_not_saved",
             )
         return row, chosen, folder, item

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import math
+import queue
 import tempfile
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +61,75 @@ def row_metrics(row: Mapping[str, Any]) -> dict[str, float]:
     return out
 
 
+class _Target:
+    """The tracking store, experiment and Studio tags the runs of one AutoML experiment go to."""
+
+    def __init__(self, environment: Mapping[str, str], experiment: str) -> None:
+        from mlflow.tracking import MlflowClient
+
+        from ..experiments.service import ensure_tracking_store
+
+        ensure_tracking_store(environment)
+        self.client = MlflowClient(tracking_uri=environment[TRACKING_URI_ENV])
+        self.experiment = experiment
+        scope: dict[str, str] = {}
+        if environment.get(JOB_ID_ENV):
+            scope[JOB_ID_TAG] = environment[JOB_ID_ENV]
+        if environment.get(SPACE_ID_ENV):
+            scope[SPACE_ID_TAG] = environment[SPACE_ID_ENV]
+        if environment.get(OWNER_ENV):
+            scope[OWNER_TAG] = environment[OWNER_ENV]
+            scope[MLFLOW_USER_TAG] = environment[OWNER_ENV]
+        self.scope = scope
+        name = experiment_name_for(experiment)
+        found = self.client.get_experiment_by_name(name)
+        self.experiment_id = (
+            found.experiment_id
+            if found is not None
+            else self.client.create_experiment(
+                name, tags={k: v for k, v in scope.items() if k != JOB_ID_TAG}
+            )
+        )
+
+    def log(self, row: Mapping[str, Any], tags: Mapping[str, str] | None, tmp: Path) -> None:
+        """One finished (or failed, or skipped) candidate as a terminated run."""
+        from mlflow.entities import Metric, Param, RunTag
+
+        client = self.client
+        run_tags = {
+            **self.scope,
+            **{f"automl.{k}": str(v)[:MAX_PARAM_LENGTH] for k, v in (tags or {}).items()},
+            "automl.experiment": self.experiment,
+            "automl.candidate": str(row["candidate"]),
+            "automl.status": str(row.get("status")),
+        }
+        if row.get("failure_reason"):
+            run_tags["automl.failure_reason"] = str(row["failure_reason"])[:5000]
+        run = client.create_run(self.experiment_id, run_name=str(row["candidate"]), tags=run_tags)
+        params = {"algorithm": row.get("algorithm"), "level": row.get("level")}
+        for key, value in (row.get("hyperparameters") or {}).items():
+            params[f"hp.{key}"] = value
+        metrics = row_metrics(row)
+        if isinstance(row.get("objective"), (int, float)) and row.get("objective_metric"):
+            metrics["objective"] = float(row["objective"])
+        client.log_batch(
+            run.info.run_id,
+            metrics=[Metric(k, v, 0, 0) for k, v in metrics.items()],
+            params=[
+                Param(str(k)[:250], json.dumps(v, default=str)[:MAX_PARAM_LENGTH])
+                if not isinstance(v, str)
+                else Param(str(k)[:250], v[:MAX_PARAM_LENGTH])
+                for k, v in list(params.items())[:100]
+            ],
+            tags=[RunTag("automl.objective_metric", str(row.get("objective_metric")))],
+        )
+        file = tmp / "candidate.json"
+        file.write_text(json.dumps(dict(row), indent=1, default=str))
+        client.log_artifact(run.info.run_id, str(file))
+        status = "FINISHED" if row.get("status") == "completed" else "FAILED"
+        client.set_terminated(run.info.run_id, status=status)
+
+
 def log_candidates(
     environment: Mapping[str, str],
     experiment: str,
@@ -67,67 +138,64 @@ def log_candidates(
     tags: Mapping[str, str] | None = None,
 ) -> int:
     """Log one run per leaderboard row into the tracking store of ``environment``; the run count."""
-    uri = environment.get(TRACKING_URI_ENV)
-    if not uri:
+    if not environment.get(TRACKING_URI_ENV):
         return 0
-    from mlflow.entities import Metric, Param, RunTag
-    from mlflow.tracking import MlflowClient
-
-    from ..experiments.service import ensure_tracking_store
-
-    ensure_tracking_store(environment)
-    client = MlflowClient(tracking_uri=uri)
-    scope: dict[str, str] = {}
-    if environment.get(JOB_ID_ENV):
-        scope[JOB_ID_TAG] = environment[JOB_ID_ENV]
-    if environment.get(SPACE_ID_ENV):
-        scope[SPACE_ID_TAG] = environment[SPACE_ID_ENV]
-    if environment.get(OWNER_ENV):
-        scope[OWNER_TAG] = environment[OWNER_ENV]
-        scope[MLFLOW_USER_TAG] = environment[OWNER_ENV]
-    name = experiment_name_for(experiment)
-    found = client.get_experiment_by_name(name)
-    experiment_id = (
-        found.experiment_id
-        if found is not None
-        else client.create_experiment(
-            name, tags={k: v for k, v in scope.items() if k != JOB_ID_TAG}
-        )
-    )
-    logged = 0
+    target = _Target(environment, experiment)
     with tempfile.TemporaryDirectory() as tmp:
         for row in rows:
-            run_tags = {
-                **scope,
-                **{f"automl.{k}": str(v)[:MAX_PARAM_LENGTH] for k, v in (tags or {}).items()},
-                "automl.experiment": experiment,
-                "automl.candidate": str(row["candidate"]),
-                "automl.status": str(row.get("status")),
-            }
-            if row.get("failure_reason"):
-                run_tags["automl.failure_reason"] = str(row["failure_reason"])[:5000]
-            run = client.create_run(experiment_id, run_name=str(row["candidate"]), tags=run_tags)
-            params = {"algorithm": row.get("algorithm"), "level": row.get("level")}
-            for key, value in (row.get("hyperparameters") or {}).items():
-                params[f"hp.{key}"] = value
-            metrics = row_metrics(row)
-            if isinstance(row.get("objective"), (int, float)) and row.get("objective_metric"):
-                metrics["objective"] = float(row["objective"])
-            client.log_batch(
-                run.info.run_id,
-                metrics=[Metric(k, v, 0, 0) for k, v in metrics.items()],
-                params=[
-                    Param(str(k)[:250], json.dumps(v, default=str)[:MAX_PARAM_LENGTH])
-                    if not isinstance(v, str)
-                    else Param(str(k)[:250], v[:MAX_PARAM_LENGTH])
-                    for k, v in list(params.items())[:100]
-                ],
-                tags=[RunTag("automl.objective_metric", str(row.get("objective_metric")))],
-            )
-            file = Path(tmp) / "candidate.json"
-            file.write_text(json.dumps(row, indent=1, default=str))
-            client.log_artifact(run.info.run_id, str(file))
-            status = "FINISHED" if row.get("status") == "completed" else "FAILED"
-            client.set_terminated(run.info.run_id, status=status)
-            logged += 1
-    return logged
+            target.log(row, tags, Path(tmp))
+    return len(rows)
+
+
+class CandidateRunLogger:
+    """Logs candidates as runs from a background thread, as they finish during training, so the
+    tracking store's cost overlaps the search instead of adding to the job's time."""
+
+    _DONE = object()
+
+    def __init__(
+        self,
+        environment: Mapping[str, str],
+        experiment: str,
+        *,
+        tags: Mapping[str, str] | None = None,
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
+        self.environment = dict(environment)
+        self.experiment = experiment
+        self.tags = dict(tags or {})
+        self.on_error = on_error
+        self.logged = 0
+        self.error: str | None = None
+        self._queue: queue.Queue[Any] = queue.Queue()
+        self._thread = threading.Thread(target=self._work, name="automl-runs", daemon=True)
+        self._thread.start()
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        """Queue a candidate's leaderboard row (a copy is taken)."""
+        self._queue.put(json.loads(json.dumps(dict(row), default=str)))
+
+    def close(self) -> int:
+        """Wait until every queued row is logged; the number of runs written."""
+        self._queue.put(self._DONE)
+        self._thread.join()
+        return self.logged
+
+    def _work(self) -> None:
+        target: _Target | None = None
+        with tempfile.TemporaryDirectory() as tmp:
+            while True:
+                row = self._queue.get()
+                if row is self._DONE:
+                    return
+                if self.error is not None:
+                    continue
+                try:
+                    if target is None:
+                        target = _Target(self.environment, self.experiment)
+                    target.log(row, self.tags, Path(tmp))
+                    self.logged += 1
+                except Exception as exc:  # tracking trouble never fails the training
+                    self.error = f"{type(exc).__name__}: {exc}"
+                    if self.on_error is not None:
+                        self.on_error(self.error)

@@ -182,11 +182,21 @@ def test_an_experiment_runs_and_auto_deploys_after_a_restart(contents_root: Path
         with pytest.raises(NotFound):
             second.automl.candidate(caller, "churn-1", "nope")
 
+        # lower-ranked candidates are saved while the job's budget lasts
+        unsaved = next((r for r in board.items if r.status == "completed" and not r.saved), None)
+        if unsaved is not None:
+            with pytest.raises(Conflict, match="longer max_runtime"):
+                second.automl.register(
+                    caller,
+                    "churn-1",
+                    RegisterCandidate(candidate=unsaved.candidate, model_name="x"),
+                )
+        chosen = next((r for r in board.items if not r.best and r.saved), board.items[0])
         version = second.automl.register(
-            caller, "churn-1", RegisterCandidate(candidate=other.candidate, model_name="churn")
+            caller, "churn-1", RegisterCandidate(candidate=chosen.candidate, model_name="churn")
         )
         assert version.version == 1 and version.problem_type == "binary"
-        assert version.tags["automl.candidate"] == other.candidate
+        assert version.tags["automl.candidate"] == chosen.candidate
         with pytest.raises(Conflict):
             second.automl.deploy(caller, "churn-1", DeployCandidate(endpoint_name="churn-ep"))
         with pytest.raises(Forbidden):

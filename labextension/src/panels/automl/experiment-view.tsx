@@ -40,7 +40,9 @@ export interface IAutoMLActions {
 }
 
 function value(v: number | null | undefined): string {
-  return v === null || v === undefined ? '—' : Number(v.toPrecision(5)).toString();
+  return v === null || v === undefined
+    ? '—'
+    : Number(v.toPrecision(5)).toString();
 }
 
 /** A name users may use for models and endpoints, from a candidate's name. */
@@ -73,7 +75,9 @@ function Leaderboard(props: {
       <table className="jp-studio-Table" data-testid="automl-leaderboard">
         <thead>
           <tr>
-            <th scope="col" className="jp-studio-Table-num">#</th>
+            <th scope="col" className="jp-studio-Table-num">
+              #
+            </th>
             <th scope="col">Candidate</th>
             <th scope="col">Algorithm</th>
             <th scope="col" className="jp-studio-Table-num">
@@ -84,7 +88,9 @@ function Leaderboard(props: {
                 {m}
               </th>
             ))}
-            <th scope="col" className="jp-studio-Table-num">Seconds</th>
+            <th scope="col" className="jp-studio-Table-num">
+              Seconds
+            </th>
             <th scope="col">Status</th>
           </tr>
         </thead>
@@ -98,6 +104,7 @@ function Leaderboard(props: {
                   className={`jp-studio-Table-row${isSelected ? ' jp-mod-selected' : ''}${r.best ? ' jp-studio-AutoMLBest' : ''}`}
                   data-testid="automl-leaderboard-row"
                   data-best={r.best ? 'true' : 'false'}
+                  data-saved={r.saved ? 'true' : 'false'}
                   data-candidate={r.candidate}
                   onClick={() =>
                     r.status === 'completed' &&
@@ -107,7 +114,10 @@ function Leaderboard(props: {
                   <td className="jp-studio-Table-num">{r.rank}</td>
                   <td className="jp-studio-Table-name" title={r.candidate}>
                     {r.best ? (
-                      <span className="jp-studio-Tag" title="Best on validation">
+                      <span
+                        className="jp-studio-Tag"
+                        title="Best on validation"
+                      >
                         ★ best
                       </span>
                     ) : null}{' '}
@@ -143,7 +153,9 @@ function Leaderboard(props: {
                         {JSON.stringify(r.hyperparameters, null, 1)}
                       </pre>
                       {r.failure_reason ? (
-                        <div className="jp-studio-FieldError">{r.failure_reason}</div>
+                        <div className="jp-studio-FieldError">
+                          {r.failure_reason}
+                        </div>
                       ) : null}
                     </td>
                   </tr>
@@ -167,7 +179,8 @@ function Results(props: {
       <dl className="jp-studio-Properties">
         <dt>Candidate</dt>
         <dd>
-          {results.candidate} ({results.algorithm}){results.best ? ' — best' : ''}
+          {results.candidate} ({results.algorithm})
+          {results.best ? ' — best' : ''}
         </dd>
         {Object.entries(results.metrics).map(([k, v]) => (
           <React.Fragment key={k}>
@@ -176,7 +189,9 @@ function Results(props: {
           </React.Fragment>
         ))}
       </dl>
-      {results.note ? <div className="jp-studio-muted">{results.note}</div> : null}
+      {results.note ? (
+        <div className="jp-studio-muted">{results.note}</div>
+      ) : null}
       <div className="jp-studio-Comparison-charts">
         {results.confusion_matrix ? (
           <VegaChart
@@ -210,7 +225,12 @@ function Results(props: {
         ) : null}
         {results.pr_curve ? (
           <VegaChart
-            spec={curveSpec(results.pr_curve, 'Precision-recall curve', 'Recall', 'Precision')}
+            spec={curveSpec(
+              results.pr_curve,
+              'Precision-recall curve',
+              'Recall',
+              'Precision'
+            )}
             rendermime={rendermime}
             label="Precision-recall curve"
             testId="automl-chart-pr"
@@ -242,9 +262,13 @@ export function ExperimentView(props: {
   const rows = board ? (LoadState.valueOf(board)?.items ?? []) : [];
   const results = model.candidate;
   const shown = results ? LoadState.valueOf(results) : undefined;
-  const candidate = shown?.candidate ?? rows.find(r => r.best)?.candidate ?? null;
+  const candidate =
+    shown?.candidate ?? rows.find(r => r.best)?.candidate ?? null;
   const saved = rows.find(r => r.candidate === candidate)?.saved ?? false;
   const running = ACTIVE.has(experiment.status);
+  const unsavedWhy = running
+    ? 'Its model is saved when the job ends'
+    : "Not saved: the job's budget ran out before this lower-ranked candidate; run with a longer maximum runtime to keep every candidate";
 
   const deploy = async () => {
     if (!candidate) {
@@ -260,7 +284,11 @@ export function ExperimentView(props: {
       return;
     }
     try {
-      const done = await model.deploy(experiment.experiment_name, candidate, answer.value);
+      const done = await model.deploy(
+        experiment.experiment_name,
+        candidate,
+        answer.value
+      );
       setMessage(
         `Deployed ${done.candidate} as ${done.model_name} version ${done.model_version} to endpoint ${done.endpoint_name} (${done.endpoint_status}).`
       );
@@ -283,8 +311,14 @@ export function ExperimentView(props: {
       return;
     }
     try {
-      const version = await model.register(experiment.experiment_name, candidate, answer.value);
-      setMessage(`Registered ${version.model_name} version ${version.version}.`);
+      const version = await model.register(
+        experiment.experiment_name,
+        candidate,
+        answer.value
+      );
+      setMessage(
+        `Registered ${version.model_name} version ${version.version}.`
+      );
       actions.openModel(version.model_name, version.space_id, version.version);
     } catch (error) {
       void showErrorMessage('Register failed', error as Error);
@@ -295,8 +329,13 @@ export function ExperimentView(props: {
     <div className="jp-studio-AutoMLExperiment" data-testid="automl-experiment">
       <header className="jp-studio-JobDetail-header">
         <div className="jp-studio-JobDetail-titleRow">
-          <h3 className="jp-studio-JobDetail-title">{experiment.experiment_name}</h3>
-          <StatusBadge status={experiment.status} title={experiment.status_message} />
+          <h3 className="jp-studio-JobDetail-title">
+            {experiment.experiment_name}
+          </h3>
+          <StatusBadge
+            status={experiment.status}
+            title={experiment.status_message}
+          />
           <span className="jp-studio-spacer" />
           {running ? (
             <Button
@@ -336,8 +375,11 @@ export function ExperimentView(props: {
           <>
             <dt>Auto-deploy</dt>
             <dd data-testid="automl-auto-deploy-status">
-              {experiment.auto_deploy.endpoint_name}: {experiment.auto_deploy.status}
-              {experiment.auto_deploy.message ? ` — ${experiment.auto_deploy.message}` : ''}
+              {experiment.auto_deploy.endpoint_name}:{' '}
+              {experiment.auto_deploy.status}
+              {experiment.auto_deploy.message
+                ? ` — ${experiment.auto_deploy.message}`
+                : ''}
             </dd>
           </>
         ) : null}
@@ -348,7 +390,9 @@ export function ExperimentView(props: {
               type="button"
               className="jp-studio-linkButton"
               data-testid="automl-open-exploration"
-              onClick={() => opener.openFile(experiment.notebooks.data_exploration_path!)}
+              onClick={() =>
+                opener.openFile(experiment.notebooks.data_exploration_path!)
+              }
             >
               Data exploration notebook
             </button>
@@ -380,7 +424,11 @@ export function ExperimentView(props: {
         </dd>
       </dl>
       {message ? (
-        <div className="jp-studio-StatusMessage" role="status" data-testid="automl-message">
+        <div
+          className="jp-studio-StatusMessage"
+          role="status"
+          data-testid="automl-message"
+        >
           {message}
         </div>
       ) : null}
@@ -403,7 +451,9 @@ export function ExperimentView(props: {
         <Button
           className="jp-studio-secondary"
           disabled={!saved}
-          title={saved ? 'Register this candidate as a model version' : 'Its model is saved when the job ends'}
+          title={
+            saved ? 'Register this candidate as a model version' : unsavedWhy
+          }
           data-testid="automl-register"
           onClick={() => void register()}
         >
@@ -412,7 +462,7 @@ export function ExperimentView(props: {
         <Button
           className="jp-studio-primary"
           disabled={!saved}
-          title={saved ? 'Deploy this candidate to a new endpoint' : 'Its model is saved when the job ends'}
+          title={saved ? 'Deploy this candidate to a new endpoint' : unsavedWhy}
           data-testid="automl-deploy"
           onClick={() => void deploy()}
         >
