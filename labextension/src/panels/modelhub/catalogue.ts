@@ -196,3 +196,28 @@ export function formatParameters(count: number | null | undefined): string {
   }
   return `${Math.round(count / 1e3)}K`;
 }
+
+/** The registry name of a hub model's deploy wrapper (`hub-<id>`, as the server names it). */
+export function hubModelName(modelId: string): string {
+  const slug = modelId.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  return `hub-${slug}`.slice(0, 63).replace(/-+$/, '');
+}
+
+/**
+ * The catalogue card an endpoint serves: a hub model's wrapper (`hub-<id>`)
+ * or a fine-tuned copy (`registry:<name>/<version>`); `null` for others.
+ */
+export function cardOfEndpoint(
+  endpoint: { model_name: string; model_version: number },
+  cards: IHubModelCard[]
+): IHubModelCard | null {
+  return (
+    cards.find(
+      c => c.source !== 'registry' && hubModelName(c.id) === endpoint.model_name
+    ) ??
+    cards.find(
+      c => c.id === `registry:${endpoint.model_name}/${endpoint.model_version}`
+    ) ??
+    null
+  );
+}

@@ -19,6 +19,7 @@ import { errorMessage, StudioAPIError } from '../../api/request';
 import { useSignal } from '../../components/use-signal';
 import { LoadState } from '../../utils/load-state';
 import { spaceOptionLabel } from '../../utils/spaces';
+import { cardOfEndpoint } from './catalogue';
 import { ModelHubModel } from './model';
 import {
   BUILTIN_TEMPLATES,
@@ -81,8 +82,18 @@ function initialSide(index: number): ISide {
 export function Playground(props: { model: ModelHubModel }): JSX.Element {
   const { model } = props;
   useSignal(model.changed);
-  const endpoints = (LoadState.valueOf(model.endpoints) ?? []).filter(e =>
+  const serving = (LoadState.valueOf(model.endpoints) ?? []).filter(e =>
     SERVING.has(e.status)
+  );
+  // Text-generation hub models first; other endpoints after (they may not take prompts).
+  const isGenerator = (e: IEndpoint) =>
+    cardOfEndpoint(e, model.allCards)?.task === 'text-generation';
+  const endpoints = [
+    ...serving.filter(isGenerator),
+    ...serving.filter(e => !isGenerator(e))
+  ];
+  const generators = new Set(
+    serving.filter(isGenerator).map(e => e.endpoint_name)
   );
   const spaces = LoadState.valueOf(model.spaces) ?? [];
   const [fields, setFields] = useState<IPromptFields>({
@@ -119,8 +130,11 @@ export function Playground(props: { model: ModelHubModel }): JSX.Element {
           ? side
           : {
               ...side,
-              endpoint:
-                endpoints[Math.min(i, endpoints.length - 1)].endpoint_name
+              endpoint: (pool => pool[Math.min(i, pool.length - 1)])(
+                generators.size
+                  ? endpoints.filter(e => generators.has(e.endpoint_name))
+                  : endpoints
+              ).endpoint_name
             }
       )
     );
@@ -528,6 +542,7 @@ export function Playground(props: { model: ModelHubModel }): JSX.Element {
             side={sides[i]}
             output={outputs[i]}
             endpoints={endpoints}
+            generators={generators}
             saved={savedTemplates}
             problem={promptProblems[k]}
             prompt={filled[k].prompt}
@@ -546,6 +561,8 @@ function SidePane(props: {
   side: ISide;
   output: IOutput;
   endpoints: IEndpoint[];
+  /** Names of the endpoints serving a text-generation hub model. */
+  generators: Set<string>;
   saved: IPromptTemplate[];
   problem: string | null;
   prompt: string;
@@ -579,11 +596,25 @@ function SidePane(props: {
           onChange={e => props.onChange({ endpoint: e.target.value })}
         >
           {side.endpoint === '' ? <option value="">Choose…</option> : null}
-          {props.endpoints.map(e => (
-            <option key={e.endpoint_name} value={e.endpoint_name}>
-              {`${e.endpoint_name} (${e.model_name} v${e.model_version})`}
-            </option>
-          ))}
+          {[true, false].map(generator => {
+            const group = props.endpoints.filter(
+              e => props.generators.has(e.endpoint_name) === generator
+            );
+            return group.length ? (
+              <optgroup
+                key={String(generator)}
+                label={
+                  generator ? 'Text generation (model hub)' : 'Other endpoints'
+                }
+              >
+                {group.map(e => (
+                  <option key={e.endpoint_name} value={e.endpoint_name}>
+                    {`${e.endpoint_name} (${e.model_name} v${e.model_version})`}
+                  </option>
+                ))}
+              </optgroup>
+            ) : null;
+          })}
         </select>
         <label htmlFor={`${id}-template-choice`}>Template</label>
         <div className="jp-studio-HubRow">

@@ -1,9 +1,11 @@
 import type { IHubModelCard } from '../../../api/modelhub';
 import {
+  cardOfEndpoint,
   choices,
   EMPTY_FILTER,
   formatParameters,
   formatSize,
+  hubModelName,
   inSizeBucket,
   matchesFilter,
   toModelsQuery
@@ -125,5 +127,29 @@ describe('choices and formats', () => {
     expect(formatSize(null)).toBe('—');
     expect(formatParameters(135_000_000)).toBe('135M');
     expect(formatParameters(null)).toBe('—');
+  });
+});
+
+describe('cardOfEndpoint', () => {
+  it('finds the hub model or the fine-tuned copy an endpoint serves', () => {
+    const tuned = card({
+      id: 'registry:reviews/2',
+      source: 'registry',
+      task: 'text-classification'
+    });
+    const cards = [card({}), minilm, tuned];
+    expect(
+      cardOfEndpoint(
+        { model_name: 'hub-smollm2-135m-instruct', model_version: 1 },
+        cards
+      )?.id
+    ).toBe('smollm2-135m-instruct');
+    expect(
+      cardOfEndpoint({ model_name: 'reviews', model_version: 2 }, cards)?.id
+    ).toBe('registry:reviews/2');
+    expect(
+      cardOfEndpoint({ model_name: 'iris', model_version: 1 }, cards)
+    ).toBeNull();
+    expect(hubModelName('hf:org/Model_v2')).toBe('hub-hf-org-Model-v2');
   });
 });
