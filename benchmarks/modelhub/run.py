@@ -29,16 +29,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 PROMPT = [{"role": "user", "content": "Write a short story about a robot who learns to paint."}]
 NEW_TOKENS = 64
 PPL_TOKENS = 150
-TEXT = (
-    "Jupyter Studio is a self-hosted machine-learning workbench inside JupyterLab. A domain is one "
-    "installation: a root folder on a shared filesystem, a metadata store and default settings. "
-    "Each user gets a profile with a home folder; a space is a folder to work in, private or "
-    "shared with its members. Long work runs as jobs in worker processes that you can follow "
-    "live, stop, and find again after a restart. Models are registered with numbered versions "
-    "in MLflow's format and served by endpoints, each in its own model-server process, which "
-    "answer the SageMaker inference contract on a loopback port and through Jupyter's proxy. "
-    "The model hub offers pretrained models that installed packages carry, behind a license gate "
-    "where the model's terms require it, and lets you deploy, prompt, fine-tune and evaluate them."
+TEXT = (  # not the quantization's calibration text
+    "The lighthouse keeper climbed the spiral stairs every evening at dusk, carrying a small oil "
+    "lamp and a notebook in which he wrote down the colour of the sky, the direction of the wind "
+    "and the names of the ships that passed. Over thirty years the notebooks filled a whole shelf. "
+    "When the light was finally automated, the harbour museum asked for them, and visitors now read "
+    "his careful handwriting: calm sea, north-westerly breeze, the fishing boat Marie returning "
+    "late with a heavy catch, a storm expected before midnight, gulls unusually quiet today."
 )
 
 
@@ -177,7 +174,17 @@ def task_lora(model_id: str, cache_dir: str) -> dict[str, Any]:
     return {"s_per_step": sorted(times[1:])[1], "loss": float(loss), "peak_rss_mb": peak_rss_mb()}
 
 
-TASKS = {"load": task_load, "embed": task_embed, "lora": task_lora}
+def task_prepare(model_id: str, cache_dir: str, quantize: str) -> dict[str, Any]:
+    """Load once so the quantized copy is kept in the cache (the first int8 load quantizes)."""
+    from jupyter_studio.core.modelhub.cache import ModelCache
+    from jupyter_studio.core.modelhub.loading import load_generator
+
+    started = time.perf_counter()
+    load_generator(entry(model_id), ModelCache(cache_dir), quantize=quantize)
+    return {"load_s": time.perf_counter() - started, "peak_rss_mb": peak_rss_mb()}
+
+
+TASKS = {"load": task_load, "prepare": task_prepare, "embed": task_embed, "lora": task_lora}
 
 
 # ----------------------------------------------------------------------------- driver
@@ -233,9 +240,26 @@ def main() -> None:
                     fmt(cold["peak_rss_mb"], ".0f", " MB"),
                 ]
             )
-            for quantize in ("none", "int8"):
+            for quantize in ("none", "int8", "int8-plain"):
+                if quantize != "none":
+                    first = run_worker("prepare", model_id, cache, quantize)
+                    rows.append(
+                        [
+                            model_id,
+                            f"first {quantize} load (quantizes, keeps it)",
+                            fmt(first["load_s"], suffix=" s"),
+                            "-",
+                            "-",
+                            "-",
+                            fmt(first["peak_rss_mb"], ".0f", " MB"),
+                        ]
+                    )
                 warm = run_worker("load", model_id, cache, quantize)
-                name = "float32" if quantize == "none" else "int8 dynamic (default)"
+                name = {
+                    "none": "float32",
+                    "int8": "int8, SmoothQuant + row scales",
+                    "int8-plain": "int8, plain per-tensor",
+                }[quantize]
                 rows.append(
                     [
                         model_id,

@@ -150,31 +150,21 @@ def cached_folder(entry: CatalogueEntry, cache: ModelCache) -> tuple[Path, bool]
 
 
 # ------------------------------------------------------------------------ loading
-def lighten(model: Any, method: str) -> Any:
-    """A CPU-friendly copy of a causal LM: ``int8`` quantizes the decoder layers' Linear weights
-    (per tensor; activations are quantized per token on the fly); ``none`` keeps float32.
-
-    The embedding and the (tied) output head stay float32: quantizing them saves little time and
-    costs accuracy.
-    """
+def lighten(model: Any, method: str, tokenizer: Any = None) -> Any:
+    """A CPU-friendly copy of a causal LM; ``none`` keeps float32, ``int8`` is
+    :func:`.quantize.int8_dynamic` (SmoothQuant + per-channel int8 weights, activations per token),
+    ``int8-plain`` the same without SmoothQuant and row scales (per-tensor int8)."""
     if method in ("none", "", None):
         return model
-    if method != "int8":
-        raise HubLoadError(f"unknown quantization {method!r}: use int8 or none")
-    import torch
+    if method not in ("int8", "int8-plain"):
+        raise HubLoadError(f"unknown quantization {method!r}: use int8, int8-plain or none")
+    from .quantize import int8_dynamic
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # torch.ao.quantization is deprecated in favour of torchao
-        from torch.ao.quantization import default_dynamic_qconfig, quantize_dynamic
+    return int8_dynamic(model, tokenizer, accurate=method == "int8")
 
-        # Per-tensor weights: fbgemm's per-channel dynamic kernels produced garbage with
-        # SmolLM2 here (torch 2.13), and ran slower.
-        spec = {
-            name: default_dynamic_qconfig
-            for name, module in model.named_modules()
-            if isinstance(module, torch.nn.Linear) and name != "lm_head"
-        }
-        return quantize_dynamic(model, spec, dtype=torch.qint8)
+
+#: Bumped when :func:`lighten` changes, so a kept copy made the old way is not reused.
+LIGHTEN_VERSION = 2
 
 
 def _lightened_file(path: Path, method: str) -> Path:
@@ -183,7 +173,10 @@ def _lightened_file(path: Path, method: str) -> Path:
     import torch
     import transformers
 
-    return path / f".{method}-torch{torch.__version__}-transformers{transformers.__version__}.pt"
+    return path / (
+        f".{method}-v{LIGHTEN_VERSION}-torch{torch.__version__}"
+        f"-transformers{transformers.__version__}.pt"
+    )
 
 
 def load_causal_lm(
@@ -221,7 +214,7 @@ def load_causal_lm(
         if model is None:
             model = AutoModelForCausalLM.from_pretrained(str(path), dtype=torch.float32)
             model.eval()
-            model = lighten(model, method)
+            model = lighten(model, method, tokenizer)
             if saved is not None and keep_lightened:
                 staging = saved.with_name(f"{saved.name}.{os.getpid()}.tmp")
                 try:
