@@ -64,7 +64,9 @@ def test_model_page_license_text_and_unknown_id(studio) -> None:
     assert "hub.deploy('smollm2-135m-instruct'" in smol.example_python
     assert smol.inputs["properties"]["max_new_tokens"]["maximum"] == 2048
     notebooks = {n.title: n.path for n in smol.notebooks}
-    assert notebooks["Generate text with SmolLM2"].endswith("modelhub-examples/text-generation.ipynb")
+    assert notebooks["Generate text with SmolLM2"].endswith(
+        "modelhub-examples/text-generation.ipynb"
+    )
     copied = Path(studio.contents_root) / notebooks["Generate text with SmolLM2"]
     assert copied.is_file() and "hub.stream" in copied.read_text()
     with pytest.raises(NotFound) as missing:
@@ -218,3 +220,33 @@ def test_cli_list_show_accept_and_refused_deploy(
     assert "accepted" in out and "by alice" in out
     code, _, err = cli("modelhub", "show", "nope")
     assert code == 2 and "No model 'nope'" in err
+
+
+@needs_packages
+def test_registry_copies_are_catalogued_without_a_gate(studio, tmp_path: Path) -> None:
+    from jupyter_studio.core.modelhub.catalogue import BUILTIN
+    from jupyter_studio.core.modelhub.pyfunc import hub_spec, save_hub_model
+
+    caller = studio.caller("alice")
+    gemma = next(e for e in BUILTIN if e.id == "gemma3-270m")
+    folder = save_hub_model(
+        tmp_path / "copy", {**hub_spec(gemma, cache_dir=None), "base_model_id": gemma.id}
+    )
+    studio.models.register(
+        caller,
+        str(folder),
+        "gemma-support",
+        tags={"modelhub.base_model": "gemma3-270m", "modelhub.task": "text-generation"},
+    )
+    cards = studio.modelhub.list_models(caller, {"source": "registry"}).items
+    assert [(c.id, c.gated, c.license) for c in cards] == [
+        ("registry:gemma-support/1", False, "gemma")
+    ]
+    page = studio.modelhub.get_model(caller, "registry:gemma-support/1")
+    assert "fine-tuned" in page.tags and page.context_length == 32768
+    resolved = studio.modelhub.register(caller, "registry:gemma-support/1")  # no gate, no copy
+    assert (resolved.name, resolved.version) == ("gemma-support", 1)
+    # bob cannot see alice's home model
+    assert studio.modelhub.list_models(studio.caller("bob"), {"source": "registry"}).total == 0
+    with pytest.raises(NotFound):
+        studio.modelhub.get_model(caller, "hf:org/repo")  # offline: no Hugging Face entries
