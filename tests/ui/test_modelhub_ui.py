@@ -114,6 +114,16 @@ def test_catalogue_search_and_license_gate(page, hub_server: LabServer, studio_e
     status, detail = hub_server.api("GET", f"modelhub/models/{GATED}")
     assert detail["acceptance"] and detail["accepted"]
 
+    # Example notebooks open in JupyterLab (copied into the home on first view).
+    notebooks = model_page.locator(".jp-studio-HubNotebooks button")
+    if notebooks.count():
+        title = notebooks.first.get_attribute("title") or ""
+        notebooks.first.click()
+        name = title.removeprefix("Open ").rsplit("/", 1)[-1]
+        page.locator(".lm-TabBar-tab", has_text=name).first.wait_for()
+        page.locator(".jp-NotebookPanel").first.wait_for()
+        page.locator(".lm-TabBar-tab", has_text="Model hub").first.click()
+
     # The Solutions tab lists the solution templates, each with Launch.
     view.get_by_role("tab", name="Solutions").click()
     solutions = view.locator('[data-testid="studio-hub-solution"]')

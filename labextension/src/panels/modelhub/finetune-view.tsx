@@ -8,7 +8,7 @@ import { Button } from '@jupyterlab/ui-components';
 import React, { useEffect, useState } from 'react';
 
 import { isStoppable, isTerminal } from '../../api/jobs';
-import type { FinetuneTask } from '../../api/modelhub';
+import { FinetuneTask, isLicenseRefusal } from '../../api/modelhub';
 import { errorMessage, StudioAPIError } from '../../api/request';
 import { StatusBadge } from '../../components/status-badge';
 import { useSignal } from '../../components/use-signal';
@@ -71,6 +71,7 @@ export function FinetuneView(props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [serverFields, setServerFields] = useState<Record<string, string>>({});
+  const [refused, setRefused] = useState(false);
 
   // Default model: the selected catalogue model, else the first candidate.
   useEffect(() => {
@@ -143,6 +144,7 @@ export function FinetuneView(props: {
     }
     setBusy(true);
     setError(null);
+    setRefused(false);
     setServerFields({});
     try {
       await model.startFinetune(finetuneRequest(form));
@@ -150,6 +152,7 @@ export function FinetuneView(props: {
       const detail = e instanceof StudioAPIError ? e.detail : null;
       const sorted = sortErrorDetail(detail, FIELDS);
       setServerFields(sorted.fields);
+      setRefused(isLicenseRefusal(e));
       setError([errorMessage(e), ...sorted.other].join('\n'));
     } finally {
       setBusy(false);
@@ -339,11 +342,29 @@ export function FinetuneView(props: {
         </div>
         {error ? (
           <div
-            className="jp-studio-error"
+            className="jp-studio-error jp-studio-HubDeployError"
             role="alert"
             data-testid="studio-hub-finetune-error"
           >
-            {error}
+            <div>{error}</div>
+            {refused ? (
+              <Button
+                small
+                className="jp-studio-primary"
+                data-testid="studio-hub-accept"
+                onClick={() =>
+                  void model
+                    .accept(form.modelId)
+                    .then(() => {
+                      setError(null);
+                      setRefused(false);
+                    })
+                    .catch(e => setError(errorMessage(e)))
+                }
+              >
+                Accept license
+              </Button>
+            ) : null}
           </div>
         ) : null}
         <Button type="submit" className="jp-studio-primary" disabled={busy}>

@@ -6,9 +6,13 @@
  */
 import { Clipboard } from '@jupyterlab/apputils';
 import { Button, closeIcon } from '@jupyterlab/ui-components';
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 
-import type { IEndpoint } from '../../api/endpoints';
+import {
+  getEndpoint,
+  IEndpoint,
+  TRANSIENT_ENDPOINT_STATUSES
+} from '../../api/endpoints';
 import { isLicenseRefusal, IHubModelDetail } from '../../api/modelhub';
 import { errorMessage, StudioAPIError } from '../../api/request';
 import { LoadState } from '../../utils/load-state';
@@ -321,6 +325,19 @@ function DeploySection(props: {
   const [error, setError] = useState<StudioAPIError | Error | null>(null);
   const [deployed, setDeployed] = useState<IEndpoint | null>(null);
   const problem = name ? nameProblem(name, 'Endpoint name') : null;
+
+  // Follow the new endpoint until it serves (or fails).
+  useEffect(() => {
+    if (!deployed || !TRANSIENT_ENDPOINT_STATUSES.has(deployed.status)) {
+      return;
+    }
+    const timer = setTimeout(() => {
+      getEndpoint(deployed.endpoint_name, model.serverSettings)
+        .then(setDeployed)
+        .catch(() => setDeployed({ ...deployed }));
+    }, 2000);
+    return () => clearTimeout(timer);
+  }, [deployed]);
   const refused = error !== null && isLicenseRefusal(error);
 
   const deploy = async () => {
@@ -406,8 +423,9 @@ function DeploySection(props: {
       ) : null}
       {deployed ? (
         <div
-          className="jp-studio-HubDeployed"
+          className={`jp-studio-HubDeployed${deployed.status === 'Failed' ? ' jp-studio-error' : ''}`}
           data-testid="studio-hub-deployed"
+          data-status={deployed.status}
         >
           Endpoint{' '}
           <button
@@ -416,11 +434,26 @@ function DeploySection(props: {
           >
             {deployed.endpoint_name}
           </button>{' '}
-          is {deployed.status === 'InService' ? 'in service' : 'starting'}
           {deployed.status === 'InService'
-            ? ''
-            : ' (a model loads in seconds to a minute)'}
-          .
+            ? 'is in service.'
+            : deployed.status === 'Failed'
+              ? `failed: ${deployed.status_message ?? 'see its log in the Endpoints panel.'}`
+              : 'is starting (loading a model takes seconds to a minute)…'}
+          {deployed.status === 'InService' &&
+          detail.task === 'text-generation' ? (
+            <>
+              {' '}
+              <button
+                className="jp-studio-linkButton"
+                onClick={() => {
+                  void model.refreshEndpoints();
+                  model.setTab('playground');
+                }}
+              >
+                Try it in the playground
+              </button>
+            </>
+          ) : null}
         </div>
       ) : null}
     </>
