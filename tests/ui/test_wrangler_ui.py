@@ -217,6 +217,26 @@ def test_flow_from_csv_with_steps_join_report_and_script(
     assert page.locator('[data-testid="studio-flow-node"]').count() == 6
     assert json.loads(flow_file.read_text()) == saved
 
+    # 8. Export and train: the join's rows go to the AutoML wizard, pre-filled
+    page.locator(".jp-studio-Wrangler-exports").get_by_role(
+        "button", name="Export and train"
+    ).click()
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count():  # no report target chosen since reopening: the target is asked
+        dialog.locator("input").fill("qty")
+        dialog.get_by_role("button", name="Ok").click()
+    wizard = page.locator('[data-testid="automl-wizard"]')
+    wizard.wait_for(timeout=30_000)
+    # the preview appears once the hand-off job has written the data
+    wizard.locator('[data-testid="automl-preview"]').wait_for(timeout=120_000)
+    assert "city" in wizard.locator('[data-testid="automl-preview"]').inner_text().lower()
+    # and the server's check of the file, made again once it exists, no longer complains
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"automl-wizard\"]')"
+        ".innerText.includes('does not exist')"
+    )
+    page.screenshot(path=str(ARTIFACTS / "wrangler-export-and-train.png"))
+
 
 def test_custom_code_runs_beside_a_real_jupyterlab_server(
     lab_server: LabServer, data: Path

@@ -78,8 +78,8 @@ export function AutoMLView(props: {
             <li className="jp-studio-empty">Loading experiments…</li>
           ) : items.length === 0 ? (
             <li className="jp-studio-empty">
-              No experiment yet: create one to train and compare models on a
-              CSV or Parquet file.
+              No experiment yet: create one to train and compare models on a CSV
+              or Parquet file.
             </li>
           ) : null}
           {items.map(e => (
@@ -94,7 +94,9 @@ export function AutoMLView(props: {
                 onClick={() => model.open(e.experiment_name)}
               >
                 <div className="jp-studio-AutoMLItem-top">
-                  <span className="jp-studio-AutoMLItem-name">{e.experiment_name}</span>
+                  <span className="jp-studio-AutoMLItem-name">
+                    {e.experiment_name}
+                  </span>
                   <StatusBadge status={e.status} />
                 </div>
                 <ProgressBar progress={e.progress} status={e.status} compact />
@@ -110,6 +112,7 @@ export function AutoMLView(props: {
         <div className="jp-studio-AutoMLMain">
           {model.page === 'wizard' ? (
             <AutoMLWizard
+              key={model.wizardKey}
               model={model}
               spaces={actions.spaces()}
               selectedFile={actions.selectedFile}
@@ -132,10 +135,13 @@ export function AutoMLView(props: {
                 CatBoost, XGBoost, forests, linear models, k-NN and a neural
                 network within your time budget, ranks them on a live
                 leaderboard, and writes a data-exploration and a
-                candidate-definition notebook. Deploy or register any
-                candidate in one click.
+                candidate-definition notebook. Deploy or register any candidate
+                in one click.
               </p>
-              <Button className="jp-studio-primary" onClick={() => model.showWizard()}>
+              <Button
+                className="jp-studio-primary"
+                onClick={() => model.showWizard()}
+              >
                 Create an AutoML experiment
               </Button>
             </div>

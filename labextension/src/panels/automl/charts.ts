@@ -29,7 +29,12 @@ export function confusionMatrixSpec(cm: IConfusionMatrix): Spec {
     height: WIDTH,
     data: { values },
     encoding: {
-      x: { field: 'predicted', type: 'nominal', sort: cm.labels, title: 'Predicted' },
+      x: {
+        field: 'predicted',
+        type: 'nominal',
+        sort: cm.labels,
+        title: 'Predicted'
+      },
       y: { field: 'actual', type: 'nominal', sort: cm.labels, title: 'Actual' }
     },
     layer: [
@@ -103,15 +108,30 @@ export function curveSpec(
       data: { values },
       mark: { type: 'line', interpolate: 'step-after' },
       encoding: {
-        x: { field: 'x', type: 'quantitative', title: xTitle, scale: { domain: [0, 1] } },
-        y: { field: 'y', type: 'quantitative', title: yTitle, scale: { domain: [0, 1] } },
+        x: {
+          field: 'x',
+          type: 'quantitative',
+          title: xTitle,
+          scale: { domain: [0, 1] }
+        },
+        y: {
+          field: 'y',
+          type: 'quantitative',
+          title: yTitle,
+          scale: { domain: [0, 1] }
+        },
         order: { field: 'order', type: 'quantitative' }
       }
     }
   ];
   if (diagonal) {
     layers.push({
-      data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] },
+      data: {
+        values: [
+          { x: 0, y: 0 },
+          { x: 1, y: 1 }
+        ]
+      },
       mark: { type: 'line', color: 'gray', strokeDash: [4, 4] },
       encoding: {
         x: { field: 'x', type: 'quantitative' },

@@ -5,7 +5,13 @@
 import type { Contents } from '@jupyterlab/services';
 
 const EXTENSIONS = ['.csv', '.parquet', '.pq', '.tsv'];
-const SKIP = new Set(['.ipynb_checkpoints', '__pycache__', 'node_modules', 'jobs', 'mlflow']);
+const SKIP = new Set([
+  '.ipynb_checkpoints',
+  '__pycache__',
+  'node_modules',
+  'jobs',
+  'mlflow'
+]);
 
 /** Whether a path names a table AutoML reads. */
 export function isTableFile(path: string): boolean {
@@ -36,7 +42,9 @@ export async function findTableFiles(
     } catch {
       return;
     }
-    const items = Array.isArray(model.content) ? (model.content as Contents.IModel[]) : [];
+    const items = Array.isArray(model.content)
+      ? (model.content as Contents.IModel[])
+      : [];
     const subfolders: string[] = [];
     for (const item of items) {
       if (item.name.startsWith('.') || SKIP.has(item.name)) {

@@ -65,7 +65,9 @@ export const automlPlugin: JupyterFrontEndPlugin<void> = {
     }
     const { commands, shell } = app;
     const opener = makePathOpener(app);
-    const tracker = new WidgetTracker<AutoMLPanel>({ namespace: 'studio-automl' });
+    const tracker = new WidgetTracker<AutoMLPanel>({
+      namespace: 'studio-automl'
+    });
     const spaces = (): ISpace[] =>
       studio ? (LoadState.valueOf(studio.spaces) ?? []) : [];
     const folders = (): string[] => {
@@ -137,16 +139,35 @@ export const automlPlugin: JupyterFrontEndPlugin<void> = {
     commands.addCommand(CommandIDs.createAutoML, {
       label: 'Create an AutoML experiment',
       caption: 'The AutoML wizard: data, target, training method, deployment',
-      execute: () => {
+      execute: args => {
         const widget = openPanel();
-        widget.model.showWizard();
+        const text = (key: string) =>
+          typeof args[key] === 'string' ? (args[key] as string) : undefined;
+        // Data Wrangler's "Export and train" passes the AutoML request it prepared
+        widget.model.showWizard({
+          data: text('data'),
+          target: text('target'),
+          experimentName: text('experiment_name'),
+          spaceId: text('space_id'),
+          dataJob: text('jobName') ?? text('jobId')
+        });
         return widget;
       }
     });
 
-    palette?.addItem({ command: CommandIDs.openAutopilot, category: STUDIO_CATEGORY });
-    palette?.addItem({ command: CommandIDs.createAutoML, category: STUDIO_CATEGORY });
-    launcher?.add({ command: CommandIDs.openAutopilot, category: STUDIO_CATEGORY, rank: 1 });
+    palette?.addItem({
+      command: CommandIDs.openAutopilot,
+      category: STUDIO_CATEGORY
+    });
+    palette?.addItem({
+      command: CommandIDs.createAutoML,
+      category: STUDIO_CATEGORY
+    });
+    launcher?.add({
+      command: CommandIDs.openAutopilot,
+      category: STUDIO_CATEGORY,
+      rank: 1
+    });
     if (restorer) {
       void restorer.restore(tracker, {
         command: CommandIDs.openAutopilot,

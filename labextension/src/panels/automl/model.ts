@@ -32,6 +32,16 @@ export type DataFileLister = () => Promise<string[]>;
 /** What the main area shows. */
 export type AutoMLPage = 'list' | 'wizard' | 'experiment';
 
+/** Values the wizard opens with (from a command's arguments). */
+export interface IWizardPrefill {
+  data?: string;
+  target?: string;
+  experimentName?: string;
+  spaceId?: string;
+  /** Name of the job still writing `data`: the wizard waits for the file. */
+  dataJob?: string;
+}
+
 const ACTIVE = new Set(['Pending', 'InProgress', 'Stopping']);
 
 export class AutoMLModel implements IVisibilityAwareModel {
@@ -110,10 +120,24 @@ export class AutoMLModel implements IVisibilityAwareModel {
     this._emit();
   }
 
-  /** Show the wizard (a new experiment). */
-  showWizard(): void {
+  /** Show the wizard (a new experiment), optionally pre-filled (Data Wrangler's Export and train). */
+  showWizard(prefill?: IWizardPrefill): void {
+    this._prefill = prefill ?? null;
+    this._wizardKey += 1;
     this._page = 'wizard';
     this._emit();
+  }
+
+  /** Changes each time the wizard is opened anew (its React key). */
+  get wizardKey(): number {
+    return this._wizardKey;
+  }
+
+  /** The pre-filled values for the wizard being opened (taken once). */
+  takePrefill(): IWizardPrefill | null {
+    const prefill = this._prefill;
+    this._prefill = null;
+    return prefill;
   }
 
   /** Open an experiment's page. */
@@ -208,9 +232,7 @@ export class AutoMLModel implements IVisibilityAwareModel {
         ? LoadState.valueOf(this._results)
         : undefined;
       const stale =
-        !results ||
-        !results.charts_ready ||
-        this._leaderboardChanged(previous);
+        !results || !results.charts_ready || this._leaderboardChanged(previous);
       if (stale) {
         await this._loadCandidate();
       }
@@ -272,6 +294,8 @@ export class AutoMLModel implements IVisibilityAwareModel {
   private _fast: number;
   private _slow: number;
   private _page: AutoMLPage = 'list';
+  private _prefill: IWizardPrefill | null = null;
+  private _wizardKey = 0;
   private _experiments: LoadState<IAutoMLExperiment[]> = LoadState.loading();
   private _selected: string | null = null;
   private _leaderboard: LoadState<IAutoMLLeaderboard> | null = null;

@@ -145,7 +145,10 @@ export function buildRequest(
   const problems: IFieldProblem[] = [];
   const maxRuntime = minutes(form.maxRuntimeMinutes);
   if (maxRuntime === null || maxRuntime <= 0) {
-    problems.push({ loc: ['max_runtime'], msg: 'give a number of minutes above 0' });
+    problems.push({
+      loc: ['max_runtime'],
+      msg: 'give a number of minutes above 0'
+    });
   }
   let candidateRuntime: number | null = null;
   if (form.maxCandidateMinutes.trim()) {

@@ -82,7 +82,11 @@ function PreviewTable(props: { preview: IDataPreview }): JSX.Element {
         <thead>
           <tr>
             {preview.columns.map(c => (
-              <th key={c.name} scope="col" title={`${c.missing} missing, ${c.unique} distinct`}>
+              <th
+                key={c.name}
+                scope="col"
+                title={`${c.missing} missing, ${c.unique} distinct`}
+              >
                 {c.name}
                 <div className="jp-studio-muted">{c.inferred_type}</div>
               </th>
@@ -137,10 +141,16 @@ export function AutoMLWizard(props: {
 }): JSX.Element {
   const { model } = props;
   const settings = model.serverSettings;
+  const [prefill] = useState(() => model.takePrefill());
   const [form, setForm] = useState<IWizardForm>(() => ({
     ...emptyForm(),
-    spaceId: model.connection.activeSpaceId ?? ''
+    spaceId: prefill?.spaceId ?? model.connection.activeSpaceId ?? '',
+    name: prefill?.experimentName ?? '',
+    data: prefill?.data ?? '',
+    target: prefill?.target ?? ''
   }));
+  // a pre-filled file that a job is still writing: try its preview again every 3 s
+  const [retry, setRetry] = useState(0);
   const [step, setStep] = useState<StepId>('data');
   const [files, setFiles] = useState<string[]>([]);
   const [preview, setPreview] = useState<IDataPreview | null>(null);
@@ -193,9 +203,22 @@ export function AutoMLWizard(props: {
       cancelled = true;
       window.clearTimeout(timer);
     };
-  }, [form.data, settings]);
+  }, [form.data, settings, retry]);
 
-  // The server's checks, as anything is typed.
+  const waitingForData =
+    !!prefill?.dataJob &&
+    form.data === prefill.data &&
+    !preview &&
+    !!previewError;
+  useEffect(() => {
+    if (!waitingForData) {
+      return;
+    }
+    const timer = window.setTimeout(() => setRetry(n => n + 1), 3000);
+    return () => window.clearTimeout(timer);
+  }, [waitingForData, previewError, retry]);
+
+  // The server's checks, as anything is typed (and again once the data file can be read).
   const body = useMemo(() => partialBody(form, columns), [form, columns]);
   const bodyKey = JSON.stringify(body);
   const sequence = useRef(0);
@@ -230,7 +253,7 @@ export function AutoMLWizard(props: {
       window.clearTimeout(timer);
       controller.abort();
     };
-  }, [bodyKey, settings]);
+  }, [bodyKey, settings, preview !== null]);
 
   const local = problemsByField(buildRequest(form, columns).problems);
   const required: Record<string, string> = {};
@@ -246,7 +269,9 @@ export function AutoMLWizard(props: {
     }
   }
   const problems = { ...serverProblems, ...local, ...required };
-  if (previewError && !problems.data) {
+  if (waitingForData) {
+    problems.data = `job ${prefill?.dataJob} is still writing this file: its preview appears when the job finishes`;
+  } else if (previewError && !problems.data) {
     problems.data = previewError;
   }
   const stepHasProblem = (id: StepId) =>
@@ -257,7 +282,8 @@ export function AutoMLWizard(props: {
     setTriedCreate(true);
     setSubmitError(null);
     const { body: request, problems: found } = buildRequest(form, columns);
-    const missing = !request.experiment_name || !request.data || !request.target;
+    const missing =
+      !request.experiment_name || !request.data || !request.target;
     const all = { ...serverProblems, ...problemsByField(found) };
     if (missing || Object.keys(all).length) {
       const first = missing
@@ -277,7 +303,10 @@ export function AutoMLWizard(props: {
     } catch (error) {
       if (error instanceof StudioAPIError && error.detail) {
         const byField = problemsByField(
-          error.detail.map(d => ({ loc: (d.loc ?? []).map(String), msg: d.msg }))
+          error.detail.map(d => ({
+            loc: (d.loc ?? []).map(String),
+            msg: d.msg
+          }))
         );
         setServerProblems(byField);
         const first = firstStepWithProblem(byField);
@@ -378,7 +407,10 @@ export function AutoMLWizard(props: {
               <legend>Validation split</legend>
               {(
                 [
-                  ['auto', 'Automatic (80/20, or cross-validation on small data)'],
+                  [
+                    'auto',
+                    'Automatic (80/20, or cross-validation on small data)'
+                  ],
                   ['ratio', 'Custom ratio'],
                   ['file', 'A separate validation file']
                 ] as const
@@ -473,7 +505,10 @@ export function AutoMLWizard(props: {
               </select>
             </Field>
             {checked?.problem_type_reason && form.target ? (
-              <div className="jp-studio-muted" data-testid="automl-problem-reason">
+              <div
+                className="jp-studio-muted"
+                data-testid="automl-problem-reason"
+              >
                 {checked.problem_type_reason}
               </div>
             ) : null}
@@ -523,7 +558,10 @@ export function AutoMLWizard(props: {
                           checked={form.included[c] !== false}
                           onChange={e =>
                             update({
-                              included: { ...form.included, [c]: e.target.checked }
+                              included: {
+                                ...form.included,
+                                [c]: e.target.checked
+                              }
                             })
                           }
                         />
@@ -555,7 +593,9 @@ export function AutoMLWizard(props: {
                         >
                           {FEATURE_TYPES.map(t => (
                             <option key={t} value={t}>
-                              {t === 'auto' ? 'Auto' : t[0].toUpperCase() + t.slice(1)}
+                              {t === 'auto'
+                                ? 'Auto'
+                                : t[0].toUpperCase() + t.slice(1)}
                             </option>
                           ))}
                         </select>
@@ -573,9 +613,21 @@ export function AutoMLWizard(props: {
               <legend>Training method</legend>
               {(
                 [
-                  ['auto', 'Auto', 'Ensembling on small and mid-size data, HPO on large data.'],
-                  ['ensembling', 'Ensembling', 'Strong defaults of each family, bagged with k-fold cross-validation, then ensembled and stacked.'],
-                  ['hpo', 'HPO', 'Bayesian search (Optuna TPE) with pruning over the chosen families.']
+                  [
+                    'auto',
+                    'Auto',
+                    'Ensembling on small and mid-size data, HPO on large data.'
+                  ],
+                  [
+                    'ensembling',
+                    'Ensembling',
+                    'Strong defaults of each family, bagged with k-fold cross-validation, then ensembled and stacked.'
+                  ],
+                  [
+                    'hpo',
+                    'HPO',
+                    'Bayesian search (Optuna TPE) with pruning over the chosen families.'
+                  ]
                 ] as const
               ).map(([value, label, help]) => (
                 <label key={value} className="jp-studio-AutoMLChoice">
@@ -631,7 +683,11 @@ export function AutoMLWizard(props: {
               Deploy the best candidate to an endpoint when the job completes
             </label>
             {form.autoDeploy ? (
-              <Field label="Endpoint name" field="endpoint_name" problems={problems}>
+              <Field
+                label="Endpoint name"
+                field="endpoint_name"
+                problems={problems}
+              >
                 <input
                   className="jp-mod-styled jp-studio-input"
                   value={form.endpointName}
@@ -640,7 +696,11 @@ export function AutoMLWizard(props: {
                 />
               </Field>
             ) : null}
-            <Field label="Problem type" field="problem_type" problems={problems}>
+            <Field
+              label="Problem type"
+              field="problem_type"
+              problems={problems}
+            >
               <select
                 className="jp-mod-styled jp-studio-select"
                 value={form.problemType}
@@ -657,7 +717,11 @@ export function AutoMLWizard(props: {
                 <option value="regression">Regression</option>
               </select>
             </Field>
-            <Field label="Objective metric" field="objective_metric" problems={problems}>
+            <Field
+              label="Objective metric"
+              field="objective_metric"
+              problems={problems}
+            >
               <select
                 className="jp-mod-styled jp-studio-select"
                 value={form.objectiveMetric}
@@ -744,7 +808,11 @@ export function AutoMLWizard(props: {
       </div>
 
       {submitError ? (
-        <div className="jp-studio-error jp-studio-banner" role="alert" data-testid="automl-submit-error">
+        <div
+          className="jp-studio-error jp-studio-banner"
+          role="alert"
+          data-testid="automl-submit-error"
+        >
           {submitError}
         </div>
       ) : null}

@@ -241,6 +241,7 @@ function makeActions(
             await commands.execute(command, {
               ...request,
               jobId: handoff.job.job_id,
+              jobName: handoff.job.name,
               pipelinePath: handoff.pipeline_path
             } as unknown as ReadonlyPartialJSONObject);
           }
