@@ -6,7 +6,11 @@
 import { Contents, ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { IEndpoint, listEndpoints } from '../../api/endpoints';
+import {
+  IEndpoint,
+  listEndpoints,
+  TRANSIENT_ENDPOINT_STATUSES
+} from '../../api/endpoints';
 import { getJob, IJob, isTerminal, stopJob } from '../../api/jobs';
 import {
   acceptHubLicense,
@@ -417,6 +421,14 @@ export class ModelHubModel implements IVisibilityAwareModel {
       !(evaluation.result && evaluation.result.status === 'ready')
     ) {
       tasks.push(this._followEvaluation(evaluation));
+    }
+    // Endpoints that are starting: refresh them while a tab lists them.
+    const endpoints = LoadState.valueOf(this._endpoints) ?? [];
+    if (
+      (this._tab === 'playground' || this._tab === 'evaluate') &&
+      endpoints.some(e => TRANSIENT_ENDPOINT_STATUSES.has(e.status))
+    ) {
+      tasks.push(this.refreshEndpoints());
     }
     await Promise.all(tasks);
   }
