@@ -372,7 +372,7 @@ def register_model(
                 else None
             ),
             metrics={"final_loss": float(final_loss)} if final_loss is not None else None,
-            tags={"modelhub.base_model": base_model, "modelhub.task": task},
+            tags={"modelhub.base_model": base_model, "modelhub.task": f"text-{task}"},
             description=f"{base_model} fine-tuned ({task}) by job {job_id}",
             source=f"job:{job_id}",
         )

@@ -111,6 +111,8 @@ def test_a_short_finetune_lowers_the_loss_and_registers_a_version(hub_studio, sa
     assert result["model_name"] == "reviews-clf" and result["model_version"] == 1
     version = hub_studio.models.get_version(hub_studio.caller(), "reviews-clf", 1)
     assert version.problem_type == "multiclass"
+    # tagged with a catalogue task, so the catalogue lists it as registry:<name>/<version>
+    assert version.tags["modelhub.task"] == "text-classification"
     import mlflow.pyfunc
     import pandas as pd
 
