@@ -82,6 +82,7 @@ def task_load(model_id: str, cache_dir: str, quantize: str) -> dict[str, Any]:
     tokens = done.get("tokens", 0)
     decode_rate = (tokens - 1) / (total - first) if first and tokens > 1 else 0.0
     return {
+        "cpu_ms_per_token": cpu_per_token(model),
         "load_s": load_s,
         "built_cache": report.built_cache,
         "ttft_s": first,
@@ -91,6 +92,28 @@ def task_load(model_id: str, cache_dir: str, quantize: str) -> dict[str, Any]:
         "perplexity": perplexity(model, tokenizer),
         "peak_rss_mb": peak_rss_mb(),
     }
+
+
+def cpu_per_token(model: Any, steps: int = 30) -> float:
+    """CPU milliseconds of one decoding step on one thread (robust when other work shares the
+    machine, unlike wall-clock rates)."""
+    import torch
+    from transformers import DynamicCache
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    ids = torch.tensor([[1, 2, 3, 4, 5, 6, 7, 8]])
+    try:
+        with torch.inference_mode():
+            out = model(input_ids=ids, past_key_values=DynamicCache(), use_cache=True)
+            started = time.process_time()
+            for _ in range(steps):
+                out = model(
+                    input_ids=ids[:, :1], past_key_values=out.past_key_values, use_cache=True
+                )
+            return (time.process_time() - started) / steps * 1000
+    finally:
+        torch.set_num_threads(threads)
 
 
 def perplexity(model: Any, tokenizer: Any) -> float:
@@ -266,7 +289,8 @@ def main() -> None:
                         f"cached load + generate, {name}",
                         fmt(warm["load_s"], suffix=" s"),
                         fmt(warm["ttft_s"], ".2f", " s"),
-                        fmt(warm["tokens_per_s"], suffix=" tok/s"),
+                        fmt(warm["tokens_per_s"], suffix=" tok/s")
+                        + f" ({warm['cpu_ms_per_token']:.0f} CPU ms/token, 1 thread)",
                         fmt(warm["perplexity"], ".2f"),
                         fmt(warm["peak_rss_mb"], ".0f", " MB"),
                     ]
