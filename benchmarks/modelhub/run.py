@@ -54,7 +54,7 @@ def task_load(model_id: str, cache_dir: str, quantize: str) -> dict[str, Any]:
     """Load (building the cache if empty), then stream one answer and score the fixed text."""
     import torch
 
-    torch.set_num_threads(int(os.environ.get("BENCH_THREADS", "2")))
+    torch.set_num_threads(int(os.environ.get("BENCH_THREADS", "1")))  # as model servers do
     from jupyter_studio.core.modelhub.cache import ModelCache
     from jupyter_studio.core.modelhub.generation import TextGenerator
     from jupyter_studio.core.modelhub.invocations import GenerateRequest
