@@ -280,3 +280,45 @@ def test_smollm2_engine_generates_streams_and_stops(tmp_path) -> None:  # noqa: 
         )
     )
     assert sampled["text"] == again["text"], "a seed makes sampling repeatable"
+
+
+def test_fine_tuned_wrappers_are_served_through_the_hub_protocol() -> None:
+    from jupyter_studio.core.modelhub.generation import HeadClassifier, TextGenerator
+    from jupyter_studio.core.modelhub.pyfunc import engine_for
+
+    class Classifier:
+        labels = ["neg", "pos"]
+
+        def predict(self, context: Any, model_input: Any, params: Any = None) -> list[dict]:
+            return [
+                {"label": "pos", "scores": {"neg": 0.2, "pos": 0.8}} for _ in model_input["inputs"]
+            ]
+
+    class Generator:
+        model = object()
+
+        class tokenizer:  # noqa: N801
+            chat_template = "x"
+            pad_token_id = 0
+            eos_token_id = 0
+
+    assert engine_for(object(), {}) is None
+    meta = {
+        "modelhub": {
+            "base_model": "all-minilm-l6-v2",
+            "task": "text-classification",
+            "labels": ["neg", "pos"],
+        }
+    }
+    engine = engine_for(Classifier(), meta)
+    assert isinstance(engine, HeadClassifier) and engine.labels == ["neg", "pos"]
+    app = ModelApp(FakeLoaded(engine))
+    status, _, chunks = call(app, {"inputs": ["great", "fine"]})
+    assert status == 200 and [p["label"] for p in as_json(chunks)["predictions"]] == ["pos", "pos"]
+    status, _, chunks = call(app, {"inputs": ["great"], "labels": ["neg", "spam"]})
+    assert status == 400 and "spam" in as_json(chunks)["message"]
+    generator = engine_for(
+        Generator(),
+        {"modelhub": {"base_model": "smollm2-135m-instruct", "task": "text-generation"}},
+    )
+    assert isinstance(generator, TextGenerator) and generator.context_length == 8192
