@@ -22,12 +22,18 @@ def test_launcher_has_the_studio_cards(page, lab_server: LabServer) -> None:  # 
         assert card.count() == 1, f"no launcher card {label!r}"
 
 
-def test_a_placeholder_card_says_what_is_coming(page, lab_server: LabServer) -> None:  # noqa: ANN001
+def test_the_tool_cards_open_their_panels(page, lab_server: LabServer) -> None:  # noqa: ANN001
+    """AutoML, Model hub and Data Wrangler are built: no card opens a placeholder any more."""
     open_lab(page, lab_server)
     page.locator(".jp-LauncherCard", has_text=re.compile(r"^AutoML$")).click()
-    panel = page.locator('[data-testid="studio-placeholder"][data-tool]:visible').first
-    panel.get_by_text(re.compile("later release", re.I)).first.wait_for()
-    assert "AutoML" in panel.inner_text()
+    page.get_by_role("button", name="Create experiment").first.wait_for()
+    page.locator(".lm-TabBar-addButton:visible").first.click()  # a new launcher
+    page.locator(".jp-LauncherCard:visible", has_text=re.compile(r"^Model hub$")).first.click()
+    page.locator('[data-testid="studio-modelhub"]').wait_for()
+    page.locator(".lm-TabBar-addButton:visible").first.click()
+    page.locator(".jp-LauncherCard:visible", has_text=re.compile(r"^Data Wrangler$")).first.click()
+    page.locator('[data-testid="studio-wrangler"]').wait_for()
+    assert page.locator('[data-testid="studio-placeholder"]:visible').count() == 0
 
 
 def test_processing_job_from_the_jobs_panel_runs_and_shows_its_log(

@@ -87,7 +87,8 @@ def test_the_text_classifier_solution_deploys_an_endpoint(hub_studio) -> None:
         curve = hub.finetune_loss(caller, steps[0]["job_id"])
         assert len(curve.points) == 6
         port = hub_studio.endpoints.port_of(caller, launched.endpoint)
-        body = json.dumps({"dataframe_records": [{"text": "Terrible, it broke at once"}]})
+        # a fine-tuned classifier takes the model hub's classification body
+        body = json.dumps({"inputs": ["Terrible, it broke at once"]})
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/invocations",
             data=body.encode(),
