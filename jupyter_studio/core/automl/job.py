@@ -21,6 +21,7 @@ from ..errors import InvalidInput
 from ..jobs.context import JobContext
 from ..jobs.errors import JobFailed, JobStopped
 from ..jobs.kinds import JobKind, PrepareContext
+from .tracking import experiment_name_for
 from .validate import ALGORITHMS, DEFAULT_MIN_ROWS, MODES, TABLE_SUFFIXES, validate_settings
 
 
@@ -261,7 +262,8 @@ class AutoMLJob(JobKind):
             count = run_logger.close()
             if run_logger.error is None:
                 context.log.studio(
-                    f"{count} candidates logged as runs in 'automl/{run_logger.experiment}'"
+                    f"{count} candidates logged as runs in "
+                    f"{experiment_name_for(run_logger.experiment)!r}"
                 )
         best = summary["best_candidate"]
         context.set_progress(

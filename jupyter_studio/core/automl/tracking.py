@@ -130,23 +130,6 @@ class _Target:
         client.set_terminated(run.info.run_id, status=status)
 
 
-def log_candidates(
-    environment: Mapping[str, str],
-    experiment: str,
-    rows: list[dict[str, Any]],
-    *,
-    tags: Mapping[str, str] | None = None,
-) -> int:
-    """Log one run per leaderboard row into the tracking store of ``environment``; the run count."""
-    if not environment.get(TRACKING_URI_ENV):
-        return 0
-    target = _Target(environment, experiment)
-    with tempfile.TemporaryDirectory() as tmp:
-        for row in rows:
-            target.log(row, tags, Path(tmp))
-    return len(rows)
-
-
 class CandidateRunLogger:
     """Logs candidates as runs from a background thread, as they finish during training, so the
     tracking store's cost overlaps the search instead of adding to the job's time."""
