@@ -64,13 +64,26 @@ def wait_preview(page):  # noqa: ANN001, ANN201
 def add_step(page, after: str, query: str, operator: str) -> None:  # noqa: ANN001
     """`+` on the node with operator `after`, search, pick `operator`."""
     node = page.locator(f'[data-testid="studio-flow-node"][data-operator="{after}"]').last
-    node.get_by_role("button", name=re.compile("^Add a step after")).click()
+    click_when_still(page, node.get_by_role("button", name=re.compile("^Add a step after")))
     picker = page.locator('[data-testid="studio-step-picker"]')
+    picker.wait_for()
     picker.get_by_placeholder("Search transforms and analyses").fill(query)
     # the query is highlighted in the matches
     assert picker.locator("mark").first.is_visible()
     picker.locator(f'button[data-operator="{operator}"]').click()
     page.locator(f'[data-testid="studio-flow-node"][data-operator="{operator}"]').wait_for()
+
+
+def click_when_still(page, target) -> None:  # noqa: ANN001
+    """Click `target` once the graph stops moving (it fits itself to new nodes)."""
+    box = None
+    for _ in range(50):
+        now = target.bounding_box()
+        if now is not None and now == box:
+            break
+        box = now
+        page.wait_for_timeout(100)
+    target.click()
 
 
 def import_csv(page, path: str, show_sql: bool = False) -> None:  # noqa: ANN001
@@ -153,7 +166,7 @@ def test_flow_from_csv_with_steps_join_report_and_script(
     chart = page.locator('[data-testid="studio-analysis-chart"]')
     chart.locator("svg, canvas").first.wait_for(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "wrangler-analysis.png"))
-    page.locator('[data-testid="studio-flow-node"][data-operator="join"]').click()
+    click_when_still(page, page.locator('[data-testid="studio-flow-node"][data-operator="join"]'))
     wait_preview(page)
 
     # 4. the insights report of the join, with qty as the target
@@ -191,7 +204,7 @@ def test_flow_from_csv_with_steps_join_report_and_script(
     # histogram's column
     page.locator(".lm-TabBar-tab", has_text="untitled.flow").click()
     page.locator('[data-testid="studio-wrangler"]').get_by_role("button", name="Undo").click()
-    page.locator('[data-testid="studio-flow-node"][data-operator="histogram"]').click()
+    click_when_still(page, page.locator('[data-testid="studio-flow-node"][data-operator="histogram"]'))
     column = page.locator('[data-testid="studio-step-form"] [data-field$="-column"] input')
     column.wait_for()
     assert column.input_value() == ""
@@ -210,7 +223,7 @@ def test_flow_from_csv_with_steps_join_report_and_script(
         "() => document.querySelectorAll('.jp-studio-FlowNode-status-ok').length === 5"
     )
     assert page.locator(".jp-studio-FlowNode-status-error").count() == 0
-    page.locator('[data-testid="studio-flow-node"][data-operator="join"]').click()
+    click_when_still(page, page.locator('[data-testid="studio-flow-node"][data-operator="join"]'))
     left_on = page.locator('[data-testid="studio-step-form"] [data-field$="-left_on"] textarea')
     left_on.wait_for()
     assert left_on.input_value() == "city"

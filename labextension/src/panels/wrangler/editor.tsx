@@ -321,7 +321,7 @@ export function FlowEditor(props: {
                 problemOf={problemOf}
                 twoInputs={twoInputs}
                 onSelect={id => model.select(id)}
-                onAdd={id => setPickerFor(id)}
+                onAdd={setPickerFor}
                 onMove={(id, x, y) => model.moveNode(id, x, y)}
               />
             </ReactFlowProvider>

@@ -133,15 +133,26 @@ export function FlowGraph(props: {
     [nodes, selected, labelOf, statusOf, problemOf, twoInputs, onAdd]
   );
   const [local, setLocal] = useState<DrawnNode[]>(drawn);
-  useEffect(() => setLocal(drawn), [drawn]);
-  // Keep every node in view when nodes are added or removed.
+  // Keep React Flow's measured sizes: a node without them is drawn hidden
+  // until measured again, so every redraw of the editor would blink the graph.
+  useEffect(
+    () =>
+      setLocal(current => {
+        const measured = new Map(current.map(n => [n.id, n.measured]));
+        return drawn.map(n =>
+          measured.get(n.id) ? { ...n, measured: measured.get(n.id) } : n
+        );
+      }),
+    [drawn]
+  );
+  // Keep every node in view when nodes are added or removed. The fit is
+  // instant: an animated one moves the "+" buttons under the user's pointer.
   const flow = useReactFlow();
   useEffect(() => {
-    const timer = setTimeout(
-      () => void flow.fitView({ maxZoom: 1.2, duration: 200 }),
-      50
+    const frame = requestAnimationFrame(
+      () => void flow.fitView({ maxZoom: 1.2 })
     );
-    return () => clearTimeout(timer);
+    return () => cancelAnimationFrame(frame);
   }, [nodes.length]);
 
   const edges = useMemo<Edge[]>(() => {
