@@ -204,7 +204,9 @@ def test_flow_from_csv_with_steps_join_report_and_script(
     # histogram's column
     page.locator(".lm-TabBar-tab", has_text="untitled.flow").click()
     page.locator('[data-testid="studio-wrangler"]').get_by_role("button", name="Undo").click()
-    click_when_still(page, page.locator('[data-testid="studio-flow-node"][data-operator="histogram"]'))
+    click_when_still(
+        page, page.locator('[data-testid="studio-flow-node"][data-operator="histogram"]')
+    )
     column = page.locator('[data-testid="studio-step-form"] [data-field$="-column"] input')
     column.wait_for()
     assert column.input_value() == ""
