@@ -305,6 +305,18 @@ def test_smollm2_generates_and_streams_through_the_proxy(tmp_path: Path) -> None
         assert done["done"] is True and done["text"] == "".join(tokens)
         assert len(tokens) >= 5 and done["tokens"] <= 40
         assert arrivals[-1] - arrivals[0] > 0.3, "the stream was buffered"
+        # a browser that leaves a long stream stops its generation (one runs at a time, so a
+        # short answer right after comes back at once, not after 1000 abandoned tokens)
+        reply = post(
+            server,
+            "/studio/endpoints/smol/invocations",
+            {"prompt": "Tell a very long story.", "max_new_tokens": 1000, "stream": True},
+        )
+        assert reply.readline().startswith(b"data: ")
+        reply.close()
+        started = time.monotonic()
+        code, answer = invoke(server, "smol", {"prompt": "Say hi.", "max_new_tokens": 4})
+        assert code == 200 and time.monotonic() - started < 20, "the abandoned stream went on"
         # stop sequences end the answer early
         code, answer = invoke(
             server,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import time
+from datetime import timedelta
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
-from tornado import httpclient, httputil, web
+from tornado import gen, httputil, web
+from tornado.http1connection import HTTP1Connection, HTTP1ConnectionParameters
+from tornado.iostream import IOStream, StreamClosedError
+from tornado.tcpclient import TCPClient
 
 from ...core.endpoints.schemas import (
     ENDPOINT_NAME_PATTERN,
@@ -27,6 +30,8 @@ NAME = ENDPOINT_NAME_PATTERN.strip("^$")
 #: hops and two database reads, more than the model's own prediction.
 PORT_CACHE_SECONDS = 1.0
 _ports: dict[tuple[str, str], tuple[int, float]] = {}
+#: The longest a model server may take to answer one invocation (a long generation included).
+UPSTREAM_TIMEOUT_SECONDS = 300
 
 
 class EndpointsBase(StudioAPIHandler):
@@ -93,6 +98,17 @@ class EndpointProxyHandler(EndpointsBase):
     on its loopback port, passing the body, ``Content-Type`` and ``Accept`` through unchanged.
     """
 
+    client_gone = False
+    _upstream: IOStream | None = None
+
+    def on_connection_close(self) -> None:
+        # A browser that closes a streamed answer closes the model server's connection too,
+        # which stops the generation at its next token.
+        self.client_gone = True
+        if self._upstream is not None:
+            self._upstream.close()
+        super().on_connection_close()
+
     async def _port(self, endpoint_name: str, fresh: bool) -> int:
         """The endpoint's loopback port, after the caller's rights were checked (cached 1 s)."""
         key = (self.studio_username(), endpoint_name)
@@ -107,44 +123,70 @@ class EndpointProxyHandler(EndpointsBase):
         _ports[key] = (port, now + PORT_CACHE_SECONDS)
         return port
 
+    async def _exchange(self, port: int, action: str, method: str, relay: _Relay) -> None:
+        """One HTTP/1.1 request to the model server on ``port``, its answer read into ``relay``
+        (nothing there if the server could not be reached or closed without answering)."""
+        try:
+            stream = await TCPClient().connect("127.0.0.1", port)
+        except OSError:
+            return
+        self._upstream = stream
+        if self.client_gone:
+            stream.close()
+            return
+        body = self.request.body if method == "POST" else b""
+        headers = httputil.HTTPHeaders(
+            {
+                name: self.request.headers[name]
+                for name in ("Content-Type", "Accept")
+                if name in self.request.headers
+            }
+        )
+        headers["Host"] = f"127.0.0.1:{port}"
+        headers["Connection"] = "close"
+        if method == "POST":
+            headers["Content-Length"] = str(len(body))
+        connection = HTTP1Connection(
+            stream, True, HTTP1ConnectionParameters(no_keep_alive=True, decompress=False)
+        )
+        try:
+            await connection.write_headers(
+                httputil.RequestStartLine(method, f"/{action}", "HTTP/1.1"), headers
+            )
+            if body:
+                await connection.write(body)
+            connection.finish()
+            await gen.with_timeout(
+                timedelta(seconds=UPSTREAM_TIMEOUT_SECONDS), connection.read_response(relay)
+            )
+        except (StreamClosedError, gen.TimeoutError):
+            pass
+        finally:
+            stream.close()
+            self._upstream = None
+
     async def _forward(self, endpoint_name: str, action: str, method: str) -> None:
         """Forward to the model server; a ``text/event-stream`` answer (streamed generation of a
         model hub endpoint) is passed on chunk by chunk as it arrives, anything else whole."""
-        client = httpclient.AsyncHTTPClient()
-        headers = {
-            name: self.request.headers[name]
-            for name in ("Content-Type", "Accept")
-            if name in self.request.headers
-        }
-        response: Any = None
         relay = _Relay(self)
         for attempt in range(3):  # a switch to a new version may close the old port under us
             port = await self._port(endpoint_name, fresh=attempt > 0)
             relay.reset()
-            request = httpclient.HTTPRequest(
-                f"http://127.0.0.1:{port}/{action}",
-                method=method,
-                body=self.request.body if method == "POST" else None,
-                headers=headers,
-                request_timeout=300,
-                allow_nonstandard_methods=True,
-                header_callback=relay.on_header,
-                streaming_callback=relay.on_chunk,
-            )
-            response = await client.fetch(request, raise_error=False)
-            if response.code != 599 or relay.streaming:
+            await self._exchange(port, action, method, relay)
+            if relay.complete or relay.streaming or self.client_gone:
                 break
-        if relay.streaming:  # the status and headers went out with the first chunk
-            self.finish(set_content_type=relay.content_type)
+        if relay.streaming or self.client_gone:  # the status went out with the first chunk
+            if not self._finished:
+                self.finish(set_content_type=relay.content_type)
             return
-        if response is None or response.code == 599:
+        if not relay.complete:
             raise Conflict(
                 f"Endpoint {endpoint_name!r} did not answer: its model server may have stopped; "
                 "see the endpoint's status and log.",
                 code="endpoint_unreachable",
             )
-        self.set_status(response.code, response.reason)
-        content_type = response.headers.get("Content-Type", "application/octet-stream")
+        self.set_status(relay.status, relay.reason)
+        content_type = relay.headers.get("Content-Type", "application/octet-stream")
         # APIHandler.finish would otherwise label every answer application/json.
         self.finish(relay.body(), set_content_type=content_type)
 
@@ -159,7 +201,7 @@ class EndpointProxyHandler(EndpointsBase):
         await self._forward(endpoint_name, action, "POST")
 
 
-class _Relay:
+class _Relay(httputil.HTTPMessageDelegate):
     """Collects a model server's answer, or relays it as it comes when it is an event stream."""
 
     def __init__(self, handler: EndpointProxyHandler) -> None:
@@ -168,41 +210,45 @@ class _Relay:
 
     def reset(self) -> None:
         self.headers = httputil.HTTPHeaders()
-        self.status: int | None = None
+        self.status = 502
         self.reason: str | None = None
         self.chunks: list[bytes] = []
         self.streaming = False
+        self.complete = False
         self.content_type = "text/event-stream"
 
-    def on_header(self, line: str) -> None:
-        if line.startswith("HTTP/"):  # the status line (again after a 100 Continue)
-            self.headers = httputil.HTTPHeaders()
-            with contextlib.suppress(httputil.HTTPInputError):
-                first = httputil.parse_response_start_line(line.strip())
-                self.status, self.reason = first.code, first.reason
-        elif line.strip():
-            self.headers.parse_line(line)
-        else:  # the blank line: headers complete
-            content_type = self.headers.get("Content-Type", "")
-            if self.status == 200 and content_type.startswith("text/event-stream"):
-                self.streaming = True
-                self.content_type = content_type
-                handler = self.handler
-                handler.set_status(200)
-                handler.set_header("Content-Type", content_type)
-                handler.set_header("Cache-Control", "no-cache")
-                handler.set_header("X-Accel-Buffering", "no")
-                version = self.headers.get("X-Model-Version")
-                if version:
-                    handler.set_header("X-Model-Version", version)
+    def headers_received(
+        self,
+        start_line: httputil.RequestStartLine | httputil.ResponseStartLine,
+        headers: httputil.HTTPHeaders,
+    ) -> None:
+        assert isinstance(start_line, httputil.ResponseStartLine)
+        self.status, self.reason, self.headers = start_line.code, start_line.reason, headers
+        content_type = headers.get("Content-Type", "")
+        if self.status == 200 and content_type.startswith("text/event-stream"):
+            self.streaming = True
+            self.content_type = content_type
+            handler = self.handler
+            handler.set_status(200)
+            handler.set_header("Content-Type", content_type)
+            handler.set_header("Cache-Control", "no-cache")
+            handler.set_header("X-Accel-Buffering", "no")
+            version = headers.get("X-Model-Version")
+            if version:
+                handler.set_header("X-Model-Version", version)
 
-    def on_chunk(self, chunk: bytes) -> None:
+    def data_received(self, chunk: bytes) -> None:
         if self.streaming:
+            if self.handler.client_gone:
+                return
             self.handler.write(chunk)
             # each generated piece reaches the browser now; a browser gone is not an error
             self.handler.flush().add_done_callback(lambda done: done.exception())
         else:
             self.chunks.append(chunk)
+
+    def finish(self) -> None:
+        self.complete = True
 
     def body(self) -> bytes:
         return b"".join(self.chunks)

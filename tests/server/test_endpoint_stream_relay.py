@@ -1,0 +1,93 @@
+"""The endpoint proxy relays a streamed answer as it comes, and a browser that closes the stream
+closes the model server's connection too (which stops its generation at the next token)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import pytest
+from tornado import web
+from tornado.httpclient import HTTPClientError
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+
+from jupyter_studio.server.handlers.endpoints import EndpointProxyHandler
+
+
+class SlowStream(web.RequestHandler):
+    """A model server streaming one event every 50 ms for 10 s; notes when its client left."""
+
+    def initialize(self, seen: dict) -> None:
+        self.seen = seen
+
+    async def post(self) -> None:
+        self.set_header("Content-Type", "text/event-stream; charset=utf-8")
+        for index in range(200):
+            if self.seen.get("closed_at"):
+                return
+            self.write(f"data: {json.dumps({'token': f't{index} '})}\n\n")
+            try:
+                await self.flush()
+            except Exception:  # noqa: BLE001 - the proxy went away
+                return
+            self.seen["sent"] = index + 1
+            await asyncio.sleep(0.05)
+        self.finish()
+
+    def on_connection_close(self) -> None:
+        self.seen["closed_at"] = time.monotonic()
+
+
+def start_upstream(monkeypatch: pytest.MonkeyPatch) -> tuple[dict, HTTPServer]:
+    """The fake model server (on the test's event loop), with the proxy pointed at its port."""
+    seen: dict = {}
+    sockets = bind_sockets(0, "127.0.0.1")
+    port = sockets[0].getsockname()[1]
+    server = HTTPServer(web.Application([(r"/invocations", SlowStream, {"seen": seen})]))
+    server.add_sockets(sockets)
+
+    async def fake_port(self, endpoint_name: str, fresh: bool) -> int:  # noqa: ANN001
+        return port
+
+    monkeypatch.setattr(EndpointProxyHandler, "_port", fake_port)
+    return seen, server
+
+
+async def test_closing_a_stream_closes_the_model_servers_connection(
+    monkeypatch: pytest.MonkeyPatch,
+    http_server_client,  # noqa: ANN001
+    jp_base_url: str,
+    jp_auth_header: dict,
+) -> None:
+    upstream, server = start_upstream(monkeypatch)
+    received: list[bytes] = []
+
+    class Enough(Exception):
+        pass
+
+    def on_chunk(chunk: bytes) -> None:
+        received.append(chunk)
+        if len(received) >= 3:
+            raise Enough  # the browser closes the stream
+
+    started = time.monotonic()
+    with pytest.raises((Enough, HTTPClientError)):  # the client closed the stream
+        await http_server_client.fetch(
+            f"{jp_base_url}studio/endpoints/anything/invocations",
+            method="POST",
+            body=json.dumps({"prompt": "hi", "stream": True}),
+            headers={**jp_auth_header, "Content-Type": "application/json"},
+            streaming_callback=on_chunk,
+            request_timeout=30,
+        )
+    assert b"t0" in b"".join(received)
+    closed_by = started + 5
+    while "closed_at" not in upstream and time.monotonic() < closed_by:
+        await asyncio.sleep(0.05)
+    assert "closed_at" in upstream, "the model server kept streaming to nobody"
+    sent = upstream["sent"]
+    await asyncio.sleep(0.3)
+    assert upstream["sent"] == sent < 100
+    server.stop()
