@@ -77,6 +77,7 @@ def parse(engine: Any, body: bytes) -> tuple[str, Any]:
             'embeddings, {"inputs": [...], "labels": [...]} to classify.',
             code="invalid_body",
         )
+    document = _from_mlflow_body(document, engine.task)
     try:
         if "labels" in document:
             return "classify", ClassifyRequest(**document)
@@ -95,6 +96,75 @@ def parse(engine: Any, body: bytes) -> tuple[str, Any]:
         return "embed", EmbedRequest(**document)
     except ValidationError as exc:
         raise _validation_error(exc) from None
+
+
+#: Column names read as the texts of an MLflow DataFrame body, in this order.
+TEXT_COLUMNS = ("text", "inputs", "prompt")
+MLFLOW_KEYS = ("dataframe_split", "dataframe_records", "instances")
+
+
+def _text_column(columns: list[str]) -> str:
+    for name in TEXT_COLUMNS:
+        if name in columns:
+            return name
+    if len(columns) == 1:
+        return columns[0]
+    raise _payload_error(
+        400,
+        f"Which column holds the texts? Name it one of {list(TEXT_COLUMNS)} or send one column "
+        f"(got {columns}).",
+        code="missing_column",
+        field="text",
+    )
+
+
+def _records_texts(records: list[Any]) -> list[Any]:
+    if all(isinstance(r, dict) for r in records):
+        columns = list(dict.fromkeys(k for r in records for k in r))
+        column = _text_column(columns)
+        return [r.get(column) for r in records]
+    return records
+
+
+def _from_mlflow_body(document: dict[str, Any], task: str) -> dict[str, Any]:
+    """MLflow's scoring bodies (``dataframe_split``, ``dataframe_records``, ``instances``,
+    ``inputs`` as records or columns, with ``params``) as the hub protocol's own body, so
+    MLflow clients can call a hub model; other bodies are returned unchanged."""
+    key = next((k for k in MLFLOW_KEYS if k in document), None)
+    inputs = document.get("inputs")
+    columnar = isinstance(inputs, dict) and key is None
+    records = isinstance(inputs, list) and any(isinstance(i, dict) for i in inputs)
+    if key is None and not columnar and not records:
+        return document
+    value = document.get(key) if key else inputs
+    if key == "dataframe_split" or columnar:
+        if not isinstance(value, dict):
+            raise _payload_error(400, f"{key or 'inputs'} must be an object.", field=key)
+        if key == "dataframe_split":
+            columns = [str(c) for c in value.get("columns") or []]
+            rows = value.get("data") or []
+            column = _text_column(columns)
+            index = columns.index(column)
+            texts = [row[index] if isinstance(row, list) else row for row in rows]
+        else:
+            column = _text_column([str(c) for c in value])
+            texts = value[column] if isinstance(value[column], list) else [value[column]]
+    elif isinstance(value, list):
+        texts = _records_texts(value)
+    else:
+        raise _payload_error(400, f"{key} must be a list.", field=key)
+    params = document.get("params") or {}
+    if not isinstance(params, dict):
+        raise _payload_error(400, "params must be an object.", field="params")
+    if task == "text-generation":
+        if len(texts) != 1:
+            raise _payload_error(
+                400,
+                f"Send one prompt per request to a text-generation model (got {len(texts)}).",
+                field="prompt",
+            )
+        return {"prompt": texts[0], **params}
+    return {"inputs": texts, **params}
 
 
 def _error_json(error: Any) -> bytes:
