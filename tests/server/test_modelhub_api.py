@@ -238,9 +238,14 @@ def test_deploy_and_invoke_minilm_through_the_proxy(tmp_path: Path) -> None:
         )
         code, error = invoke(server, "minilm", {"prompt": "hello"})
         assert code == 400 and error["code"] == "wrong_task"
-        reply = post(server, "/studio/endpoints/minilm/invocations", b"a,b\n1,2\n", "text/csv")
+        reply = post(server, "/studio/endpoints/minilm/invocations", b"hello", "text/plain")
         assert reply.status == 415
         reply.read()
+        # CSV rows of texts (the Endpoints panel's default body) embed; other columns are a 400
+        reply = post(server, "/studio/endpoints/minilm/invocations", b"text\nhi\nbye\n", "text/csv")
+        assert reply.status == 200 and len(json.loads(reply.read())["embeddings"]) == 2
+        reply = post(server, "/studio/endpoints/minilm/invocations", b"a,b\n1,2\n", "text/csv")
+        assert reply.status == 400 and "column" in json.loads(reply.read())["message"]
         # deploying again reuses the registered wrapper version (no second copy)
         code, second = server.api(
             "POST", "modelhub/models/all-minilm-l6-v2/deploy", {"endpoint_name": "minilm-2"}

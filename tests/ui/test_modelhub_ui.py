@@ -366,3 +366,54 @@ def test_finetune_stop_resume_then_evaluate(page, hub_server: LabServer, studio_
     values = [float(v) for v in accuracy.locator("td.jp-studio-Table-num").all_inner_texts()]
     assert len(values) == 2 and all(0 <= v <= 1 for v in values)
     view.locator('[data-testid="studio-hub-evaluation-chart"]').wait_for()
+
+
+@pytest.mark.slow
+def test_solution_launch_runs_to_a_live_endpoint(
+    page,  # noqa: ANN001
+    hub_server: LabServer,
+    studio_errors,  # noqa: ANN001
+) -> None:
+    """Launch the text-classifier solution: its job is followed in Jobs to the end, then the
+    endpoint it deployed opens in Endpoints, InService."""
+    view = open_hub(page, hub_server)
+    view.get_by_role("tab", name="Solutions").click()
+    card = view.locator('[data-testid="studio-hub-solution"]', has_text="text classifier")
+    card.get_by_role("button", name="Launch").click()
+    status = card.get_by_role("status")
+    status.wait_for()
+    assert "Started 1 job" in status.inner_text()
+    endpoint_name = status.locator("button").nth(1).inner_text()
+    assert endpoint_name.startswith("review-classifier-")
+
+    status.get_by_role("button", name="Follow in Jobs").click()
+    row = page.locator('[data-testid="studio-job-row"]', has_text="solution-text-classifier").first
+    row.wait_for()
+    row.click()
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="studio-job-row"]')]
+                 .some(r => r.textContent.includes('solution-text-classifier')
+                            && ['Completed', 'Failed', 'Stopped'].includes(r.dataset.status))""",
+        timeout=300_000,
+    )
+    assert row.get_attribute("data-status") == "Completed", page.locator(
+        '[data-testid="studio-job-detail"]'
+    ).inner_text()
+
+    page.locator(".lm-TabBar-tab", has_text="Model hub").first.click()
+    status.get_by_role("button", name=endpoint_name).click()
+    detail = page.locator(f'[data-testid="studio-endpoint-detail"][data-name="{endpoint_name}"]')
+    detail.wait_for()
+    detail.get_by_text("InService").first.wait_for(timeout=120_000)
+    # the Endpoints panel's CSV box invokes the hub classifier (rows of texts)
+    box = detail.locator('[data-testid="studio-invoke-box"]')
+    box.locator("textarea").fill("text\nWhat a wonderful, moving film.")
+    box.get_by_role("button", name="Send").click()
+    result = detail.locator('[data-testid="studio-invoke-result"]')
+    result.wait_for()
+    page.wait_for_function(
+        """() => (document.querySelector('[data-testid="studio-invoke-result"]')?.innerText || '')
+                 .includes('label')"""
+    )
+    result.scroll_into_view_if_needed()
+    hub_server.api("DELETE", f"endpoints/{endpoint_name}")

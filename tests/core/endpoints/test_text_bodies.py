@@ -87,3 +87,27 @@ def test_a_bad_mlflow_body_is_a_400_naming_the_problem(
         parse(engine, body(document))
     assert caught.value.status == 400
     assert named in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "csv_body",
+    [
+        b"text\ngood match\nbad loan\n",
+        b"good match\nbad loan\n",
+        b"id,text\n1,good match\n2,bad loan\n",
+        b'\xef\xbb\xbftext\n"good match"\r\nbad loan\r\n',
+    ],
+)
+def test_csv_rows_of_texts_with_or_without_a_header(csv_body: bytes) -> None:
+    operation, request = parse(CLASSIFIER, csv_body, "text/csv")
+    assert operation == "predict"
+    assert request.inputs == ["good match", "bad loan"]
+
+
+def test_csv_without_a_text_column_is_a_400() -> None:
+    with pytest.raises(PayloadError) as caught:
+        parse(CLASSIFIER, b"a,b\n1,2\n", "text/csv")
+    assert caught.value.status == 400 and "column" in str(caught.value)
+    with pytest.raises(PayloadError) as caught:
+        parse(CLASSIFIER, b"\xff\xfe", "text/csv")
+    assert caught.value.status == 400 and "UTF-8" in str(caught.value)

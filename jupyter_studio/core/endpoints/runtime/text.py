@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import csv
+import io
 import json
 import logging
 import time
@@ -31,6 +33,7 @@ from typing import Any
 log = logging.getLogger("jupyter_studio.model_server")
 
 JSON = "application/json"
+CSV = "text/csv"
 EVENT_STREAM = "text/event-stream"
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -58,18 +61,43 @@ def _validation_error(exc: Any) -> Exception:
     )
 
 
-def parse(engine: Any, body: bytes) -> tuple[str, Any]:
-    """``(operation, request)``: operation is ``generate``, ``embed`` or ``classify``."""
+def _csv_document(body: bytes) -> dict[str, Any]:
+    """A CSV body as MLflow's ``dataframe_split``: the first row is a header when it names a
+    text column (``text``, ``inputs``, ``prompt``), else every row is data of one column."""
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _payload_error(
+            400, f"The CSV body is not UTF-8: {exc}.", code="invalid_csv"
+        ) from None
+    rows = [row for row in csv.reader(io.StringIO(text)) if row]
+    if rows and any(cell.strip() in TEXT_COLUMNS for cell in rows[0]):
+        columns, rows = [cell.strip() for cell in rows[0]], rows[1:]
+    else:
+        columns = (
+            ["text"] if not rows or len(rows[0]) == 1 else [str(i) for i in range(len(rows[0]))]
+        )
+    return {"dataframe_split": {"columns": columns, "data": rows}}
+
+
+def parse(engine: Any, body: bytes, media: str = JSON) -> tuple[str, Any]:
+    """``(operation, request)``: operation is ``generate``, ``embed`` or ``classify``.
+
+    ``body`` is JSON (the hub protocol or MLflow's scoring bodies) or, with ``media``
+    ``text/csv``, rows of texts."""
     from pydantic import ValidationError
 
     from ...modelhub.invocations import ClassifyRequest, EmbedRequest, GenerateRequest
 
-    try:
-        document = json.loads(body or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise _payload_error(
-            400, f"The body is not valid JSON: {exc}.", code="invalid_json"
-        ) from None
+    if media == CSV:
+        document: Any = _csv_document(body)
+    else:
+        try:
+            document = json.loads(body or b"null")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise _payload_error(
+                400, f"The body is not valid JSON: {exc}.", code="invalid_json"
+            ) from None
     if not isinstance(document, dict):
         raise _payload_error(
             400,
@@ -202,10 +230,11 @@ async def invoke(app: Any, scope: dict[str, Any], receive: Receive, send: Send) 
     loop = asyncio.get_running_loop()
     try:
         media = (content_type or JSON).split(";")[0].strip().lower()
-        if media not in (JSON, "text/json"):
+        if media not in (JSON, "text/json", CSV):
             raise _payload_error(
                 415,
-                f"Send application/json to this model (got {content_type}).",
+                f"Send application/json (or text/csv rows of texts) to this model "
+                f"(got {content_type}).",
                 code="unsupported_media_type",
             )
         if length is not None:
@@ -214,7 +243,7 @@ async def invoke(app: Any, scope: dict[str, Any], receive: Receive, send: Send) 
         if received is None:
             return
         body = received
-        operation, request = parse(engine, body)
+        operation, request = parse(engine, body, CSV if media == CSV else JSON)
         if operation == "generate" and request.stream:
             await _stream(app, engine, request, receive, send, body, started, started_wall)
             return
