@@ -80,6 +80,10 @@ class TextGenerator:
         self.repetition_penalty = repetition_penalty
         self.has_chat_template = bool(getattr(tokenizer, "chat_template", None))
         self.lock = threading.Lock()
+        accepted = _keyword_arguments(model)
+        # transformers 5 renamed past_key_values to cache
+        self._cache_argument = "past_key_values" if "past_key_values" in accepted else "cache"
+        self._prefill_options = {"logits_to_keep": 1} if "logits_to_keep" in accepted else {}
 
     # ------------------------------------------------------------ prompts
     def prompt_ids(self, request: GenerateRequest) -> list[int]:
@@ -109,21 +113,30 @@ class TextGenerator:
         return ids
 
     # ------------------------------------------------------------ generating
-    def _kwargs(self, request: GenerateRequest) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {
-            "max_new_tokens": request.max_new_tokens,
-            "pad_token_id": self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
-        }
-        if request.temperature > 0:
-            kwargs.update(
-                do_sample=True, temperature=request.temperature, top_p=request.top_p, top_k=0
-            )
-        else:
-            kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+    def _processors(self, request: GenerateRequest) -> list[Any]:
+        """The logits processors of a request (transformers' own: same semantics as generate)."""
+        from transformers import (
+            RepetitionPenaltyLogitsProcessor,
+            TemperatureLogitsWarper,
+            TopPLogitsWarper,
+        )
+
+        processors: list[Any] = []
         penalty = request.repetition_penalty or self.repetition_penalty
-        if penalty:
-            kwargs["repetition_penalty"] = penalty
-        return kwargs
+        if penalty and penalty != 1.0:
+            processors.append(RepetitionPenaltyLogitsProcessor(penalty))
+        if request.temperature > 0:
+            processors.append(TemperatureLogitsWarper(request.temperature))
+            if request.top_p < 1.0:
+                processors.append(TopPLogitsWarper(request.top_p))
+        return processors
+
+    def _stop_ids(self) -> set[int]:
+        config = getattr(self.model, "generation_config", None)
+        ids = getattr(config, "eos_token_id", None)
+        if ids is None:
+            ids = self.tokenizer.eos_token_id
+        return set(ids if isinstance(ids, list | tuple) else [ids]) - {None}
 
     def _run(
         self,
@@ -132,38 +145,55 @@ class TextGenerator:
         on_text: Any,
         cancel: threading.Event,
     ) -> tuple[int, bool]:
-        """Generate, calling ``on_text(piece)``; returns (new tokens, ended by EOS or cancel)."""
+        """Generate, calling ``on_text(piece)``; returns (new tokens, ended by EOS or cancel).
+
+        A plain decoding loop over the model's KV cache rather than ``model.generate``: for a
+        small model on a CPU, generate's per-token bookkeeping is a tenth of each step.
+        """
         import torch
-        from transformers import StoppingCriteria, StoppingCriteriaList, TextStreamer
 
-        prompt_len = len(ids)
-        counted = {"n": 0}
-
-        class Control(StoppingCriteria):
-            def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
-                counted["n"] = int(input_ids.shape[1]) - prompt_len
-                return torch.full((input_ids.shape[0],), cancel.is_set(), dtype=torch.bool)
-
-        class Streamer(TextStreamer):
-            def on_finalized_text(self, text: str, stream_end: bool = False) -> None:
-                if text:
-                    on_text(text)
-
-        streamer = Streamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
-        input_ids = torch.tensor([ids], dtype=torch.long)
+        processors = self._processors(request)
+        stop_ids = self._stop_ids()
+        sampler = None
+        if request.temperature > 0 and request.seed is not None:
+            sampler = torch.Generator().manual_seed(request.seed)
+        sequence = torch.tensor([ids], dtype=torch.long)
+        generated: list[int] = []
+        shown = 0  # characters of the decoded answer already passed to on_text
+        ended = False
         with self.lock, torch.inference_mode():
-            if request.seed is not None:
-                torch.manual_seed(request.seed)
-            output = self.model.generate(
-                input_ids=input_ids,
-                attention_mask=torch.ones_like(input_ids),
-                streamer=streamer,
-                stopping_criteria=StoppingCriteriaList([Control()]),
-                **self._kwargs(request),
-            )
-        new_tokens = int(output.shape[1]) - prompt_len
-        counted["n"] = new_tokens
-        return new_tokens, new_tokens < request.max_new_tokens or cancel.is_set()
+            out = self.model(input_ids=sequence, use_cache=True, **self._prefill_options)
+            cache = out.cache if hasattr(out, "cache") else out.past_key_values
+            step = {self._cache_argument: cache, "use_cache": True}
+            while len(generated) < request.max_new_tokens:
+                scores = out.logits[:, -1, :].float()
+                for processor in processors:
+                    scores = processor(sequence, scores)
+                if request.temperature > 0:
+                    probs = torch.softmax(scores, dim=-1)
+                    token = torch.multinomial(probs, 1, generator=sampler)
+                else:
+                    token = scores.argmax(-1, keepdim=True)
+                generated.append(int(token))
+                if generated[-1] in stop_ids:
+                    ended = True
+                    break
+                if processors:  # the repetition penalty reads the whole sequence
+                    sequence = torch.cat([sequence, token], dim=1)
+                text = self.tokenizer.decode(generated, skip_special_tokens=True)
+                if not text.endswith("\ufffd"):  # not in the middle of a UTF-8 character
+                    if len(text) > shown:
+                        on_text(text[shown:])
+                    shown = len(text)
+                if cancel.is_set():
+                    ended = True
+                    break
+                if len(generated) < request.max_new_tokens:
+                    out = self.model(input_ids=token, **step)
+        text = self.tokenizer.decode(generated, skip_special_tokens=True)
+        if len(text) > shown:
+            on_text(text[shown:])
+        return len(generated), ended or len(generated) < request.max_new_tokens
 
     def generate(self, request: GenerateRequest) -> dict[str, Any]:
         """``{text, tokens, finish_reason}`` for a whole answer."""
@@ -273,6 +303,16 @@ class TextGenerator:
             "context_length": self.context_length,
             "chat_template": self.has_chat_template,
         }
+
+
+def _keyword_arguments(model: Any) -> set[str]:
+    """The keyword arguments ``model.forward`` names (empty if it cannot be inspected)."""
+    import inspect
+
+    try:
+        return set(inspect.signature(model.forward).parameters)
+    except (TypeError, ValueError, AttributeError):
+        return set()
 
 
 def _softmax_prediction(scores: dict[str, float], scale: float) -> dict[str, Any]:

@@ -164,7 +164,7 @@ def lighten(model: Any, method: str, tokenizer: Any = None) -> Any:
 
 
 #: Bumped when :func:`lighten` changes, so a kept copy made the old way is not reused.
-LIGHTEN_VERSION = 4
+LIGHTEN_VERSION = 5
 
 
 def _lightened_file(path: Path, method: str) -> Path:

@@ -173,8 +173,10 @@ def test_generation_bodies_and_errors() -> None:
     assert status == 400 and as_json(chunks)["code"] == "invalid_json"
     status, _, chunks = call(app, [1, 2])
     assert status == 400 and "JSON object" in as_json(chunks)["message"]
-    status, _, _ = call(app, b"a,b\n", content_type="text/csv")
+    status, _, _ = call(app, b"a,b\n", content_type="text/plain")
     assert status == 415
+    status, _, chunks = call(app, b"a,b\n", content_type="text/csv")  # no text column
+    assert status == 400 and "column" in as_json(chunks)["message"]
     status, _, chunks = call(app, {"inputs": ["goal!"], "labels": ["sport", "money"]})
     assert status == 200 and as_json(chunks)["predictions"][0]["label"] == "sport"
     status, _, chunks = call(app, {"inputs": ["goal!"], "labels": ["sport"]})
@@ -254,6 +256,23 @@ def test_smollm2_engine_generates_streams_and_stops(tmp_path) -> None:  # noqa: 
     )
     assert answer["text"] and answer["tokens"] <= 20
     assert answer["finish_reason"] in ("stop", "length")
+    # the decoding loop answers what transformers' generate answers (greedy, with a penalty)
+    import torch
+
+    penalized = TextGenerator(model, tokenizer, repetition_penalty=1.2)
+    request = GenerateRequest(prompt="Write a list of fruits.", max_new_tokens=24)
+    ids = penalized.check(request)
+    with torch.inference_mode():
+        reference = model.generate(
+            input_ids=torch.tensor([ids]),
+            attention_mask=torch.ones(1, len(ids), dtype=torch.long),
+            max_new_tokens=24,
+            do_sample=False,
+            repetition_penalty=1.2,
+            pad_token_id=tokenizer.eos_token_id,
+        )[0, len(ids) :]
+    expected = tokenizer.decode(reference, skip_special_tokens=True)
+    assert penalized.generate(request)["text"] == expected
     events = list(
         engine.stream(GenerateRequest(prompt="Name three primary colours.", max_new_tokens=20))
     )
