@@ -4,7 +4,9 @@ Each row runs in a fresh process (so imports, loads and peak RSS are its own) an
 prints one table: load cold (GGUF -> safetensors cache) and cached, time to first token and
 tokens/s of streamed greedy generation in float32 and with int8 dynamic quantization (the
 serving default), the perplexity of each on a fixed text fed token by token (the quality check:
-quantization must not change it beyond noise), embeddings/s, and LoRA fine-tuning s/step.
+quantization must not change it beyond noise), the evaluation job's scores in float32 and int8
+(exact match, F1 and ROUGE-L on the bundled held-out instructions; zero-shot accuracy on the
+bundled reviews) and how many answers are identical, embeddings/s, and LoRA fine-tuning s/step.
 
 ``--gemma`` adds Gemma 3 270M (cold load about 95 s and 4 GB). ``--cache DIR`` keeps the
 converted weights between runs (default: a temporary folder, so "cold" is really cold).
@@ -207,7 +209,54 @@ def task_prepare(model_id: str, cache_dir: str, quantize: str) -> dict[str, Any]
     return {"load_s": time.perf_counter() - started, "peak_rss_mb": peak_rss_mb()}
 
 
-TASKS = {"load": task_load, "prepare": task_prepare, "embed": task_embed, "lora": task_lora}
+def task_evaluate(model_id: str, cache_dir: str, quantize: str) -> dict[str, Any]:
+    """The evaluation job's generation metrics on the bundled held-out instructions (greedy)."""
+    import csv
+
+    import torch
+
+    torch.set_num_threads(int(os.environ.get("BENCH_THREADS", "1")))
+    from jupyter_studio.core.modelhub.cache import ModelCache
+    from jupyter_studio.core.modelhub.generation import TextGenerator
+    from jupyter_studio.core.modelhub.invocations import ClassifyRequest, GenerateRequest
+    from jupyter_studio.core.modelhub.loading import load_generator
+    from jupyter_studio.core.modelhub.metrics import accuracy, generation_metrics
+
+    samples = Path(__file__).resolve().parents[2] / "jupyter_studio/samples/modelhub"
+    with open(samples / "instructions_test.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    model, tokenizer, _ = load_generator(entry(model_id), ModelCache(cache_dir), quantize=quantize)
+    generator = TextGenerator(
+        model, tokenizer, repetition_penalty=entry(model_id).repetition_penalty
+    )
+    answers = [
+        generator.generate(GenerateRequest(prompt=row["instruction"], max_new_tokens=16))["text"]
+        for row in rows
+    ]
+    with open(samples / "reviews_test.csv", newline="") as handle:
+        reviews = list(csv.DictReader(handle))
+    labels = sorted({row["label"] for row in reviews})
+    predicted = generator.classify(
+        ClassifyRequest(inputs=[row["text"] for row in reviews], labels=labels)
+    )["predictions"]
+    return {
+        "rows": len(rows),
+        "answers": answers + [p["label"] for p in predicted],
+        "reviews": len(reviews),
+        "zero_shot_accuracy": accuracy(
+            [p["label"] for p in predicted], [row["label"] for row in reviews]
+        ),
+        **generation_metrics(answers, [row["response"] for row in rows]),
+    }
+
+
+TASKS = {
+    "load": task_load,
+    "prepare": task_prepare,
+    "embed": task_embed,
+    "lora": task_lora,
+    "evaluate": task_evaluate,
+}
 
 
 # ----------------------------------------------------------------------------- driver
@@ -244,6 +293,7 @@ def main() -> None:
     available = {e.id for e in packaged_entries()}
     generators = ["smollm2-135m-instruct"] + (["gemma3-270m"] if args.gemma else [])
     rows: list[list[str]] = []
+    answers: dict[str, list[list[str]]] = {}
     with tempfile.TemporaryDirectory(prefix="modelhub-bench-") as tmp:
         cache = args.cache or tmp
         for model_id in generators:
@@ -296,6 +346,37 @@ def main() -> None:
                     ]
                 )
                 print(f"  {model_id} {name}: {warm['text']!r}", file=sys.stderr)
+                if quantize != "int8-plain":
+                    scores = run_worker("evaluate", model_id, cache, quantize)
+                    answers.setdefault(model_id, []).append(scores["answers"])
+                    rows.append(
+                        [
+                            model_id,
+                            f"evaluation, {name}: {scores['rows']} held-out instructions, "
+                            f"{scores['reviews']} reviews zero-shot",
+                            "-",
+                            "-",
+                            f"EM {scores['exact_match']:.3f} · F1 {scores['token_f1']:.3f}"
+                            f" · ROUGE-L {scores['rouge_l']:.3f}"
+                            f" · accuracy {scores['zero_shot_accuracy']:.3f}",
+                            "-",
+                            "-",
+                        ]
+                    )
+            same = answers.get(model_id, [])
+            if len(same) == 2:
+                agree = sum(a == b for a, b in zip(*same, strict=True)) / len(same[0])
+                rows.append(
+                    [
+                        model_id,
+                        "evaluation answers and labels identical, int8 vs float32",
+                        "-",
+                        "-",
+                        f"{agree:.0%}",
+                        "-",
+                        "-",
+                    ]
+                )
             if not args.no_lora:
                 lora = run_worker("lora", model_id, cache)
                 rows.append(
