@@ -59,6 +59,9 @@ class AutoML:
         DataFrame / CSV / Parquet path with the same columns.
     on_candidate:
         Called with each leaderboard row (a dict) as soon as a candidate ends.
+    on_plan:
+        Called once the data is checked, before training: ``problem_type``, ``objective_metric``
+        and ``mode`` with the reason for each.
     should_stop:
         Polled between steps; when it returns True the fit ends with what has finished.
     min_rows:
@@ -84,6 +87,7 @@ class AutoML:
         algorithms: list[str] | None = None,
         validation: Any = None,
         on_candidate: Callable[[dict[str, Any]], None] | None = None,
+        on_plan: Callable[[dict[str, Any]], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
         min_rows: int = DEFAULT_MIN_ROWS,
         folds: int | None = None,
@@ -115,6 +119,7 @@ class AutoML:
             "algorithms": algorithms,
             "validation": validation,
             "on_candidate": on_candidate,
+            "on_plan": on_plan,
             "should_stop": should_stop,
             "min_rows": min_rows,
             "folds": folds,

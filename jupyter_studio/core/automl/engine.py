@@ -193,6 +193,18 @@ class Engine:
         self._plan_validation(req)
         self._plan_mode()
         self.elapsed = 0.0
+        on_plan = s.get("on_plan")
+        if on_plan is not None:
+            on_plan(
+                {
+                    "problem_type": self.problem_type,
+                    "problem_type_reason": req.problem_type_reason,
+                    "objective_metric": self.metric.name,
+                    "objective_metric_reason": self.metric_reason,
+                    "mode": self.mode,
+                    "mode_reason": self.mode_reason,
+                }
+            )
 
     def replay(
         self, specs: list[CandidateSpec], stack_base: list[str] | None = None

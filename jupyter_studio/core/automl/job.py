@@ -197,6 +197,7 @@ class AutoMLJob(JobKind):
             algorithms=params.algorithms,
             validation=validation,
             on_candidate=on_candidate,
+            on_plan=lambda plan: _write_json(out, "plan.json", plan),
             should_stop=lambda: context.should_stop,
             min_rows=max(params.min_rows, int(context.resolved.get("min_rows") or 0)),
         )
@@ -301,6 +302,13 @@ def _preload_mlflow() -> None:
         from . import mlflow_model  # noqa: F401
 
 
+def _write_json(out: Path, name: str, value: Any) -> None:
+    """Write ``out/name`` atomically."""
+    tmp = out / f".{name}.tmp"
+    tmp.write_text(json.dumps(value, indent=2))
+    tmp.replace(out / name)
+
+
 def _write_leaderboard(out: Path, rows: list[dict[str, Any]]) -> None:
     """Write leaderboard.json and leaderboard.csv atomically (a reader never sees half a file)."""
     import pandas as pd
@@ -308,9 +316,7 @@ def _write_leaderboard(out: Path, rows: list[dict[str, Any]]) -> None:
     from .api import _jsonable
 
     clean = _jsonable(rows)
-    tmp = out / ".leaderboard.json.tmp"
-    tmp.write_text(json.dumps(clean, indent=1))
-    tmp.replace(out / "leaderboard.json")
+    _write_json(out, "leaderboard.json", clean)
     frame = pd.DataFrame(clean)
     if "hyperparameters" in frame:
         frame["hyperparameters"] = frame["hyperparameters"].map(json.dumps)

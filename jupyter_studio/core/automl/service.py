@@ -517,10 +517,13 @@ class AutoMLService:
         results = self.results_dir(job_row) if job_row is not None else None
         board: list[dict[str, Any]] = []
         report: dict[str, Any] | None = None
+        plan: dict[str, Any] = {}
         if results is not None:
             board = self._read_json(results / "leaderboard.json") or []
             report = self._read_json(results / "report.json")
-        summary = (report or {}).get("summary") or {}
+            # the plan (problem type, metric) is written before training; the report at the end
+            plan = self._read_json(results / "plan.json") or {}
+        summary = (report or {}).get("summary") or plan
         done = [
             r for r in board if r.get("status") == "completed" and r.get("objective") is not None
         ]

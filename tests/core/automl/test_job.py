@@ -115,6 +115,10 @@ def test_stopping_a_job_keeps_its_candidates_and_best_model(studio, contents_roo
                 break
         time.sleep(0.3)
     assert out is not None, "no candidate finished"
+    # the plan is known before the first candidate: problem type and metric, with reasons
+    plan = json.loads((out / "plan.json").read_text())
+    assert plan["problem_type"] == "binary" and plan["objective_metric"] == "roc_auc"
+    assert plan["problem_type_reason"] and plan["mode_reason"]
     studio.stop_job(job.job_id)
     done = studio.wait(job.job_id, timeout=60)
     assert done.status == JobStatus.STOPPED, done.status_message

@@ -211,6 +211,12 @@ def test_an_experiment_runs_and_auto_deploys_after_a_restart(contents_root: Path
         assert mlflow_experiment.run_count == len(board.items)
         runs = second.experiments.list_runs(caller, mlflow_experiment.experiment_id).items
         assert {r.run_name for r in runs} == {r.candidate for r in board.items}
+
+        # while training (no report yet) the problem type comes from the plan written first
+        output = contents_root / got.output_path
+        (output / "report.json").unlink()
+        during = second.automl.get(caller, "churn-1")
+        assert during.problem_type == "binary" and during.objective_metric == "roc_auc"
     finally:
         with contextlib.suppress(NotFound):
             second.endpoints.delete(second.caller(), "churn-ep")
