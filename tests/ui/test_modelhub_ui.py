@@ -360,6 +360,12 @@ def test_finetune_stop_resume_then_evaluate(page, hub_server: LabServer, studio_
     evaluate.get_by_role("button", name="Evaluate").click()
     table = view.locator('[data-testid="studio-hub-evaluation-table"]')
     table.wait_for(timeout=180_000)
+    # each model's column appears as soon as it is scored; wait for both
+    page.wait_for_function(
+        """() => document.querySelectorAll(
+                   '[data-testid="studio-hub-evaluation-table"] thead th').length === 3""",
+        timeout=180_000,
+    )
     header = table.locator("thead").text_content() or ""
     assert MINILM in header and output_name in header
     accuracy = table.locator("tbody tr", has_text="accuracy").first

@@ -236,7 +236,8 @@ export function EvaluateView(props: {
       >
         {!run ? (
           <div className="jp-studio-muted">
-            Metrics of the models show here side by side once the job completes.
+            Metrics of the models show here side by side, each model as soon as
+            it is scored.
           </div>
         ) : (
           <>
@@ -255,7 +256,12 @@ export function EvaluateView(props: {
             {run.result?.status === 'error' ? (
               <div className="jp-studio-error">{run.result.error}</div>
             ) : null}
-            {table ? (
+            {result && result.complete === false ? (
+              <div className="jp-studio-muted" role="status">
+                Scoring the next model… (the table grows as each model ends)
+              </div>
+            ) : null}
+            {table && table.models.length ? (
               <table
                 className="jp-studio-Table"
                 data-testid="studio-hub-evaluation-table"
@@ -295,7 +301,7 @@ export function EvaluateView(props: {
                 </tbody>
               </table>
             ) : null}
-            {chart ? (
+            {chart && table?.models.length ? (
               <VegaChart
                 spec={chart}
                 rendermime={props.rendermime}

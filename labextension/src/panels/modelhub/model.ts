@@ -62,6 +62,22 @@ export interface IEvaluatePreset {
   seq: number;
 }
 
+/** Whether an evaluation needs no more following (ended, and its results read in full). */
+export function evaluationSettled(run: IEvaluationRun): boolean {
+  if (!isTerminal(run.job.status)) {
+    return false;
+  }
+  if (run.job.status !== 'Completed') {
+    return true;
+  }
+  const result = run.result;
+  return (
+    result !== null &&
+    (result.status === 'error' ||
+      (result.status === 'ready' && result.value.complete !== false))
+  );
+}
+
 /** An evaluation followed by the panel. */
 export interface IEvaluationRun {
   job: IJob;
@@ -416,10 +432,7 @@ export class ModelHubModel implements IVisibilityAwareModel {
       tasks.push(this._followFinetune(finetune));
     }
     const evaluation = this._evaluation;
-    if (
-      evaluation &&
-      !(evaluation.result && evaluation.result.status === 'ready')
-    ) {
+    if (evaluation && !evaluationSettled(evaluation)) {
       tasks.push(this._followEvaluation(evaluation));
     }
     // Endpoints that are starting: refresh them while a tab lists them.
@@ -470,11 +483,14 @@ export class ModelHubModel implements IVisibilityAwareModel {
       return;
     }
     let result = run.result;
-    if (job.status === 'Completed') {
+    // The job rewrites its results after each model: show them as they come.
+    if (job.status === 'InProgress' || job.status === 'Completed') {
       try {
         result = LoadState.ready(await getEvaluation(id, this.serverSettings));
       } catch (error) {
-        result = LoadState.failed(error, result ?? undefined);
+        if (job.status === 'Completed') {
+          result = LoadState.failed(error, result ?? undefined);
+        }
       }
     }
     if (this._evaluation?.job.job_id !== id) {
