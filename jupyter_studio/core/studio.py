@@ -185,9 +185,11 @@ class Studio(LoggingConfigurable):
         help="The endpoints service (deploy, invoke, supervise model servers): studio.endpoints.",
     )
     endpoint_startup_timeout = Float(
-        180.0,
+        300.0,
         config=True,
-        help="Seconds a model server has to answer /ping before its endpoint is marked Failed.",
+        help="Seconds a model server has to answer /ping before its endpoint is marked Failed "
+        "(a server that exits fails at once). Gemma's first load converts its GGUF file and "
+        "takes 80-100 s on two idle cores, longer on a busy machine.",
     )
     endpoint_max_restarts = Int(
         3,

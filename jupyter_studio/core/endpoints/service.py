@@ -99,7 +99,7 @@ class EndpointService:
         spaces: SpaceService,
         *,
         models: Any = None,
-        startup_timeout: float = 180.0,
+        startup_timeout: float = 300.0,
         grace_seconds: float = 10.0,
         max_restarts: int = 3,
         owner: str | None = None,
