@@ -5,6 +5,7 @@
 import { Contents, ServerConnection } from '@jupyterlab/services';
 
 import { requestAPI, StudioAPIError, toQuery } from '../../api/request';
+import { findFiles, hasExtension } from '../../utils/find-files';
 import { parseCsv } from '../endpoints/csv';
 
 /** Extensions of the data files fine-tuning and evaluation read. */
@@ -12,8 +13,7 @@ export const DATA_EXTENSIONS = ['.csv', '.parquet', '.pq'];
 
 /** Whether a path names a data file. */
 export function isDataFile(path: string): boolean {
-  const lower = path.toLowerCase();
-  return DATA_EXTENSIONS.some(ext => lower.endsWith(ext));
+  return hasExtension(path, DATA_EXTENSIONS);
 }
 
 /** The column names of a CSV text's header (first record), trimmed. */
@@ -22,57 +22,17 @@ export function csvHeader(text: string): string[] {
   return (first ?? []).map(name => name.trim()).filter(Boolean);
 }
 
-/** Folders the file list skips. */
-const SKIP = new Set([
-  '.ipynb_checkpoints',
-  '__pycache__',
-  'node_modules',
-  '.git'
-]);
-
 /**
  * The data files under `folder`, at most `depth` folders deep and at most
  * `limit` files, sorted by path.
  */
-export async function listDataFiles(
+export function listDataFiles(
   contents: Pick<Contents.IManager, 'get'>,
   folder: string,
   depth = 2,
   limit = 200
 ): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (path: string, level: number): Promise<void> => {
-    if (found.length >= limit) {
-      return;
-    }
-    let model: Contents.IModel;
-    try {
-      model = await contents.get(path, { content: true });
-    } catch {
-      return;
-    }
-    const items = Array.isArray(model.content)
-      ? (model.content as Contents.IModel[])
-      : [];
-    const folders: string[] = [];
-    for (const item of items) {
-      if (item.name.startsWith('.') || SKIP.has(item.name)) {
-        continue;
-      }
-      if (item.type === 'directory') {
-        folders.push(item.path);
-      } else if (isDataFile(item.path) && found.length < limit) {
-        found.push(item.path);
-      }
-    }
-    if (level < depth) {
-      for (const sub of folders) {
-        await walk(sub, level + 1);
-      }
-    }
-  };
-  await walk(folder, 0);
-  return found.sort((a, b) => a.localeCompare(b));
+  return findFiles(contents, [folder], DATA_EXTENSIONS, depth, limit);
 }
 
 interface IPreviewColumns {
