@@ -90,6 +90,10 @@ def candidate_report(
     return out
 
 
+#: Candidates (the best included) whose feature importance a report computes.
+IMPORTANCE_CANDIDATES = 3
+
+
 def _metric_columns(problem_type: str) -> list[str]:
     from .problem import metric_names
 
@@ -105,22 +109,33 @@ def run_report(
     """The whole ``report.json``: the run's decisions, the leaderboard and the best candidate.
 
     With ``candidates``, ``report["candidates"]`` holds every other finished candidate's
-    metrics and charts' data (no feature importance: that is computed for the best one only).
+    metrics and charts' data. Feature importance shares one allowance of
+    ``importance_seconds``: the best candidate first, then the next ones by rank (at most
+    :data:`IMPORTANCE_CANDIDATES` in all) while at least a second of it is left.
     """
+    import time
+
     board = result.leaderboard()
     rows = board.replace({np.nan: None}).to_dict(orient="records")
     report: dict[str, Any] = {"summary": result.summary(), "leaderboard": rows}
+    deadline = time.monotonic() + importance_seconds
     if result.best_candidate is not None:
         report["best"] = candidate_report(
             result, importance=importance, importance_seconds=importance_seconds
         )
     if candidates:
         others: dict[str, Any] = {}
+        explained = 1
         for name in result.candidate_names():
             if name == result.best_candidate:
                 continue
+            left = deadline - time.monotonic()
+            explain = importance and explained < IMPORTANCE_CANDIDATES and left >= 1.0
             try:
-                others[name] = candidate_report(result, name, importance=False)
+                others[name] = candidate_report(
+                    result, name, importance=explain, importance_seconds=max(left, 0.0)
+                )
+                explained += explain
             except Exception as exc:  # one odd candidate must not lose the report
                 others[name] = {"candidate": name, "error": f"{type(exc).__name__}: {exc}"}
         report["candidates"] = others

@@ -722,7 +722,9 @@ class AutoMLService:
             elif charts.get("feature_importance") is None:
                 note = (
                     charts.get("feature_importance_error")
-                    or "Feature importance is computed for the best candidate only."
+                    or "Feature importance is computed for the best candidates while the job's "
+                    "time allows (at most three); this one has none. In Python, "
+                    "result.explain(candidate) computes it for any candidate."
                 )
         elif board.status.is_final:
             note = "The job ended before writing its report: only the leaderboard is available."

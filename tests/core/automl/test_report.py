@@ -28,6 +28,14 @@ def test_every_finished_candidate_gets_its_charts() -> None:
     for name, item in others.items():
         assert item["candidate"] == name
         assert item["roc_curve"] and item["pr_curve"] and item["confusion_matrix"]
-        assert "feature_importance" not in item
+    # importance: the best first, then the next ranks while the shared allowance lasts
+    ranked = [n for n in result.candidate_names() if n != result.best_candidate]
+    explained = [n for n in ranked if "feature_importance" in others[n]]
+    assert explained == ranked[: len(explained)] and len(explained) <= 2
+    generous = run_report(result, importance_seconds=60)
+    assert all("feature_importance" in generous["candidates"][n] for n in ranked[:2]), (
+        "time was left: the two runners-up are explained too"
+    )
+    assert all("feature_importance" not in generous["candidates"][n] for n in ranked[2:])
     quick = run_report(result, importance=False, candidates=False)
     assert "candidates" not in quick and "feature_importance" not in quick["best"]

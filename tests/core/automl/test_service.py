@@ -178,7 +178,9 @@ def test_an_experiment_runs_and_auto_deploys_after_a_restart(contents_root: Path
         assert best.roc_curve and best.pr_curve and best.feature_importance
         other = next(r for r in board.items if not r.best and r.status == "completed")
         results = second.automl.candidate(caller, "churn-1", other.candidate)
-        assert results.charts_ready and results.roc_curve and results.feature_importance is None
+        assert results.charts_ready and results.roc_curve
+        if results.feature_importance is None:  # the job's short importance allowance ran out
+            assert "time allows" in (results.note or "")
         with pytest.raises(NotFound):
             second.automl.candidate(caller, "churn-1", "nope")
 
