@@ -91,3 +91,80 @@ async def test_closing_a_stream_closes_the_model_servers_connection(
     await asyncio.sleep(0.3)
     assert upstream["sent"] == sent < 100
     server.stop()
+
+
+class Answers(web.RequestHandler):
+    """A model server answering plainly: 200 JSON, a 400 of its own, or closing at once."""
+
+    async def post(self) -> None:
+        body = json.loads(self.request.body)
+        if body.get("close"):
+            self.request.connection.stream.close()
+            return
+        self.set_status(400 if body.get("bad") else 200)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"echo": body, "type": self.request.headers["Content-Type"]}))
+
+
+async def test_plain_answers_pass_through_and_a_silent_server_is_a_409(
+    monkeypatch: pytest.MonkeyPatch,
+    jp_fetch,  # noqa: ANN001
+) -> None:
+    sockets = bind_sockets(0, "127.0.0.1")
+    port = sockets[0].getsockname()[1]
+    server = HTTPServer(web.Application([(r"/invocations", Answers)]))
+    server.add_sockets(sockets)
+
+    async def fake_port(self, endpoint_name: str, fresh: bool) -> int:  # noqa: ANN001
+        return port
+
+    monkeypatch.setattr(EndpointProxyHandler, "_port", fake_port)
+    try:
+        reply = await jp_fetch(
+            "studio",
+            "endpoints",
+            "ep",
+            "invocations",
+            method="POST",
+            body='{"x": 1}',
+            headers={"Content-Type": "application/json"},
+        )
+        assert reply.code == 200
+        assert json.loads(reply.body) == {"echo": {"x": 1}, "type": "application/json"}
+        with pytest.raises(HTTPClientError) as bad:
+            await jp_fetch(
+                "studio",
+                "endpoints",
+                "ep",
+                "invocations",
+                method="POST",
+                body='{"bad": 1}',
+                headers={"Content-Type": "application/json"},
+            )
+        assert bad.value.code == 400 and b"echo" in bad.value.response.body
+        with pytest.raises(HTTPClientError) as silent:
+            await jp_fetch(
+                "studio",
+                "endpoints",
+                "ep",
+                "invocations",
+                method="POST",
+                body='{"close": 1}',
+                headers={"Content-Type": "application/json"},
+            )
+        assert silent.value.code == 409
+        assert json.loads(silent.value.response.body)["code"] == "endpoint_unreachable"
+    finally:
+        server.stop()
+    # nothing listens on the port any more: the same clear 409
+    with pytest.raises(HTTPClientError) as gone:
+        await jp_fetch(
+            "studio",
+            "endpoints",
+            "ep",
+            "invocations",
+            method="POST",
+            body="{}",
+            headers={"Content-Type": "application/json"},
+        )
+    assert gone.value.code == 409

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import timedelta
 from typing import Any
@@ -156,9 +157,10 @@ class EndpointProxyHandler(EndpointsBase):
             if body:
                 await connection.write(body)
             connection.finish()
-            await gen.with_timeout(
-                timedelta(seconds=UPSTREAM_TIMEOUT_SECONDS), connection.read_response(relay)
-            )
+            reading = asyncio.ensure_future(connection.read_response(relay))
+            # the stream is closed below on a timeout too, which ends the read with an error
+            reading.add_done_callback(lambda done: done.cancelled() or done.exception())
+            await gen.with_timeout(timedelta(seconds=UPSTREAM_TIMEOUT_SECONDS), reading)
         except (StreamClosedError, gen.TimeoutError):
             pass
         finally:
