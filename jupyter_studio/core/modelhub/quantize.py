@@ -59,7 +59,13 @@ class _ScaledLinear(torch.nn.Module):
     def forward(self, x: Any) -> Any:
         if self.pre is not None:
             x = x * self.pre
-        y = self.inner(x) * self.post
+        if x.dim() > 1 and x.shape[-2] > 1:
+            # Several tokens (a prompt): the kernel quantizes the whole input on one range, which
+            # the first token's huge activations would take over; each token gets its own range.
+            scale = x.abs().amax(-1, keepdim=True).clamp(min=1e-6)
+            y = self.inner(x / scale) * scale * self.post
+        else:
+            y = self.inner(x) * self.post
         return y if self.bias is None else y + self.bias
 
 
