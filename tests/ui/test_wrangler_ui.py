@@ -156,7 +156,10 @@ def test_flow_from_csv_with_steps_join_report_and_script(
     form.get_by_role("button", name="Apply").click()
     page.locator('[data-testid="studio-node-preview"] th', has_text="region").wait_for()
     assert page.locator('[data-testid="studio-flow-node"]').count() == 5
-    assert page.locator(".react-flow__edge").count() == 4
+    # React Flow draws edges once both ends are measured: a frame or more later on a busy machine
+    page.wait_for_function(
+        "() => document.querySelectorAll('.react-flow__edge').length === 4", timeout=15_000
+    )
 
     # an analysis node: its Vega-Lite chart is drawn by JupyterLab's rendermime
     add_step(page, "join", "histo", "histogram")

@@ -133,18 +133,7 @@ export function FlowGraph(props: {
     [nodes, selected, labelOf, statusOf, problemOf, twoInputs, onAdd]
   );
   const [local, setLocal] = useState<DrawnNode[]>(drawn);
-  // Keep React Flow's measured sizes: a node without them is drawn hidden
-  // until measured again, so every redraw of the editor would blink the graph.
-  useEffect(
-    () =>
-      setLocal(current => {
-        const measured = new Map(current.map(n => [n.id, n.measured]));
-        return drawn.map(n =>
-          measured.get(n.id) ? { ...n, measured: measured.get(n.id) } : n
-        );
-      }),
-    [drawn]
-  );
+  useEffect(() => setLocal(drawn), [drawn]);
   // Keep every node in view when nodes are added or removed. The fit is
   // instant: an animated one moves the "+" buttons under the user's pointer.
   const flow = useReactFlow();
