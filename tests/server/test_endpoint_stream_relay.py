@@ -106,6 +106,19 @@ class Answers(web.RequestHandler):
         self.finish(json.dumps({"echo": body, "type": self.request.headers["Content-Type"]}))
 
 
+def invoke(jp_fetch, body: str):  # noqa: ANN001, ANN201
+    """POST a JSON body to the endpoint ``ep`` through the Jupyter proxy."""
+    return jp_fetch(
+        "studio",
+        "endpoints",
+        "ep",
+        "invocations",
+        method="POST",
+        body=body,
+        headers={"Content-Type": "application/json"},
+    )
+
+
 async def test_plain_answers_pass_through_and_a_silent_server_is_a_409(
     monkeypatch: pytest.MonkeyPatch,
     jp_fetch,  # noqa: ANN001
@@ -120,51 +133,19 @@ async def test_plain_answers_pass_through_and_a_silent_server_is_a_409(
 
     monkeypatch.setattr(EndpointProxyHandler, "_port", fake_port)
     try:
-        reply = await jp_fetch(
-            "studio",
-            "endpoints",
-            "ep",
-            "invocations",
-            method="POST",
-            body='{"x": 1}',
-            headers={"Content-Type": "application/json"},
-        )
+        reply = await invoke(jp_fetch, '{"x": 1}')
         assert reply.code == 200
         assert json.loads(reply.body) == {"echo": {"x": 1}, "type": "application/json"}
         with pytest.raises(HTTPClientError) as bad:
-            await jp_fetch(
-                "studio",
-                "endpoints",
-                "ep",
-                "invocations",
-                method="POST",
-                body='{"bad": 1}',
-                headers={"Content-Type": "application/json"},
-            )
+            await invoke(jp_fetch, '{"bad": 1}')
         assert bad.value.code == 400 and b"echo" in bad.value.response.body
         with pytest.raises(HTTPClientError) as silent:
-            await jp_fetch(
-                "studio",
-                "endpoints",
-                "ep",
-                "invocations",
-                method="POST",
-                body='{"close": 1}',
-                headers={"Content-Type": "application/json"},
-            )
+            await invoke(jp_fetch, '{"close": 1}')
         assert silent.value.code == 409
         assert json.loads(silent.value.response.body)["code"] == "endpoint_unreachable"
     finally:
         server.stop()
     # nothing listens on the port any more: the same clear 409
     with pytest.raises(HTTPClientError) as gone:
-        await jp_fetch(
-            "studio",
-            "endpoints",
-            "ep",
-            "invocations",
-            method="POST",
-            body="{}",
-            headers={"Content-Type": "application/json"},
-        )
+        await invoke(jp_fetch, "{}")
     assert gone.value.code == 409
