@@ -13,7 +13,8 @@ import {
   Position,
   ReactFlow,
   applyNodeChanges,
-  useReactFlow
+  useReactFlow,
+  useUpdateNodeInternals
 } from '@xyflow/react';
 import React, { useEffect, useMemo, useState } from 'react';
 
@@ -40,6 +41,10 @@ const KIND_LABEL: Record<string, string> = {
 
 function FlowNodeCard(props: NodeProps<DrawnNode>): JSX.Element {
   const { node, label, status, problem, twoInputs, onAdd } = props.data;
+  // The graph keeps measured sizes across redraws, so React Flow must be told
+  // when this node's handles change (one target handle or two).
+  const updateNodeInternals = useUpdateNodeInternals();
+  useEffect(() => updateNodeInternals(props.id), [twoInputs, node.kind]);
   return (
     <div
       className={`jp-studio-FlowNode jp-studio-FlowNode-${node.kind} jp-studio-FlowNode-status-${status}${
@@ -133,7 +138,21 @@ export function FlowGraph(props: {
     [nodes, selected, labelOf, statusOf, problemOf, twoInputs, onAdd]
   );
   const [local, setLocal] = useState<DrawnNode[]>(drawn);
-  useEffect(() => setLocal(drawn), [drawn]);
+  // Keep React Flow's measured sizes. A node handed over without them is drawn
+  // hidden until its resize observer reports again, and that report can be
+  // lost when the editor redraws in the same update (it redraws on every
+  // preview or status change): the node then stays hidden and unclickable.
+  useEffect(
+    () =>
+      setLocal(current => {
+        const measured = new Map(current.map(n => [n.id, n.measured]));
+        return drawn.map(n => {
+          const size = measured.get(n.id);
+          return size?.width && size.height ? { ...n, measured: size } : n;
+        });
+      }),
+    [drawn]
+  );
   // Keep every node in view when nodes are added or removed. The fit is
   // instant: an animated one moves the "+" buttons under the user's pointer.
   const flow = useReactFlow();
