@@ -1,12 +1,14 @@
 """Model hub speed and memory on this machine. Run: python benchmarks/modelhub/run.py [--gemma]
 
 Each row runs in a fresh process (so imports, loads and peak RSS are its own) and the script
-prints one table: load cold (GGUF -> safetensors cache) and cached, time to first token and
-tokens/s of streamed greedy generation in float32 and with int8 dynamic quantization (the
-serving default), the perplexity of each on a fixed text fed token by token (the quality check:
-quantization must not change it beyond noise), the evaluation job's scores in float32 and int8
-(exact match, F1 and ROUGE-L on the bundled held-out instructions; zero-shot accuracy on the
-bundled reviews) and how many answers are identical, embeddings/s, and LoRA fine-tuning s/step.
+prints one table: load cold (GGUF -> safetensors cache) and cached; then, per serving variant
+(runtime x weights: PyTorch float32, the plain baseline; CTranslate2 float32, the serving
+default; CTranslate2 int8 and PyTorch int8, opt-in), the cached load, time to first token and
+tokens/s of streamed greedy generation through the model server's own engine, the CPU time per
+token, the perplexity of a fixed text (the quality check), the evaluation job's scores (exact
+match, F1 and ROUGE-L on the bundled held-out instructions; zero-shot accuracy on the bundled
+reviews) and how many answers and labels are identical to the baseline's; embeddings/s, and
+LoRA fine-tuning s/step.
 
 ``--gemma`` adds Gemma 3 270M (cold load about 95 s and 4 GB). ``--cache DIR`` keeps the
 converted weights between runs (default: a temporary folder, so "cold" is really cold).
@@ -28,6 +30,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+#: (runtime, quantization) served and measured; the first is the baseline answers are compared to.
+VARIANTS = (
+    ("torch", "none"),
+    ("ctranslate2", "none"),
+    ("ctranslate2", "int8"),
+    ("torch", "int8"),
+)
 PROMPT = [{"role": "user", "content": "Write a short story about a robot who learns to paint."}]
 NEW_TOKENS = 64
 PPL_TOKENS = 150
@@ -52,88 +61,79 @@ def entry(model_id: str) -> Any:
 
 
 # ----------------------------------------------------------------------------- worker tasks
-def task_load(model_id: str, cache_dir: str, quantize: str) -> dict[str, Any]:
-    """Load (building the cache if empty), then stream one answer and score the fixed text."""
+def _engine(model_id: str, cache_dir: str, runtime: str, quantize: str) -> Any:
+    """The model server's engine for a variant (converting or quantizing into the cache once)."""
     import torch
 
-    torch.set_num_threads(int(os.environ.get("BENCH_THREADS", "1")))  # as model servers do
+    threads = int(os.environ.get("BENCH_THREADS", "1"))  # as model servers do
+    torch.set_num_threads(threads)
     from jupyter_studio.core.modelhub.cache import ModelCache
-    from jupyter_studio.core.modelhub.generation import TextGenerator
+    from jupyter_studio.core.modelhub.loading import cached_folder, text_generator
+
+    folder, built = cached_folder(entry(model_id), ModelCache(cache_dir))
+    engine = text_generator(
+        folder,
+        quantize=quantize,
+        keep=True,
+        runtime=runtime,
+        threads=threads,
+        repetition_penalty=entry(model_id).repetition_penalty,
+    )
+    engine.built_cache = built
+    return engine
+
+
+def task_load(model_id: str, cache_dir: str, runtime: str, quantize: str) -> dict[str, Any]:
+    """Load (building the cache if empty), then stream one answer and score the fixed text."""
     from jupyter_studio.core.modelhub.invocations import GenerateRequest
-    from jupyter_studio.core.modelhub.loading import load_generator
 
     started = time.perf_counter()
-    model, tokenizer, report = load_generator(
-        entry(model_id), ModelCache(cache_dir), quantize=quantize
-    )
+    engine = _engine(model_id, cache_dir, runtime, quantize)
     load_s = time.perf_counter() - started
-    generator = TextGenerator(
-        model, tokenizer, repetition_penalty=entry(model_id).repetition_penalty
-    )
     request = GenerateRequest(messages=PROMPT, max_new_tokens=NEW_TOKENS, temperature=0)
-    generator.generate(GenerateRequest(messages=PROMPT, max_new_tokens=4))  # warm-up
+    engine.generate(GenerateRequest(messages=PROMPT, max_new_tokens=4))  # warm-up
     t0 = time.perf_counter()
+    cpu0 = time.process_time()
     first = None
     done: dict[str, Any] = {}
-    for event in generator.stream(request):
+    for event in engine.stream(request):
         if first is None and "token" in event:
             first = time.perf_counter() - t0
         if event.get("done"):
             done = event
     total = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
     tokens = done.get("tokens", 0)
     decode_rate = (tokens - 1) / (total - first) if first and tokens > 1 else 0.0
     return {
-        "cpu_ms_per_token": cpu_per_token(model),
+        "runtime": engine.runtime,
+        "cpu_ms_per_token": cpu / max(tokens, 1) * 1000,
         "load_s": load_s,
-        "built_cache": report.built_cache,
+        "built_cache": engine.built_cache,
         "ttft_s": first,
         "tokens_per_s": decode_rate,
         "tokens": tokens,
         "text": done.get("text", "")[:80],
-        "perplexity": perplexity(model, tokenizer),
+        "perplexity": perplexity(engine),
         "peak_rss_mb": peak_rss_mb(),
     }
 
 
-def cpu_per_token(model: Any, steps: int = 30) -> float:
-    """CPU milliseconds of one decoding step on one thread (robust when other work shares the
-    machine, unlike wall-clock rates)."""
-    import torch
-    from transformers import DynamicCache
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    ids = torch.tensor([[1, 2, 3, 4, 5, 6, 7, 8]])
-    try:
-        with torch.inference_mode():
-            out = model(input_ids=ids, past_key_values=DynamicCache(), use_cache=True)
-            started = time.process_time()
-            for _ in range(steps):
-                out = model(
-                    input_ids=ids[:, :1], past_key_values=out.past_key_values, use_cache=True
-                )
-            return (time.process_time() - started) / steps * 1000
-    finally:
-        torch.set_num_threads(threads)
-
-
-def perplexity(model: Any, tokenizer: Any) -> float:
-    """Perplexity of TEXT fed one token at a time with a KV cache (as during generation)."""
+def perplexity(engine: Any) -> float:
+    """Perplexity of TEXT (the first PPL_TOKENS tokens) under the engine's model."""
     import math
 
     import torch
-    from transformers import DynamicCache
 
-    ids = tokenizer(TEXT, return_tensors="pt")["input_ids"][:, :PPL_TOKENS]
-    nll = 0.0
-    with torch.inference_mode():
-        cache = DynamicCache()
-        for i in range(ids.shape[1] - 1):
-            out = model(input_ids=ids[:, i : i + 1], past_key_values=cache, use_cache=True)
-            cache = out.past_key_values
-            nll -= float(torch.log_softmax(out.logits[0, -1].float(), -1)[ids[0, i + 1]])
-    return math.exp(nll / (ids.shape[1] - 1))
+    ids = list(engine.tokenizer(TEXT)["input_ids"][:PPL_TOKENS])
+    if engine.decoder is not None:
+        logprobs = engine.decoder.log_probs(ids)
+    else:
+        with torch.inference_mode():
+            logits = engine.model(input_ids=torch.tensor([ids])).logits[0, :-1].float()
+        picked = torch.log_softmax(logits, -1).gather(1, torch.tensor(ids[1:]).unsqueeze(1))
+        logprobs = picked.squeeze(1).tolist()
+    return math.exp(-sum(logprobs) / len(logprobs))
 
 
 def task_embed(model_id: str) -> dict[str, Any]:
@@ -199,44 +199,32 @@ def task_lora(model_id: str, cache_dir: str) -> dict[str, Any]:
     return {"s_per_step": sorted(times[1:])[1], "loss": float(loss), "peak_rss_mb": peak_rss_mb()}
 
 
-def task_prepare(model_id: str, cache_dir: str, quantize: str) -> dict[str, Any]:
-    """Load once so the quantized copy is kept in the cache (the first int8 load quantizes)."""
-    from jupyter_studio.core.modelhub.cache import ModelCache
-    from jupyter_studio.core.modelhub.loading import load_generator
-
+def task_prepare(model_id: str, cache_dir: str, runtime: str, quantize: str) -> dict[str, Any]:
+    """Load once so the converted or quantized copy is kept in the cache."""
     started = time.perf_counter()
-    load_generator(entry(model_id), ModelCache(cache_dir), quantize=quantize)
+    _engine(model_id, cache_dir, runtime, quantize)
     return {"load_s": time.perf_counter() - started, "peak_rss_mb": peak_rss_mb()}
 
 
-def task_evaluate(model_id: str, cache_dir: str, quantize: str) -> dict[str, Any]:
+def task_evaluate(model_id: str, cache_dir: str, runtime: str, quantize: str) -> dict[str, Any]:
     """The evaluation job's generation metrics on the bundled held-out instructions (greedy)."""
     import csv
 
-    import torch
-
-    torch.set_num_threads(int(os.environ.get("BENCH_THREADS", "1")))
-    from jupyter_studio.core.modelhub.cache import ModelCache
-    from jupyter_studio.core.modelhub.generation import TextGenerator
     from jupyter_studio.core.modelhub.invocations import ClassifyRequest, GenerateRequest
-    from jupyter_studio.core.modelhub.loading import load_generator
     from jupyter_studio.core.modelhub.metrics import accuracy, generation_metrics
 
     samples = Path(__file__).resolve().parents[2] / "jupyter_studio/samples/modelhub"
     with open(samples / "instructions_test.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    model, tokenizer, _ = load_generator(entry(model_id), ModelCache(cache_dir), quantize=quantize)
-    generator = TextGenerator(
-        model, tokenizer, repetition_penalty=entry(model_id).repetition_penalty
-    )
+    engine = _engine(model_id, cache_dir, runtime, quantize)
     answers = [
-        generator.generate(GenerateRequest(prompt=row["instruction"], max_new_tokens=16))["text"]
+        engine.generate(GenerateRequest(prompt=row["instruction"], max_new_tokens=16))["text"]
         for row in rows
     ]
     with open(samples / "reviews_test.csv", newline="") as handle:
         reviews = list(csv.DictReader(handle))
     labels = sorted({row["label"] for row in reviews})
-    predicted = generator.classify(
+    predicted = engine.classify(
         ClassifyRequest(inputs=[row["text"] for row in reviews], labels=labels)
     )["predictions"]
     return {
@@ -293,14 +281,13 @@ def main() -> None:
     available = {e.id for e in packaged_entries()}
     generators = ["smollm2-135m-instruct"] + (["gemma3-270m"] if args.gemma else [])
     rows: list[list[str]] = []
-    answers: dict[str, list[list[str]]] = {}
     with tempfile.TemporaryDirectory(prefix="modelhub-bench-") as tmp:
         cache = args.cache or tmp
         for model_id in generators:
             if model_id not in available:
                 rows.append([model_id, "not installed", *["-"] * 5])
                 continue
-            cold = run_worker("load", model_id, cache, "none")
+            cold = run_worker("load", model_id, cache, "torch", "none")
             label = "load (cold: GGUF -> cache)" if cold["built_cache"] else "load (cache existed)"
             rows.append(
                 [
@@ -313,13 +300,15 @@ def main() -> None:
                     fmt(cold["peak_rss_mb"], ".0f", " MB"),
                 ]
             )
-            for quantize in ("none", "int8", "int8-plain"):
-                if quantize != "none":
-                    first = run_worker("prepare", model_id, cache, quantize)
+            baseline: list[str] | None = None
+            for runtime, quantize in VARIANTS:
+                name = f"{runtime} {'float32' if quantize == 'none' else quantize}"
+                if (runtime, quantize) != ("torch", "none"):
+                    first = run_worker("prepare", model_id, cache, runtime, quantize)
                     rows.append(
                         [
                             model_id,
-                            f"first {quantize} load (quantizes, keeps it)",
+                            f"first load, {name} (converts or quantizes, keeps it)",
                             fmt(first["load_s"], suffix=" s"),
                             "-",
                             "-",
@@ -327,52 +316,36 @@ def main() -> None:
                             fmt(first["peak_rss_mb"], ".0f", " MB"),
                         ]
                     )
-                warm = run_worker("load", model_id, cache, quantize)
-                name = {
-                    "none": "float32",
-                    "int8": "int8, SmoothQuant + row scales",
-                    "int8-plain": "int8, plain per-tensor",
-                }[quantize]
+                warm = run_worker("load", model_id, cache, runtime, quantize)
+                served = f" (served by {warm['runtime']})" if warm["runtime"] != runtime else ""
                 rows.append(
                     [
                         model_id,
-                        f"cached load + generate, {name}",
+                        f"cached load + generate, {name}{served}",
                         fmt(warm["load_s"], suffix=" s"),
                         fmt(warm["ttft_s"], ".2f", " s"),
                         fmt(warm["tokens_per_s"], suffix=" tok/s")
-                        + f" ({warm['cpu_ms_per_token']:.0f} CPU ms/token, 1 thread)",
+                        + f" ({warm['cpu_ms_per_token']:.0f} CPU ms/token)",
                         fmt(warm["perplexity"], ".2f"),
                         fmt(warm["peak_rss_mb"], ".0f", " MB"),
                     ]
                 )
                 print(f"  {model_id} {name}: {warm['text']!r}", file=sys.stderr)
-                if quantize != "int8-plain":
-                    scores = run_worker("evaluate", model_id, cache, quantize)
-                    answers.setdefault(model_id, []).append(scores["answers"])
-                    rows.append(
-                        [
-                            model_id,
-                            f"evaluation, {name}: {scores['rows']} held-out instructions, "
-                            f"{scores['reviews']} reviews zero-shot",
-                            "-",
-                            "-",
-                            f"EM {scores['exact_match']:.3f} · F1 {scores['token_f1']:.3f}"
-                            f" · ROUGE-L {scores['rouge_l']:.3f}"
-                            f" · accuracy {scores['zero_shot_accuracy']:.3f}",
-                            "-",
-                            "-",
-                        ]
-                    )
-            same = answers.get(model_id, [])
-            if len(same) == 2:
-                agree = sum(a == b for a, b in zip(*same, strict=True)) / len(same[0])
+                scores = run_worker("evaluate", model_id, cache, runtime, quantize)
+                if baseline is None:
+                    baseline = scores["answers"]
+                agree = sum(a == b for a, b in zip(scores["answers"], baseline, strict=True))
                 rows.append(
                     [
                         model_id,
-                        "evaluation answers and labels identical, int8 vs float32",
+                        f"evaluation, {name}: {scores['rows']} held-out instructions, "
+                        f"{scores['reviews']} reviews zero-shot",
                         "-",
                         "-",
-                        f"{agree:.0%}",
+                        f"EM {scores['exact_match']:.3f} · F1 {scores['token_f1']:.3f}"
+                        f" · ROUGE-L {scores['rouge_l']:.3f}"
+                        f" · accuracy {scores['zero_shot_accuracy']:.3f}"
+                        f" · {agree}/{len(baseline)} answers as torch float32",
                         "-",
                         "-",
                     ]

@@ -1,12 +1,13 @@
 """What a loaded hub model does: generate text (whole or streamed), embed, classify.
 
 :class:`TextGenerator` wraps a causal LM and its tokenizer: chat template, context-length check,
-greedy or sampled decoding, stop sequences, and token streaming with
-``transformers.TextIteratorStreamer`` (generation runs in a thread; the caller iterates tokens).
+greedy or sampled decoding, stop sequences, and token streaming (generation runs in a thread; the
+caller iterates tokens). It decodes with CTranslate2 (:mod:`.fast_runtime`) when given a decoder,
+else with its own loop over the PyTorch model's KV cache.
 :class:`Embedder` wraps a SentenceTransformer: normalized embeddings, and zero-shot
 classification by cosine similarity to "This text is about <label>.".
 
-One generation runs at a time per loaded model (a lock): torch already uses every core it was
+One generation runs at a time per loaded model (a lock): the runtime already uses every core it was
 given, and two interleaved generations would only slow each other down.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .invocations import ClassifyRequest, EmbedRequest, GenerateRequest, PromptTooLong
@@ -69,10 +70,21 @@ class TextGenerator:
         model_id: str = "",
         context_length: int | None = None,
         repetition_penalty: float | None = None,
+        decoder: Any = None,
+        end_ids: set[int] | None = None,
+        load_model: Callable[[], Any] | None = None,
     ) -> None:
-        self.model = model
+        """``model`` is a transformers causal LM; with a ``decoder``
+        (:class:`~.fast_runtime.FastDecoder`) it may be None, and ``load_model`` loads it the
+        first time a request needs it (sampling with a seed: reproducible in PyTorch only)."""
         self.tokenizer = tokenizer
         self.model_id = model_id
+        self.decoder = decoder
+        self._load_model = load_model
+        self._end_ids = set(end_ids) if end_ids else None
+        self.model: Any = None
+        if model is not None:
+            self._adopt(model)
         config = getattr(model, "config", None)
         self.context_length = int(
             context_length or getattr(config, "max_position_embeddings", 0) or 2048
@@ -80,10 +92,25 @@ class TextGenerator:
         self.repetition_penalty = repetition_penalty
         self.has_chat_template = bool(getattr(tokenizer, "chat_template", None))
         self.lock = threading.Lock()
+
+    @property
+    def runtime(self) -> str:
+        """What decodes: ``ctranslate2`` or ``torch``."""
+        return "ctranslate2" if self.decoder is not None else "torch"
+
+    def _adopt(self, model: Any) -> None:
+        self.model = model
         accepted = _keyword_arguments(model)
         # transformers 5 renamed past_key_values to cache
         self._cache_argument = "past_key_values" if "past_key_values" in accepted else "cache"
         self._prefill_options = {"logits_to_keep": 1} if "logits_to_keep" in accepted else {}
+
+    def _torch_model(self) -> Any:
+        if self.model is None:
+            if self._load_model is None:
+                raise RuntimeError("this generator has no PyTorch model to fall back on")
+            self._adopt(self._load_model())
+        return self.model
 
     # ------------------------------------------------------------ prompts
     def prompt_ids(self, request: GenerateRequest) -> list[int]:
@@ -132,6 +159,8 @@ class TextGenerator:
         return processors
 
     def _stop_ids(self) -> set[int]:
+        if self._end_ids is not None:
+            return set(self._end_ids)
         config = getattr(self.model, "generation_config", None)
         ids = getattr(config, "eos_token_id", None)
         if ids is None:
@@ -147,25 +176,79 @@ class TextGenerator:
     ) -> tuple[int, bool]:
         """Generate, calling ``on_text(piece)``; returns (new tokens, ended by EOS or cancel).
 
-        A plain decoding loop over the model's KV cache rather than ``model.generate``: for a
-        small model on a CPU, generate's per-token bookkeeping is a tenth of each step.
+        The fast decoder answers unless the request needs PyTorch to answer as before: a seed
+        (CTranslate2's sampling cannot be re-seeded per request) or a repetition penalty
+        (CTranslate2 penalizes generated tokens only; transformers the prompt's too).
         """
+        penalty = request.repetition_penalty or self.repetition_penalty
+        needs_torch = (request.temperature > 0 and request.seed is not None) or (
+            penalty is not None and penalty != 1.0
+        )
+        if self.decoder is not None and not (needs_torch and self._load_model is not None):
+            return self._run_fast(ids, request, on_text, cancel)
+        return self._run_torch(ids, request, on_text, cancel)
+
+    def _run_fast(
+        self,
+        ids: list[int],
+        request: GenerateRequest,
+        on_text: Any,
+        cancel: threading.Event,
+    ) -> tuple[int, bool]:
+        """The CTranslate2 decoding loop (same arguments and answer as :meth:`_run_torch`)."""
+        stop_ids = self._stop_ids()
+        text = _Detokenizer(self.tokenizer, on_text)
+        ended = False
+        with self.lock:
+            steps = self.decoder.tokens(
+                ids,
+                max_new_tokens=request.max_new_tokens,
+                end_ids=stop_ids,
+                temperature=request.temperature,
+                top_p=request.top_p,
+                repetition_penalty=request.repetition_penalty or self.repetition_penalty,
+            )
+            try:
+                for token in steps:
+                    if token in stop_ids:
+                        text.count_end()
+                        ended = True
+                        break
+                    text.add(token)
+                    if cancel.is_set():
+                        ended = True
+                        break
+            finally:
+                steps.close()
+        text.finish()
+        return text.count, ended or text.count < request.max_new_tokens
+
+    def _run_torch(
+        self,
+        ids: list[int],
+        request: GenerateRequest,
+        on_text: Any,
+        cancel: threading.Event,
+    ) -> tuple[int, bool]:
+        """A plain decoding loop over the model's KV cache rather than ``model.generate``: for a
+        small model on a CPU, generate's per-token bookkeeping is a tenth of each step."""
         import torch
 
+        with self.lock:
+            model = self._torch_model()
         processors = self._processors(request)
         stop_ids = self._stop_ids()
         sampler = None
         if request.temperature > 0 and request.seed is not None:
             sampler = torch.Generator().manual_seed(request.seed)
         sequence = torch.tensor([ids], dtype=torch.long)
-        generated: list[int] = []
-        shown = 0  # characters of the decoded answer already passed to on_text
+        text = _Detokenizer(self.tokenizer, on_text)
         ended = False
         with self.lock, torch.inference_mode():
-            out = self.model(input_ids=sequence, use_cache=True, **self._prefill_options)
+            out = model(input_ids=sequence, use_cache=True, **self._prefill_options)
             cache = out.cache if hasattr(out, "cache") else out.past_key_values
             step = {self._cache_argument: cache, "use_cache": True}
-            while len(generated) < request.max_new_tokens:
+            while text.count < request.max_new_tokens:
                 scores = out.logits[:, -1, :].float()
                 for processor in processors:
                     scores = processor(sequence, scores)
@@ -174,26 +257,20 @@ class TextGenerator:
                     token = torch.multinomial(probs, 1, generator=sampler)
                 else:
                     token = scores.argmax(-1, keepdim=True)
-                generated.append(int(token))
-                if generated[-1] in stop_ids:
+                if int(token) in stop_ids:
+                    text.count_end()
                     ended = True
                     break
                 if processors:  # the repetition penalty reads the whole sequence
                     sequence = torch.cat([sequence, token], dim=1)
-                text = self.tokenizer.decode(generated, skip_special_tokens=True)
-                if not text.endswith("\ufffd"):  # not in the middle of a UTF-8 character
-                    if len(text) > shown:
-                        on_text(text[shown:])
-                    shown = len(text)
+                text.add(int(token))
                 if cancel.is_set():
                     ended = True
                     break
-                if len(generated) < request.max_new_tokens:
-                    out = self.model(input_ids=token, **step)
-        text = self.tokenizer.decode(generated, skip_special_tokens=True)
-        if len(text) > shown:
-            on_text(text[shown:])
-        return len(generated), ended or len(generated) < request.max_new_tokens
+                if text.count < request.max_new_tokens:
+                    out = model(input_ids=token, **step)
+        text.finish()
+        return text.count, ended or text.count < request.max_new_tokens
 
     def generate(self, request: GenerateRequest) -> dict[str, Any]:
         """``{text, tokens, finish_reason}`` for a whole answer."""
@@ -271,10 +348,23 @@ class TextGenerator:
             thread.join(timeout=30)
 
     # ------------------------------------------------------------ classifying
+    def _label_score(self, ids: list[int], label_ids: list[int]) -> float:
+        """Mean log-likelihood of the label's tokens after the prompt ``ids``."""
+        with self.lock:
+            if self.decoder is not None:
+                return float(sum(self.decoder.log_probs(ids + label_ids)[-len(label_ids) :])) / len(
+                    label_ids
+                )
+            import torch
+
+            with torch.inference_mode():
+                sequence = torch.tensor([ids + label_ids], dtype=torch.long)
+                logits = self._torch_model()(input_ids=sequence).logits[0]
+                logprobs = torch.log_softmax(logits[len(ids) - 1 : -1].float(), dim=-1)
+                return float(logprobs.gather(1, torch.tensor(label_ids).unsqueeze(1)).mean())
+
     def classify(self, request: ClassifyRequest) -> dict[str, Any]:
         """Zero-shot labels by the likelihood of each label after an instruction prompt."""
-        import torch
-
         predictions = []
         options = ", ".join(request.labels)
         for text in request.inputs:
@@ -283,15 +373,12 @@ class TextGenerator:
                 max_new_tokens=8,
             )
             ids = self.check(prompt)
-            scores: dict[str, float] = {}
-            with self.lock, torch.inference_mode():
-                for label in request.labels:
-                    label_ids = self.tokenizer(label, add_special_tokens=False)["input_ids"]
-                    sequence = torch.tensor([ids + list(label_ids)], dtype=torch.long)
-                    logits = self.model(input_ids=sequence).logits[0]
-                    logprobs = torch.log_softmax(logits[len(ids) - 1 : -1].float(), dim=-1)
-                    picked = logprobs.gather(1, torch.tensor(label_ids).unsqueeze(1))
-                    scores[label] = float(picked.mean())
+            scores = {
+                label: self._label_score(
+                    ids, list(self.tokenizer(label, add_special_tokens=False)["input_ids"])
+                )
+                for label in request.labels
+            }
             predictions.append(_softmax_prediction(scores, 1.0))
         return {"predictions": predictions}
 
@@ -302,7 +389,37 @@ class TextGenerator:
             "model_id": self.model_id,
             "context_length": self.context_length,
             "chat_template": self.has_chat_template,
+            "runtime": self.runtime,
         }
+
+
+class _Detokenizer:
+    """Generated token ids -> text pieces for ``on_text``, never cutting a UTF-8 character."""
+
+    def __init__(self, tokenizer: Any, on_text: Any) -> None:
+        self.tokenizer = tokenizer
+        self.on_text = on_text
+        self.ids: list[int] = []
+        self.count = 0  # tokens generated, the end token included
+        self.shown = 0  # characters of the decoded answer already passed on
+
+    def add(self, token: int) -> None:
+        self.ids.append(token)
+        self.count += 1
+        text = self.tokenizer.decode(self.ids, skip_special_tokens=True)
+        if not text.endswith("\ufffd"):  # not in the middle of a UTF-8 character
+            self._emit(text)
+
+    def count_end(self) -> None:
+        self.count += 1
+
+    def finish(self) -> None:
+        self._emit(self.tokenizer.decode(self.ids, skip_special_tokens=True))
+
+    def _emit(self, text: str) -> None:
+        if len(text) > self.shown:
+            self.on_text(text[self.shown :])
+        self.shown = max(self.shown, len(text))
 
 
 def _keyword_arguments(model: Any) -> set[str]:

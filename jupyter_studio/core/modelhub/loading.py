@@ -263,6 +263,104 @@ def load_generator(
     return model, tokenizer, report
 
 
+def _end_ids(folder: Path, tokenizer: Any) -> set[int]:
+    """The ids that end an answer: the generation config's, else the tokenizer's EOS."""
+    ids: Any = None
+    try:
+        from transformers import GenerationConfig
+
+        ids = GenerationConfig.from_pretrained(str(folder)).eos_token_id
+    except Exception:  # no generation_config.json
+        ids = None
+    if ids is None:
+        ids = tokenizer.eos_token_id
+    return set(ids if isinstance(ids, list | tuple) else [ids]) - {None}
+
+
+def _context_length(folder: Path) -> int | None:
+    import json
+
+    try:
+        config = json.loads((folder / "config.json").read_text())
+    except (OSError, ValueError):
+        return None
+    config = config.get("text_config", config)
+    value = config.get("max_position_embeddings")
+    return int(value) if value else None
+
+
+def text_generator(
+    folder: str | os.PathLike[str],
+    *,
+    quantize: str | None = None,
+    keep: bool = False,
+    runtime: str | None = None,
+    threads: int = 1,
+    model_id: str = "",
+    context_length: int | None = None,
+    repetition_penalty: float | None = None,
+) -> Any:
+    """A :class:`~.generation.TextGenerator` serving the transformers folder ``folder``.
+
+    CTranslate2 decodes unless the runtime is ``torch`` (argument or
+    ``$JUPYTER_STUDIO_MODELHUB_RUNTIME``), the model is served with a repetition penalty (Gemma)
+    or CTranslate2 cannot take the model (then PyTorch, logged);
+    the PyTorch model is then loaded only if a request needs it (seeded sampling). ``keep``:
+    ``folder`` is in the model cache, where converted and quantized copies are kept.
+    """
+    from . import fast_runtime
+    from .generation import TextGenerator
+
+    path = Path(folder)
+    method = quantize if quantize is not None else os.environ.get(QUANTIZE_ENV, DEFAULT_QUANTIZE)
+    options = {
+        "model_id": model_id,
+        "context_length": context_length,
+        "repetition_penalty": repetition_penalty,
+    }
+
+    def torch_model() -> Any:
+        return load_causal_lm(path, quantize=method, keep_lightened=keep)[0]
+
+    # A model served with a repetition penalty would fall back on PyTorch at every request.
+    penalized = repetition_penalty is not None and repetition_penalty != 1.0
+    if fast_runtime.chosen_runtime(runtime) == "ctranslate2" and not penalized:
+        if (method or "none") not in fast_runtime.COMPUTE_TYPES:
+            raise HubLoadError(f"unknown quantization {method!r}: use int8, int8-plain or none")
+        offline()
+        _quiet_transformers()
+        if not (path / "config.json").is_file():
+            raise HubLoadError(f"{path} is not a transformers model folder (no config.json)")
+        try:
+            from transformers import AutoTokenizer
+
+            tokenizer = AutoTokenizer.from_pretrained(str(path))
+            decoder = fast_runtime.FastDecoder(
+                fast_runtime.converted(path, keep=keep),
+                tokenizer,
+                quantize=method or "none",
+                threads=threads,
+            )
+        except fast_runtime.RuntimeUnavailable as exc:
+            log.warning("serving %s with PyTorch: %s", path.name, exc)
+        except Exception as exc:
+            raise HubLoadError(
+                f"cannot load the model in {path.name}: {type(exc).__name__}: {exc}"
+            ) from exc
+        else:
+            options["context_length"] = context_length or _context_length(path)
+            return TextGenerator(
+                None,
+                tokenizer,
+                decoder=decoder,
+                end_ids=_end_ids(path, tokenizer),
+                load_model=torch_model,
+                **options,
+            )
+    model, tokenizer = load_causal_lm(path, quantize=method, keep_lightened=keep)
+    return TextGenerator(model, tokenizer, **options)
+
+
 def embedder_folder(entry: CatalogueEntry) -> Path:
     """The sentence-transformers folder of an embedding entry."""
     loader = entry.loader

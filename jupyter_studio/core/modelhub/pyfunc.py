@@ -70,7 +70,7 @@ def build_engine(spec: dict[str, Any], weights: str | None = None) -> Any:
     """The loaded engine (:class:`~.generation.TextGenerator` or :class:`~.generation.Embedder`)
     that ``hub.json``'s ``spec`` describes; ``weights`` is a fine-tuned copy's folder."""
     from . import loading
-    from .generation import Embedder, TextGenerator
+    from .generation import Embedder
 
     task = ModelTask(spec["task"])
     model_id = spec.get("model_id") or spec.get("base_model_id") or ""
@@ -80,16 +80,20 @@ def build_engine(spec: dict[str, Any], weights: str | None = None) -> Any:
 
         # Decoding a small model one token at a time: a second thread costs more in
         # synchronisation than it saves (SmolLM2 int8: 31 tok/s on one thread, 24 on two).
-        torch.set_num_threads(max(1, int(os.environ.get(GENERATION_THREADS_ENV, "1"))))
+        threads = max(1, int(os.environ.get(GENERATION_THREADS_ENV, "1")))
+        torch.set_num_threads(threads)
         if weights:
-            model, tokenizer = loading.load_causal_lm(weights, quantize=quantize)
+            folder, keep = Path(weights), False
         else:
             entry = _entry_for(spec)
             cache = ModelCache(spec.get("cache_dir") or None)
-            model, tokenizer, _ = loading.load_generator(entry, cache, quantize=quantize)
-        return TextGenerator(
-            model,
-            tokenizer,
+            folder, _ = loading.cached_folder(entry, cache)
+            keep = folder.resolve().is_relative_to(cache.root.resolve())
+        return loading.text_generator(
+            folder,
+            quantize=quantize,
+            keep=keep,
+            threads=threads,
             model_id=model_id,
             context_length=spec.get("context_length"),
             repetition_penalty=spec.get("repetition_penalty"),
