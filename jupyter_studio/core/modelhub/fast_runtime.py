@@ -96,6 +96,7 @@ def converted(folder: str | os.PathLike[str], *, keep: bool) -> Path:
     target = source / converted_name()
     if (target / "model.bin").is_file():
         return target
+    _remove_abandoned_staging(source, target.name)
     staging = source / f"{target.name}.{os.getpid()}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
     try:
@@ -108,6 +109,18 @@ def converted(folder: str | os.PathLike[str], *, keep: bool) -> Path:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _remove_abandoned_staging(folder: Path, name: str) -> None:
+    """Remove half-written conversions of processes that died (a model server killed with -9)."""
+    for staging in folder.glob(f"{name}.*.tmp"):
+        try:
+            pid = int(staging.name[len(name) + 1 : -len(".tmp")])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(staging, ignore_errors=True)
+        except (ValueError, PermissionError):  # not ours, or another user's live process
+            continue
 
 
 def _try_convert(source: Path, target: Path, ct2: Any) -> None:

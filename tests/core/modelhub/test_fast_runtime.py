@@ -4,6 +4,7 @@ the real SmolLM2 converted once into the model cache, answering exactly what PyT
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -141,6 +142,14 @@ def test_a_folder_ctranslate2_cannot_convert_is_served_by_pytorch_or_refused(
     with pytest.raises(fast_runtime.RuntimeUnavailable, match="cannot convert"):
         fast_runtime.converted(broken, keep=True)
     assert not any(p.name.startswith(".ctranslate2") for p in broken.iterdir())
+    # a conversion left half-written by a killed process is removed; a live one's is not
+    dead, alive = 2**22 + 12345, os.getppid()
+    for pid in (dead, alive):
+        (broken / f"{fast_runtime.converted_name()}.{pid}.tmp").mkdir()
+    with pytest.raises(fast_runtime.RuntimeUnavailable):
+        fast_runtime.converted(broken, keep=True)
+    left = sorted(p.name for p in broken.iterdir() if p.name.startswith(".ctranslate2"))
+    assert left == [f"{fast_runtime.converted_name()}.{alive}.tmp"]
     # the PyTorch fallback then names the problem too (a 4xx / failed endpoint upstream)
     with pytest.raises(HubLoadError, match="broken"):
         text_generator(broken, keep=True)
