@@ -31,11 +31,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 #: (runtime, quantization) served and measured; the first is the baseline answers are compared to.
+#: Threads: model servers use one (JUPYTER_STUDIO_MODELHUB_THREADS); the 2-thread row shows why.
 VARIANTS = (
-    ("torch", "none"),
-    ("ctranslate2", "none"),
-    ("ctranslate2", "int8"),
-    ("torch", "int8"),
+    ("torch", "none", 1),
+    ("ctranslate2", "none", 1),
+    ("ctranslate2", "none", 2),
+    ("ctranslate2", "int8", 1),
+    ("torch", "int8", 1),
 )
 PROMPT = [{"role": "user", "content": "Write a short story about a robot who learns to paint."}]
 NEW_TOKENS = 64
@@ -248,9 +250,14 @@ TASKS = {
 
 
 # ----------------------------------------------------------------------------- driver
-def run_worker(*args: str) -> dict[str, Any]:
+def run_worker(*args: str, threads: int = 1) -> dict[str, Any]:
     command = [sys.executable, __file__, "--worker", *args]
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "BENCH_THREADS": str(threads),
+    }
     done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=1800)
     for line in reversed(done.stdout.splitlines()):
         if line.startswith("{"):
@@ -301,9 +308,12 @@ def main() -> None:
                 ]
             )
             baseline: list[str] | None = None
-            for runtime, quantize in VARIANTS:
+            prepared: set[tuple[str, str]] = {("torch", "none")}
+            for runtime, quantize, threads in VARIANTS:
                 name = f"{runtime} {'float32' if quantize == 'none' else quantize}"
-                if (runtime, quantize) != ("torch", "none"):
+                name += f", {threads} thread{'s' if threads > 1 else ''}"
+                if (runtime, quantize) not in prepared:
+                    prepared.add((runtime, quantize))
                     first = run_worker("prepare", model_id, cache, runtime, quantize)
                     rows.append(
                         [
@@ -316,7 +326,7 @@ def main() -> None:
                             fmt(first["peak_rss_mb"], ".0f", " MB"),
                         ]
                     )
-                warm = run_worker("load", model_id, cache, runtime, quantize)
+                warm = run_worker("load", model_id, cache, runtime, quantize, threads=threads)
                 served = f" (served by {warm['runtime']})" if warm["runtime"] != runtime else ""
                 rows.append(
                     [
@@ -331,6 +341,8 @@ def main() -> None:
                     ]
                 )
                 print(f"  {model_id} {name}: {warm['text']!r}", file=sys.stderr)
+                if threads != 1:  # the same weights answer the same: only the speed differs
+                    continue
                 scores = run_worker("evaluate", model_id, cache, runtime, quantize)
                 if baseline is None:
                     baseline = scores["answers"]
