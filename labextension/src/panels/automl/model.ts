@@ -3,9 +3,6 @@
  * live leaderboard and the selected candidate's results. Polls while visible
  * (every 2 s while the open experiment runs).
  */
-import { ServerConnection } from '@jupyterlab/services';
-import { ISignal, Signal } from '@lumino/signaling';
-
 import {
   createExperiment,
   deployCandidate,
@@ -21,10 +18,9 @@ import {
   stopExperiment
 } from '../../api/automl';
 import type { IModelVersion } from '../../api/models';
-import type { IVisibilityAwareModel } from '../../components/visibility-widget';
+import { PolledPanelModel } from '../../model/polled-panel-model';
 import type { IStudioConnection } from '../../tokens';
 import { LoadState } from '../../utils/load-state';
-import { Poller } from '../../utils/polling';
 
 /** Lists the CSV and Parquet files the user may pick. */
 export type DataFileLister = () => Promise<string[]>;
@@ -44,33 +40,18 @@ export interface IWizardPrefill {
 
 const ACTIVE = new Set(['Pending', 'InProgress', 'Stopping']);
 
-export class AutoMLModel implements IVisibilityAwareModel {
+export class AutoMLModel extends PolledPanelModel {
   constructor(options: AutoMLModel.IOptions) {
-    this.connection = options.connection;
-    this.listDataFiles = options.listDataFiles;
-    this._fast = options.fastInterval ?? 2000;
-    this._slow = options.interval ?? 6000;
-    this._poller = new Poller({
+    super({
+      connection: options.connection,
       name: 'jupyter-studio:automl',
-      factory: () => this._tick(),
-      interval: this._slow
+      interval: options.interval ?? 6000,
+      fastInterval: options.fastInterval ?? 2000
     });
+    this.listDataFiles = options.listDataFiles;
   }
 
-  readonly connection: IStudioConnection;
   readonly listDataFiles: DataFileLister;
-
-  get serverSettings(): ServerConnection.ISettings {
-    return this.connection.serverSettings;
-  }
-
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
-
-  get isDisposed(): boolean {
-    return this._isDisposed;
-  }
 
   get page(): AutoMLPage {
     return this._page;
@@ -105,19 +86,11 @@ export class AutoMLModel implements IVisibilityAwareModel {
     return this._results;
   }
 
-  setVisible(visible: boolean): void {
-    this._poller.setVisible(this, visible);
-  }
-
-  async refresh(): Promise<void> {
-    await this._poller.refresh().catch(() => undefined);
-  }
-
   /** Show the list of experiments. */
   showList(): void {
     this._page = 'list';
     this._selected = null;
-    this._emit();
+    this.emit();
   }
 
   /** Show the wizard (a new experiment), optionally pre-filled (Data Wrangler's Export and train). */
@@ -125,7 +98,7 @@ export class AutoMLModel implements IVisibilityAwareModel {
     this._prefill = prefill ?? null;
     this._wizardKey += 1;
     this._page = 'wizard';
-    this._emit();
+    this.emit();
   }
 
   /** Changes each time the wizard is opened anew (its React key). */
@@ -149,7 +122,7 @@ export class AutoMLModel implements IVisibilityAwareModel {
       this._results = null;
     }
     this._page = 'experiment';
-    this._emit();
+    this.emit();
     void this.refresh();
   }
 
@@ -158,8 +131,8 @@ export class AutoMLModel implements IVisibilityAwareModel {
     if (candidate !== this._candidate) {
       this._candidate = candidate;
       this._results = null;
-      this._emit();
-      void this._loadCandidate().then(() => this._emit());
+      this.emit();
+      void this._loadCandidate().then(() => this.emit());
     }
   }
 
@@ -200,22 +173,13 @@ export class AutoMLModel implements IVisibilityAwareModel {
     );
   }
 
-  dispose(): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._isDisposed = true;
-    this._poller.dispose();
-    Signal.clearData(this);
-  }
-
-  private async _tick(): Promise<void> {
+  protected async tick(): Promise<void> {
     try {
       const items = await listExperiments(this.serverSettings);
       this._experiments = LoadState.ready(items);
     } catch (error) {
       this._experiments = LoadState.failed(error, this._experiments);
-      this._emit();
+      this.emit();
       throw error;
     }
     const name = this._selected;
@@ -241,8 +205,8 @@ export class AutoMLModel implements IVisibilityAwareModel {
     const anyRunning = (LoadState.valueOf(this._experiments) ?? []).some(e =>
       ACTIVE.has(e.status)
     );
-    this._poller.interval = running || anyRunning ? this._fast : this._slow;
-    this._emit();
+    this.pollFast(Boolean(running || anyRunning));
+    this.emit();
   }
 
   private _leaderboardChanged(
@@ -284,15 +248,6 @@ export class AutoMLModel implements IVisibilityAwareModel {
     }
   }
 
-  private _emit(): void {
-    if (!this._isDisposed) {
-      this._changed.emit();
-    }
-  }
-
-  private _poller: Poller;
-  private _fast: number;
-  private _slow: number;
   private _page: AutoMLPage = 'list';
   private _prefill: IWizardPrefill | null = null;
   private _wizardKey = 0;
@@ -301,8 +256,6 @@ export class AutoMLModel implements IVisibilityAwareModel {
   private _leaderboard: LoadState<IAutoMLLeaderboard> | null = null;
   private _candidate: string | null = null;
   private _results: LoadState<ICandidateResults> | null = null;
-  private _isDisposed = false;
-  private _changed = new Signal<this, void>(this);
 }
 
 export namespace AutoMLModel {

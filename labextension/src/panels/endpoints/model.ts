@@ -3,9 +3,6 @@
  * the selected endpoint. Polls while visible (faster while an endpoint is
  * changing on its own).
  */
-import { ServerConnection } from '@jupyterlab/services';
-import { ISignal, Signal } from '@lumino/signaling';
-
 import {
   deleteEndpoint,
   IEndpoint,
@@ -24,10 +21,9 @@ import {
   IModelVersion,
   listModelVersions
 } from '../../api/models';
-import type { IVisibilityAwareModel } from '../../components/visibility-widget';
+import { PolledPanelModel } from '../../model/polled-panel-model';
 import type { IStudioConnection } from '../../tokens';
 import { LoadState } from '../../utils/load-state';
-import { Poller } from '../../utils/polling';
 
 /** Reads a text file of the file browser (through the contents API). */
 export type FileReader = (path: string) => Promise<string>;
@@ -35,34 +31,19 @@ export type FileReader = (path: string) => Promise<string>;
 /** Statuses whose model server answers statistics. */
 const SERVING = new Set(['InService', 'Updating']);
 
-export class EndpointsModel implements IVisibilityAwareModel {
+export class EndpointsModel extends PolledPanelModel {
   constructor(options: EndpointsModel.IOptions) {
-    this.connection = options.connection;
-    this.readFile = options.readFile;
-    this._fast = options.fastInterval ?? 1500;
-    this._slow = options.interval ?? 4000;
-    this._poller = new Poller({
+    super({
+      connection: options.connection,
       name: 'jupyter-studio:endpoints',
-      factory: () => this._tick(),
-      interval: this._slow
+      interval: options.interval ?? 4000,
+      fastInterval: options.fastInterval ?? 1500
     });
+    this.readFile = options.readFile;
   }
 
-  readonly connection: IStudioConnection;
   /** Reads a file of the file browser as text. */
   readonly readFile: FileReader;
-
-  get serverSettings(): ServerConnection.ISettings {
-    return this.connection.serverSettings;
-  }
-
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
-
-  get isDisposed(): boolean {
-    return this._isDisposed;
-  }
 
   /** The endpoints the user may see. */
   get endpoints(): LoadState<IEndpoint[]> {
@@ -85,19 +66,10 @@ export class EndpointsModel implements IVisibilityAwareModel {
     return items.find(e => e.endpoint_name === this._selected) ?? null;
   }
 
-  setVisible(visible: boolean): void {
-    this._poller.setVisible(this, visible);
-  }
-
-  /** Reload now. */
-  async refresh(): Promise<void> {
-    await this._poller.refresh().catch(() => undefined);
-  }
-
   select(name: string | null): void {
     if (name !== this._selected) {
       this._selected = name;
-      this._emit();
+      this.emit();
     }
   }
 
@@ -120,7 +92,7 @@ export class EndpointsModel implements IVisibilityAwareModel {
     if (this._selected === name) {
       this._selected = null;
     }
-    this._emit();
+    this.emit();
     void this.refresh();
   }
 
@@ -130,7 +102,7 @@ export class EndpointsModel implements IVisibilityAwareModel {
     request: IInvocationRequest
   ): Promise<IInvocationResult> {
     const result = await invokeEndpoint(name, request, this.serverSettings);
-    void this._loadStats(name).then(() => this._emit());
+    void this._loadStats(name).then(() => this.emit());
     return result;
   }
 
@@ -164,16 +136,7 @@ export class EndpointsModel implements IVisibilityAwareModel {
     return version;
   }
 
-  dispose(): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._isDisposed = true;
-    this._poller.dispose();
-    Signal.clearData(this);
-  }
-
-  private async _tick(): Promise<void> {
+  protected async tick(): Promise<void> {
     try {
       const items = await listEndpoints(this.serverSettings);
       this._endpoints = LoadState.ready(items);
@@ -188,17 +151,13 @@ export class EndpointsModel implements IVisibilityAwareModel {
           .filter(e => SERVING.has(e.status))
           .map(e => this._loadStats(e.endpoint_name))
       );
-      this._poller.interval = items.some(e =>
-        TRANSIENT_ENDPOINT_STATUSES.has(e.status)
-      )
-        ? this._fast
-        : this._slow;
+      this.pollFast(items.some(e => TRANSIENT_ENDPOINT_STATUSES.has(e.status)));
     } catch (error) {
       this._endpoints = LoadState.failed(error, this._endpoints);
-      this._emit();
+      this.emit();
       throw error;
     }
-    this._emit();
+    this.emit();
   }
 
   private async _loadStats(name: string): Promise<void> {
@@ -218,24 +177,13 @@ export class EndpointsModel implements IVisibilityAwareModel {
         e.endpoint_name === endpoint.endpoint_name ? endpoint : e
       )
     );
-    this._emit();
+    this.emit();
   }
 
-  private _emit(): void {
-    if (!this._isDisposed) {
-      this._changed.emit();
-    }
-  }
-
-  private _poller: Poller;
-  private _fast: number;
-  private _slow: number;
   private _endpoints: LoadState<IEndpoint[]> = LoadState.loading();
   private _stats = new Map<string, LoadState<IEndpointStats>>();
   private _versions = new Map<string, Promise<IModelVersion>>();
   private _selected: string | null = null;
-  private _isDisposed = false;
-  private _changed = new Signal<this, void>(this);
 }
 
 export namespace EndpointsModel {

@@ -3,9 +3,6 @@
  * (or of all) with an MLflow filter, the sort, the selection and the run
  * comparison. Polls while visible.
  */
-import { ServerConnection } from '@jupyterlab/services';
-import { ISignal, Signal } from '@lumino/signaling';
-
 import {
   compareRuns,
   IExperiment,
@@ -14,11 +11,10 @@ import {
   listExperiments,
   listRuns
 } from '../../api/experiments';
-import type { IVisibilityAwareModel } from '../../components/visibility-widget';
+import { PolledPanelModel } from '../../model/polled-panel-model';
 import type { IStudioConnection } from '../../tokens';
 import { StudioAPIError } from '../../api/request';
 import { LoadState } from '../../utils/load-state';
-import { Poller } from '../../utils/polling';
 import { MAX_COMPARED, MIN_COMPARED } from './comparison';
 import { IRunSort, nextSort } from './run-columns';
 
@@ -34,28 +30,13 @@ export interface IRunPage {
   nextToken: string | null;
 }
 
-export class ExperimentsModel implements IVisibilityAwareModel {
+export class ExperimentsModel extends PolledPanelModel {
   constructor(options: ExperimentsModel.IOptions) {
-    this.connection = options.connection;
-    this._poller = new Poller({
+    super({
+      connection: options.connection,
       name: 'jupyter-studio:experiments',
-      factory: () => this._tick(),
       interval: options.interval ?? 5000
     });
-  }
-
-  readonly connection: IStudioConnection;
-
-  get serverSettings(): ServerConnection.ISettings {
-    return this.connection.serverSettings;
-  }
-
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
-
-  get isDisposed(): boolean {
-    return this._isDisposed;
   }
 
   get experiments(): LoadState<IExperiment[]> {
@@ -99,14 +80,6 @@ export class ExperimentsModel implements IVisibilityAwareModel {
     return this._comparison;
   }
 
-  setVisible(visible: boolean): void {
-    this._poller.setVisible(this, visible);
-  }
-
-  async refresh(): Promise<void> {
-    await this._poller.refresh().catch(() => undefined);
-  }
-
   /** Show the runs of one experiment (`''`: of all). */
   selectExperiment(experimentId: string): void {
     if (experimentId === this._experimentId) {
@@ -129,7 +102,7 @@ export class ExperimentsModel implements IVisibilityAwareModel {
   /** Sort by a column (a click on its header). */
   sortBy(column: string): void {
     this._sort = nextSort(this._sort, column);
-    this._emit();
+    this.emit();
   }
 
   /** Select or unselect a run (at most five stay selected). */
@@ -139,12 +112,12 @@ export class ExperimentsModel implements IVisibilityAwareModel {
     } else if (this._selected.length < MAX_COMPARED) {
       this._selected = [...this._selected, runId];
     }
-    this._emit();
+    this.emit();
   }
 
   clearSelection(): void {
     this._selected = [];
-    this._emit();
+    this.emit();
   }
 
   /** Load the next page of runs. */
@@ -175,7 +148,7 @@ export class ExperimentsModel implements IVisibilityAwareModel {
         this._runs = LoadState.failed(error, this._runs);
       }
     }
-    this._emit();
+    this.emit();
   }
 
   /** Compare the selected runs (or `runIds`). */
@@ -183,7 +156,7 @@ export class ExperimentsModel implements IVisibilityAwareModel {
     const ids = [...runIds];
     this._comparison = LoadState.loading();
     this._comparedIds = ids;
-    this._emit();
+    this.emit();
     try {
       const comparison = await compareRuns(ids, this.serverSettings);
       if (this._comparedIds === ids) {
@@ -194,23 +167,14 @@ export class ExperimentsModel implements IVisibilityAwareModel {
         this._comparison = LoadState.failed(error);
       }
     }
-    this._emit();
+    this.emit();
   }
 
   /** Back from the comparison to the runs. */
   closeComparison(): void {
     this._comparison = null;
     this._comparedIds = null;
-    this._emit();
-  }
-
-  dispose(): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._isDisposed = true;
-    this._poller.dispose();
-    Signal.clearData(this);
+    this.emit();
   }
 
   /** A new query: forget the runs (a bad filter must not show old ones). */
@@ -218,11 +182,11 @@ export class ExperimentsModel implements IVisibilityAwareModel {
     this._seq++;
     this._badQuery = false;
     this._runs = LoadState.loading();
-    this._emit();
+    this.emit();
     void this._loadRuns(true).catch(() => undefined);
   }
 
-  private async _tick(): Promise<void> {
+  protected async tick(): Promise<void> {
     const experiments = (async () => {
       try {
         this._experiments = LoadState.ready(
@@ -236,7 +200,7 @@ export class ExperimentsModel implements IVisibilityAwareModel {
     // A query the server refused (a bad filter) is not asked again by polls.
     const runs = this._badQuery ? Promise.resolve() : this._loadRuns(false);
     const results = await Promise.allSettled([experiments, runs]);
-    this._emit();
+    this.emit();
     const failure = results.find(
       (r): r is PromiseRejectedResult => r.status === 'rejected'
     );
@@ -279,18 +243,11 @@ export class ExperimentsModel implements IVisibilityAwareModel {
       throw error;
     } finally {
       if (fresh) {
-        this._emit();
+        this.emit();
       }
     }
   }
 
-  private _emit(): void {
-    if (!this._isDisposed) {
-      this._changed.emit();
-    }
-  }
-
-  private _poller: Poller;
   private _experiments: LoadState<IExperiment[]> = LoadState.loading();
   private _experimentId = '';
   private _filter = '';
@@ -301,8 +258,6 @@ export class ExperimentsModel implements IVisibilityAwareModel {
   private _comparedIds: string[] | null = null;
   private _seq = 0;
   private _badQuery = false;
-  private _isDisposed = false;
-  private _changed = new Signal<this, void>(this);
 }
 
 export namespace ExperimentsModel {

@@ -3,8 +3,7 @@
  * selected model page, the endpoints and spaces the forms offer, and the
  * fine-tuning and evaluation jobs followed live while the panel is visible.
  */
-import { Contents, ServerConnection } from '@jupyterlab/services';
-import { ISignal, Signal } from '@lumino/signaling';
+import { Contents } from '@jupyterlab/services';
 
 import {
   IEndpoint,
@@ -31,10 +30,9 @@ import {
 } from '../../api/modelhub';
 import { listModelVersions } from '../../api/models';
 import { ISpace, listSpaces } from '../../api/spaces';
-import type { IVisibilityAwareModel } from '../../components/visibility-widget';
+import { PolledPanelModel } from '../../model/polled-panel-model';
 import type { IStudioConnection } from '../../tokens';
 import { LoadState } from '../../utils/load-state';
-import { Poller } from '../../utils/polling';
 import {
   EMPTY_FILTER,
   ICatalogueFilter,
@@ -86,33 +84,19 @@ export interface IEvaluationRun {
   result: LoadState<IEvaluationResult> | null;
 }
 
-export class ModelHubModel implements IVisibilityAwareModel {
+export class ModelHubModel extends PolledPanelModel {
   constructor(options: ModelHubModel.IOptions) {
-    this.connection = options.connection;
-    this.contents = options.contents;
-    this._debounceMs = options.debounceMs ?? 250;
-    this._poller = new Poller({
+    super({
+      connection: options.connection,
       name: 'jupyter-studio:modelhub',
-      factory: () => this._tick(),
       interval: options.interval ?? 2000
     });
+    this.contents = options.contents;
+    this._debounceMs = options.debounceMs ?? 250;
   }
 
-  readonly connection: IStudioConnection;
   /** JupyterLab's contents API (data files and their headers). */
   readonly contents: Contents.IManager;
-
-  get serverSettings(): ServerConnection.ISettings {
-    return this.connection.serverSettings;
-  }
-
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
-
-  get isDisposed(): boolean {
-    return this._isDisposed;
-  }
 
   // ------------------------------------------------------------- tabs
 
@@ -126,7 +110,7 @@ export class ModelHubModel implements IVisibilityAwareModel {
       if (tab === 'playground' || tab === 'evaluate') {
         void this.refreshEndpoints();
       }
-      this._emit();
+      this.emit();
     }
   }
 
@@ -156,7 +140,7 @@ export class ModelHubModel implements IVisibilityAwareModel {
   /** Change the filter; the catalogue reloads shortly after the last change. */
   setFilter(change: Partial<ICatalogueFilter>): void {
     this._filter = { ...this._filter, ...change };
-    this._emit();
+    this.emit();
     if (this._debounce !== null) {
       clearTimeout(this._debounce);
     }
@@ -175,7 +159,7 @@ export class ModelHubModel implements IVisibilityAwareModel {
         toModelsQuery(filter),
         this.serverSettings
       );
-      if (seq !== this._cardsSeq || this._isDisposed) {
+      if (seq !== this._cardsSeq || this.isDisposed) {
         return;
       }
       const items = response?.items ?? [];
@@ -191,7 +175,7 @@ export class ModelHubModel implements IVisibilityAwareModel {
       }
       this._cards = LoadState.failed(error, this._cards);
     }
-    this._emit();
+    this.emit();
   }
 
   // -------------------------------------------------------- model page
@@ -212,7 +196,7 @@ export class ModelHubModel implements IVisibilityAwareModel {
     }
     this._selectedId = id;
     this._detail = id ? LoadState.loading() : null;
-    this._emit();
+    this.emit();
     if (id) {
       void this.loadDetail();
     }
@@ -234,7 +218,7 @@ export class ModelHubModel implements IVisibilityAwareModel {
         this._detail = LoadState.failed(error, this._detail);
       }
     }
-    this._emit();
+    this.emit();
   }
 
   /** Accept a model's license, then reload its page and the catalogue. */
@@ -265,7 +249,7 @@ export class ModelHubModel implements IVisibilityAwareModel {
     } catch (error) {
       this._endpoints = LoadState.failed(error, this._endpoints);
     }
-    this._emit();
+    this.emit();
   }
 
   /** The spaces the user may see. */
@@ -280,7 +264,7 @@ export class ModelHubModel implements IVisibilityAwareModel {
     } catch (error) {
       this._spaces = LoadState.failed(error, this._spaces);
     }
-    this._emit();
+    this.emit();
   }
 
   /** The active space of the home panel, if visible. */
@@ -299,8 +283,8 @@ export class ModelHubModel implements IVisibilityAwareModel {
     const job = await startFinetune(request, this.serverSettings);
     this._finetune = { job, request, loss: LoadState.loading() };
     this._finetuneFinal = false;
-    this._emit();
-    void this._poller.refresh().catch(() => undefined);
+    this.emit();
+    void this.poller.refresh().catch(() => undefined);
     return job;
   }
 
@@ -314,8 +298,8 @@ export class ModelHubModel implements IVisibilityAwareModel {
     if (this._finetune?.job.job_id === job.job_id) {
       this._finetune = { ...this._finetune, job };
     }
-    this._emit();
-    void this._poller.refresh().catch(() => undefined);
+    this.emit();
+    void this.poller.refresh().catch(() => undefined);
   }
 
   /** Resume the followed fine-tuning from its last checkpoint, as a new job. */
@@ -361,7 +345,7 @@ export class ModelHubModel implements IVisibilityAwareModel {
       seq: (this._evaluatePreset?.seq ?? 0) + 1
     };
     this.setTab('evaluate');
-    this._emit();
+    this.emit();
   }
 
   /** What the Evaluate form should start from (`null`: nothing asked). */
@@ -379,8 +363,8 @@ export class ModelHubModel implements IVisibilityAwareModel {
   async startEvaluation(request: IEvaluateRequest): Promise<IJob> {
     const job = await startEvaluation(request, this.serverSettings);
     this._evaluation = { job, request, result: null };
-    this._emit();
-    void this._poller.refresh().catch(() => undefined);
+    this.emit();
+    void this.poller.refresh().catch(() => undefined);
     return job;
   }
 
@@ -392,33 +376,29 @@ export class ModelHubModel implements IVisibilityAwareModel {
       void this.loadCatalogue();
       void this.refreshSpaces();
     }
-    this._poller.setVisible(this, visible);
+    super.setVisible(visible);
   }
 
   dispose(): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._isDisposed = true;
     if (this._debounce !== null) {
       clearTimeout(this._debounce);
+      this._debounce = null;
     }
-    this._poller.dispose();
-    Signal.clearData(this);
+    super.dispose();
   }
 
   private async _loadAllCards(): Promise<void> {
     try {
       const response = await listHubModels({}, this.serverSettings);
       this._allCards = response?.items ?? [];
-      this._emit();
+      this.emit();
     } catch {
       // The filters then offer the values of the shown cards only.
     }
   }
 
   /** Follow the running fine-tuning and evaluation. */
-  private async _tick(): Promise<void> {
+  protected async tick(): Promise<void> {
     const tasks: Promise<void>[] = [];
     const finetune = this._finetune;
     if (
@@ -471,7 +451,7 @@ export class ModelHubModel implements IVisibilityAwareModel {
     }
     this._finetuneFinal = ended;
     this._finetune = { ...this._finetune, job, loss };
-    this._emit();
+    this.emit();
   }
 
   private async _followEvaluation(run: IEvaluationRun): Promise<void> {
@@ -497,13 +477,7 @@ export class ModelHubModel implements IVisibilityAwareModel {
       return;
     }
     this._evaluation = { ...this._evaluation, job, result };
-    this._emit();
-  }
-
-  private _emit(): void {
-    if (!this._isDisposed) {
-      this._changed.emit();
-    }
+    this.emit();
   }
 
   private _tab: HubTab = 'catalogue';
@@ -521,10 +495,7 @@ export class ModelHubModel implements IVisibilityAwareModel {
   private _finetuneFinal = false;
   private _evaluation: IEvaluationRun | null = null;
   private _evaluatePreset: IEvaluatePreset | null = null;
-  private _poller: Poller;
   private _started = false;
-  private _isDisposed = false;
-  private _changed = new Signal<this, void>(this);
 }
 
 export namespace ModelHubModel {

@@ -60,61 +60,24 @@ class DeployBody extends FormBody<IDeployValues> {
             </select>
           )}
         </FormRow>
-        <FormRow
-          id="jp-studio-deploy-name"
-          label="Endpoint name"
-          help={NAME_RULE}
-          error={this.fieldError('endpoint_name')}
-        >
-          {aria => (
-            <input
-              {...aria}
-              className="jp-mod-styled jp-studio-input jp-studio-mono"
-              type="text"
-              value={v.endpoint_name}
-              spellCheck={false}
-              onChange={e => this.set({ endpoint_name: e.target.value })}
-            />
-          )}
-        </FormRow>
-        <FormRow
-          id="jp-studio-deploy-instances"
-          label="Instance count"
-          help="Model-server worker processes on this machine."
-          error={this.fieldError('instance_count')}
-        >
-          {aria => (
-            <input
-              {...aria}
-              className="jp-mod-styled jp-studio-input jp-studio-input-short"
-              type="number"
-              min={1}
-              max={MAX_INSTANCES}
-              step={1}
-              value={v.instance_count}
-              onChange={e => this.set({ instance_count: e.target.value })}
-            />
-          )}
-        </FormRow>
-        <FormRow
-          id="jp-studio-deploy-capture"
-          label="Capture percent"
-          help="Share of requests and responses saved to the endpoint's capture folder."
-          error={this.fieldError('capture_percent')}
-        >
-          {aria => (
-            <input
-              {...aria}
-              className="jp-mod-styled jp-studio-input jp-studio-input-short"
-              type="number"
-              min={0}
-              max={100}
-              step="any"
-              value={v.capture_percent}
-              onChange={e => this.set({ capture_percent: e.target.value })}
-            />
-          )}
-        </FormRow>
+        {this.inputRow('endpoint_name', {
+          id: 'jp-studio-deploy-name',
+          label: 'Endpoint name',
+          help: NAME_RULE,
+          mono: true
+        })}
+        {this.inputRow('instance_count', {
+          id: 'jp-studio-deploy-instances',
+          label: 'Instance count',
+          help: 'Model-server worker processes on this machine.',
+          number: { min: 1, max: MAX_INSTANCES, step: 1 }
+        })}
+        {this.inputRow('capture_percent', {
+          id: 'jp-studio-deploy-capture',
+          label: 'Capture percent',
+          help: "Share of requests and responses saved to the endpoint's capture folder.",
+          number: { min: 0, max: 100, step: 'any' }
+        })}
         {this._warning ? (
           <div className="jp-studio-warning jp-studio-FormRow-wide">
             {this._warning}

@@ -6,8 +6,10 @@
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
+import React from 'react';
 
 import { errorMessage, StudioAPIError } from '../../api/request';
+import { FormRow } from '../../components/schema-field';
 import { sortErrorDetail } from '../../utils/field-errors';
 
 /** Errors to show in a form: one message and errors by field. */
@@ -59,6 +61,53 @@ export abstract class FormBody<V>
   /** The error to show under a field: the form's own, else the server's. */
   protected fieldError(field: string): string | null {
     return this.problems()[field] ?? this.serverErrors.fields[field] ?? null;
+  }
+
+  /**
+   * A labelled text or number input bound to the string value `field`, with
+   * its help and error under it.
+   */
+  protected inputRow(
+    field: keyof V & string,
+    row: {
+      id: string;
+      label: string;
+      help?: string;
+      placeholder?: string;
+      /** Monospace text (names, paths). */
+      mono?: boolean;
+      number?: { min: number; max?: number; step: number | 'any' };
+    }
+  ): JSX.Element {
+    const { number } = row;
+    const classes = ['jp-mod-styled', 'jp-studio-input'];
+    classes.push(number ? 'jp-studio-input-short' : '');
+    classes.push(row.mono ? 'jp-studio-mono' : '');
+    return (
+      <FormRow
+        id={row.id}
+        label={row.label}
+        help={row.help}
+        error={this.fieldError(field)}
+      >
+        {aria => (
+          <input
+            {...aria}
+            className={classes.filter(Boolean).join(' ')}
+            type={number ? 'number' : 'text'}
+            min={number?.min}
+            max={number?.max}
+            step={number?.step}
+            placeholder={row.placeholder}
+            value={String(this.values[field] ?? '')}
+            spellCheck={number ? undefined : false}
+            onChange={e =>
+              this.set({ [field]: e.target.value } as unknown as Partial<V>)
+            }
+          />
+        )}
+      </FormRow>
+    );
   }
 
   protected onAfterAttach(msg: Message): void {

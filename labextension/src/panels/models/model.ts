@@ -2,7 +2,6 @@
  * State of the Models panel: the models the user may see, the versions of
  * the selected model and the selected version. Polls while visible.
  */
-import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import {
@@ -19,10 +18,9 @@ import {
   registerModel
 } from '../../api/models';
 import type { ISpace } from '../../api/spaces';
-import type { IVisibilityAwareModel } from '../../components/visibility-widget';
+import { PolledPanelModel } from '../../model/polled-panel-model';
 import type { IStudioModel } from '../../tokens';
 import { LoadState } from '../../utils/load-state';
-import { Poller } from '../../utils/polling';
 
 /** A model is known by its name and space (two spaces may reuse a name). */
 export interface IModelRef {
@@ -38,36 +36,23 @@ export interface IRegisterRequest {
   trainingDataPath?: string;
 }
 
-export class ModelsModel implements IVisibilityAwareModel {
+export class ModelsModel extends PolledPanelModel {
   constructor(options: ModelsModel.IOptions) {
-    this.studio = options.studio;
-    this._poller = new Poller({
+    super({
+      connection: options.studio.connection,
       name: 'jupyter-studio:models',
-      factory: () => this._tick(),
       interval: options.interval ?? 10_000
     });
-    this.studio.changed.connect(this._emit, this);
+    this.studio = options.studio;
+    this.studio.changed.connect(this.emit, this);
   }
 
   /** The shared Studio model (spaces). */
   readonly studio: IStudioModel;
 
-  get serverSettings(): ServerConnection.ISettings {
-    return this.studio.connection.serverSettings;
-  }
-
-  /** Emitted after any change of state. */
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
-
   /** Emitted when another part of the UI asks for the Register dialog. */
   get registerRequested(): ISignal<this, IRegisterRequest> {
     return this._registerRequested;
-  }
-
-  get isDisposed(): boolean {
-    return this._isDisposed;
   }
 
   /** The models the user may see, by name. */
@@ -120,13 +105,13 @@ export class ModelsModel implements IVisibilityAwareModel {
       this._spacesAsked = true;
       void this.studio.refreshSpaces().catch(() => undefined);
     }
-    this._poller.setVisible(this, visible);
+    super.setVisible(visible);
   }
 
   /** Reload everything now. */
   async refresh(): Promise<void> {
     void this.studio.refreshSpaces().catch(() => undefined);
-    await this._poller.refresh().catch(() => undefined);
+    await super.refresh();
   }
 
   /** Select a model (and optionally a version), or clear the selection. */
@@ -136,12 +121,12 @@ export class ModelsModel implements IVisibilityAwareModel {
       ref?.spaceId === this._selected?.spaceId;
     this._version = version;
     if (same) {
-      this._emit();
+      this.emit();
       return;
     }
     this._selected = ref ? { ...ref } : null;
     this._versions = LoadState.loading();
-    this._emit();
+    this.emit();
     if (ref) {
       void this._loadVersions().catch(() => undefined);
     }
@@ -150,7 +135,7 @@ export class ModelsModel implements IVisibilityAwareModel {
   /** Select a version of the selected model. */
   selectVersion(version: number): void {
     this._version = version;
-    this._emit();
+    this.emit();
   }
 
   /**
@@ -180,7 +165,7 @@ export class ModelsModel implements IVisibilityAwareModel {
   /** Register a model folder; the new version is selected. */
   async register(body: IRegisterModel): Promise<IModelVersion> {
     const version = await registerModel(body, this.serverSettings);
-    await this._poller.refresh().catch(() => undefined);
+    await this.poller.refresh().catch(() => undefined);
     this._selected = null;
     this.select(
       { name: version.model_name, spaceId: version.space_id },
@@ -208,16 +193,13 @@ export class ModelsModel implements IVisibilityAwareModel {
   }
 
   dispose(): void {
-    if (this._isDisposed) {
-      return;
+    if (!this.isDisposed) {
+      this.studio.changed.disconnect(this.emit, this);
     }
-    this._isDisposed = true;
-    this._poller.dispose();
-    this.studio.changed.disconnect(this._emit, this);
-    Signal.clearData(this);
+    super.dispose();
   }
 
-  private async _tick(): Promise<void> {
+  protected async tick(): Promise<void> {
     const seq = ++this._seq;
     try {
       const response = await listModels({ limit: 500 }, this.serverSettings);
@@ -227,11 +209,11 @@ export class ModelsModel implements IVisibilityAwareModel {
     } catch (error) {
       if (seq === this._seq) {
         this._models = LoadState.failed(error, this._models);
-        this._emit();
+        this.emit();
       }
       throw error;
     }
-    this._emit();
+    this.emit();
     if (this._selected) {
       await this._loadVersions();
     }
@@ -259,16 +241,9 @@ export class ModelsModel implements IVisibilityAwareModel {
         this._versions = LoadState.failed(error, this._versions);
       }
     }
-    this._emit();
+    this.emit();
   }
 
-  private _emit(): void {
-    if (!this._isDisposed) {
-      this._changed.emit();
-    }
-  }
-
-  private _poller: Poller;
   private _models: LoadState<IModel[]> = LoadState.loading();
   private _selected: IModelRef | null = null;
   private _versions: LoadState<IModelVersion[]> = LoadState.loading();
@@ -276,8 +251,6 @@ export class ModelsModel implements IVisibilityAwareModel {
   private _pendingRegister: IRegisterRequest | null = null;
   private _spacesAsked = false;
   private _seq = 0;
-  private _isDisposed = false;
-  private _changed = new Signal<this, void>(this);
   private _registerRequested = new Signal<this, IRegisterRequest>(this);
 }
 

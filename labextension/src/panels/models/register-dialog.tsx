@@ -32,59 +32,26 @@ class RegisterBody extends FormBody<IRegisterValues> {
     const space = this._spaces.find(s => s.space_id === v.space_id);
     return (
       <div className="jp-studio-DialogForm" data-testid="studio-register-form">
-        <FormRow
-          id="jp-studio-register-path"
-          label="Model folder"
-          help="File-browser path of an MLflow model folder (it holds an MLmodel file)."
-          error={this.fieldError('path')}
-        >
-          {aria => (
-            <input
-              {...aria}
-              className="jp-mod-styled jp-studio-input jp-studio-mono"
-              type="text"
-              placeholder="e.g. studio/users/me/jobs/train-1a2b/output/model"
-              value={v.path}
-              spellCheck={false}
-              onChange={e => this.set({ path: e.target.value })}
-            />
-          )}
-        </FormRow>
-        <FormRow
-          id="jp-studio-register-name"
-          label="Model name"
-          help={`${NAME_RULE} An existing name gets a new version.`}
-          error={this.fieldError('name')}
-        >
-          {aria => (
-            <input
-              {...aria}
-              className="jp-mod-styled jp-studio-input jp-studio-mono"
-              type="text"
-              value={v.name}
-              spellCheck={false}
-              onChange={e => this.set({ name: e.target.value })}
-            />
-          )}
-        </FormRow>
-        <FormRow
-          id="jp-studio-register-data"
-          label="Training data"
-          help="Optional: CSV or Parquet file the model was trained on; its statistics become the baseline for monitoring."
-          error={this.fieldError('training_data_path')}
-        >
-          {aria => (
-            <input
-              {...aria}
-              className="jp-mod-styled jp-studio-input jp-studio-mono"
-              type="text"
-              placeholder="optional, e.g. data/train.csv"
-              value={v.training_data_path}
-              spellCheck={false}
-              onChange={e => this.set({ training_data_path: e.target.value })}
-            />
-          )}
-        </FormRow>
+        {this.inputRow('path', {
+          id: 'jp-studio-register-path',
+          label: 'Model folder',
+          help: 'File-browser path of an MLflow model folder (it holds an MLmodel file).',
+          placeholder: 'e.g. studio/users/me/jobs/train-1a2b/output/model',
+          mono: true
+        })}
+        {this.inputRow('name', {
+          id: 'jp-studio-register-name',
+          label: 'Model name',
+          help: `${NAME_RULE} An existing name gets a new version.`,
+          mono: true
+        })}
+        {this.inputRow('training_data_path', {
+          id: 'jp-studio-register-data',
+          label: 'Training data',
+          help: 'Optional: CSV or Parquet file the model was trained on; its statistics become the baseline for monitoring.',
+          placeholder: 'optional, e.g. data/train.csv',
+          mono: true
+        })}
         <FormRow
           id="jp-studio-register-space"
           label="Space"
