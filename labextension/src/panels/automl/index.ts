@@ -16,14 +16,14 @@ import { ILauncher } from '@jupyterlab/launcher';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
 import type { ISpace } from '../../api/spaces';
+import { offerPanel, singlePanel } from '../main-area-panel';
 import { currentBrowser, makePathOpener } from '../../file-browser';
 import { automlIcon } from '../../icons';
 import {
   CommandIDs,
   IStudioConnection,
   IStudioModel,
-  PLUGIN_PREFIX,
-  STUDIO_CATEGORY
+  PLUGIN_PREFIX
 } from '../../tokens';
 import { LoadState } from '../../utils/load-state';
 import { OPEN_MODELS } from '../models';
@@ -93,35 +93,25 @@ export const automlPlugin: JupyterFrontEndPlugin<void> = {
       }
       return null;
     };
-    let panel: AutoMLPanel | null = null;
-
-    const openPanel = (): AutoMLPanel => {
-      if (!panel || panel.isDisposed) {
-        panel = new AutoMLPanel({
-          model: new AutoMLModel({
-            connection,
-            listDataFiles: () =>
-              findTableFiles(app.serviceManager.contents, folders())
-          }),
-          opener,
-          rendermime,
-          actions: {
-            spaces,
-            selectedFile,
-            openEndpoint: name =>
-              void commands.execute(CommandIDs.openEndpoints, { name }),
-            openModel: (name, spaceId, version) =>
-              void commands.execute(OPEN_MODELS, { name, spaceId, version })
-          }
-        });
-        void tracker.add(panel);
-      }
-      if (!panel.isAttached) {
-        shell.add(panel, 'main');
-      }
-      shell.activateById(panel.id);
-      return panel;
-    };
+    const openPanel = singlePanel(shell, tracker, () => {
+      return new AutoMLPanel({
+        model: new AutoMLModel({
+          connection,
+          listDataFiles: () =>
+            findTableFiles(app.serviceManager.contents, folders())
+        }),
+        opener,
+        rendermime,
+        actions: {
+          spaces,
+          selectedFile,
+          openEndpoint: name =>
+            void commands.execute(CommandIDs.openEndpoints, { name }),
+          openModel: (name, spaceId, version) =>
+            void commands.execute(OPEN_MODELS, { name, spaceId, version })
+        }
+      });
+    });
 
     commands.addCommand(CommandIDs.openAutopilot, {
       label: 'AutoML',
@@ -155,24 +145,14 @@ export const automlPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    palette?.addItem({
+    offerPanel({
       command: CommandIDs.openAutopilot,
-      category: STUDIO_CATEGORY
+      tracker,
+      restorer,
+      palette,
+      launcher,
+      rank: 1,
+      paletteOnly: [CommandIDs.createAutoML]
     });
-    palette?.addItem({
-      command: CommandIDs.createAutoML,
-      category: STUDIO_CATEGORY
-    });
-    launcher?.add({
-      command: CommandIDs.openAutopilot,
-      category: STUDIO_CATEGORY,
-      rank: 1
-    });
-    if (restorer) {
-      void restorer.restore(tracker, {
-        command: CommandIDs.openAutopilot,
-        name: () => 'studio-automl'
-      });
-    }
   }
 };

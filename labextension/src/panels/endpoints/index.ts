@@ -14,14 +14,10 @@ import {
 import { ILauncher } from '@jupyterlab/launcher';
 import { Contents } from '@jupyterlab/services';
 
+import { offerPanel, singlePanel } from '../main-area-panel';
 import { currentBrowser, makePathOpener } from '../../file-browser';
 import { endpointsIcon } from '../../icons';
-import {
-  CommandIDs,
-  IStudioConnection,
-  PLUGIN_PREFIX,
-  STUDIO_CATEGORY
-} from '../../tokens';
+import { CommandIDs, IStudioConnection, PLUGIN_PREFIX } from '../../tokens';
 import { OPEN_MODELS } from '../models';
 import { EndpointsModel, FileReader } from './model';
 import { EndpointsPanel } from './widget';
@@ -91,31 +87,21 @@ export const endpointsPlugin: JupyterFrontEndPlugin<void> = {
       }
       return null;
     };
-    let panel: EndpointsPanel | null = null;
-
-    const openPanel = (): EndpointsPanel => {
-      if (!panel || panel.isDisposed) {
-        panel = new EndpointsPanel({
-          model: new EndpointsModel({
-            connection,
-            readFile: contentsReader(app.serviceManager.contents)
-          }),
-          opener,
-          actions: {
-            openModel: (name, spaceId, version) =>
-              void commands.execute(OPEN_MODELS, { name, spaceId, version }),
-            openModels: () => void commands.execute(OPEN_MODELS),
-            selectedFile
-          }
-        });
-        void tracker.add(panel);
-      }
-      if (!panel.isAttached) {
-        shell.add(panel, 'main');
-      }
-      shell.activateById(panel.id);
-      return panel;
-    };
+    const openPanel = singlePanel(shell, tracker, () => {
+      return new EndpointsPanel({
+        model: new EndpointsModel({
+          connection,
+          readFile: contentsReader(app.serviceManager.contents)
+        }),
+        opener,
+        actions: {
+          openModel: (name, spaceId, version) =>
+            void commands.execute(OPEN_MODELS, { name, spaceId, version }),
+          openModels: () => void commands.execute(OPEN_MODELS),
+          selectedFile
+        }
+      });
+    });
 
     commands.addCommand(CommandIDs.openEndpoints, {
       label: 'Endpoints',
@@ -132,20 +118,13 @@ export const endpointsPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    palette?.addItem({
+    offerPanel({
       command: CommandIDs.openEndpoints,
-      category: STUDIO_CATEGORY
-    });
-    launcher?.add({
-      command: CommandIDs.openEndpoints,
-      category: STUDIO_CATEGORY,
+      tracker,
+      restorer,
+      palette,
+      launcher,
       rank: 5
     });
-    if (restorer) {
-      void restorer.restore(tracker, {
-        command: CommandIDs.openEndpoints,
-        name: () => 'studio-endpoints'
-      });
-    }
   }
 };

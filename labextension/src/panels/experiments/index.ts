@@ -12,12 +12,12 @@ import { ILauncher } from '@jupyterlab/launcher';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
 import { makePathOpener } from '../../file-browser';
+import { offerPanel, singlePanel } from '../main-area-panel';
 import {
   CommandIDs,
   IStudioConnection,
   IStudioModel,
-  PLUGIN_PREFIX,
-  STUDIO_CATEGORY
+  PLUGIN_PREFIX
 } from '../../tokens';
 import { ExperimentsPanel } from './widget';
 import { experimentsIcon } from './icon';
@@ -52,29 +52,19 @@ export const experimentsPlugin: JupyterFrontEndPlugin<void> = {
     const tracker = new WidgetTracker<ExperimentsPanel>({
       namespace: 'studio-experiments'
     });
-    let panel: ExperimentsPanel | null = null;
-
-    const openPanel = (): ExperimentsPanel => {
-      if (!panel || panel.isDisposed) {
-        void studio.refreshSpaces().catch(() => undefined);
-        panel = new ExperimentsPanel({
-          model: new ExperimentsModel({ connection }),
-          rendermime,
-          opener,
-          actions: {
-            openJob: jobId =>
-              void commands.execute(CommandIDs.openJobs, { jobId }),
-            spaceName: spaceId => studio.spaceById(spaceId)?.name ?? null
-          }
-        });
-        void tracker.add(panel);
-      }
-      if (!panel.isAttached) {
-        shell.add(panel, 'main');
-      }
-      shell.activateById(panel.id);
-      return panel;
-    };
+    const openPanel = singlePanel(shell, tracker, () => {
+      void studio.refreshSpaces().catch(() => undefined);
+      return new ExperimentsPanel({
+        model: new ExperimentsModel({ connection }),
+        rendermime,
+        opener,
+        actions: {
+          openJob: jobId =>
+            void commands.execute(CommandIDs.openJobs, { jobId }),
+          spaceName: spaceId => studio.spaceById(spaceId)?.name ?? null
+        }
+      });
+    });
 
     commands.addCommand(OPEN_EXPERIMENTS, {
       label: 'Experiments',
@@ -90,17 +80,13 @@ export const experimentsPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    palette?.addItem({ command: OPEN_EXPERIMENTS, category: STUDIO_CATEGORY });
-    launcher?.add({
+    offerPanel({
       command: OPEN_EXPERIMENTS,
-      category: STUDIO_CATEGORY,
+      tracker,
+      restorer,
+      palette,
+      launcher,
       rank: 4.6
     });
-    if (restorer) {
-      void restorer.restore(tracker, {
-        command: OPEN_EXPERIMENTS,
-        name: () => 'studio-experiments'
-      });
-    }
   }
 };

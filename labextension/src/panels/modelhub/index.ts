@@ -12,12 +12,8 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
 import { makePathOpener } from '../../file-browser';
 import { modelHubIcon } from '../../icons';
-import {
-  CommandIDs,
-  IStudioConnection,
-  PLUGIN_PREFIX,
-  STUDIO_CATEGORY
-} from '../../tokens';
+import { offerPanel, singlePanel } from '../main-area-panel';
+import { CommandIDs, IStudioConnection, PLUGIN_PREFIX } from '../../tokens';
 import { HubTab, ModelHubModel } from './model';
 import { ModelHubPanel } from './widget';
 
@@ -54,31 +50,21 @@ export const modelHubPlugin: JupyterFrontEndPlugin<void> = {
     const tracker = new WidgetTracker<ModelHubPanel>({
       namespace: 'studio-modelhub'
     });
-    let panel: ModelHubPanel | null = null;
-
-    const openPanel = (): ModelHubPanel => {
-      if (!panel || panel.isDisposed) {
-        panel = new ModelHubPanel({
-          model: new ModelHubModel({
-            connection,
-            contents: app.serviceManager.contents
-          }),
-          opener: makePathOpener(app),
-          rendermime,
-          actions: {
-            openEndpoint: name =>
-              void commands.execute(CommandIDs.openEndpoints, { name }),
-            openJobs: () => void commands.execute(CommandIDs.openJobs)
-          }
-        });
-        void tracker.add(panel);
-      }
-      if (!panel.isAttached) {
-        shell.add(panel, 'main');
-      }
-      shell.activateById(panel.id);
-      return panel;
-    };
+    const openPanel = singlePanel(shell, tracker, () => {
+      return new ModelHubPanel({
+        model: new ModelHubModel({
+          connection,
+          contents: app.serviceManager.contents
+        }),
+        opener: makePathOpener(app),
+        rendermime,
+        actions: {
+          openEndpoint: name =>
+            void commands.execute(CommandIDs.openEndpoints, { name }),
+          openJobs: () => void commands.execute(CommandIDs.openJobs)
+        }
+      });
+    });
 
     commands.addCommand(CommandIDs.openModelHub, {
       label: 'Model hub',
@@ -98,20 +84,13 @@ export const modelHubPlugin: JupyterFrontEndPlugin<void> = {
         return widget;
       }
     });
-    palette?.addItem({
+    offerPanel({
       command: CommandIDs.openModelHub,
-      category: STUDIO_CATEGORY
-    });
-    launcher?.add({
-      command: CommandIDs.openModelHub,
-      category: STUDIO_CATEGORY,
+      tracker,
+      restorer,
+      palette,
+      launcher,
       rank: 2
     });
-    if (restorer) {
-      void restorer.restore(tracker, {
-        command: CommandIDs.openModelHub,
-        name: () => 'studio-modelhub'
-      });
-    }
   }
 };

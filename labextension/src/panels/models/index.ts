@@ -12,12 +12,12 @@ import { ILauncher } from '@jupyterlab/launcher';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { makePathOpener } from '../../file-browser';
+import { offerPanel, singlePanel } from '../main-area-panel';
 import {
   CommandIDs,
   IStudioConnection,
   IStudioModel,
-  PLUGIN_PREFIX,
-  STUDIO_CATEGORY
+  PLUGIN_PREFIX
 } from '../../tokens';
 import { modelsIcon } from './icon';
 import { IRegisterRequest, ModelsModel } from './model';
@@ -65,28 +65,18 @@ export const modelsPlugin: JupyterFrontEndPlugin<void> = {
     const tracker = new WidgetTracker<ModelsPanel>({
       namespace: 'studio-models'
     });
-    let panel: ModelsPanel | null = null;
-
-    const openPanel = (): ModelsPanel => {
-      if (!panel || panel.isDisposed) {
-        panel = new ModelsPanel({
-          model: new ModelsModel({ studio }),
-          opener,
-          actions: {
-            openEndpoint: name =>
-              void commands.execute(CommandIDs.openEndpoints, { name }),
-            openJob: jobId =>
-              void commands.execute(CommandIDs.openJobs, { jobId })
-          }
-        });
-        void tracker.add(panel);
-      }
-      if (!panel.isAttached) {
-        shell.add(panel, 'main');
-      }
-      shell.activateById(panel.id);
-      return panel;
-    };
+    const openPanel = singlePanel(shell, tracker, () => {
+      return new ModelsPanel({
+        model: new ModelsModel({ studio }),
+        opener,
+        actions: {
+          openEndpoint: name =>
+            void commands.execute(CommandIDs.openEndpoints, { name }),
+          openJob: jobId =>
+            void commands.execute(CommandIDs.openJobs, { jobId })
+        }
+      });
+    });
 
     commands.addCommand(OPEN_MODELS, {
       label: 'Models',
@@ -115,17 +105,13 @@ export const modelsPlugin: JupyterFrontEndPlugin<void> = {
       });
     });
 
-    palette?.addItem({ command: OPEN_MODELS, category: STUDIO_CATEGORY });
-    launcher?.add({
+    offerPanel({
       command: OPEN_MODELS,
-      category: STUDIO_CATEGORY,
+      tracker,
+      restorer,
+      palette,
+      launcher,
       rank: 4.3
     });
-    if (restorer) {
-      void restorer.restore(tracker, {
-        command: OPEN_MODELS,
-        name: () => 'studio-models'
-      });
-    }
   }
 };
