@@ -149,7 +149,7 @@ class TextGenerator:
         )
 
         processors: list[Any] = []
-        penalty = request.repetition_penalty or self.repetition_penalty
+        penalty = self._penalty(request)
         if penalty and penalty != 1.0:
             processors.append(RepetitionPenaltyLogitsProcessor(penalty))
         if request.temperature > 0:
@@ -161,11 +161,11 @@ class TextGenerator:
     def _stop_ids(self) -> set[int]:
         if self._end_ids is not None:
             return set(self._end_ids)
-        config = getattr(self.model, "generation_config", None)
-        ids = getattr(config, "eos_token_id", None)
-        if ids is None:
-            ids = self.tokenizer.eos_token_id
-        return set(ids if isinstance(ids, list | tuple) else [ids]) - {None}
+        return end_token_ids(getattr(self.model, "generation_config", None), self.tokenizer)
+
+    def _penalty(self, request: GenerateRequest) -> float | None:
+        """The repetition penalty of a request (the model's own unless it sets one)."""
+        return request.repetition_penalty or self.repetition_penalty
 
     def _run(
         self,
@@ -180,7 +180,7 @@ class TextGenerator:
         (CTranslate2's sampling cannot be re-seeded per request) or a repetition penalty
         (CTranslate2 penalizes generated tokens only; transformers the prompt's too).
         """
-        penalty = request.repetition_penalty or self.repetition_penalty
+        penalty = self._penalty(request)
         needs_torch = (request.temperature > 0 and request.seed is not None) or (
             penalty is not None and penalty != 1.0
         )
@@ -206,7 +206,7 @@ class TextGenerator:
                 end_ids=stop_ids,
                 temperature=request.temperature,
                 top_p=request.top_p,
-                repetition_penalty=request.repetition_penalty or self.repetition_penalty,
+                repetition_penalty=self._penalty(request),
             )
             try:
                 for token in steps:
@@ -420,6 +420,14 @@ class _Detokenizer:
         if len(text) > self.shown:
             self.on_text(text[self.shown :])
         self.shown = max(self.shown, len(text))
+
+
+def end_token_ids(generation_config: Any, tokenizer: Any) -> set[int]:
+    """The ids that end an answer: the generation config's EOS ids, else the tokenizer's."""
+    ids = getattr(generation_config, "eos_token_id", None)
+    if ids is None:
+        ids = tokenizer.eos_token_id
+    return set(ids if isinstance(ids, list | tuple) else [ids]) - {None}
 
 
 def _keyword_arguments(model: Any) -> set[str]:

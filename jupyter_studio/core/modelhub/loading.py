@@ -7,9 +7,9 @@
 - A fine-tuned copy (a transformers folder inside a registry version) loads from that folder.
 - A Hugging Face Hub repository is downloaded into the cache when online.
 
-Generation models are then made lighter for CPU serving (:func:`lighten`): int8 dynamic
-quantization of the decoder's Linear layers (int8 weights, activations quantized per token), measured in
-``benchmarks/modelhub/run.py``.
+:func:`text_generator` serves a generation model: decoded by CTranslate2 on its float32
+weights (:mod:`.fast_runtime`), or by PyTorch. int8 is opt-in (:func:`chosen_quantization`; in
+PyTorch, :func:`lighten`). Both are measured in ``benchmarks/modelhub/run.py``.
 
 torch and transformers are imported inside the functions, so importing this module is cheap.
 """
@@ -20,7 +20,6 @@ import logging
 import os
 import time
 import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,22 +34,22 @@ log = logging.getLogger(__name__)
 #: though perplexity moved only 2 %), so int8 is opt-in until it keeps evaluation scores.
 QUANTIZE_ENV = "JUPYTER_STUDIO_MODELHUB_QUANTIZE"
 DEFAULT_QUANTIZE = "none"
+QUANTIZATIONS = ("none", "int8", "int8-plain")
 
 
 class HubLoadError(Exception):
     """The model's files are missing, corrupt or do not load (the message says which)."""
 
 
-@dataclass
-class LoadReport:
-    """What a load did and how long it took (seconds), for logs and benchmarks."""
-
-    model_id: str
-    source: str = ""
-    built_cache: bool = False
-    seconds: float = 0.0
-    quantize: str = "none"
-    details: dict[str, Any] = field(default_factory=dict)
+def chosen_quantization(value: str | None = None) -> str:
+    """The quantization asked for (argument, else ``$JUPYTER_STUDIO_MODELHUB_QUANTIZE``, else
+    the default); :class:`HubLoadError` naming the choices for anything else."""
+    method = (
+        value if value is not None else os.environ.get(QUANTIZE_ENV, DEFAULT_QUANTIZE)
+    ) or "none"
+    if method not in QUANTIZATIONS:
+        raise HubLoadError(f"unknown quantization {method!r}: use int8, int8-plain or none")
+    return method
 
 
 def offline() -> None:
@@ -157,10 +156,8 @@ def lighten(model: Any, method: str, tokenizer: Any = None) -> Any:
     """A CPU-friendly copy of a causal LM; ``none`` keeps float32, ``int8`` is
     :func:`.quantize.int8_dynamic` (SmoothQuant + per-channel int8 weights, activations per token),
     ``int8-plain`` the same without SmoothQuant and row scales (per-tensor int8)."""
-    if method in ("none", "", None):
+    if chosen_quantization(method or "none") == "none":
         return model
-    if method not in ("int8", "int8-plain"):
-        raise HubLoadError(f"unknown quantization {method!r}: use int8, int8-plain or none")
     from .quantize import int8_dynamic
 
     return int8_dynamic(model, tokenizer, accurate=method == "int8")
@@ -201,11 +198,11 @@ def load_causal_lm(
     path = Path(folder)
     if not (path / "config.json").is_file():
         raise HubLoadError(f"{path} is not a transformers model folder (no config.json)")
-    method = quantize if quantize is not None else os.environ.get(QUANTIZE_ENV, DEFAULT_QUANTIZE)
+    method = chosen_quantization(quantize)
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(path))
         model = None
-        saved = _lightened_file(path, method) if method not in ("none", "") else None
+        saved = _lightened_file(path, method) if method != "none" else None
         if saved is not None and keep_lightened and saved.is_file():
             try:
                 with warnings.catch_warnings():
@@ -238,43 +235,17 @@ def load_causal_lm(
     return model, tokenizer
 
 
-def load_generator(
-    entry: CatalogueEntry, cache: ModelCache | None = None, *, quantize: str | None = None
-) -> tuple[Any, Any, LoadReport]:
-    """Model, tokenizer and a load report for a text-generation entry."""
-    started = time.perf_counter()
-    cache = cache or ModelCache()
-    report = LoadReport(entry.id, source=entry.loader.kind)
-    folder, built = cached_folder(entry, cache)
-    report.built_cache = built
-    in_cache = folder.resolve().is_relative_to(cache.root.resolve())
-    model, tokenizer = load_causal_lm(folder, quantize=quantize, keep_lightened=in_cache)
-    report.quantize = (
-        quantize if quantize is not None else os.environ.get(QUANTIZE_ENV, DEFAULT_QUANTIZE)
-    )
-    report.seconds = time.perf_counter() - started
-    log.info(
-        "loaded %s in %.1f s (%s, quantize=%s)",
-        entry.id,
-        report.seconds,
-        "cache built" if built else "from cache",
-        report.quantize,
-    )
-    return model, tokenizer, report
-
-
 def _end_ids(folder: Path, tokenizer: Any) -> set[int]:
-    """The ids that end an answer: the generation config's, else the tokenizer's EOS."""
-    ids: Any = None
+    """The ids that end an answer, from the folder's generation config (if any)."""
+    from .generation import end_token_ids
+
     try:
         from transformers import GenerationConfig
 
-        ids = GenerationConfig.from_pretrained(str(folder)).eos_token_id
+        config = GenerationConfig.from_pretrained(str(folder))
     except Exception:  # no generation_config.json
-        ids = None
-    if ids is None:
-        ids = tokenizer.eos_token_id
-    return set(ids if isinstance(ids, list | tuple) else [ids]) - {None}
+        config = None
+    return end_token_ids(config, tokenizer)
 
 
 def _context_length(folder: Path) -> int | None:
@@ -312,7 +283,8 @@ def text_generator(
     from .generation import TextGenerator
 
     path = Path(folder)
-    method = quantize if quantize is not None else os.environ.get(QUANTIZE_ENV, DEFAULT_QUANTIZE)
+    method = chosen_quantization(quantize)
+    started = time.perf_counter()
     options = {
         "model_id": model_id,
         "context_length": context_length,
@@ -325,8 +297,6 @@ def text_generator(
     # A model served with a repetition penalty would fall back on PyTorch at every request.
     penalized = repetition_penalty is not None and repetition_penalty != 1.0
     if fast_runtime.chosen_runtime(runtime) == "ctranslate2" and not penalized:
-        if (method or "none") not in fast_runtime.COMPUTE_TYPES:
-            raise HubLoadError(f"unknown quantization {method!r}: use int8, int8-plain or none")
         offline()
         _quiet_transformers()
         if not (path / "config.json").is_file():
@@ -338,7 +308,7 @@ def text_generator(
             decoder = fast_runtime.FastDecoder(
                 fast_runtime.converted(path, keep=keep),
                 tokenizer,
-                quantize=method or "none",
+                quantize=method,
                 threads=threads,
             )
         except fast_runtime.RuntimeUnavailable as exc:
@@ -349,6 +319,7 @@ def text_generator(
             ) from exc
         else:
             options["context_length"] = context_length or _context_length(path)
+            _log_load(path, "ctranslate2", method, started)
             return TextGenerator(
                 None,
                 tokenizer,
@@ -358,7 +329,18 @@ def text_generator(
                 **options,
             )
     model, tokenizer = load_causal_lm(path, quantize=method, keep_lightened=keep)
+    _log_load(path, "torch", method, started)
     return TextGenerator(model, tokenizer, **options)
+
+
+def _log_load(path: Path, runtime: str, quantize: str, started: float) -> None:
+    log.info(
+        "loaded %s in %.1f s (runtime %s, quantize=%s)",
+        path.name,
+        time.perf_counter() - started,
+        runtime,
+        quantize,
+    )
 
 
 def embedder_folder(entry: CatalogueEntry) -> Path:

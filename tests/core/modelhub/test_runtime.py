@@ -244,11 +244,12 @@ def test_stop_matcher_holds_back_a_possible_stop() -> None:
 def test_smollm2_engine_generates_streams_and_stops(tmp_path) -> None:  # noqa: ANN001
     from jupyter_studio.core.modelhub.cache import ModelCache
     from jupyter_studio.core.modelhub.generation import TextGenerator
-    from jupyter_studio.core.modelhub.loading import load_generator
+    from jupyter_studio.core.modelhub.loading import cached_folder, load_causal_lm
     from tests.server.test_modelhub_api import SHARED_CACHE
 
     entry = next(e for e in packaged_entries() if e.id == "smollm2-135m-instruct")
-    model, tokenizer, report = load_generator(entry, ModelCache(SHARED_CACHE))
+    folder, _ = cached_folder(entry, ModelCache(SHARED_CACHE))
+    model, tokenizer = load_causal_lm(folder)
     assert (SHARED_CACHE / "smollm2-135m-instruct" / "model.safetensors").is_file()
     engine = TextGenerator(model, tokenizer, context_length=entry.context_length)
     answer = engine.generate(
