@@ -1,7 +1,11 @@
 import type { IStudioConnection } from '../../tokens';
 import { PolledPanelModel } from '../polled-panel-model';
 
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+/**
+ * Let `ms` of fake time pass, running the timers and promises it sets off:
+ * the counts below cannot depend on how busy the machine is.
+ */
+const elapse = (ms: number) => jest.advanceTimersByTimeAsync(ms);
 
 /** A panel model whose poll counts itself and goes fast while `busy`. */
 class CountingModel extends PolledPanelModel {
@@ -30,15 +34,22 @@ function model(): CountingModel {
 }
 
 describe('PolledPanelModel', () => {
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
   it('polls while visible, faster while something changes, and stops when disposed', async () => {
     const panel = model();
     let changes = 0;
     panel.changed.connect(() => changes++);
-    await sleep(30);
+    await elapse(30);
     expect(panel.ticks).toBe(0);
 
     panel.setVisible(true);
-    await sleep(5);
+    await elapse(5);
     expect(panel.ticks).toBe(1);
     expect(panel.interval).toBe(200);
 
@@ -46,14 +57,14 @@ describe('PolledPanelModel', () => {
     await panel.refresh();
     expect(panel.interval).toBe(20);
     // the tick already scheduled comes first, then one every 20 ms (200 ms: 4 at most)
-    await sleep(450);
+    await elapse(450);
     expect(panel.ticks).toBeGreaterThanOrEqual(8);
     expect(changes).toBe(panel.ticks);
 
     panel.dispose();
     expect(panel.isDisposed).toBe(true);
     const ticks = panel.ticks;
-    await sleep(60);
+    await elapse(60);
     expect(panel.ticks).toBe(ticks);
     panel.dispose(); // twice is harmless
   });

@@ -6,6 +6,7 @@ import { JobsModel } from '../../panels/jobs/model';
 import type { IStudioConnection } from '../../tokens';
 import { LoadState } from '../../utils/load-state';
 import { StudioModel } from '../studio-model';
+import { waitFor } from '../../__tests__/wait';
 
 function job(id: string, status: IJob['status'] = 'InProgress'): IJob {
   return {
@@ -121,8 +122,6 @@ function connection(server: FakeServer, active: string | null = null) {
   return value;
 }
 
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
-
 describe('StudioModel', () => {
   let model: StudioModel | null = null;
   afterEach(() => {
@@ -135,7 +134,12 @@ describe('StudioModel', () => {
     model = new StudioModel({ connection: connection(server) });
     expect(model.jobs.state.status).toBe('loading');
     await model.refresh();
-    await sleep(10);
+    // spaces and kinds load beside the jobs: wait for them, not a fixed time
+    const studio = model;
+    await waitFor(
+      () => studio.kinds.status === 'ready' && studio.spaceById('s1') !== null,
+      'the spaces and the job kinds'
+    );
     expect(server.count('GET jobs')).toBe(1);
     expect(server.count('GET spaces')).toBe(1);
     expect(server.count('GET job_kinds')).toBe(1);
@@ -149,9 +153,11 @@ describe('StudioModel', () => {
     server.requests = [];
     const home = {};
     const jobs = {};
+    let ticks = 0;
+    model.refreshed.connect(() => ticks++);
     model.setVisible(home, true);
     model.setVisible(jobs, true);
-    await sleep(20);
+    await waitFor(() => ticks > 0, 'the first tick');
     expect(server.count('GET jobs')).toBe(1);
   });
 
@@ -175,7 +181,7 @@ describe('StudioModel', () => {
     );
     // watched twice: one list
     expect(model.watchJobs({ ...filter })).toBe(list);
-    await sleep(10);
+    await waitFor(() => list.state.status !== 'loading', 'the filtered list');
     expect(LoadState.valueOf(list.state)?.items.map(j => j.job_id)).toEqual([
       'j2'
     ]);
@@ -233,12 +239,15 @@ describe('JobsModel', () => {
     // the handshake's kind names until the kinds are loaded
     expect(jobs.jobKinds.map(k => k.name)).toEqual(['processing', 'greet']);
     await studio.refresh();
-    await sleep(10);
+    await waitFor(() => studio.kinds.status === 'ready', 'the job kinds');
     expect(jobs.jobKinds).toEqual([KIND]);
     expect(jobs.jobs).toBe(studio.jobs.state);
 
     jobs.setFilter({ status: 'Completed' });
-    await sleep(10);
+    await waitFor(
+      () => jobs.jobs.status !== 'loading' && jobs.jobs !== studio.jobs.state,
+      'the Completed list'
+    );
     expect(jobs.filter.status).toBe('Completed');
     expect(LoadState.valueOf(jobs.jobs)?.items.map(j => j.job_id)).toEqual([
       'j2'

@@ -1,6 +1,10 @@
 import { Poller } from '../polling';
 
+// Fake timers: the poll's setTimeout calls only fire when a test advances the
+// clock, so the counts below cannot depend on how busy the machine is.
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+/** Let `ms` of fake time pass, running the timers and promises it sets off. */
+const elapse = (ms: number) => jest.advanceTimersByTimeAsync(ms);
 
 /** A factory that counts its calls and how many run at once. */
 function counter(delay = 0) {
@@ -9,7 +13,8 @@ function counter(delay = 0) {
     stats.calls++;
     stats.running++;
     stats.maxRunning = Math.max(stats.maxRunning, stats.running);
-    await sleep(delay);
+    // a run of `delay` ms of (fake) time, or just asynchronous
+    await (delay > 0 ? sleep(delay) : Promise.resolve());
     stats.running--;
     if (stats.fail) {
       throw new Error('boom');
@@ -20,31 +25,35 @@ function counter(delay = 0) {
 
 describe('Poller', () => {
   let poller: Poller | null = null;
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
   afterEach(() => {
     poller?.dispose();
     poller = null;
+    jest.useRealTimers();
   });
 
   it('polls only while a viewer is visible', async () => {
     const { stats, factory } = counter();
     poller = new Poller({ name: 'test', factory, interval: 20 });
     const viewer = {};
-    await sleep(60);
+    await elapse(60);
     expect(stats.calls).toBe(0);
     expect(poller.isActive).toBe(false);
 
     // the first visible viewer ticks at once, then every interval
     poller.setVisible(viewer, true);
-    await sleep(5);
+    await elapse(5);
     expect(stats.calls).toBe(1);
-    await sleep(100);
+    await elapse(100);
     expect(stats.calls).toBeGreaterThanOrEqual(2);
 
     // the last viewer hides: standby
     poller.setVisible(viewer, false);
-    await sleep(30);
+    await elapse(30);
     const calls = stats.calls;
-    await sleep(80);
+    await elapse(80);
     expect(stats.calls).toBe(calls);
   });
 
@@ -57,14 +66,14 @@ describe('Poller', () => {
     poller.setVisible(jobs, true);
     poller.setVisible(home, false);
     expect(poller.isActive).toBe(true);
-    await sleep(70);
+    await elapse(70);
     const calls = stats.calls;
     expect(calls).toBeGreaterThanOrEqual(2);
     poller.setVisible(jobs, false);
     expect(poller.isActive).toBe(false);
-    await sleep(30);
+    await elapse(30);
     const after = stats.calls;
-    await sleep(60);
+    await elapse(60);
     expect(stats.calls).toBe(after);
   });
 
@@ -72,11 +81,19 @@ describe('Poller', () => {
     const { stats, factory } = counter(30);
     poller = new Poller({ name: 'test', factory, interval: 10_000 });
     // no viewer: refresh still runs
-    await Promise.all([poller.refresh(), poller.refresh(), poller.refresh()]);
+    const runs = Promise.all([
+      poller.refresh(),
+      poller.refresh(),
+      poller.refresh()
+    ]);
+    await elapse(100);
+    await runs;
     expect(stats.maxRunning).toBe(1);
     // one run, and one more for the calls made while it ran
     expect(stats.calls).toBe(2);
-    await poller.refresh();
+    const again = poller.refresh();
+    await elapse(30);
+    await again;
     expect(stats.calls).toBe(3);
   });
 
@@ -94,13 +111,13 @@ describe('Poller', () => {
     poller = new Poller({ name: 'test', factory, interval: 20 });
     const viewer = {};
     poller.setVisible(viewer, true);
-    await sleep(5);
+    await elapse(5);
     poller.stop();
     expect(poller.isStopped).toBe(true);
     const calls = stats.calls;
     poller.setVisible(viewer, false);
     poller.setVisible(viewer, true);
-    await sleep(80);
+    await elapse(80);
     expect(stats.calls).toBe(calls);
   });
 
@@ -112,7 +129,7 @@ describe('Poller', () => {
       interval: 20,
       needsViewer: false
     });
-    await sleep(50);
+    await elapse(50);
     expect(auto.stats.calls).toBeGreaterThanOrEqual(2);
     poller.dispose();
 
@@ -124,7 +141,7 @@ describe('Poller', () => {
       needsViewer: false,
       autoStart: false
     });
-    await sleep(50);
+    await elapse(50);
     expect(manual.stats.calls).toBe(0);
     await poller.refresh();
     expect(manual.stats.calls).toBe(1);
@@ -135,7 +152,7 @@ describe('Poller', () => {
     poller = new Poller({ name: 'test', factory, interval: 10_000 });
     expect(poller.interval).toBe(10_000);
     poller.setVisible({}, true);
-    await sleep(5);
+    await elapse(5);
     expect(stats.calls).toBe(1);
     poller.interval = 20;
     expect(poller.interval).toBe(20);
@@ -150,7 +167,7 @@ describe('Poller', () => {
     expect(poller.isDisposed).toBe(true);
     poller.setVisible({}, true);
     await poller.refresh();
-    await sleep(40);
+    await elapse(40);
     expect(stats.calls).toBe(0);
   });
 });

@@ -53,6 +53,7 @@ function makeModel(): ModelHubModel {
 
 describe('ModelHubModel catalogue', () => {
   beforeEach(() => listHubModels.mockReset());
+  afterEach(() => jest.useRealTimers());
 
   it('sends the filter as a query after typing stops, and narrows at once', async () => {
     const all = [
@@ -70,11 +71,13 @@ describe('ModelHubModel catalogue', () => {
       'gemma3-270m'
     ]);
 
+    // Fake timers: the debounce fires when the test says, however busy the machine.
+    jest.useFakeTimers();
     model.setFilter({ q: 'gem' });
     model.setFilter({ q: 'gemma' });
     // Narrowed before the server answers.
     expect(model.visibleCards.map(c => c.id)).toEqual(['gemma3-270m']);
-    await new Promise(resolve => setTimeout(resolve, 50));
+    await jest.advanceTimersByTimeAsync(50);
     expect(listHubModels).toHaveBeenLastCalledWith(
       { q: 'gemma' },
       expect.anything()
