@@ -22,6 +22,7 @@ from jupyter_studio.core.errors import Conflict, Forbidden, InvalidInput, NotFou
 from jupyter_studio.core.processes import ProcessHandle, find_process  # noqa: E402
 from jupyter_studio.core.validation import parse_model  # noqa: E402
 from jupyter_studio.endpoints import Predictor  # noqa: E402
+from tests.support import LONG_WAIT, SHORT_WAIT, wait_until  # noqa: E402
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def test_deploy_invoke_update_and_delete(studio: Any, registered: Any) -> None:
         caller, CreateEndpoint(endpoint_name="clf-ep", model_name="clf", model_version=1)
     )
     assert created.status.value == "Creating" and created.model_version == 1
-    ready = studio.endpoints.wait(caller, "clf-ep", timeout=90)
+    ready = studio.endpoints.wait(caller, "clf-ep", timeout=LONG_WAIT)
     assert ready.status.value == "InService", ready.status_message
     predictor = Predictor("clf-ep", studio=studio)
     first = predictor.predict(registered.head(5))
@@ -85,16 +86,17 @@ def test_deploy_invoke_update_and_delete(studio: Any, registered: Any) -> None:
     old = _processes(studio, "clf-ep")
     updating = studio.endpoints.update(caller, "clf-ep", UpdateEndpoint(model_version=2))
     assert updating.status.value == "Updating"
-    updated = studio.endpoints.wait(caller, "clf-ep", timeout=90)
+    updated = studio.endpoints.wait(caller, "clf-ep", timeout=LONG_WAIT)
     time.sleep(1.0)
     stop.set()
     thread.join()
     assert updated.status.value == "InService" and updated.model_version == 2
     assert not failures, failures[:3]
-    deadline = time.monotonic() + 15
-    while find_process(old[0]) is not None and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert find_process(old[0]) is None, "the replaced model server kept running"
+    wait_until(
+        lambda: find_process(old[0]) is None,
+        SHORT_WAIT,
+        "the replaced model server's exit",
+    )
 
     stats = studio.endpoints.stats(caller, "clf-ep")
     assert stats.request_count > 0 and stats.p50_ms is not None
@@ -108,14 +110,14 @@ def test_deploy_invoke_update_and_delete(studio: Any, registered: Any) -> None:
 def test_a_killed_model_server_is_restarted(studio: Any, registered: Any) -> None:
     caller = studio.caller()
     studio.endpoints.create(caller, CreateEndpoint(endpoint_name="phoenix", model_name="clf"))
-    assert studio.endpoints.wait(caller, "phoenix", timeout=90).status.value == "InService"
+    assert studio.endpoints.wait(caller, "phoenix", timeout=LONG_WAIT).status.value == "InService"
     (handle,) = _processes(studio, "phoenix")
     os.killpg(handle.pid, signal.SIGKILL)
-    time.sleep(0.5)
+    wait_until(lambda: find_process(handle) is None, SHORT_WAIT, "the killed server's end")
     studio.endpoints.supervise()
     described = studio.endpoints.get(caller, "phoenix")
     assert described.status.value == "Creating" and "restarting" in described.status_message
-    back = studio.endpoints.wait(caller, "phoenix", timeout=90)
+    back = studio.endpoints.wait(caller, "phoenix", timeout=LONG_WAIT)
     assert back.status.value == "InService"
     assert len(Predictor("phoenix", studio=studio).predict(registered.head(3))) == 3
     studio.endpoints.delete(caller, "phoenix")
@@ -131,7 +133,7 @@ def test_a_model_server_that_cannot_start_is_failed_with_its_log(
     )
     # Corrupt the model after the deploy was accepted: the server cannot load it.
     (version_dir / "MLmodel").write_text("not: [a valid MLmodel")
-    failed = studio.endpoints.wait(caller, "broken", timeout=90)
+    failed = studio.endpoints.wait(caller, "broken", timeout=LONG_WAIT)
     assert failed.status.value == "Failed"
     assert "model server log" in failed.status_message
     with pytest.raises(Conflict):
@@ -155,7 +157,7 @@ def test_bad_requests_are_refused(studio: Any, registered: Any) -> None:
     studio.endpoints.create(caller, CreateEndpoint(endpoint_name="taken", model_name="clf"))
     with pytest.raises(Conflict):
         studio.endpoints.create(caller, CreateEndpoint(endpoint_name="taken", model_name="clf"))
-    assert studio.endpoints.wait(caller, "taken", timeout=90).status.value == "InService"
+    assert studio.endpoints.wait(caller, "taken", timeout=LONG_WAIT).status.value == "InService"
     with pytest.raises(InvocationError) as bad:
         Predictor("taken", studio=studio).predict([{"x1": 1.0}])
     assert bad.value.status == 400 and "x2" in bad.value.message
@@ -191,15 +193,15 @@ def test_a_model_named_in_several_places_is_deployed_and_restarted_from_the_spac
         caller,
         CreateEndpoint(endpoint_name="spaced", model_name="clf", model_space_id=team.space_id),
     )
-    described = studio.endpoints.wait(caller, "spaced", timeout=90)
+    described = studio.endpoints.wait(caller, "spaced", timeout=LONG_WAIT)
     assert described.status.value == "InService" and described.space_id == team.space_id
     assert len(Predictor("spaced", studio=studio).predict(renamed.head(2))) == 2
 
     (handle,) = _processes(studio, "spaced")
     os.killpg(handle.pid, signal.SIGKILL)
-    time.sleep(0.5)
+    wait_until(lambda: find_process(handle) is None, SHORT_WAIT, "the killed server's end")
     studio.endpoints.supervise()
-    assert studio.endpoints.wait(caller, "spaced", timeout=90).status.value == "InService"
+    assert studio.endpoints.wait(caller, "spaced", timeout=LONG_WAIT).status.value == "InService"
     # still the space's model (columns a and b), not the home one of the same name
     assert len(Predictor("spaced", studio=studio).predict(renamed.head(2))) == 2
     studio.endpoints.delete(caller, "spaced")
