@@ -19,6 +19,7 @@ from . import state
 from .kinds import PrepareContext, describe_kind, get_job_kind, job_kinds
 from .runner import JobRunner
 from .schemas import (
+    ACTIVE_STATUSES,
     CreateJob,
     DescribeJob,
     JobArtifact,
@@ -55,6 +56,25 @@ class JobService:
         self.runner = runner
         self.default_max_runtime_seconds = default_max_runtime_seconds
         self.grace_seconds = grace_seconds
+        spaces.add_delete_guard(self.refuse_while_running)
+
+    def refuse_while_running(self, space_id: str, space_name: str) -> None:
+        """Refuse deleting a space while jobs still run in it (a guard of ``SpaceService``)."""
+        with self.store.session() as session:
+            running = session.scalar(
+                select(func.count())
+                .select_from(JobRow)
+                .where(
+                    JobRow.space_id == space_id,
+                    JobRow.status.in_([s.value for s in ACTIVE_STATUSES]),
+                )
+            )
+        if running:
+            raise Conflict(
+                f"{running} job{'s' if running > 1 else ''} still running in space {space_name!r}: "
+                "stop them (or wait for them to end) before deleting the space.",
+                code="space_has_running_jobs",
+            )
 
     # --------------------------------------------------------------- helpers
     def _describe(self, row: JobRow) -> DescribeJob:

@@ -5,17 +5,16 @@ from __future__ import annotations
 import re
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..jobs.schemas import ACTIVE_STATUSES
-from ..jobs.tables import JobRow
 from ..store import Store
 from ..store.orm import utcnow
 from .paths import PathScope, contents_path, scope_for
@@ -39,6 +38,10 @@ class Caller:
 
     username: str
     is_admin: bool = False
+
+
+#: Called with a space's id and name before it is deleted; raises ``Conflict`` to refuse.
+DeleteGuard = Callable[[str, str], None]
 
 
 def slugify(name: str) -> str:
@@ -69,6 +72,7 @@ class SpaceService:
         allow_outside_domain: bool = True,
     ):
         self.store = store
+        self._delete_guards: list[DeleteGuard] = []
         self.domain_root = domain_root.resolve()
         self.contents_root = contents_root.resolve()
         self.admin_users = admin_users
@@ -353,27 +357,20 @@ class SpaceService:
             session.flush()
             return self._describe_space(row)
 
+    def add_delete_guard(self, guard: DeleteGuard) -> None:
+        """Let a feature above spaces refuse deleting a space (it raises ``Conflict`` with the reason).
+
+        Spaces stand first in the feature order, so they cannot ask the features that live in a
+        space (jobs, endpoints...) themselves: those register a guard instead.
+        """
+        self._delete_guards.append(guard)
+
     def delete_space(self, caller: Caller, space_id: str) -> Path:
         """Delete a space: its folder moves to the domain trash. Returns the trash path."""
         with self.store.session() as session:
             row = self._get_owned_row(session, caller, space_id, "delete it")
-            running = (
-                session.scalar(
-                    select(func.count())
-                    .select_from(JobRow)
-                    .where(
-                        JobRow.space_id == space_id,
-                        JobRow.status.in_([s.value for s in ACTIVE_STATUSES]),
-                    )
-                )
-                or 0
-            )
-            if running:
-                raise Conflict(
-                    f"{running} job{'s' if running > 1 else ''} still running in space {row.name!r}: "
-                    "stop them (or wait for them to end) before deleting the space.",
-                    code="space_has_running_jobs",
-                )
+            for guard in self._delete_guards:
+                guard(space_id, row.name)
             stamp = utcnow().strftime("%Y%m%dT%H%M%S")
             trash = self.domain_root / ".trash" / f"{stamp}-{row.slug}"
             source = self.space_dir(row)
