@@ -175,7 +175,7 @@ def cmd_jobs_run(studio: Any, args: argparse.Namespace) -> int:
         "processing",
         params,
         name=args.name,
-        space_id=args.space,
+        space_id=args.space_id,
         max_runtime_seconds=args.max_runtime_seconds,
     )
     if args.follow:
@@ -343,7 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("script", help="Script path relative to the contents root.")
     p.add_argument("arguments", nargs=argparse.REMAINDER, help="Arguments for the script.")
     p.add_argument("--name")
-    p.add_argument("--space", help="Space id to run in.")
+    p.add_argument("--space-id", "--space", dest="space_id", help="Space id to run in.")
     p.add_argument(
         "--input", action="append", help="File or folder copied into the job's input folder."
     )

@@ -52,7 +52,7 @@ def cmd_create(studio: Any, args: argparse.Namespace) -> int:
         "experiment_name": args.name,
         "data": args.data,
         "target": args.target,
-        "space_id": args.space,
+        "space_id": args.space_id,
         "sample_weight": args.sample_weight,
         "features": args.features.split(",") if args.features else None,
         "feature_types": _key_values(args.feature_type, "--feature-type"),
@@ -155,7 +155,7 @@ def cmd_stop(studio: Any, args: argparse.Namespace) -> int:
 def cmd_register(studio: Any, args: argparse.Namespace) -> int:
     body = parse_model(
         RegisterCandidate,
-        {"candidate": args.candidate, "model_name": args.model, "space_id": args.space},
+        {"candidate": args.candidate, "model_name": args.model, "space_id": args.space_id},
         "registration",
     )
     version = studio.automl.register(studio.caller(), args.name, body)
@@ -170,7 +170,7 @@ def cmd_deploy(studio: Any, args: argparse.Namespace) -> int:
             "candidate": args.candidate,
             "endpoint_name": args.endpoint,
             "model_name": args.model,
-            "instance_count": args.instances,
+            "instance_count": args.instance_count,
         },
         "deployment",
     )
@@ -211,7 +211,7 @@ def register(sub: Any) -> None:
     p.add_argument("--validation-ratio", type=float, help="Share of rows held out.")
     p.add_argument("--validation-data", help="Path of a validation file.")
     p.add_argument("--output", help="Folder for the results.")
-    p.add_argument("--space", help="Run in this space (its id).")
+    p.add_argument("--space-id", "--space", dest="space_id", help="Run in this space (its id).")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--tag", action="append", metavar="KEY=VALUE")
     p.add_argument("--deploy-to", metavar="ENDPOINT", help="Deploy the best candidate when done.")
@@ -242,7 +242,12 @@ def register(sub: Any) -> None:
     p.add_argument("name")
     p.add_argument("--model", required=True, help="Registered model name.")
     p.add_argument("--candidate", help="Default: the best candidate.")
-    p.add_argument("--space", help="Register in this space (default: the experiment's).")
+    p.add_argument(
+        "--space-id",
+        "--space",
+        dest="space_id",
+        help="Register in this space (default: the experiment's).",
+    )
     p.set_defaults(func=cmd_register)
 
     p = group.add_parser("deploy", help="Register a candidate and deploy it to a new endpoint.")
@@ -250,7 +255,7 @@ def register(sub: Any) -> None:
     p.add_argument("--endpoint", required=True, help="New endpoint name.")
     p.add_argument("--candidate", help="Default: the best candidate.")
     p.add_argument("--model", help="Registered model name (default: the endpoint's).")
-    p.add_argument("--instances", type=int, default=1)
+    p.add_argument("--instance-count", "--instances", dest="instance_count", type=int, default=1)
     p.add_argument("--wait", action="store_true", help="Wait until the endpoint is InService.")
     p.add_argument("--timeout", type=float, default=300.0)
     p.set_defaults(func=cmd_deploy)

@@ -43,7 +43,7 @@ def cmd_create(studio: Any, args: argparse.Namespace) -> int:
             "endpoint_name": args.name,
             "model_name": args.model,
             "model_version": args.version,
-            "instance_count": args.instances,
+            "instance_count": args.instance_count,
             "capture_percent": args.capture_percent,
         },
         "endpoint",
@@ -65,7 +65,7 @@ def cmd_update(studio: Any, args: argparse.Namespace) -> int:
     changes = {
         "model_name": args.model,
         "model_version": args.version,
-        "instance_count": args.instances,
+        "instance_count": args.instance_count,
         "capture_percent": args.capture_percent,
     }
     body = parse_model(
@@ -118,7 +118,14 @@ def register(sub: Any) -> None:
     p.add_argument("name", help="Endpoint name: letters, digits and hyphens, at most 63.")
     p.add_argument("--model", required=True, help="Registered model name.")
     p.add_argument("--version", type=int, help="Model version (default: the latest).")
-    p.add_argument("--instances", type=int, default=1, help="Model-server worker processes.")
+    p.add_argument(
+        "--instance-count",
+        "--instances",
+        dest="instance_count",
+        type=int,
+        default=1,
+        help="Model-server worker processes.",
+    )
     p.add_argument("--capture-percent", type=float, default=0.0, help="Data capture sampling %.")
     p.add_argument("--wait", action="store_true", help="Wait until InService or Failed.")
     p.add_argument("--timeout", type=float, default=300.0)
@@ -133,7 +140,7 @@ def register(sub: Any) -> None:
     p.add_argument("name")
     p.add_argument("--model")
     p.add_argument("--version", type=int)
-    p.add_argument("--instances", type=int)
+    p.add_argument("--instance-count", "--instances", dest="instance_count", type=int)
     p.add_argument("--capture-percent", type=float)
     p.add_argument("--wait", action="store_true")
     p.add_argument("--timeout", type=float, default=300.0)

@@ -142,3 +142,19 @@ def test_run_and_export_a_flow(cli, tmp_path: Path) -> None:  # noqa: ANN001
     assert code == 0 and "import polars" in out
     code, out, err = cli("flows", "run", "../elsewhere.flow", "--output", "x.csv")
     assert code == 2 and err
+
+
+def test_options_carry_the_glossary_names() -> None:
+    """`--space-id` and `--instance-count` everywhere (the old `--space` and `--instances` still work)."""
+    from jupyter_studio.cli import build_parser
+
+    parser = build_parser()
+    cases = [
+        (["jobs", "run", "--space-id", "s1", "x.py"], "space_id", "s1"),
+        (["jobs", "run", "--space", "s1", "x.py"], "space_id", "s1"),
+        (["automl", "deploy", "exp", "--endpoint", "e", "--instance-count", "2"], "instance_count", 2),
+        (["automl", "deploy", "exp", "--endpoint", "e", "--instances", "2"], "instance_count", 2),
+        (["endpoints", "update", "ep", "--instance-count", "3"], "instance_count", 3),
+    ]
+    for argv, dest, value in cases:
+        assert getattr(parser.parse_args(argv), dest) == value, argv
