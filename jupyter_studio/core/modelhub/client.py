@@ -12,7 +12,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..endpoints.predictor import InvocationError
+from ..validation import parse_model
+from .invocations import GenerateRequest
 from .schemas import DeployModel, ModelCard, ModelDetail
+
+
+def _generation_body(prompt: str | None, settings: dict[str, Any], *, stream: bool) -> dict:
+    """The JSON body of a generation, checked as the model server checks it (a blank prompt or
+    message, an empty ``messages`` list, a setting out of range: :class:`InvalidInput`)."""
+    body = {**({"prompt": prompt} if prompt is not None else {}), **settings, "stream": stream}
+    parse_model(GenerateRequest, body, "generation request")
+    return body
 
 
 class ModelHub:
@@ -101,13 +111,13 @@ class ModelHub:
 
     def generate(self, endpoint: str, prompt: str | None = None, **settings: Any) -> str:
         """The generated text (settings: ``messages``, ``max_new_tokens``, ``temperature``,
-        ``top_p``, ``stop``...)."""
-        body = {**({"prompt": prompt} if prompt is not None else {}), **settings, "stream": False}
-        return self.invoke(endpoint, body)["text"]
+        ``top_p``, ``stop``...); :class:`InvalidInput` naming the field for a blank prompt or
+        message, before anything is sent."""
+        return self.invoke(endpoint, _generation_body(prompt, settings, stream=False))["text"]
 
     def stream(self, endpoint: str, prompt: str | None = None, **settings: Any) -> Iterator[str]:
-        """Generated text piece by piece, as the model writes it."""
-        body = {**({"prompt": prompt} if prompt is not None else {}), **settings, "stream": True}
+        """Generated text piece by piece, as the model writes it (checked as :meth:`generate`)."""
+        body = _generation_body(prompt, settings, stream=True)
         connection = self._connection(endpoint)
         try:
             connection.request(

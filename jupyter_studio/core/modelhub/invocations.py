@@ -20,22 +20,37 @@ MAX_INPUTS = 512
 MAX_STOP = 8
 
 
+def _not_blank(value: str, what: str) -> str:
+    """``value`` unless it is empty or only whitespace (then a ValueError naming ``what``)."""
+    if not value.strip():
+        raise ValueError(f"{what} is blank: write some text for the model to answer")
+    return value
+
+
 class ChatMessage(BaseModel):
-    """One chat turn."""
+    """One chat turn (its content must not be blank)."""
 
     model_config = ConfigDict(extra="forbid")
 
     role: Literal["system", "user", "assistant"]
     content: str = Field(max_length=200_000)
 
+    @field_validator("content")
+    @classmethod
+    def _check_content(cls, value: str) -> str:
+        return _not_blank(value, "the message")
+
 
 class GenerateRequest(BaseModel):
-    """A text-generation invocation: a prompt or chat messages, and generation settings."""
+    """A text-generation invocation: a prompt or chat messages, and generation settings.
+
+    A blank prompt, an empty ``messages`` list or a blank message is refused (a model given
+    nothing would only generate filler)."""
 
     model_config = ConfigDict(extra="forbid")
 
     prompt: str | None = Field(default=None, max_length=1_000_000)
-    messages: list[ChatMessage] | None = Field(default=None, min_length=1, max_length=200)
+    messages: list[ChatMessage] | None = Field(default=None, max_length=200)
     max_new_tokens: int = Field(default=128, ge=1, le=MAX_NEW_TOKENS)
     temperature: float = Field(default=0.0, ge=0, le=2, description="0: greedy decoding.")
     top_p: float = Field(default=1.0, gt=0, le=1)
@@ -47,6 +62,18 @@ class GenerateRequest(BaseModel):
         default=None,
         description="Wrap a prompt in the model's chat template (default: when it has one).",
     )
+
+    @field_validator("prompt")
+    @classmethod
+    def _check_prompt(cls, value: str | None) -> str | None:
+        return value if value is None else _not_blank(value, "the prompt")
+
+    @field_validator("messages")
+    @classmethod
+    def _check_messages(cls, value: list[ChatMessage] | None) -> list[ChatMessage] | None:
+        if value is not None and not value:
+            raise ValueError("messages is empty: send at least one {role, content} message")
+        return value
 
     @field_validator("stop")
     @classmethod

@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..endpoints.schemas import ENDPOINT_NAME_PATTERN, MAX_INSTANCES
 
@@ -147,6 +147,13 @@ class SaveTemplate(BaseModel):
     template: str = Field(min_length=1, max_length=20000)
     kind: TemplateKind = TemplateKind.ZERO_SHOT
     settings: GenerationSettings = Field(default_factory=GenerationSettings)
+
+    @field_validator("template")
+    @classmethod
+    def _check_template(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the template is blank: write the prompt it fills in")
+        return value
 
 
 class PromptTemplate(BaseModel):

@@ -56,8 +56,9 @@ def _validation_error(exc: Any) -> Exception:
     field = ".".join(str(p) for p in first["loc"]) or None
     where = f"{field}: " if field else ""
     more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    message = str(first["msg"]).removeprefix("Value error, ")
     return _payload_error(
-        400, f"Invalid body: {where}{first['msg']}{more}.", code="validation_error", field=field
+        400, f"Invalid body: {where}{message}{more}.", code="validation_error", field=field
     )
 
 
