@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import free_port
+from tests.support import LONG_WAIT, SHORT_WAIT, free_port
 
 pytest.importorskip("mlflow")
 pytest.importorskip("sklearn")
@@ -30,19 +30,26 @@ SERVER_MODULE = "jupyter_studio.core.endpoints.runtime.model_server"
 REPO = Path(__file__).resolve().parents[3]
 
 TROUBLE_MODEL = '''
+import os
 import time
 
 import mlflow
 
 
 class Trouble(mlflow.pyfunc.PythonModel):
-    """Doubles x; raises on a negative x; sleeps x seconds for a positive one."""
+    """Doubles x; raises on a negative x; sleeps x seconds for a positive one.
+
+    Before sleeping it creates the file named by $TROUBLE_STARTED (when set), so a test can wait
+    for a request to be in the model instead of guessing how long that takes.
+    """
 
     def predict(self, context, model_input, params=None):
         x = model_input["x"]
         if (x < 0).any():
             raise ValueError("negative x is not allowed")
         if x.max() > 0:
+            if os.environ.get("TROUBLE_STARTED"):
+                open(os.environ["TROUBLE_STARTED"], "w").close()
             time.sleep(float(x.max()))
         return x * 2
 
@@ -178,7 +185,7 @@ class ModelServer:
         path: str,
         body: bytes | str | None = None,
         headers: dict[str, str] | None = None,
-        timeout: float = 10.0,
+        timeout: float = SHORT_WAIT,
     ) -> Response:
         data = body.encode() if isinstance(body, str) else body
         request = urllib.request.Request(
@@ -195,7 +202,7 @@ class ModelServer:
         body: bytes | str,
         content_type: str | None = "application/json",
         accept: str | None = None,
-        timeout: float = 10.0,
+        timeout: float = SHORT_WAIT,
     ) -> Response:
         headers = {}
         if content_type is not None:
@@ -209,7 +216,7 @@ class ModelServer:
     def stats(self) -> dict[str, Any]:
         return self.request("GET", "/stats").json()
 
-    def wait_ready(self, timeout: float = 60.0) -> None:
+    def wait_ready(self, timeout: float = LONG_WAIT) -> None:
         """Until every worker serves (the supervisor logs it) or the process ends."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -220,7 +227,7 @@ class ModelServer:
             time.sleep(0.1)
         raise AssertionError(f"model server not ready in {timeout}s:\n{self.log()}")
 
-    def stop(self, timeout: float = 30.0) -> int:
+    def stop(self, timeout: float = SHORT_WAIT) -> int:
         """SIGTERM and wait; the exit status."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -276,7 +283,7 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., ModelServer]]:
 
 def _shutdown(server: ModelServer) -> None:
     try:
-        server.stop(timeout=20)
+        server.stop(timeout=SHORT_WAIT)
     except subprocess.TimeoutExpired:
         pass
     finally:  # a worker left behind would keep the port: end the whole group
@@ -317,7 +324,7 @@ def raw_request(
     port: int, method: str, path: str, body_chunks: list[bytes], headers: dict[str, str]
 ) -> tuple[int, bytes]:
     """A request with a chunked body (no Content-Length); (status, body)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=SHORT_WAIT)
     try:
         connection.putrequest(method, path)
         for name, value in headers.items():
