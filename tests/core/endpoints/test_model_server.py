@@ -15,6 +15,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from tests.support import LONG_WAIT, SHORT_WAIT, wait_until
+
 from .conftest import ModelServer, raw_request, training_frame
 
 ROWS = training_frame(rows=6, seed=7)
@@ -216,9 +218,8 @@ def test_capture_at_100_percent_with_rotation(
         files = sorted(folder.glob("capture-*.jsonl"))
         return files, [json.loads(line) for f in files for line in f.read_text().splitlines()]
 
-    deadline = time.monotonic() + 5  # a record is written just after its answer is sent
-    while len(captured()[1]) < 9 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    # a record is written just after its answer is sent
+    wait_until(lambda: len(captured()[1]) >= 9, SHORT_WAIT, "nine capture records")
     files, lines = captured()
     assert len(lines) == 9
     assert len(files) >= 2, "small files must rotate"
@@ -255,18 +256,24 @@ def test_a_model_that_raises_is_a_500_and_the_server_stays_up(
     assert not server.stats()["model"]["direct"]  # a pyfunc model goes through pyfunc
 
 
-def test_sigterm_finishes_in_flight_requests(start_server: Any, trouble_model: Path) -> None:
+def test_sigterm_finishes_in_flight_requests(
+    start_server: Any, trouble_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_model = tmp_path / "in-model"
+    monkeypatch.setenv("TROUBLE_STARTED", str(in_model))  # the model creates it, then sleeps
     server = start_server(trouble_model)
     answers: list[Any] = []
     thread = threading.Thread(target=lambda: answers.append(server.invoke('{"x": [1.5]}')))
     thread.start()
-    time.sleep(0.5)  # the request is in the model
+    wait_until(in_model.exists, SHORT_WAIT, "the request to reach the model")
     started = time.monotonic()
     server.process.send_signal(signal.SIGTERM)
-    assert server.process.wait(timeout=20) == 0
-    thread.join(timeout=10)
+    assert server.process.wait(timeout=SHORT_WAIT) == 0
+    thread.join(timeout=SHORT_WAIT)
     assert answers and answers[0].status == 200 and answers[0].json() == {"predictions": [3.0]}
-    assert time.monotonic() - started < 10
+    # It stopped once the request was answered (1.5 s in the model), not after the 30 s graceful
+    # timeout: 20 s leaves room for a loaded machine and still tells the two apart.
+    assert time.monotonic() - started < 20
     log = server.log()
     assert "stopping gracefully" in log and "model server stopped" in log
     with pytest.raises(OSError):
@@ -277,7 +284,7 @@ def test_a_killed_worker_is_replaced(start_server: Any, trouble_model: Path) -> 
     server = start_server(trouble_model, "--workers", "2")
     victim = server.stats()["per_worker"][0]["pid"]
     os.kill(victim, signal.SIGKILL)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + LONG_WAIT  # the new worker loads the model: slow when loaded
     while time.monotonic() < deadline:
         assert server.request("GET", "/ping").status == 200  # the other worker answers meanwhile
         workers = server.stats()["per_worker"]
@@ -294,10 +301,10 @@ def test_a_model_folder_that_does_not_load_exits_3(start_server: Any, tmp_path: 
     broken.mkdir()
     (broken / "MLmodel").write_text("flavors: {python_function: {loader_module: nowhere.at_all}}\n")
     server = start_server(broken, wait=False)
-    assert server.process.wait(timeout=60) == 3
+    assert server.process.wait(timeout=LONG_WAIT) == 3
     assert "stopping the server" in server.log()
     missing = start_server(tmp_path / "missing", wait=False)
-    assert missing.process.wait(timeout=30) == 3
+    assert missing.process.wait(timeout=LONG_WAIT) == 3
     assert "not an MLflow model folder" in missing.log()
 
 
@@ -309,5 +316,5 @@ def test_a_port_in_use_exits_2(
     server = launch(
         pipeline_model[0], churn_server.log_path.parent / "taken.log", port=churn_server.port
     )
-    assert server.process.wait(timeout=30) == 2
+    assert server.process.wait(timeout=LONG_WAIT) == 2
     assert "cannot listen" in server.log()
