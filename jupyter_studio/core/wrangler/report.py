@@ -86,7 +86,9 @@ def _column_stats(frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
         if name in numeric:
             q1, q3 = row[f"{name}\x00q1"], row[f"{name}\x00q3"]
             s.update(q1=q1, q3=q3, skew=row[f"{name}\x00skew"])
-            if q1 is not None and q3 is not None:
+            # With no spread between the quartiles (a 0/1 dummy, a mostly-zero count) the
+            # 1.5 IQR rule calls every other value an outlier: no outlier fraction then.
+            if q1 is not None and q3 is not None and q3 > q1:
                 iqr = q3 - q1
                 lo, hi = q1 - 1.5 * iqr, q3 + 1.5 * iqr
                 x = pl.col(name).cast(pl.Float64)
@@ -329,6 +331,10 @@ def build_report(
                     [name],
                 )
             )
+        if unique_non_null <= 2:
+            # A binary (0/1 dummy) column: its skew only reflects how rare one value is, and a
+            # log transform or clipping would not help; advise neither.
+            continue
         skew = s.get("skew")
         if skew is not None and math.isfinite(skew) and abs(skew) > 3:
             issues.append(
