@@ -217,6 +217,26 @@ class AutoMLService:
             )
         return path
 
+    def _check_paths_permitted(self, caller: Caller, body: CreateAutoMLExperiment) -> None:
+        """A path outside the caller's folders is a 403 (another user's file), not a field problem.
+
+        Only :class:`Forbidden` is raised here; any other problem with a path (missing, not a
+        table...) is left for :meth:`validate`, which names its field in a 400.
+        """
+        scope = self._scope(caller)
+        for raw, what in (
+            (body.data, "data file"),
+            (body.validation_data, "validation file"),
+            (body.output, "output folder"),
+        ):
+            if raw:
+                try:
+                    scope.resolve(raw, what=what)
+                except Forbidden:
+                    raise
+                except StudioError:
+                    continue
+
     def preview(self, caller: Caller, path: str, rows: int = 20) -> DataPreview:
         """Columns (with inferred types), row count and the first ``rows`` rows of a data file."""
         if not 1 <= rows <= PREVIEW_MAX_ROWS:
@@ -411,6 +431,7 @@ class AutoMLService:
                 "pick another name.",
                 code="automl_experiment_exists",
             )
+        self._check_paths_permitted(caller, body)
         checked = self.validate(caller, ValidateAutoMLExperiment(**body.model_dump()))
         if not checked.valid:
             first = checked.problems[0]

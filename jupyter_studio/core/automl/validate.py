@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidInput
+from ..tabular_files import TABLE_FORMATS, TableFileError, read_table, show_value
 from .preprocess import FEATURE_TYPES
 from .problem import BINARY, METRICS, MULTICLASS, PROBLEM_TYPES, REGRESSION, infer_problem_type
 
@@ -32,7 +33,7 @@ ALGORITHMS = (
 )
 DEFAULT_MIN_ROWS = 500
 MAX_COLUMNS = 1000
-TABLE_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".tsv": "csv"}
+TABLE_SUFFIXES = TABLE_FORMATS
 
 
 def _problem(loc: list[Any], msg: str) -> dict[str, Any]:
@@ -115,21 +116,20 @@ def validate_settings(
 
 
 def load_table(path: str | Path, field_name: str = "data") -> pd.DataFrame:
-    """Read a CSV or Parquet file; a clear 400 for anything else."""
+    """Read a CSV or Parquet file as every feature does (:func:`~..tabular_files.read_table`).
+
+    The delimiter is detected; an empty or header-only file, a row with more fields than the
+    header, an unclosed quote or a corrupt Parquet file is a 400 naming the file and the line.
+    """
     file = Path(path)
-    kind = TABLE_SUFFIXES.get(file.suffix.lower())
-    if kind is None:
+    if TABLE_SUFFIXES.get(file.suffix.lower()) is None:
         _raise([_problem([field_name], f"{file.name!r} is not a CSV or Parquet file")])
     if not file.is_file():
         _raise([_problem([field_name], f"{str(path)!r} does not exist")])
     try:
-        if kind == "parquet":
-            return pd.read_parquet(file)
-        return pd.read_csv(
-            file, sep="\t" if file.suffix.lower() == ".tsv" else ",", low_memory=False
-        )
-    except Exception as exc:
-        _raise([_problem([field_name], f"{file.name!r} cannot be read as {kind}: {exc}")])
+        return read_table(file, field=field_name)
+    except TableFileError as exc:
+        _raise([_problem([field_name], f"{exc.file_name}: {exc.problem}. {exc.hint}")])
     raise AssertionError  # pragma: no cover
 
 
@@ -210,7 +210,8 @@ def validate_request(
         _raise(
             [
                 _problem(
-                    ["target"], f"{target!r} has a single value ({y.iloc[0]!r}): nothing to learn"
+                    ["target"],
+                    f"{target!r} has a single value ({show_value(y.iloc[0])}): nothing to learn",
                 )
             ]
         )

@@ -44,7 +44,13 @@ from pydantic import ValidationError
 from ..errors import InvalidInput, StudioError
 from .errors import NodeError, column_missing_error
 from .schemas import AnalysisOutput, FlowDocument, FlowNode, NodePreview
-from .sources import SourceContext, read_sample, scan_full, source_fingerprint
+from .sources import (
+    SourceContext,
+    explain_source_failure,
+    read_sample,
+    scan_full,
+    source_fingerprint,
+)
 from .transforms import Transform, load_all
 
 __all__ = ["Engine", "NodeResult", "ResultCache", "RunResult", "flow_parameter_values"]
@@ -716,5 +722,11 @@ class Engine:
             except NodeError as err:
                 return err
             except Exception as err:  # noqa: BLE001 - any failure names this node
+                if node.kind == "source":  # a broken file: say what is wrong with it, and where
+                    values = flow_parameter_values(doc, params)
+                    ctx = SourceContext(self.resolve, values, workdir=scratch, node_id=node.id)
+                    found = explain_source_failure(node.operator, node.parameters, ctx, err)
+                    if found is not None:
+                        return found
                 return translate_error(err, node)
         return translate_error(exc, doc.node(node_id))

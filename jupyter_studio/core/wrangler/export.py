@@ -311,7 +311,10 @@ def _title(node: FlowNode, index: int) -> str:
 
 
 def _sniff_source() -> str:
-    return textwrap.dedent(inspect.getsource(_sniff_delimiter)).replace("_sniff_delimiter", "sniff")
+    from ..tabular_files import sniff_delimiter
+
+    source = textwrap.dedent(inspect.getsource(sniff_delimiter))
+    return source.replace("def sniff_delimiter(", "def sniff(", 1)
 
 
 def export_script(

@@ -12,7 +12,6 @@ never needs to hold a secret.
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import tempfile
@@ -24,6 +23,14 @@ from typing import Any, Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..tabular_files import (
+    HEAD_RECORDS,
+    TableFileError,
+    check_parquet,
+    find_csv_problem,
+    inspect_csv,
+    sniff_delimiter,
+)
 from .errors import NodeError
 
 __all__ = [
@@ -281,15 +288,8 @@ def _suffixes(fmt: str) -> set[str]:
 
 
 def _sniff_delimiter(head: bytes) -> str:
-    text = head.decode("utf-8", "replace")
-    lines = [line for line in text.splitlines()[:20] if line.strip()]
-    if not lines:
-        return ","
-    try:
-        return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
-    except csv.Error:
-        counts = {d: lines[0].count(d) for d in ",;\t|"}
-        return max(counts, key=lambda d: counts[d]) if max(counts.values()) else ","
+    """The delimiter of a CSV head, by the rules every feature uses (core ``tabular_files``)."""
+    return sniff_delimiter(head)
 
 
 def _check_not_empty(paths: list[Path], node_id: str | None, shown: str) -> None:
@@ -798,12 +798,130 @@ def _first_error(exc: Any) -> str:
     return f"{loc}: {err.get('msg')}" if loc else str(err.get("msg"))
 
 
-def _file_frame(p: FileSourceParams, ctx: SourceContext) -> tuple[pl.LazyFrame, list[Path], str]:
+@dataclass
+class _LocalFiles:
+    """The files of a file source, as read: format, CSV options, head of the first file."""
+
+    paths: list[Path]
+    fmt: str
+    shown: str
+    options: CsvOptions
+    head: bytes
+    node_id: str | None
+
+    def name(self, path: Path) -> str:
+        """A file as the user knows it: the source's path, or path/name inside its folder."""
+        if len(self.paths) == 1 and path == self.paths[0] and path.name in self.shown:
+            return self.shown
+        return f"{self.shown.rstrip('/')}/{path.name}"
+
+    def csv_checks(self) -> dict[str, Any]:
+        """The options of the shared CSV checks that match how Polars reads these files."""
+        encoding, errors = CHECK_ENCODINGS[self.options.encoding]
+        return {
+            "delimiter": _csv_kwargs(self.fmt, self.options, self.head)["separator"],
+            "encoding": encoding,
+            "errors": errors,
+            "has_header": self.options.has_header,
+            "allow_ragged": self.options.ragged_lines == "truncate",
+        }
+
+
+#: CSV source encodings -> (Python codec, errors) for the shared checks.
+CHECK_ENCODINGS = {
+    "utf8": ("utf-8-sig", "strict"),
+    "utf8-lossy": ("utf-8-sig", "replace"),
+    "latin1": ("latin-1", "strict"),
+    "cp1252": ("cp1252", "strict"),
+    "utf16": ("utf-16", "strict"),
+}
+
+
+def file_error(exc: TableFileError, node_id: str | None) -> NodeError:
+    """A broken file as the failing source node's error: what is wrong, on which line, what to do."""
+    return NodeError(
+        node_id,
+        f"The file {exc.file_name!r} cannot be read: {exc.problem}.",
+        exc.hint,
+        code=exc.code,
+    )
+
+
+def _check_files(files: _LocalFiles, first_records: int = HEAD_RECORDS) -> bool:
+    """Check the head of each file (the first one deeper) before Polars reads them.
+
+    An empty or header-only source, a row wider than the header, an unclosed quote or a
+    Parquet file that cannot be opened is a NodeError naming the file and the line.
+    Returns True when every file was checked to its end.
+    """
+    try:
+        if files.fmt == "parquet":
+            for path in files.paths:
+                check_parquet(path, files.name(path))
+            return False
+        if files.fmt not in ("csv", "tsv"):
+            return False
+        checks = files.csv_checks()
+        rows = 0
+        complete = True
+        for index, path in enumerate(files.paths):
+            layout = inspect_csv(
+                path,
+                max_records=first_records if index == 0 else 1,
+                require_rows=False,
+                name=files.name(path),
+                **checks,
+            )
+            rows += layout.records
+            complete = complete and layout.complete
+        if rows == 0 and files.options.has_header:
+            inspect_csv(files.paths[0], max_records=1, name=files.name(files.paths[0]), **checks)
+        return complete
+    except TableFileError as exc:
+        raise file_error(exc, files.node_id) from None
+
+
+def _explain_files(files: _LocalFiles, exc: BaseException) -> NodeError | None:
+    """After Polars failed on these files: the file problem that made it fail, if there is one."""
+    if isinstance(exc, NodeError):
+        return exc
+    try:
+        if files.fmt in ("csv", "tsv"):
+            checks = files.csv_checks()
+            for path in files.paths:
+                problem = find_csv_problem(path, name=files.name(path), **checks)
+                if problem is not None:
+                    return file_error(problem, files.node_id)
+        elif files.fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            for path in files.paths:
+                check_parquet(path, files.name(path))
+                try:
+                    for _batch in pq.ParquetFile(path).iter_batches(batch_size=65536):
+                        pass
+                except Exception as err:  # noqa: BLE001 - a corrupt page past a good footer
+                    reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
+                    return NodeError(
+                        files.node_id,
+                        f"The file {files.name(path)!r} cannot be read: it is not a readable "
+                        f"Parquet file ({reason}).",
+                        "It may be truncated or damaged: write it again, then run again.",
+                        code="corrupt_parquet",
+                    )
+    except TableFileError as problem:
+        return file_error(problem, files.node_id)
+    except OSError:
+        return None
+    return None
+
+
+def _local_files(p: FileSourceParams, ctx: SourceContext) -> _LocalFiles:
     shown = substitute(p.path, ctx.params, ctx.node_id, "path")
     real = ctx.resolve(shown)
-    files, fmt = local_files(real, p.format, ctx.node_id, shown)
-    _check_not_empty(files, ctx.node_id, shown)
-    head = _head(files[0]) if fmt in ("csv", "tsv") else b""
+    paths, fmt = local_files(real, p.format, ctx.node_id, shown)
+    _check_not_empty(paths, ctx.node_id, shown)
+    head = _head(paths[0]) if fmt in ("csv", "tsv") else b""
     if fmt in ("csv", "tsv") and not head.strip():
         raise NodeError(
             ctx.node_id,
@@ -811,14 +929,42 @@ def _file_frame(p: FileSourceParams, ctx: SourceContext) -> tuple[pl.LazyFrame, 
             "Pick a file with data.",
             code="empty_file",
         )
-    return _scan_files(files, fmt, p.csv, head), files, shown
+    return _LocalFiles(paths, fmt, shown, p.csv, head, ctx.node_id)
+
+
+def explain_source_failure(
+    operator: str, parameters: dict[str, Any], ctx: SourceContext, exc: BaseException
+) -> NodeError | None:
+    """Why a source failed in a full run, when its files are to blame (None otherwise).
+
+    The engine calls it when running all rows fails on a source: a CSV file is scanned line by
+    line (a row wider than the header, an unclosed quote...), a Parquet file read page by page.
+    """
+    try:
+        p = parse_source(operator, parameters, ctx.node_id)
+        if not isinstance(p, FileSourceParams):
+            return None
+        return _explain_files(_local_files(p, ctx), exc)
+    except NodeError as err:
+        return err
+    except Exception:  # noqa: BLE001 - explaining must not hide the original failure
+        return None
 
 
 def scan_full(operator: str, parameters: dict[str, Any], ctx: SourceContext) -> pl.LazyFrame:
     """A lazy frame over all rows of a source (SQL results are streamed to a scratch file)."""
     p = parse_source(operator, parameters, ctx.node_id)
     if isinstance(p, FileSourceParams):
-        frame = _file_frame(p, ctx)[0]
+        files = _local_files(p, ctx)
+        _check_files(files)
+        frame = _scan_files(files.paths, files.fmt, p.csv, files.head)
+        try:
+            check_columns(frame.collect_schema(), ctx.node_id)
+        except NodeError:
+            raise
+        except Exception as exc:
+            raise (_explain_files(files, exc) or exc) from None
+        return frame
     elif isinstance(p, ObjectStoreSourceParams):
         frame = _object_store_frame(p, ctx)[0]
     elif isinstance(p, SqlSourceParams):
@@ -839,36 +985,49 @@ def read_sample(
         frame = _read_sql(p, ctx, size if method == "first" else None)
     elif isinstance(p, DuckDBSourceParams):
         frame = _read_duckdb(p, ctx, size if method == "first" else None)
-    else:
-        lazy = (
-            _file_frame(p, ctx)[0]
-            if isinstance(p, FileSourceParams)
-            else _object_store_frame(p, ctx)[0]
-        )
-        check_columns(lazy.collect_schema(), ctx.node_id)
-        if method == "first":
-            frame = lazy.head(size).collect()
-        else:
-            total = lazy.select(pl.len()).collect(engine="streaming").item()
-            if total <= size:
-                frame = lazy.collect()
-            else:
-                import numpy as np
-
-                picks = np.sort(np.random.default_rng(seed).choice(total, size=size, replace=False))
-                frame = (
-                    lazy.with_row_index("__studio_row")
-                    .filter(
-                        pl.col("__studio_row").is_in(pl.Series(picks, dtype=pl.UInt32).implode())
-                    )
-                    .drop("__studio_row")
-                    .collect(engine="streaming")
-                )
+    elif isinstance(p, FileSourceParams):
+        files = _local_files(p, ctx)
+        checked = _check_files(files)
+        try:
+            lazy = _scan_files(files.paths, files.fmt, p.csv, files.head)
+            frame = _sample_lazy(lazy, ctx, method, size, seed)
+        except NodeError:
+            raise
+        except Exception as exc:
+            raise (_explain_files(files, exc) or exc) from None
+        if frame.height < size and files.fmt in ("csv", "tsv") and not checked:
+            # Polars read every row: a quote left open after the first rows hides the rest.
+            problem = _explain_files(files, ValueError("fewer rows than asked for"))
+            if problem is not None:
+                raise problem
         return frame
+    else:
+        return _sample_lazy(_object_store_frame(p, ctx)[0], ctx, method, size, seed)
     check_columns(frame.schema, ctx.node_id)
     if method == "random" and frame.height > size:
         frame = frame.sample(size, seed=seed).sort(pl.int_range(pl.len()))
     return frame
+
+
+def _sample_lazy(
+    lazy: pl.LazyFrame, ctx: SourceContext, method: str, size: int, seed: int
+) -> pl.DataFrame:
+    """The first ``size`` rows of a lazy frame, or ``size`` rows at random."""
+    check_columns(lazy.collect_schema(), ctx.node_id)
+    if method == "first":
+        return lazy.head(size).collect()
+    total = lazy.select(pl.len()).collect(engine="streaming").item()
+    if total <= size:
+        return lazy.collect()
+    import numpy as np
+
+    picks = np.sort(np.random.default_rng(seed).choice(total, size=size, replace=False))
+    return (
+        lazy.with_row_index("__studio_row")
+        .filter(pl.col("__studio_row").is_in(pl.Series(picks, dtype=pl.UInt32).implode()))
+        .drop("__studio_row")
+        .collect(engine="streaming")
+    )
 
 
 def check_columns(schema: Any, node_id: str | None) -> None:
