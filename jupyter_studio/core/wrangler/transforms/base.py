@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 __all__ = [
     "FAMILIES",
     "REGISTRY",
+    "WIDGET",
     "ColumnList",
     "ColumnMap",
     "ColumnName",

@@ -7,7 +7,15 @@ from typing import Literal
 import polars as pl
 from pydantic import Field, field_validator
 
-from .base import ColumnList, ColumnMap, ColumnName, OptionalColumn, StepParams, register
+from .base import (
+    WIDGET,
+    ColumnList,
+    ColumnMap,
+    ColumnName,
+    OptionalColumn,
+    StepParams,
+    register,
+)
 
 
 class RenameParams(StepParams):
@@ -159,6 +167,10 @@ class CastParams(StepParams):
         description="Column -> new type (int64, int32, float64, float32, string, boolean, date, "
         "datetime, categorical).",
         min_length=1,
+        json_schema_extra={
+            WIDGET: "column-map",
+            "additionalProperties": {"type": "string", "enum": list(TYPE_NAMES.__args__)},  # type: ignore[attr-defined]
+        },
     )
     on_error: Literal["fail", "null"] = Field(
         default="fail", description="Stop on values that do not convert, or make them missing."

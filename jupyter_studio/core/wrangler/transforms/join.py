@@ -11,8 +11,12 @@ from .base import ColumnList, RightColumnList, StepParams, register
 
 
 class JoinParams(StepParams):
-    left_on: ColumnList
-    right_on: RightColumnList
+    left_on: ColumnList = Field(
+        title="Left keys", description="Columns of the left input to match, in order."
+    )
+    right_on: RightColumnList = Field(
+        title="Right keys", description="The matching columns of the right input, in order."
+    )
     how: Literal["inner", "left", "right", "outer", "anti", "semi"] = Field(
         default="inner",
         description="inner: matching rows; left/right: all rows of one side; outer: all rows; "

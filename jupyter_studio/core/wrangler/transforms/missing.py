@@ -41,24 +41,37 @@ def drop_missing(df, *, columns=(), how="any", state=None):
 
 class FillMissingParams(StepParams):
     columns: ColumnList
-    strategy: Literal["constant", "mean", "median", "mode"] = Field(
-        default="constant", description="What replaces a missing value."
+    strategy: Literal["auto", "constant", "mean", "median", "mode"] = Field(
+        default="auto",
+        description="What replaces a missing value; auto: the median of a number column, the "
+        "most frequent value of any other.",
     )
     value: float | int | str | bool | None = Field(
         default=None, description="The value used by the 'constant' strategy."
     )
 
 
-def fill_missing_fit(df, *, columns, strategy="constant", value=None, **_):
+def _fill_strategy(strategy, dtype):
+    """The strategy of one column: auto is the median of numbers, the mode of anything else."""
+    if strategy != "auto":
+        return strategy
+    return "median" if dtype.is_numeric() and dtype != pl.Boolean else "mode"
+
+
+def fill_missing_fit(df, *, columns, strategy="auto", value=None, **_):
     """The value that fills each column (its mean, median or most frequent value)."""
     if strategy == "constant":
         return {}
-    if strategy == "mode":
-        exprs = [pl.col(c).drop_nulls().mode().sort().first().alias(c) for c in columns]
-    elif strategy == "mean":
-        exprs = [pl.col(c).fill_nan(None).mean().alias(c) for c in columns]
-    else:
-        exprs = [pl.col(c).fill_nan(None).median().alias(c) for c in columns]
+    schema = schema_of(df)
+    exprs = []
+    for c in columns:
+        chosen = _fill_strategy(strategy, schema[c])
+        if chosen == "mode":
+            exprs.append(pl.col(c).drop_nulls().mode().sort().first().alias(c))
+        elif chosen == "mean":
+            exprs.append(pl.col(c).fill_nan(None).mean().alias(c))
+        else:
+            exprs.append(pl.col(c).fill_nan(None).median().alias(c))
     row = df.select(exprs).collect(engine="streaming").row(0, named=True)
     return {"fill": {c: (v.isoformat() if hasattr(v, "isoformat") else v) for c, v in row.items()}}
 
@@ -86,9 +99,9 @@ def _fill_value(value, dtype):
     ["fill", "impute", "missing", "null", "nan", "mean", "median", "mode", "constant", "replace"],
     FillMissingParams,
     fit=fill_missing_fit,
-    helpers=(schema_of, _fill_value),
+    helpers=(schema_of, _fill_value, _fill_strategy),
 )
-def fill_missing(df, *, columns, strategy="constant", value=None, state=None):
+def fill_missing(df, *, columns, strategy="auto", value=None, state=None):
     """Replace missing values by a constant, or by the column's mean, median or mode."""
     schema = schema_of(df)
     fills = (state or {}).get("fill", {})
@@ -96,7 +109,11 @@ def fill_missing(df, *, columns, strategy="constant", value=None, state=None):
     for c in columns:
         dtype = schema[c]
         fill = value if strategy == "constant" else fills.get(c)
-        if strategy in ("mean", "median") and dtype.is_integer() and fill is not None:
+        if (
+            _fill_strategy(strategy, dtype) in ("mean", "median")
+            and dtype.is_integer()
+            and fill is not None
+        ):
             fill = float(fill)
             expr = pl.col(c).cast(pl.Float64).fill_null(fill)
         else:

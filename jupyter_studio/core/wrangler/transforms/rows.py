@@ -7,7 +7,7 @@ from typing import Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .base import ColumnName, StepParams, register
+from .base import WIDGET, ColumnName, StepParams, register
 
 OPERATORS = Literal[
     "==",
@@ -81,7 +81,11 @@ def _condition(cond, dtype):
 
 
 class FilterParams(StepParams):
-    conditions: list[Condition] = Field(min_length=1)
+    conditions: list[Condition] = Field(
+        min_length=1,
+        description="Column, operator and value of each condition.",
+        json_schema_extra={WIDGET: "conditions"},
+    )
     combine: Literal["all", "any"] = Field(default="all", description="Keep rows matching all/any.")
     keep: bool = Field(default=True, description="Keep the matching rows (or remove them).")
 
@@ -128,7 +132,7 @@ class SortKey(BaseModel):
 
 
 class SortParams(StepParams):
-    by: list[SortKey] = Field(min_length=1)
+    by: list[SortKey] = Field(min_length=1, title="Sort by", description="Columns, in order.")
     nulls_last: bool = True
 
 
