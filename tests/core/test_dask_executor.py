@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from jupyter_studio.core.jobs.schemas import JobStatus
 from jupyter_studio.core.studio import Studio
 from tests.conftest import write_script
+from tests.support import LONG_WAIT, SHORT_WAIT, wait_until
 
 pytest.importorskip("distributed")
 
@@ -39,7 +39,7 @@ def test_processing_job_completes_on_dask(dask_studio: Studio, contents_root: Pa
         "report_progress(0.5, 'half')\nprint('hello from dask')\nopen('x.txt', 'w').write('1')\n",
     )
     job = dask_studio.submit_job("processing", {"script": "hello.py"})
-    done = dask_studio.wait(job.job_id, timeout=60)
+    done = dask_studio.wait(job.job_id, timeout=LONG_WAIT)  # the cluster starts first
     assert done.status == JobStatus.COMPLETED, done.status_message
     assert "hello from dask" in dask_studio.job_logs(job.job_id).content
     assert [a.name for a in dask_studio.jobs.artifacts(dask_studio.caller(), job.job_id)] == [
@@ -54,10 +54,11 @@ def test_stop_reaches_a_job_on_dask(dask_studio: Studio, contents_root: Path) ->
         "import time\nprint('SCRIPT-READY', flush=True)\ntime.sleep(120)\n",
     )
     job = dask_studio.submit_job("processing", {"script": "slow.py"})
-    deadline = time.monotonic() + 60
-    while "SCRIPT-READY" not in dask_studio.job_logs(job.job_id).content:
-        assert time.monotonic() < deadline
-        time.sleep(0.2)
+    wait_until(
+        lambda: "SCRIPT-READY" in dask_studio.job_logs(job.job_id).content,
+        LONG_WAIT,  # the cluster starts first
+        "the script's start",
+    )
     dask_studio.stop_job(job.job_id)
-    done = dask_studio.wait(job.job_id, timeout=30)
+    done = dask_studio.wait(job.job_id, timeout=SHORT_WAIT)
     assert done.status == JobStatus.STOPPED and done.status_message == "Stopped by alice"
