@@ -190,7 +190,7 @@ def _start_moto(env: dict[str, str] | None = None) -> tuple[subprocess.Popen, st
         env={**os.environ, **(env or {})},
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # moto imports boto and Flask first: slow on a loaded machine
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
