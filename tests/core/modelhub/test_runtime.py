@@ -22,6 +22,7 @@ from jupyter_studio.core.modelhub.invocations import (
     GenerateRequest,
     PromptTooLong,
 )
+from tests.support import SHORT_WAIT
 
 
 class FakeGenerator:
@@ -202,11 +203,12 @@ def test_a_client_that_goes_away_stops_the_generation() -> None:
     app = ModelApp(FakeLoaded(engine))
     started = time.monotonic()
     status, _, chunks = call(
-        app, {"prompt": "x", "max_new_tokens": 500, "stream": True}, disconnect_after=3
+        app, {"prompt": "x", "max_new_tokens": 2000, "stream": True}, disconnect_after=3
     )
     assert status == 200
-    assert engine.cancelled.wait(5)
-    assert time.monotonic() - started < 5, "500 tokens at 20 ms would take 10 s"
+    assert engine.cancelled.wait(SHORT_WAIT)
+    # a wide margin for a loaded machine, which still tells a stop from a run to the end
+    assert time.monotonic() - started < 20, "2000 tokens at 20 ms would take 40 s"
     assert len([c for c in chunks if c]) < 20
 
 
