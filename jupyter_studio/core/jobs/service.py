@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..paging import next_page_token, page_offset
 from ..spaces.paths import contents_path
 from ..spaces.service import Caller, SpaceService, slugify
 from ..store import Store
@@ -199,15 +200,7 @@ class JobService:
 
     def list(self, caller: Caller, query: ListJobsQuery) -> ListJobsResponse:
         """Jobs the caller may see, newest first, filtered and paginated."""
-        try:
-            offset = int(query.next_token) if query.next_token else 0
-            if offset < 0:
-                raise ValueError
-        except ValueError:
-            raise InvalidInput(
-                f"next_token {query.next_token!r} is not one this API returned.",
-                code="invalid_next_token",
-            ) from None
+        offset = page_offset(query.next_token)
         conditions = []
         visible = self._visible_filter(caller)
         if visible is not None:
@@ -229,10 +222,9 @@ class JobService:
                 .offset(offset)
                 .limit(query.limit)
             ).all()
-        next_offset = offset + len(rows)
         return ListJobsResponse(
             items=[self._describe(row) for row in rows],
-            next_token=str(next_offset) if next_offset < total else None,
+            next_token=next_page_token(offset, len(rows), total),
             total_count=total,
         )
 

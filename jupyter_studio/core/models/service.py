@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from ..endpoints.tables import EndpointRow
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..jobs.tables import JobRow
+from ..paging import next_page_token, page_offset
 from ..spaces.paths import contents_path
 from ..spaces.service import Caller, SpaceService
 from ..store import Store
@@ -761,15 +762,7 @@ class ModelRegistry:
     ) -> ListModelsResponse:
         """Models the caller may see, by name, filtered and paginated."""
         query = query or ListModelsQuery()
-        try:
-            offset = int(query.next_token) if query.next_token else 0
-            if offset < 0:
-                raise ValueError
-        except ValueError:
-            raise InvalidInput(
-                f"next_token {query.next_token!r} is not one this API returned.",
-                code="invalid_next_token",
-            ) from None
+        offset = page_offset(query.next_token)
         conditions: list[Any] = []
         visible = self._visible_filter(caller)
         if visible is not None:
@@ -804,10 +797,9 @@ class ModelRegistry:
             ).all()
             stats = self._version_stats(session, [row.model_id for row in rows])
             items = [self._describe_model(row, *stats.get(row.model_id, (None, 0))) for row in rows]
-        next_offset = offset + len(rows)
         return ListModelsResponse(
             items=items,
-            next_token=str(next_offset) if next_offset < total else None,
+            next_token=next_page_token(offset, len(rows), total),
             total_count=total,
         )
 
