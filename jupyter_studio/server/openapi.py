@@ -1,12 +1,22 @@
-"""Build the OpenAPI 3.1 description from the route table and the pydantic models."""
+"""Build the OpenAPI 3.1 description from the route table and the pydantic models.
+
+The document and the checks are one source: request bodies, query parameters and typed path
+parameters are described by the very pydantic models and types the handlers validate with.
+Every model becomes one component, named by pydantic in a single pass over all of them, so two
+models of the same class name (the registry's and the model hub's ``ListModelsResponse``) get
+two distinct names instead of one overwriting the other.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
+from pydantic.json_schema import JsonSchemaMode
 
-from .routing import Route
+from .routing import Operation, Route
+
+REF_TEMPLATE = "#/components/schemas/{model}"
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -18,68 +28,99 @@ ERROR_SCHEMA = {
         "detail": {"type": "array", "items": {"type": "object"}},
     },
 }
+#: The error answers every operation may give.
+ERRORS = (
+    ("400", "Invalid input"),
+    ("403", "Forbidden"),
+    ("404", "Not found"),
+    ("409", "Conflict"),
+)
+
+Key = tuple[str, str, str]
 
 
-def _ref(model: Any, schemas: dict[str, Any]) -> dict[str, Any]:
-    """A reference to ``model``'s schema (inline for non-model types like ``dict``)."""
-    template = "#/components/schemas/{model}"
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        schema = model.model_json_schema(ref_template=template)
-        name = model.__name__.replace("[", "_").replace("]", "").replace(",", "_")
-    else:
-        schema = TypeAdapter(model).json_schema(ref_template=template)
-        name = None
-    for sub_name, sub in schema.pop("$defs", {}).items():
-        schemas[sub_name] = sub
-    if name is None:
-        return schema
-    schemas[name] = schema
-    return {"$ref": f"#/components/schemas/{name}"}
+def _inputs(routes: list[Route]) -> list[tuple[Key, JsonSchemaMode, TypeAdapter[Any]]]:
+    """Every body, query and response type of the routes, for one naming pass."""
+    inputs: list[tuple[Key, JsonSchemaMode, TypeAdapter[Any]]] = []
+    for route in routes:
+        for method, op in route.operations.items():
+            where = route.prefix + route.path
+            if op.body is not None:
+                inputs.append(((where, method, "body"), "validation", TypeAdapter(op.body)))
+            if op.query is not None:
+                inputs.append(((where, method, "query"), "validation", TypeAdapter(op.query)))
+            if op.response is not None:
+                response = TypeAdapter(op.response)
+                inputs.append(((where, method, "response"), "serialization", response))
+    return inputs
+
+
+def _query_parameters(schema: dict[str, Any], schemas: dict[str, Any]) -> list[dict[str, Any]]:
+    """One ``in: query`` parameter per field of a query model's schema."""
+    if "$ref" in schema:
+        schema = schemas[schema["$ref"].rsplit("/", 1)[-1]]
+    required = set(schema.get("required", ()))
+    parameters = []
+    for name, prop in schema.get("properties", {}).items():
+        prop = {k: v for k, v in prop.items() if k != "title"}
+        description = prop.pop("description", None)
+        parameter: dict[str, Any] = {
+            "name": name,
+            "in": "query",
+            "required": name in required,
+            "schema": prop,
+        }
+        if description:
+            parameter["description"] = description
+        parameters.append(parameter)
+    return parameters
+
+
+def _operation(
+    route: Route,
+    method: str,
+    op: Operation,
+    found: dict[tuple[Key, JsonSchemaMode], Any],
+    schemas: dict[str, Any],
+) -> dict[str, Any]:
+    """The OpenAPI operation object of one method of a route."""
+    where = route.prefix + route.path
+    spec: dict[str, Any] = {"summary": op.summary, "responses": {}}
+    parameters = [
+        {"name": p, "in": "path", "required": True, "schema": route.param_schema(p)}
+        for p in route.param_names()
+    ]
+    if op.query is not None:
+        parameters += _query_parameters(found[((where, method, "query"), "validation")], schemas)
+    if parameters:
+        spec["parameters"] = parameters
+    if op.body is not None:
+        body = found[((where, method, "body"), "validation")]
+        spec["requestBody"] = {
+            "required": op.body_required,
+            "content": {"application/json": {"schema": body}},
+        }
+    ok: dict[str, Any] = {"description": "Success"}
+    if op.response is not None:
+        response = found[((where, method, "response"), "serialization")]
+        ok["content"] = {"application/json": {"schema": response}}
+    spec["responses"][str(op.status)] = ok
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    for code, text in ERRORS + op.errors:
+        spec["responses"][code] = {"description": text, **error}
+    return spec
 
 
 def build_openapi(routes: list[Route], version: str) -> dict[str, Any]:
     """The OpenAPI document of ``/studio/api``, built from the route rows."""
-    schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
+    found, defs = TypeAdapter.json_schemas(_inputs(routes), ref_template=REF_TEMPLATE)
+    schemas: dict[str, Any] = {"Error": ERROR_SCHEMA, **defs.get("$defs", {})}
     paths: dict[str, Any] = {}
-    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     for route in routes:
-        item: dict[str, Any] = {}
-        params = route.param_names()
-        for method, op in route.operations.items():
-            spec: dict[str, Any] = {"summary": op.summary, "responses": {}}
-            parameters = [
-                {
-                    "name": p,
-                    "in": "path",
-                    "required": True,
-                    "schema": {"type": "string", "pattern": f"^{route.param_pattern(p)}$"},
-                }
-                for p in params
-            ]
-            parameters += [
-                {"name": q, "in": "query", "required": False, "schema": {"type": "string"}}
-                for q in op.query
-            ]
-            if parameters:
-                spec["parameters"] = parameters
-            if op.body is not None:
-                spec["requestBody"] = {
-                    "required": True,
-                    "content": {"application/json": {"schema": _ref(op.body, schemas)}},
-                }
-            ok: dict[str, Any] = {"description": "Success"}
-            if op.response is not None:
-                ok["content"] = {"application/json": {"schema": _ref(op.response, schemas)}}
-            spec["responses"][str(op.status)] = ok
-            for code, text in (
-                ("400", "Invalid input"),
-                ("403", "Forbidden"),
-                ("404", "Not found"),
-                ("409", "Conflict"),
-            ):
-                spec["responses"][code] = {"description": text, **error}
-            item[method] = spec
-        paths[route.prefix + route.path] = item
+        paths[route.prefix + route.path] = {
+            method: _operation(route, method, op, found, schemas)
+            for method, op in route.operations.items()
+        }
     return {
         "openapi": "3.1.0",
         "info": {"title": "Jupyter Studio REST API", "version": version},

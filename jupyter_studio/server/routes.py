@@ -8,6 +8,8 @@ from __future__ import annotations
 from .handlers import automl, endpoints, experiments, flows, info, jobs, modelhub, models, spaces
 from .routing import API_PREFIX, Route
 
+ENDPOINTS_PREFIX = "/studio/endpoints"
+
 ROUTES: list[Route] = [
     *info.ROUTES,
     *jobs.ROUTES,
@@ -24,5 +26,7 @@ ROUTES: list[Route] = [
 def handlers(routes: list[Route] = ROUTES) -> list[tuple[str, type]]:
     """(pattern, handler) pairs; ExtensionApp adds the server's base_url."""
     return [(route.pattern(), route.handler) for route in routes] + [
-        (API_PREFIX + r"(?P<rest>/.*)?", info.UnknownRouteHandler)
+        (API_PREFIX + r"(?P<rest>/.*)?", info.UnknownRouteHandler),
+        # an unknown action of an endpoint (/studio/endpoints/<name>/<other>): JSON too
+        (ENDPOINTS_PREFIX + r"(?P<rest>/.*)?", info.UnknownRouteHandler),
     ]

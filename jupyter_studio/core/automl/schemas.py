@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..jobs.schemas import JobStatus
+from ..schemas import Seed, StrictBool, StrictFloat, StrictInt
 
 #: Letters, digits and hyphens, at most 63, not starting or ending with a hyphen.
 EXPERIMENT_NAME_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
@@ -31,7 +32,7 @@ class AutoMLSettings(BaseModel):
     feature_types: dict[str, FeatureType] = Field(
         default_factory=dict, description="Column -> auto, numerical, categorical, text, ..."
     )
-    validation_ratio: float | None = Field(
+    validation_ratio: StrictFloat | None = Field(
         default=None, gt=0, lt=1, description="Share of rows held out (default: automatic)."
     )
     validation_data: str | None = Field(default=None, description="Path of a validation file.")
@@ -42,15 +43,15 @@ class AutoMLSettings(BaseModel):
     objective_metric: str | None = Field(default=None, description="Default per problem type.")
     mode: Literal["auto", "ensembling", "hpo"] = "auto"
     algorithms: list[str] | None = Field(default=None, description="Default: all of the mode.")
-    max_runtime: float = Field(
+    max_runtime: StrictFloat = Field(
         default=300, gt=0, le=7 * 86400, description="Seconds for the whole job."
     )
-    max_candidate_runtime: float | None = Field(
+    max_candidate_runtime: StrictFloat | None = Field(
         default=None, gt=0, description="Seconds for one candidate."
     )
-    seed: int = 0
+    seed: Seed = 0
     tags: dict[str, str] = Field(default_factory=dict, description="Free key/value labels.")
-    auto_deploy: bool = Field(
+    auto_deploy: StrictBool = Field(
         default=False, description="Deploy the best candidate when the job completes."
     )
     endpoint_name: str | None = Field(
@@ -239,7 +240,7 @@ class DeployCandidate(BaseModel):
     model_name: str | None = Field(
         default=None, max_length=63, description="Default: the endpoint's name."
     )
-    instance_count: int = Field(default=1, ge=1, le=8)
+    instance_count: StrictInt = Field(default=1, ge=1, le=8)
 
 
 class DeployedCandidate(BaseModel):

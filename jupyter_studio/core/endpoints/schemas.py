@@ -7,6 +7,8 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..schemas import MAX_INT, StrictFloat, StrictInt
+
 #: Letters, digits and hyphens, at most 63, not starting or ending with a hyphen (a DNS label).
 ENDPOINT_NAME_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
 MAX_INSTANCES = 8
@@ -30,18 +32,18 @@ class CreateEndpoint(BaseModel):
         description="Unique in the domain: letters, digits and hyphens, at most 63 characters.",
     )
     model_name: str = Field(min_length=1, max_length=63, description="A registered model.")
-    model_version: int | None = Field(
-        default=None, ge=1, description="Version to deploy (default: the latest)."
+    model_version: StrictInt | None = Field(
+        default=None, ge=1, le=MAX_INT, description="Version to deploy (default: the latest)."
     )
     model_space_id: str | None = Field(
         default=None,
         max_length=64,
         description="The space of the model, when models of that name live in several spaces.",
     )
-    instance_count: int = Field(
+    instance_count: StrictInt = Field(
         default=1, ge=1, le=MAX_INSTANCES, description="Model-server worker processes."
     )
-    capture_percent: float = Field(
+    capture_percent: StrictFloat = Field(
         default=0.0, ge=0, le=100, description="Share of requests saved by data capture."
     )
 
@@ -52,14 +54,14 @@ class UpdateEndpoint(BaseModel):
     model_config = ConfigDict(extra="forbid", protected_namespaces=())
 
     model_name: str | None = Field(default=None, min_length=1, max_length=63)
-    model_version: int | None = Field(default=None, ge=1)
+    model_version: StrictInt | None = Field(default=None, ge=1, le=MAX_INT)
     model_space_id: str | None = Field(
         default=None,
         max_length=64,
         description="The space of the model, when models of that name live in several spaces.",
     )
-    instance_count: int | None = Field(default=None, ge=1, le=MAX_INSTANCES)
-    capture_percent: float | None = Field(default=None, ge=0, le=100)
+    instance_count: StrictInt | None = Field(default=None, ge=1, le=MAX_INSTANCES)
+    capture_percent: StrictFloat | None = Field(default=None, ge=0, le=100)
 
 
 class DescribeEndpoint(BaseModel):

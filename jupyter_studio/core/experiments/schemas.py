@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 MAX_RUNS_PAGE = 1000
 MIN_COMPARED_RUNS = 2
 MAX_COMPARED_RUNS = 5
+#: An experiment id of the tracking store: a whole number (as text) its database can hold.
+EXPERIMENT_ID_PATTERN = r"^[0-9]{1,18}$"
+ExperimentId = Annotated[str, StringConstraints(pattern=EXPERIMENT_ID_PATTERN)]
 
 
 class CreateExperiment(BaseModel):
@@ -49,7 +53,7 @@ class ListRunsQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    experiment_id: str | None = Field(default=None, max_length=64)
+    experiment_id: ExperimentId | None = None
     filter: str | None = Field(
         default=None,
         max_length=4000,

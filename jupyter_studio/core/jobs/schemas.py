@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-MAX_RUNTIME_LIMIT_SECONDS = 7 * 24 * 3600
+from ..schemas import MAX_INT, MAX_RUNTIME_LIMIT_SECONDS, NEXT_TOKEN_PATTERN, StrictFloat
+
 MAX_JOB_NAME_LENGTH = 200
 
 
@@ -62,7 +63,7 @@ class CreateJob(BaseModel):
         description=f"At most {MAX_JOB_NAME_LENGTH} characters; default from the kind.",
     )
     space_id: str | None = Field(default=None, max_length=64)
-    max_runtime_seconds: float | None = Field(
+    max_runtime_seconds: StrictFloat | None = Field(
         default=None,
         gt=0,
         le=MAX_RUNTIME_LIMIT_SECONDS,
@@ -109,11 +110,22 @@ class ListJobsQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: list[JobStatus] | None = None
-    kind: str | None = None
-    space_id: str | None = None
-    owner: str | None = None
+    kind: str | None = Field(default=None, max_length=100)
+    space_id: str | None = Field(default=None, max_length=64)
+    owner: str | None = Field(default=None, max_length=200)
     limit: int = Field(default=50, ge=1, le=500)
-    next_token: str | None = None
+    next_token: str | None = Field(default=None, pattern=NEXT_TOKEN_PATTERN)
+
+
+class JobLogsQuery(BaseModel):
+    """Query of ``GET /studio/api/jobs/{job_id}/logs``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    offset: int = Field(default=0, ge=0, le=MAX_INT, description="Byte offset to read from.")
+    limit: int = Field(
+        default=65536, ge=1, le=MAX_INT, description="Bytes to read at most (up to 1 MiB)."
+    )
 
 
 class ListJobsResponse(BaseModel):

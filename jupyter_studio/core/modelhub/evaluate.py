@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import InvalidInput, NotFound
+from ..schemas import Seed, StrictBool, StrictInt
 from .finetune import TRAINABLE_MODELS
 
 __all__ = [
@@ -60,18 +61,18 @@ class EvaluateParameters(BaseModel):
     label_column: str = Field("label", min_length=1, max_length=200)
     instruction_column: str = Field("instruction", min_length=1, max_length=200)
     response_column: str = Field("response", min_length=1, max_length=200)
-    perturbations: bool = Field(
+    perturbations: StrictBool = Field(
         False, description="Also score typo, case and whitespace perturbations of the inputs."
     )
-    max_rows: int = Field(200, ge=1, le=100_000, description="Evaluate the first rows only.")
-    max_new_tokens: int = Field(32, ge=1, le=2048, description="Generation length per answer.")
+    max_rows: StrictInt = Field(200, ge=1, le=100_000, description="Evaluate the first rows only.")
+    max_new_tokens: StrictInt = Field(32, ge=1, le=2048, description="Generation length per answer.")
     zero_shot_template: str = Field(
         "This text is about {label}.",
         min_length=1,
         max_length=500,
         description="Label sentence of zero-shot classification (must contain {label}).",
     )
-    seed: int = 0
+    seed: Seed = 0
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import Forbidden, InvalidInput, NotFound
+from ..schemas import Seed, StrictBool, StrictFloat, StrictInt
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -113,25 +114,25 @@ class FinetuneParameters(BaseModel):
     method: Literal["lora", "head"] = Field(
         "lora", description="lora: LoRA adapters (merged at the end); head: a classifier head only."
     )
-    max_steps: int = Field(30, ge=1, le=100_000)
-    learning_rate: float | None = Field(None, gt=0, le=1, description="Default: per model.")
-    batch_size: int = Field(8, ge=1, le=512)
-    lora_r: int = Field(8, ge=1, le=256)
-    lora_alpha: int | None = Field(None, ge=1, le=1024, description="Default: 2 × lora_r.")
-    lora_dropout: float = Field(0.0, ge=0, lt=1)
-    max_length: int = Field(128, ge=8, le=4096, description="Tokens per example (longer are cut).")
-    checkpoint_every: int = Field(10, ge=1, le=100_000, description="Steps between checkpoints.")
+    max_steps: StrictInt = Field(30, ge=1, le=100_000)
+    learning_rate: StrictFloat | None = Field(None, gt=0, le=1, description="Default: per model.")
+    batch_size: StrictInt = Field(8, ge=1, le=512)
+    lora_r: StrictInt = Field(8, ge=1, le=256)
+    lora_alpha: StrictInt | None = Field(None, ge=1, le=1024, description="Default: 2 × lora_r.")
+    lora_dropout: StrictFloat = Field(0.0, ge=0, lt=1)
+    max_length: StrictInt = Field(128, ge=8, le=4096, description="Tokens per example (longer are cut).")
+    checkpoint_every: StrictInt = Field(10, ge=1, le=100_000, description="Steps between checkpoints.")
     output_model_name: str | None = Field(
         None, pattern=MODEL_NAME_PATTERN, description="Registered model name (default: <model>-ft)."
     )
-    register_version: bool = Field(True, description="Register the merged model as a new version.")
+    register_version: StrictBool = Field(True, description="Register the merged model as a new version.")
     space_id: str | None = Field(
         None, max_length=64, description="Register in this space (default: the job's space)."
     )
     resume_from_job: str | None = Field(
         None, max_length=64, description="A stopped finetune job whose last checkpoint to continue."
     )
-    seed: int = 0
+    seed: Seed = 0
 
 
 # ------------------------------------------------------------------ data

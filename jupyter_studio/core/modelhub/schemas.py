@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..endpoints.schemas import ENDPOINT_NAME_PATTERN, MAX_INSTANCES
+from ..schemas import StrictBool, StrictFloat, StrictInt
 
 
 class ModelTask(str, Enum):
@@ -92,7 +93,7 @@ class ListModelsQuery(BaseModel):
     gated: bool | None = None
     source: ModelSource | None = None
     max_size_mb: float | None = Field(
-        default=None, gt=0, description="Only models this small or smaller."
+        default=None, gt=0, le=1e9, description="Only models this small or smaller."
     )
 
 
@@ -111,10 +112,10 @@ class DeployModel(BaseModel):
         description="Unique in the domain: letters, digits and hyphens, at most 63 characters.",
     )
     space_id: str | None = Field(default=None, max_length=64, description="Deploy in this space.")
-    accept_eula: bool = Field(
+    accept_eula: StrictBool = Field(
         default=False, description="Accept the model's license now (needed once for a gated model)."
     )
-    instance_count: int = Field(default=1, ge=1, le=MAX_INSTANCES)
+    instance_count: StrictInt = Field(default=1, ge=1, le=MAX_INSTANCES)
 
 
 class TemplateKind(str, Enum):
@@ -131,9 +132,9 @@ class GenerationSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    max_new_tokens: int | None = Field(default=None, ge=1, le=2048)
-    temperature: float | None = Field(default=None, ge=0, le=2)
-    top_p: float | None = Field(default=None, gt=0, le=1)
+    max_new_tokens: StrictInt | None = Field(default=None, ge=1, le=2048)
+    temperature: StrictFloat | None = Field(default=None, ge=0, le=2)
+    top_p: StrictFloat | None = Field(default=None, gt=0, le=1)
     stop: list[str] | None = Field(default=None, max_length=8)
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import NotFound
 from ..jobs.schemas import DescribeJob
+from ..schemas import StrictFloat, StrictInt
 
 __all__ = ["SOLUTIONS", "LaunchSolution", "LaunchedSolution", "Solution", "launch_solution"]
 
@@ -89,10 +90,10 @@ class LaunchSolution(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     space_id: str | None = Field(None, max_length=64, description="Run in this space.")
-    max_steps: int | None = Field(
+    max_steps: StrictInt | None = Field(
         None, ge=1, le=10_000, description="Fine-tuning steps (text classifier; default 30)."
     )
-    automl_max_runtime: float | None = Field(
+    automl_max_runtime: StrictFloat | None = Field(
         None, gt=0, le=86_400, description="AutoML seconds (tabular; default 120)."
     )
 

@@ -6,9 +6,11 @@ import math
 import re
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from ..schemas import MAX_INT, NEXT_TOKEN_PATTERN, StrictFloat
 
 #: Letters, digits and hyphens, at most 63, not starting or ending with a hyphen (a DNS label).
 MODEL_NAME_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
@@ -18,6 +20,20 @@ MAX_TAG_KEY = 250
 MAX_TAG_VALUE = 5000
 MAX_METRICS = 200
 MAX_DESCRIPTION = 5000
+#: A tag key or metric name: 1 to 250 characters, not all blank.
+NAME_KEY_PATTERN = r"[^ \t\n\r\f\v]"
+TagKey = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_TAG_KEY, pattern=NAME_KEY_PATTERN)
+]
+TagValue = Annotated[str, StringConstraints(max_length=MAX_TAG_VALUE)]
+#: Tags as sent: at most 50 pairs (the types say what ``check_tags`` checks).
+Tags = Annotated[dict[TagKey, TagValue], Field(max_length=MAX_TAGS)]
+#: Metrics as sent: at most 200 numbers by name.
+Metrics = Annotated[
+    dict[TagKey, Annotated[StrictFloat, Field(allow_inf_nan=False)]], Field(max_length=MAX_METRICS)
+]
+#: A version number in a path (text): 1, 2, ...
+VersionNumber = Annotated[int, Field(ge=1, le=MAX_INT)]
 
 
 class ProblemType(str, Enum):
@@ -38,7 +54,7 @@ def check_tags(value: dict[str, str] | None) -> dict[str, str] | None:
     if len(value) > MAX_TAGS:
         raise ValueError(f"at most {MAX_TAGS} tags")
     for key, val in value.items():
-        if not key.strip() or len(key) > MAX_TAG_KEY:
+        if not re.search(NAME_KEY_PATTERN, key) or len(key) > MAX_TAG_KEY:
             raise ValueError(f"tag keys have 1 to {MAX_TAG_KEY} characters ({key[:40]!r})")
         if len(val) > MAX_TAG_VALUE:
             raise ValueError(f"the value of tag {key!r} is longer than {MAX_TAG_VALUE} characters")
@@ -52,7 +68,7 @@ def check_metrics(value: dict[str, float] | None) -> dict[str, float] | None:
     if len(value) > MAX_METRICS:
         raise ValueError(f"at most {MAX_METRICS} metrics")
     for key, val in value.items():
-        if not key.strip() or len(key) > MAX_TAG_KEY:
+        if not re.search(NAME_KEY_PATTERN, key) or len(key) > MAX_TAG_KEY:
             raise ValueError(f"metric names have 1 to {MAX_TAG_KEY} characters ({key[:40]!r})")
         if not math.isfinite(val):
             raise ValueError(f"metric {key!r} is {val}: metrics must be finite numbers")
@@ -90,11 +106,11 @@ class RegistrationOptions(_CheckedTagsAndMetrics):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(description=MODEL_NAME_RULE)
+    name: str = Field(pattern=MODEL_NAME_PATTERN, description=MODEL_NAME_RULE)
     space_id: str | None = Field(default=None, max_length=64)
     problem_type: ProblemType | None = None
-    metrics: dict[str, float] | None = None
-    tags: dict[str, str] | None = None
+    metrics: Metrics | None = None
+    tags: Tags | None = None
     description: str | None = Field(default=None, max_length=MAX_DESCRIPTION)
     source: str | None = Field(
         default=None,
@@ -111,7 +127,7 @@ class RegisterModelFromPath(_CheckedTagsAndMetrics):
     path: str = Field(
         min_length=1, description="File-browser path of an MLflow model folder (with MLmodel)."
     )
-    name: str = Field(description=MODEL_NAME_RULE)
+    name: str = Field(pattern=MODEL_NAME_PATTERN, description=MODEL_NAME_RULE)
     space_id: str | None = Field(
         default=None, max_length=64, description="Register in this space (default: your home)."
     )
@@ -120,8 +136,8 @@ class RegisterModelFromPath(_CheckedTagsAndMetrics):
         description="File-browser path of the training data (CSV or Parquet) for the baseline.",
     )
     problem_type: ProblemType | None = None
-    metrics: dict[str, float] | None = None
-    tags: dict[str, str] | None = None
+    metrics: Metrics | None = None
+    tags: Tags | None = None
     description: str | None = Field(default=None, max_length=MAX_DESCRIPTION)
     source: str | None = Field(default=None, max_length=500)
 
@@ -132,7 +148,7 @@ class UpdateModel(_CheckedTagsAndMetrics):
     model_config = ConfigDict(extra="forbid")
 
     description: str | None = Field(default=None, max_length=MAX_DESCRIPTION)
-    tags: dict[str, str] | None = None
+    tags: Tags | None = None
 
 
 class InputColumn(BaseModel):
@@ -211,9 +227,9 @@ class ListModelsQuery(BaseModel):
         default=None, description="True: only models in homes; False: only models in spaces."
     )
     name_contains: str | None = Field(default=None, max_length=63)
-    owner: str | None = None
+    owner: str | None = Field(default=None, max_length=200)
     limit: int = Field(default=50, ge=1, le=500)
-    next_token: str | None = None
+    next_token: str | None = Field(default=None, pattern=NEXT_TOKEN_PATTERN)
 
 
 class ListModelsResponse(BaseModel):

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..jobs.schemas import MAX_RUNTIME_LIMIT_SECONDS
+from ..schemas import MAX_RUNTIME_LIMIT_SECONDS, StrictBool, StrictFloat
 
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,199}$"
 
@@ -37,7 +37,7 @@ class ProfileSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    default_max_runtime_seconds: float | None = Field(
+    default_max_runtime_seconds: StrictFloat | None = Field(
         default=None,
         gt=0,
         le=MAX_RUNTIME_LIMIT_SECONDS,
@@ -77,7 +77,7 @@ class CreateProfile(BaseModel):
 
     username: str = Field(pattern=USERNAME_PATTERN)
     display_name: str | None = Field(default=None, max_length=200)
-    is_admin: bool = False
+    is_admin: StrictBool = False
     settings: ProfileSettings = Field(default_factory=ProfileSettings)
 
 
@@ -87,7 +87,7 @@ class UpdateProfile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     display_name: str | None = Field(default=None, max_length=200)
-    is_admin: bool | None = None
+    is_admin: StrictBool | None = None
     settings: ProfileSettings | None = None
 
 

@@ -22,6 +22,7 @@ from ..errors import Conflict, InvalidInput
 from ..jobs.context import JobContext
 from ..jobs.errors import JobFailed, JobStopped
 from ..jobs.kinds import JobKind, PrepareContext
+from ..schemas import StrictBool
 from .engine import Engine, flow_parameter_values
 from .errors import FlowFormatError, NodeError
 from .format import atomic_write_text, load_document
@@ -41,14 +42,14 @@ class ObjectStoreOutput(BaseModel):
     )
     endpoint_url: str | None = Field(default=None, description="For S3-compatible stores.")
     region: str | None = None
-    anonymous: bool = False
+    anonymous: StrictBool = False
     key: str | None = Field(
         default=None, description="Access key id; ${ENV_VAR} reads the environment."
     )
     secret: str | None = Field(
         default=None, description="Secret key; use ${ENV_VAR}, never the secret."
     )
-    overwrite: bool = False
+    overwrite: StrictBool = False
 
     def fsspec_options(self) -> dict[str, Any]:
         """fsspec options (``${ENV}`` credentials read now: a NodeError when one is unset)."""

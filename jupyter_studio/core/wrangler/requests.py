@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..jobs.schemas import DescribeJob
+from ..schemas import MAX_INT, StrictBool, StrictInt
 from .job import ObjectStoreOutput
 from .schemas import FlowDocument, NodeErrorInfo, SampleSettings, TransformInfo
 
@@ -72,8 +73,8 @@ class FlowNodeRequest(FlowRef):
 class PreviewFlowNode(FlowNodeRequest):
     """Body of ``POST /flows/preview``."""
 
-    rows_offset: int = Field(default=0, ge=0)
-    rows_limit: int = Field(default=100, ge=0, le=10_000)
+    rows_offset: StrictInt = Field(default=0, ge=0, le=MAX_INT)
+    rows_limit: StrictInt = Field(default=100, ge=0, le=10_000)
     sample: SampleSettings | None = Field(
         default=None,
         description="Sample to preview on (first or random N rows, default 50,000): "
@@ -120,7 +121,7 @@ class EditFlow(FlowRef):
     """
 
     edit: dict[str, Any]
-    save: bool = Field(default=False, description="Also write the result to 'path'.")
+    save: StrictBool = Field(default=False, description="Also write the result to 'path'.")
 
 
 class EditFlowResponse(BaseModel):
@@ -144,7 +145,7 @@ class ExportReportHtml(FlowReportRequest):
         default=None,
         description="File-browser path of the .html file (default: beside the flow file).",
     )
-    overwrite: bool = False
+    overwrite: StrictBool = False
 
 
 class ExportFlowCode(FlowNodeRequest):
@@ -156,7 +157,7 @@ class ExportFlowCode(FlowNodeRequest):
         description="File-browser path to write (default: beside the flow file, "
         "<flow>.py or <flow>.ipynb).",
     )
-    overwrite: bool = False
+    overwrite: StrictBool = False
 
 
 class ExportedFile(BaseModel):
@@ -181,13 +182,13 @@ class RunFlow(BaseModel):
         "output folder).",
     )
     format: Literal["parquet", "csv"] | None = None
-    overwrite: bool = False
+    overwrite: StrictBool = False
     output_store: ObjectStoreOutput | None = Field(
         default=None,
         description="Write the rows to an object store (s3://bucket/key.parquet) instead of "
         "'output'; credentials as ${ENV_VAR} references.",
     )
-    report: bool = Field(default=False, description="Also write the insights report on all rows.")
+    report: StrictBool = Field(default=False, description="Also write the insights report on all rows.")
     report_target: str | None = None
     space_id: str | None = Field(default=None, description="Run in this space.")
     name: str | None = Field(default=None, max_length=200)

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..schemas import Seed, StrictInt
+
 __all__ = [
     "FORMAT_VERSION",
     "AnalysisOutput",
@@ -106,8 +108,8 @@ class SampleSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     method: Literal["first", "random"] = "first"
-    size: int = Field(default=DEFAULT_SAMPLE_SIZE, ge=1, le=10_000_000)
-    seed: int = Field(default=0, ge=0)
+    size: StrictInt = Field(default=DEFAULT_SAMPLE_SIZE, ge=1, le=10_000_000)
+    seed: Seed = 0
 
 
 class FlowSettings(BaseModel):

@@ -141,14 +141,7 @@ class PreviewHandler(AutoMLBase):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        query = self.parse(
-            PreviewQuery,
-            {
-                "path": self.get_query_argument("path", ""),
-                "rows": self.get_query_argument("rows", "20"),
-            },
-            "preview query",
-        )
+        query = self.parse_query(PreviewQuery)
         caller = await self.caller()
         self.send(await self.run(self.studio.automl.preview, caller, query.path, query.rows))
 
@@ -245,7 +238,7 @@ ROUTES: list[Route] = [
             "get": Operation(
                 "Columns, inferred types and first rows of a CSV or Parquet file",
                 response=DataPreview,
-                query=("path", "rows"),
+                query=PreviewQuery,
             )
         },
     ),

@@ -6,22 +6,90 @@ import asyncio
 import functools
 import json
 from collections.abc import Callable
-from typing import Any, TypeVar
+from enum import Enum
+from typing import Any, TypeVar, get_args, get_origin
 
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tornado import web
 
 from ...core.errors import InvalidInput, StudioError
 from ...core.spaces.service import Caller
 from ...core.studio import Studio
 from ...core.validation import invalid_input, parse_model
+from ..routing import Route, route_of
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 
 STUDIO_SETTINGS_KEY = "jupyter_studio"
+#: The deepest nesting of arrays and objects a JSON body may have (a flow document or a job's
+#: parameters need a handful of levels; the limit keeps every later walk far from Python's stack).
+MAX_JSON_DEPTH = 64
+
+
+def read_json_body(raw: bytes) -> Any:
+    """Decode a JSON request body: 400 when it is missing, not JSON, or nested too deeply."""
+    if not raw:
+        raise InvalidInput("The request needs a JSON body.", code="missing_body")
+    too_deep = InvalidInput(
+        f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep: send a flatter document.",
+        code="json_too_deep",
+    )
+    try:
+        data = json.loads(raw, parse_float=_json_number)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"The body is not valid JSON: {exc}.", code="invalid_json") from None
+    except RecursionError:
+        raise too_deep from None
+    if json_depth(data) > MAX_JSON_DEPTH:
+        raise too_deep
+    return data
+
+
+def _json_number(text: str) -> float | int:
+    """A JSON number with a fraction or exponent: ``8.0`` and ``8e0`` are the integer 8, as in
+    JSON Schema (so strict integer fields take them); ``8.5`` stays a float."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+def json_depth(data: Any) -> int:
+    """How deeply arrays and objects nest in decoded JSON (a scalar: 0), without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            deepest = max(deepest, depth)
+            continue
+        deepest = max(deepest, depth + 1)
+        if deepest > MAX_JSON_DEPTH:
+            return deepest
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+class SpaceQuery(BaseModel):
+    """Query of the routes that pick a space (``?space_id=``; default: the caller's home)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    space_id: str | None = Field(default=None, max_length=64, description="A space id.")
+
+
+def _list_item(annotation: Any) -> Any:
+    """The item type of a query field that takes several values (``list[X]``, ``list[X] | None``),
+    else None."""
+    for candidate in (annotation, *get_args(annotation)):
+        if get_origin(candidate) is list:
+            return (get_args(candidate) or (str,))[0]
+    return None
 
 
 class StudioAPIHandler(ExtensionHandlerMixin, APIHandler):
@@ -59,14 +127,56 @@ class StudioAPIHandler(ExtensionHandlerMixin, APIHandler):
 
     def parse_body(self, model: type[M]) -> M:
         """Parse the JSON body into ``model``; 400 with field details otherwise."""
-        raw = self.request.body
-        if not raw:
-            raise InvalidInput("The request needs a JSON body.", code="missing_body")
-        try:
-            data = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"The body is not valid JSON: {exc}.", code="invalid_json") from None
-        return self.parse(model, data, "request body")
+        return self.parse(model, read_json_body(self.request.body), "request body")
+
+    def parse_query(self, model: type[M]) -> M:
+        """Parse the query string into ``model`` (the operation's documented ``query``).
+
+        A list field takes the argument repeated (or, for a list of choices, comma-separated).
+        Unknown arguments are ignored, as browsers and proxies add their own.
+        """
+        data: dict[str, Any] = {}
+        for name, field in model.model_fields.items():
+            values = self.get_query_arguments(name)
+            if not values:
+                continue
+            item = _list_item(field.annotation)
+            if item is not None:
+                # a list of choices (job statuses) may also come comma-separated
+                split = isinstance(item, type) and issubclass(item, Enum)
+                data[name] = [p for v in values for p in (v.split(",") if split else [v]) if p]
+            else:
+                data[name] = values[-1]
+        return self.parse(model, data, "query")
+
+    def route(self) -> Route | None:
+        """The route row this handler serves (its operations and typed path parameters)."""
+        return route_of(self.routes, type(self))
+
+    async def prepare(self) -> None:  # type: ignore[override]
+        await super().prepare()
+        if self.current_user is not None and not self._finished:
+            self._check_path_params()
+
+    def _check_path_params(self) -> None:
+        """Typed path parameters (a version number, an experiment id): 400 naming the
+        parameter when a value does not fit its documented type."""
+        route = self.route()
+        if route is None:
+            return
+        for name, adapter in route.param_adapters().items():
+            if name not in self.path_kwargs:
+                continue
+            try:
+                self.path_kwargs[name] = adapter.validate_python(self.path_kwargs[name])
+            except ValidationError as exc:
+                raise invalid_input(exc, f"path parameter {name!r}", prefix=(name,)) from None
+
+    def allowed_methods(self) -> list[str]:
+        """The methods documented for this route (the ``Allow`` header of a 405)."""
+        route = self.route()
+        methods = [m.upper() for m in route.operations] if route is not None else []
+        return [*methods, "OPTIONS"]
 
     @staticmethod
     def parse(model: type[M], data: Any, what: str) -> M:
@@ -83,6 +193,8 @@ class StudioAPIHandler(ExtensionHandlerMixin, APIHandler):
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exc = kwargs.get("exc_info", (None, None, None))[1]
+        if status_code == 405:
+            self.set_header("Allow", ", ".join(self.allowed_methods()))
         if isinstance(exc, ValidationError):  # a model built from user input deep in the engine
             exc = invalid_input(exc, "input")
         if isinstance(exc, StudioError):

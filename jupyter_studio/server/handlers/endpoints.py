@@ -35,6 +35,16 @@ _ports: dict[tuple[str, str], tuple[int, float]] = {}
 UPSTREAM_TIMEOUT_SECONDS = 300
 
 
+NAME_PARAM = {"endpoint_name": NAME}
+#: What a model server may answer besides 400/403/404/409.
+UPSTREAM_ERRORS = (
+    ("406", "The Accept format is not one the model answers in"),
+    ("413", "The body is larger than the model server takes"),
+    ("415", "The Content-Type is not one the model reads"),
+    ("503", "The model server is starting or stopping"),
+)
+
+
 class EndpointsBase(StudioAPIHandler):
     auth_resource = "studio:endpoints"
 
@@ -192,15 +202,32 @@ class EndpointProxyHandler(EndpointsBase):
         # APIHandler.finish would otherwise label every answer application/json.
         self.finish(relay.body(), set_content_type=content_type)
 
-    @web.authenticated
-    @authorized
-    async def get(self, endpoint_name: str, action: str) -> None:
-        await self._forward(endpoint_name, action, "GET")
+
+class EndpointPingHandler(EndpointProxyHandler):
+    """GET /studio/endpoints/<name>/ping: the model server's health."""
 
     @web.authenticated
     @authorized
-    async def post(self, endpoint_name: str, action: str) -> None:
-        await self._forward(endpoint_name, action, "POST")
+    async def get(self, endpoint_name: str) -> None:
+        await self._forward(endpoint_name, "ping", "GET")
+
+
+class EndpointServerStatsHandler(EndpointProxyHandler):
+    """GET /studio/endpoints/<name>/stats: what the model server counts."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, endpoint_name: str) -> None:
+        await self._forward(endpoint_name, "stats", "GET")
+
+
+class EndpointInvocationsHandler(EndpointProxyHandler):
+    """POST /studio/endpoints/<name>/invocations: rows in, predictions out (or a generation)."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, endpoint_name: str) -> None:
+        await self._forward(endpoint_name, "invocations", "POST")
 
 
 class _Relay(httputil.HTTPMessageDelegate):
@@ -293,16 +320,36 @@ ROUTES: list[Route] = [
         params={"endpoint_name": NAME},
     ),
     Route(
-        "/endpoints/{endpoint_name}/{action}",
-        EndpointProxyHandler,
+        "/endpoints/{endpoint_name}/ping",
+        EndpointPingHandler,
+        {"get": Operation("Model server health", response=Any, errors=UPSTREAM_ERRORS)},
+        params=NAME_PARAM,
+        prefix="/studio",
+    ),
+    Route(
+        "/endpoints/{endpoint_name}/stats",
+        EndpointServerStatsHandler,
         {
-            "get": Operation("Model server health (ping) or statistics (stats)", response=Any),
+            "get": Operation(
+                "What the model server counts (requests, errors, latency)",
+                response=Any,
+                errors=UPSTREAM_ERRORS,
+            )
+        },
+        params=NAME_PARAM,
+        prefix="/studio",
+    ),
+    Route(
+        "/endpoints/{endpoint_name}/invocations",
+        EndpointInvocationsHandler,
+        {
             "post": Operation(
                 "Invoke the model: text/csv or application/json rows; answers in the Accept format",
                 response=Any,
+                errors=UPSTREAM_ERRORS,
             ),
         },
-        params={"endpoint_name": NAME, "action": "ping|invocations|stats"},
+        params=NAME_PARAM,
         prefix="/studio",
     ),
 ]

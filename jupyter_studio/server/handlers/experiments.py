@@ -11,6 +11,7 @@ from ...core.experiments.schemas import (
     CreateExperiment,
     DescribeExperiment,
     DescribeRun,
+    ExperimentId,
     ListRunsQuery,
     ListRunsResponse,
     MetricHistory,
@@ -67,14 +68,7 @@ class RunsHandler(ExperimentsBase):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        raw = {
-            "experiment_id": self.get_query_argument("experiment_id", None),
-            "filter": self.get_query_argument("filter", None),
-            "order_by": self.get_query_arguments("order_by") or None,
-            "max_results": self.get_query_argument("max_results", "100"),
-            "page_token": self.get_query_argument("page_token", None),
-        }
-        query = self.parse(ListRunsQuery, {k: v for k, v in raw.items() if v is not None}, "query")
+        query = self.parse_query(ListRunsQuery)
         caller = await self.caller()
         self.send(
             await self.run(
@@ -140,6 +134,7 @@ ROUTES: list[Route] = [
         "/experiments/{experiment_id}",
         ExperimentHandler,
         {"get": Operation("Describe an experiment", response=DescribeExperiment)},
+        types={"experiment_id": ExperimentId},
     ),
     Route(
         "/runs",
@@ -148,7 +143,7 @@ ROUTES: list[Route] = [
             "get": Operation(
                 "List runs the caller may see",
                 response=ListRunsResponse,
-                query=("experiment_id", "filter", "order_by", "max_results", "page_token"),
+                query=ListRunsQuery,
             )
         },
     ),

@@ -5,13 +5,13 @@ from __future__ import annotations
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ...core.errors import InvalidInput
 from ...core.jobs.schemas import (
     CreateJob,
     DescribeJob,
     JobArtifact,
     JobKindInfo,
     JobLogs,
+    JobLogsQuery,
     ListJobsQuery,
     ListJobsResponse,
 )
@@ -30,18 +30,7 @@ class JobsHandler(JobsBase):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        statuses = [
-            s for value in self.get_query_arguments("status") for s in value.split(",") if s
-        ]
-        raw = {
-            "status": statuses or None,
-            "kind": self.get_query_argument("kind", None),
-            "space_id": self.get_query_argument("space_id", None),
-            "owner": self.get_query_argument("owner", None),
-            "limit": self.get_query_argument("limit", "50"),
-            "next_token": self.get_query_argument("next_token", None),
-        }
-        query = self.parse(ListJobsQuery, {k: v for k, v in raw.items() if v is not None}, "query")
+        query = self.parse_query(ListJobsQuery)
         caller = await self.caller()
         self.send(await self.run(self.studio.jobs.list, caller, query))
 
@@ -89,19 +78,11 @@ class JobLogsHandler(JobsBase):
     @web.authenticated
     @authorized
     async def get(self, job_id: str) -> None:
-        offset = self._int_argument("offset", 0)
-        limit = self._int_argument("limit", 65536)
+        query = self.parse_query(JobLogsQuery)
         caller = await self.caller()
-        self.send(await self.run(self.studio.jobs.logs, caller, job_id, offset, limit))
-
-    def _int_argument(self, name: str, default: int) -> int:
-        raw = self.get_query_argument(name, str(default))
-        try:
-            return int(raw)
-        except ValueError:
-            raise InvalidInput(
-                f"Query argument {name}={raw!r} is not a whole number.", code="invalid_query"
-            ) from None
+        self.send(
+            await self.run(self.studio.jobs.logs, caller, job_id, query.offset, query.limit)
+        )
 
 
 class JobArtifactsHandler(JobsBase):
@@ -143,7 +124,7 @@ ROUTES: list[Route] = [
             "get": Operation(
                 "List jobs the caller may see, newest first",
                 response=ListJobsResponse,
-                query=("status", "kind", "space_id", "owner", "limit", "next_token"),
+                query=ListJobsQuery,
             ),
             "post": Operation(
                 "Create a job of a registered kind",
@@ -177,7 +158,7 @@ ROUTES: list[Route] = [
         JobLogsHandler,
         {
             "get": Operation(
-                "Read a job's log from a byte offset", response=JobLogs, query=("offset", "limit")
+                "Read a job's log from a byte offset", response=JobLogs, query=JobLogsQuery
             )
         },
     ),

@@ -23,12 +23,11 @@ from ...core.modelhub.schemas import (
 from ...core.modelhub.solutions import LaunchedSolution, LaunchSolution, Solution
 from ...core.modelhub.training_service import EvaluateRequest, FinetuneRequest
 from ..routing import Operation, Route
-from .base import StudioAPIHandler
+from .base import SpaceQuery, StudioAPIHandler
 
 #: A catalogue id: a packaged or folder id, ``registry:<name>/<version>`` or ``hf:<org>/<repo>``
 #: (the ``/`` may also come URL-encoded).
 MODEL_ID = r"(?:registry(?::|%3[Aa])[^/]+/[0-9]+|hf(?::|%3[Aa])[^/]+/[^/]+|[^/]+)"
-QUERY = ("q", "task", "framework", "license", "gated", "source", "max_size_mb")
 
 
 class ModelHubBase(StudioAPIHandler):
@@ -36,7 +35,7 @@ class ModelHubBase(StudioAPIHandler):
 
     def space_id(self) -> str | None:
         """The ``space_id`` query argument (templates live in a space or the home)."""
-        return self.get_query_argument("space_id", None) or None
+        return self.parse_query(SpaceQuery).space_id or None
 
 
 class ModelsHandler(ModelHubBase):
@@ -45,10 +44,7 @@ class ModelsHandler(ModelHubBase):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        raw = {name: self.get_query_argument(name, None) for name in QUERY}
-        query = self.parse(
-            ListModelsQuery, {k: v for k, v in raw.items() if v not in (None, "")}, "query"
-        )
+        query = self.parse_query(ListModelsQuery)
         caller = await self.caller()
         self.send(await self.run(self.studio.modelhub.list_models, caller, query))
 
@@ -192,7 +188,7 @@ ROUTES: list[Route] = [
             "get": Operation(
                 "The model hub catalogue, searched and filtered",
                 response=ListModelsResponse,
-                query=QUERY,
+                query=ListModelsQuery,
             )
         },
     ),
@@ -228,7 +224,7 @@ ROUTES: list[Route] = [
             "get": Operation(
                 "Prompt templates of the home or a space",
                 response=ListTemplatesResponse,
-                query=("space_id",),
+                query=SpaceQuery,
             ),
             "post": Operation(
                 "Save a prompt template", status=201, body=SaveTemplate, response=PromptTemplate
@@ -238,7 +234,7 @@ ROUTES: list[Route] = [
     Route(
         "/modelhub/templates/{name}",
         TemplateHandler,
-        {"delete": Operation("Delete a prompt template", status=204, query=("space_id",))},
+        {"delete": Operation("Delete a prompt template", status=204, query=SpaceQuery)},
     ),
     Route(
         "/modelhub/finetune",
@@ -281,6 +277,7 @@ ROUTES: list[Route] = [
                 "Launch a solution template",
                 status=201,
                 body=LaunchSolution,
+                body_required=False,
                 response=LaunchedSolution,
             )
         },

@@ -5,7 +5,6 @@ from __future__ import annotations
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ...core.errors import InvalidInput
 from ...core.models.schemas import (
     DescribeModel,
     DescribeModelVersion,
@@ -14,11 +13,12 @@ from ...core.models.schemas import (
     ListModelVersionsResponse,
     RegisterModelFromPath,
     UpdateModel,
+    VersionNumber,
 )
 from ..routing import Operation, Route
-from .base import StudioAPIHandler
+from .base import SpaceQuery, StudioAPIHandler
 
-SPACE_QUERY = ("space_id",)
+SPACE_QUERY = SpaceQuery
 
 
 class ModelsBase(StudioAPIHandler):
@@ -26,18 +26,7 @@ class ModelsBase(StudioAPIHandler):
 
     def space_id(self) -> str | None:
         """The ``space_id`` query argument that picks between models of the same name."""
-        return self.get_query_argument("space_id", None) or None
-
-    def version_number(self, raw: str) -> int:
-        try:
-            number = int(raw)
-        except ValueError:
-            number = 0
-        if number < 1:
-            raise InvalidInput(
-                f"{raw!r} is not a version number (1, 2, ...).", code="invalid_version"
-            )
-        return number
+        return self.parse_query(SpaceQuery).space_id or None
 
 
 class ModelsHandler(ModelsBase):
@@ -46,17 +35,7 @@ class ModelsHandler(ModelsBase):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        raw = {
-            "space_id": self.get_query_argument("space_id", None),
-            "home": self.get_query_argument("home", None),
-            "name_contains": self.get_query_argument("name_contains", None),
-            "owner": self.get_query_argument("owner", None),
-            "limit": self.get_query_argument("limit", "50"),
-            "next_token": self.get_query_argument("next_token", None),
-        }
-        query = self.parse(
-            ListModelsQuery, {k: v for k, v in raw.items() if v is not None}, "query"
-        )
+        query = self.parse_query(ListModelsQuery)
         caller = await self.caller()
         self.send(await self.run(self.studio.models.list_models, caller, query))
 
@@ -121,27 +100,27 @@ class ModelVersionHandler(ModelsBase):
 
     @web.authenticated
     @authorized
-    async def get(self, model_name: str, version: str) -> None:
+    async def get(self, model_name: str, version: int) -> None:
         caller = await self.caller()
         self.send(
             await self.run(
                 self.studio.models.get_version,
                 caller,
                 model_name,
-                self.version_number(version),
+                version,
                 space_id=self.space_id(),
             )
         )
 
     @web.authenticated
     @authorized
-    async def delete(self, model_name: str, version: str) -> None:
+    async def delete(self, model_name: str, version: int) -> None:
         caller = await self.caller()
         await self.run(
             self.studio.models.delete_version,
             caller,
             model_name,
-            self.version_number(version),
+            version,
             space_id=self.space_id(),
         )
         self.set_status(204)
@@ -156,7 +135,7 @@ ROUTES: list[Route] = [
             "get": Operation(
                 "List registered models the caller may see",
                 response=ListModelsResponse,
-                query=("space_id", "home", "name_contains", "owner", "limit", "next_token"),
+                query=ListModelsQuery,
             ),
             "post": Operation(
                 "Register an MLflow model folder (e.g. a job's artifact folder) as a new version",
@@ -204,5 +183,6 @@ ROUTES: list[Route] = [
                 "Delete a model version (files go to the trash)", status=204, query=SPACE_QUERY
             ),
         },
+        types={"version": VersionNumber},
     ),
 ]
