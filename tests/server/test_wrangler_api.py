@@ -141,7 +141,7 @@ async def test_user_code_runs_in_a_child_process_with_a_time_limit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     studio = jp_serverapp.web_app.settings["jupyter_studio"]["studio"]
-    studio.flows.user_code_timeout = 20.0
+    studio.flows.user_code_timeout = 120.0  # a child starts Python and pandas: slow when loaded
     doc = flow(
         source("src", "data/sales.csv"),
         step(
@@ -380,7 +380,7 @@ async def test_export_script_and_notebook(api, files: Path) -> None:  # noqa: AN
     assert code == 409 and error["code"] == "output_exists"
 
 
-async def wait_job(api, job_id: str, timeout: float = 120) -> dict[str, Any]:  # noqa: ANN001
+async def wait_job(api, job_id: str, timeout: float = 300) -> dict[str, Any]:  # noqa: ANN001
     deadline = asyncio.get_running_loop().time() + timeout
     while asyncio.get_running_loop().time() < deadline:
         code, job = await api("GET", f"jobs/{job_id}")
