@@ -441,20 +441,22 @@ def read_table(
     field: str = "data",
     nrows: int | None = None,
     require_rows: bool = True,
+    file_format: str | None = None,
     **pandas_options: Any,
 ) -> pd.DataFrame:
     """Read a CSV, TSV or Parquet file into a pandas DataFrame by this module's rules.
 
     ``field`` names the request field in errors (``detail[0]["loc"]``); ``nrows`` reads only
-    the first rows; ``pandas_options`` (``dtype``, ``keep_default_na``, ``na_values``, ...) go
+    the first rows; ``file_format`` (csv, tsv, parquet) overrides the one the name gives;
+    ``pandas_options`` (``dtype``, ``keep_default_na``, ``na_values``, ...) go
     to :func:`pandas.read_csv`. Raises :class:`TableFileError` (400) naming the file, the line
     and what to do.
     """
     import pandas as pd
 
     file = Path(path)
-    kind = table_format(file)
-    if kind is None:
+    kind = file_format or table_format(file)
+    if kind not in ("csv", "tsv", "parquet"):
         raise TableFileError(
             file.name,
             "the file is not a CSV, TSV or Parquet file",

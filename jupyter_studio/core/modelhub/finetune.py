@@ -142,8 +142,6 @@ def _field_error(field: str, message: str, code: str) -> InvalidInput:
 
 def load_rows(path: Path, field: str = "data") -> pd.DataFrame:
     """Read a CSV, TSV or Parquet file as strings; a 400 naming the problem otherwise."""
-    import pandas as pd
-
     kind = TABLE_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise _field_error(
@@ -155,21 +153,12 @@ def load_rows(path: Path, field: str = "data") -> pd.DataFrame:
         raise _field_error(
             field, f"{path.name!r} is larger than {MAX_DATA_BYTES // 2**20} MB.", "data_too_large"
         )
-    try:
-        if kind == "parquet":
-            frame = pd.read_parquet(path)
-        else:
-            frame = pd.read_csv(
-                path,
-                sep="\t" if kind == "tsv" else ",",
-                dtype=str,
-                keep_default_na=False,
-                na_values=[""],
-            )
-    except Exception as exc:
-        raise _field_error(
-            field, f"Could not read {path.name!r}: {type(exc).__name__}: {exc}", "unreadable_data"
-        ) from None
+    from ..tabular_files import TableFileError, read_table
+
+    try:  # the reader every feature uses: delimiter detected, a broken file named by line
+        frame = read_table(path, dtype=str, keep_default_na=False, na_values=[""])
+    except TableFileError as exc:
+        raise _field_error(field, exc.message, exc.code) from None
     return frame
 
 

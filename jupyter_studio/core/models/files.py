@@ -316,21 +316,22 @@ def write_baseline(baseline: Any, path: Path) -> None:
 
 def read_training_data(path: Path) -> Any:
     """A CSV or Parquet file as a DataFrame (for the baseline of a registration from a folder)."""
-    import pandas as pd
+    from ..tabular_files import TableFileError, read_table, table_format
 
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".parquet", ".pq"):
-            return pd.read_parquet(path)
-        if suffix in (".csv", ".txt", ".tsv"):
-            return pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",")
-    except Exception as exc:
+    kind = table_format(path) or ("csv" if path.suffix.lower() == ".txt" else None)
+    if kind is None:
         raise InvalidInput(
-            f"The training data {path.name!r} cannot be read: {exc}", code="bad_training_data"
+            f"The training data {path.name!r} is not a CSV or Parquet file.",
+            code="bad_training_data",
+        )
+    try:  # the reader every feature uses: delimiter detected, a broken file named by line
+        return read_table(path, field="training_data", file_format=kind)
+    except TableFileError as exc:
+        raise InvalidInput(
+            f"The training data cannot be read: {exc.message}",
+            code="bad_training_data",
+            detail=exc.detail,
         ) from None
-    raise InvalidInput(
-        f"The training data {path.name!r} is not a CSV or Parquet file.", code="bad_training_data"
-    )
 
 
 def fsync_tree(folder: Path) -> None:

@@ -226,7 +226,7 @@ def test_files_that_are_not_csv_or_parquet(tmp_path: Path, classifier: Path) -> 
     with pytest.raises(BatchTransformError, match=r"binary\.csv"):
         score_file(classifier, [tmp_path / "binary.csv"], tmp_path / "out.csv")
     (tmp_path / "empty.csv").write_text("")
-    with pytest.raises(BatchTransformError, match=r"empty\.csv is empty"):
+    with pytest.raises(BatchTransformError, match=r"empty\.csv: the file is empty"):
         score_file(classifier, [tmp_path / "empty.csv"], tmp_path / "out.csv")
     (tmp_path / "header.csv").write_text("age,income,city\n")
     with pytest.raises(BatchTransformError, match="no rows to score in header.csv"):

@@ -9,7 +9,9 @@ renamed into place at the end, so a failed or stopped transform leaves no half-w
 
 Inputs
     CSV files (``.csv``, RFC 4180, UTF-8; a header row, or none when the values come in the
-    order of the model's input schema), Parquet files (``.parquet``, ``.pq``), or folders of them
+    order of the model's input schema; the delimiter is detected and a broken row is named by
+    its line, as every feature reads CSV: :mod:`jupyter_studio.core.tabular_files`), Parquet
+    files (``.parquet``, ``.pq``), or folders of them
     (searched recursively in name order; hidden files and names starting with ``_`` are left out).
     All files of one transform must have the same columns.
 Types
@@ -30,8 +32,6 @@ Output
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 import time
@@ -48,6 +48,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from ...tabular_files import TableFileError, find_csv_problem, inspect_csv
 from ..runtime.model import LoadedModel, ModelLoadError
 from ..runtime.payloads import Column, InputSchema, PayloadError, Prediction, convert_column
 
@@ -177,6 +178,7 @@ class _Source:
         self._handle: Any = None
         self._csv_names: list[str] | None = None
         self._csv_header = True
+        self._delimiter = ","
         try:
             if self.format == "parquet":  # read the footer only; the file is opened again later
                 metadata = pq.read_metadata(path)
@@ -199,11 +201,12 @@ class _Source:
         self._check_columns()
 
     def _csv_columns(self) -> list[str]:
-        with open(self.path, encoding="utf-8-sig", newline="") as handle:
-            try:
-                first = next(csv.reader(io.StringIO(handle.readline())), None)
-            except UnicodeDecodeError:
-                raise BatchTransformError(f"{self.path.name} is not UTF-8 text") from None
+        try:  # the checks every feature runs on a CSV file: delimiter, first rows, quotes
+            layout = inspect_csv(self.path, encoding="utf-8-sig", require_rows=False)
+        except TableFileError as error:
+            raise BatchTransformError(error.message) from None
+        self._delimiter = layout.delimiter
+        first = layout.header
         if not first:
             raise BatchTransformError(f"{self.path.name} is empty: it has no header row")
         fields = [f.strip() for f in first]
@@ -267,10 +270,21 @@ class _Source:
             )
             with open(self.path, "rb") as handle:
                 self._handle = handle
-                reader = pacsv.open_csv(handle, read_options=read, convert_options=convert)
+                reader = pacsv.open_csv(
+                    handle,
+                    read_options=read,
+                    parse_options=pacsv.ParseOptions(delimiter=self._delimiter),
+                    convert_options=convert,
+                )
                 yield from reader
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError) as error:
             kind = "Parquet" if self.format == "parquet" else "CSV"
+            if kind == "CSV":
+                problem = find_csv_problem(
+                    self.path, delimiter=self._delimiter, encoding="utf-8-sig", require_rows=False
+                )
+                if problem is not None:
+                    raise BatchTransformError(problem.message) from None
             raise BatchTransformError(
                 f"{self.path.name} cannot be read as {kind} after row {self.rows_read}: {error}"
             ) from None

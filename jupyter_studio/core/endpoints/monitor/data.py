@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ...tabular_files import TableFileError, read_table
 from .capture_reader import CaptureReader
 
 __all__ = ["CurrentData", "DataError", "data_files", "read_current_data"]
@@ -109,8 +110,8 @@ def read_current_data(
         remaining = None if max_rows is None else max_rows - rows
         kind = _kind(path)
         try:
-            if kind == "csv":
-                frame = pd.read_csv(path, nrows=remaining, low_memory=False)
+            if kind == "csv":  # the reader every feature uses (delimiter, broken rows by line)
+                frame = read_table(path, nrows=remaining, require_rows=False)
             elif kind == "parquet":
                 frame = _read_parquet(path, remaining)
             else:
@@ -123,6 +124,8 @@ def read_current_data(
                     )
         except DataError:
             raise
+        except TableFileError as error:
+            raise DataError(error.message) from None
         except Exception as error:
             raise DataError(f"cannot read {path.name}: {type(error).__name__}: {error}") from error
         if remaining is not None and len(frame) >= remaining:
