@@ -17,17 +17,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..experiments.tags import (
-    JOB_ID_ENV,
-    JOB_ID_TAG,
-    MLFLOW_USER_TAG,
-    OWNER_ENV,
-    OWNER_TAG,
-    SPACE_ID_ENV,
-    SPACE_ID_TAG,
-    TRACKING_URI_ENV,
-)
-
 #: Leaderboard keys that are not metrics.
 ROW_KEYS = {
     "rank",
@@ -65,30 +54,14 @@ class _Target:
     """The tracking store, experiment and Studio tags the runs of one AutoML experiment go to."""
 
     def __init__(self, environment: Mapping[str, str], experiment: str) -> None:
-        from mlflow.tracking import MlflowClient
+        from ..experiments.tracking import open_experiment
 
-        from ..experiments.service import ensure_tracking_store
-
-        ensure_tracking_store(environment)
-        self.client = MlflowClient(tracking_uri=environment[TRACKING_URI_ENV])
         self.experiment = experiment
-        scope: dict[str, str] = {}
-        if environment.get(JOB_ID_ENV):
-            scope[JOB_ID_TAG] = environment[JOB_ID_ENV]
-        if environment.get(SPACE_ID_ENV):
-            scope[SPACE_ID_TAG] = environment[SPACE_ID_ENV]
-        if environment.get(OWNER_ENV):
-            scope[OWNER_TAG] = environment[OWNER_ENV]
-            scope[MLFLOW_USER_TAG] = environment[OWNER_ENV]
-        self.scope = scope
-        name = experiment_name_for(experiment)
-        found = self.client.get_experiment_by_name(name)
-        self.experiment_id = (
-            found.experiment_id
-            if found is not None
-            else self.client.create_experiment(
-                name, tags={k: v for k, v in scope.items() if k != JOB_ID_TAG}
-            )
+        tracked = open_experiment(environment, experiment_name_for(experiment))
+        self.client, self.experiment_id, self.scope = (
+            tracked.client,
+            tracked.experiment_id,
+            tracked.scope,
         )
 
     def log(self, row: Mapping[str, Any], tags: Mapping[str, str] | None, tmp: Path) -> None:

@@ -15,12 +15,8 @@ from mlflow.tracking.context.abstract_context import RunContextProvider
 
 from .tags import (
     JOB_ID_ENV,
-    JOB_ID_TAG,
-    MLFLOW_USER_TAG,
     OWNER_ENV,
-    OWNER_TAG,
-    SPACE_ID_ENV,
-    SPACE_ID_TAG,
+    scope_tags,
 )
 
 
@@ -33,15 +29,4 @@ class StudioRunContext(RunContextProvider):
 
     def tags(self) -> dict[str, str]:
         """The ``studio.*`` tags of the current job, and ``mlflow.user`` as the Studio user."""
-        tags: dict[str, str] = {}
-        job_id = os.environ.get(JOB_ID_ENV)
-        space_id = os.environ.get(SPACE_ID_ENV)
-        owner = os.environ.get(OWNER_ENV)
-        if job_id:
-            tags[JOB_ID_TAG] = job_id
-        if space_id:
-            tags[SPACE_ID_TAG] = space_id
-        if owner:
-            tags[OWNER_TAG] = owner
-            tags[MLFLOW_USER_TAG] = owner
-        return tags
+        return scope_tags(os.environ)

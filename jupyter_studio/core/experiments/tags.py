@@ -5,6 +5,8 @@ Kept free of MLflow imports: the service reads them without loading MLflow.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 #: Environment variables a Studio job's process gets (see ``ExperimentService.tracking_environment``).
 JOB_ID_ENV = "STUDIO_JOB_ID"
 SPACE_ID_ENV = "STUDIO_SPACE_ID"
@@ -22,3 +24,15 @@ OWNER_TAG = "studio.owner"
 MLFLOW_USER_TAG = "mlflow.user"
 MLFLOW_RUN_NAME_TAG = "mlflow.runName"
 MLFLOW_SOURCE_NAME_TAG = "mlflow.source.name"
+
+
+def scope_tags(environment: Mapping[str, str]) -> dict[str, str]:
+    """The Studio tags (job, space, owner and ``mlflow.user``) of a run made in ``environment``."""
+    tags: dict[str, str] = {}
+    if environment.get(JOB_ID_ENV):
+        tags[JOB_ID_TAG] = environment[JOB_ID_ENV]
+    if environment.get(SPACE_ID_ENV):
+        tags[SPACE_ID_TAG] = environment[SPACE_ID_ENV]
+    if environment.get(OWNER_ENV):
+        tags[OWNER_TAG] = tags[MLFLOW_USER_TAG] = environment[OWNER_ENV]
+    return tags

@@ -12,13 +12,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..experiments.tags import (
-    JOB_ID_ENV,
-    JOB_ID_TAG,
-    MLFLOW_USER_TAG,
-    OWNER_ENV,
-    OWNER_TAG,
-    SPACE_ID_ENV,
-    SPACE_ID_TAG,
     TRACKING_URI_ENV,
 )
 
@@ -47,27 +40,11 @@ class RunLog:
             return
         try:
             from mlflow.entities import Param
-            from mlflow.tracking import MlflowClient
 
-            from ..experiments.service import ensure_tracking_store
+            from ..experiments.tracking import open_experiment
 
-            ensure_tracking_store(environment)
-            client = MlflowClient(tracking_uri=uri)
-            scope: dict[str, str] = {}
-            if environment.get(JOB_ID_ENV):
-                scope[JOB_ID_TAG] = environment[JOB_ID_ENV]
-            if environment.get(SPACE_ID_ENV):
-                scope[SPACE_ID_TAG] = environment[SPACE_ID_ENV]
-            if environment.get(OWNER_ENV):
-                scope[OWNER_TAG] = scope[MLFLOW_USER_TAG] = environment[OWNER_ENV]
-            found = client.get_experiment_by_name(experiment)
-            experiment_id = (
-                found.experiment_id
-                if found is not None
-                else client.create_experiment(
-                    experiment, tags={k: v for k, v in scope.items() if k != JOB_ID_TAG}
-                )
-            )
+            tracked = open_experiment(environment, experiment)
+            client, experiment_id, scope = tracked.client, tracked.experiment_id, tracked.scope
             run = client.create_run(
                 experiment_id, run_name=run_name, tags={**scope, **dict(tags or {})}
             )
