@@ -591,20 +591,7 @@ class Engine:
 
     def ancestors(self, doc: FlowDocument, node_id: str) -> list[FlowNode]:
         """The node and everything it reads from, sources first."""
-        order: list[FlowNode] = []
-        seen: set[str] = set()
-
-        def visit(nid: str) -> None:
-            if nid in seen:
-                return
-            seen.add(nid)
-            node = doc.node(nid)
-            for parent in node.inputs:
-                visit(parent)
-            order.append(node)
-
-        visit(node_id)
-        return order
+        return doc.ancestors(node_id)
 
     def run(
         self,

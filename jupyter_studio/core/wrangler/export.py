@@ -229,19 +229,7 @@ def _source_code(node: FlowNode, var: str, resolve: Any, values: dict[str, str])
 
 
 def _plan(document: FlowDocument, node_id: str) -> list[FlowNode]:
-    order: list[FlowNode] = []
-    seen: set[str] = set()
-
-    def visit(nid: str) -> None:
-        if nid in seen:
-            return
-        seen.add(nid)
-        node = document.node(nid)
-        for parent in node.inputs:
-            visit(parent)
-        order.append(node)
-
-    visit(node_id)
+    order = document.ancestors(node_id)
     if order[-1].kind == "analysis":
         raise NodeError(
             node_id,

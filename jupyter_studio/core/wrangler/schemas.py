@@ -179,6 +179,23 @@ class FlowDocument(BaseModel):
     def children(self, node_id: str) -> list[FlowNode]:
         return [n for n in self.nodes if node_id in n.inputs]
 
+    def ancestors(self, node_id: str) -> list[FlowNode]:
+        """The node and everything it reads from, sources first (each node once)."""
+        order: list[FlowNode] = []
+        seen: set[str] = set()
+
+        def visit(nid: str) -> None:
+            if nid in seen:
+                return
+            seen.add(nid)
+            node = self.node(nid)
+            for parent in node.inputs:
+                visit(parent)
+            order.append(node)
+
+        visit(node_id)
+        return order
+
 
 # -- previews --------------------------------------------------------------------------------
 
