@@ -5,27 +5,34 @@ Registering a folder (a job's artifact, an AutoML candidate, a run's model) fill
 
 1. the MLmodel file's ``metadata`` (``problem_type`` and ``classes`` at its top level, or under
    ``studio_automl``, which Autopilot writes);
-2. for the ``sklearn`` flavor, the fitted estimator's ``classes_`` (or its being a regressor), read
-   by loading the pickle in a separate Python process with a time limit: unpickling runs the
-   model's code, which must never hang or crash the caller (the Jupyter server).
+2. for the ``sklearn`` flavor saved in the skops format (MLflow 3's default), the final
+   estimator's ``classes_`` read from the archive's ``schema.json`` and ``.npy`` files without
+   loading anything (no code runs; importing skops alone costs seconds and imports every
+   scikit-learn module), and its being a regressor from its scikit-learn class;
+3. otherwise for the ``sklearn`` flavor, the fitted estimator's ``classes_`` (or its being a
+   regressor), read by loading the model in a separate Python process with a time limit:
+   unpickling runs the model's code, which must never hang or crash the caller (the Jupyter server).
 
 Anything else leaves both unknown; the user may still give ``problem_type`` when registering.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
 
 PROBLEM_TYPES = ("binary", "multiclass", "regression")
-#: Seconds allowed for loading a scikit-learn pickle to read its classes.
-INSPECT_TIMEOUT = 60.0
+#: Seconds allowed for loading a scikit-learn model to read its classes (importing MLflow and
+#: scikit-learn alone takes 15-60 s on a busy machine).
+INSPECT_TIMEOUT = 180.0
 
 
 def _from_metadata(metadata: dict[str, Any] | None) -> tuple[str | None, list[Any] | None]:
@@ -71,9 +78,60 @@ def folder_outputs(folder: Path) -> tuple[str | None, list[Any] | None]:
     except Exception:  # read_model_info reports unreadable folders
         return None, None
     problem, classes = _from_metadata(meta.metadata)
-    if problem is None and "sklearn" in (meta.flavors or {}):
-        problem, classes = _from_sklearn_pickle(folder)
+    sklearn_conf = (meta.flavors or {}).get("sklearn")
+    if problem is None and isinstance(sklearn_conf, dict):
+        if sklearn_conf.get("serialization_format") == "skops":
+            problem, classes = _from_skops_archive(folder / str(sklearn_conf.get("pickled_model")))
+        if problem is None:
+            problem, classes = _from_sklearn_pickle(folder)
     return problem, classes
+
+
+def _final_estimator(node: dict[str, Any]) -> dict[str, Any]:
+    """The node of a skops schema that predicts: the last step of (nested) pipelines."""
+    while node.get("__module__") == "sklearn.pipeline" and node.get("__class__") == "Pipeline":
+        steps = node["content"]["content"]["steps"]["content"]
+        node = steps[-1]["content"][1]
+    return node
+
+
+def _estimator_role(node: dict[str, Any]) -> str | None:
+    """``classifier``/``regressor`` for a scikit-learn class (only scikit-learn is imported)."""
+    module, name = str(node.get("__module__", "")), str(node.get("__class__", ""))
+    if not module.startswith("sklearn."):
+        return None
+    from sklearn.base import ClassifierMixin, RegressorMixin
+
+    cls = getattr(importlib.import_module(module), name, None)
+    if isinstance(cls, type) and issubclass(cls, ClassifierMixin):
+        return "classifier"
+    if isinstance(cls, type) and issubclass(cls, RegressorMixin):
+        return "regressor"
+    return None
+
+
+def _from_skops_archive(path: Path) -> tuple[str | None, list[Any] | None]:
+    """``(problem_type, classes)`` read from a skops file's schema, or ``(None, None)``."""
+    import numpy as np
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            node = _final_estimator(json.loads(archive.read("schema.json")))
+            found = node["content"]["content"].get("classes_")
+            role = _estimator_role(node)
+            if found is None:
+                return ("regression", None) if role == "regressor" else (None, None)
+            if found.get("__loader__") != "NdArrayNode" or found.get("type") != "numpy":
+                return None, None
+            with archive.open(found["file"]) as handle:
+                values = np.load(handle, allow_pickle=False)
+    except Exception as exc:  # an unusual layout: the child process decides
+        log.debug("skops schema of %s not understood: %s", path, exc)
+        return None, None
+    labels = [item.item() if hasattr(item, "item") else item for item in values.tolist()]
+    if role == "regressor" or not labels:
+        return None, None
+    return ("binary" if len(labels) == 2 else "multiclass"), labels
 
 
 def _inspect(folder: str) -> None:
