@@ -17,7 +17,7 @@ import importlib
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from traitlets import (
@@ -57,6 +57,11 @@ from .spaces.schemas import (
 from .spaces.service import Caller, SpaceService
 from .store import Store
 from .validation import invalid_input, parse_model
+
+if TYPE_CHECKING:  # loaded lazily (by their traits) so that `import jupyter_studio` stays light
+    from .automl.service import AutoMLService
+    from .modelhub.service import ModelHubService
+    from .wrangler.service import FlowService
 
 ROOT_ENV = "JUPYTER_STUDIO_ROOT"
 DB_URL_ENV = "JUPYTER_STUDIO_DB_URL"
@@ -331,7 +336,7 @@ class Studio(LoggingConfigurable):
         self.models: ModelRegistry = self.models_class(
             store=self.store, spaces=self.spaces, domain_root=root, experiments=self.experiments
         )
-        self.flows = self.flows_class()
+        self.flows: FlowService = self.flows_class()
         self.endpoints: EndpointService = self.endpoints_class(
             self.store,
             self.spaces,
@@ -342,7 +347,7 @@ class Studio(LoggingConfigurable):
             owner=self.default_user if self.launch_only_own_jobs else None,
             logger=self.log,
         )
-        self.automl = self.automl_class(
+        self.automl: AutoMLService = self.automl_class(
             self.store,
             self.spaces,
             jobs=self.jobs,
@@ -352,7 +357,7 @@ class Studio(LoggingConfigurable):
             default_user=self.default_user,
             logger=self.log,
         )
-        self.modelhub = self.modelhub_class(
+        self.modelhub: ModelHubService = self.modelhub_class(
             self.store,
             self.spaces,
             models=self.models,
