@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -164,37 +160,6 @@ def test_a_crashing_candidate_is_recorded_and_the_run_goes_on(
     assert board.loc["Linear", "status"] == "completed"
     assert result.best_candidate in {"Linear", "Linear_strong", "WeightedEnsemble"}
     assert "KNN" not in (result.leaderboard().iloc[0]["hyperparameters"].get("weights") or {})
-
-
-def test_saved_model_reloads_in_a_fresh_process(mixed: pd.DataFrame, tmp_path: Path) -> None:
-    result = AutoML(target="y", max_runtime=8, algorithms=["lightgbm", "linear", "catboost"]).fit(
-        mixed
-    )
-    path = result.save(tmp_path / "model")
-    rows = mixed.drop(columns=["y"]).head(40)
-    rows.to_parquet(tmp_path / "rows.parquet")
-    expected = result.best_model().predict_proba(rows)
-    script = f"""
-import json, mlflow.pyfunc, pandas as pd
-rows = pd.read_parquet({str(tmp_path / "rows.parquet")!r})
-model = mlflow.pyfunc.load_model({str(path)!r})
-labels = model.predict(rows)
-proba = model.predict(rows, params={{"predict_method": "predict_proba"}})
-helper = model.unwrap_python_model().predict_proba(rows)
-print(json.dumps({{"labels": list(labels), "proba": proba.to_numpy().tolist(),
-                   "helper": helper.to_numpy().tolist(), "columns": list(proba.columns)}}))
-"""
-    out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
-    )
-    loaded = json.loads(out.stdout.strip().splitlines()[-1])
-    assert loaded["columns"] == ["no", "yes"]
-    assert np.allclose(loaded["proba"], expected.to_numpy(), atol=1e-9)
-    assert np.allclose(loaded["helper"], expected.to_numpy(), atol=1e-9)
-    assert loaded["labels"] == list(result.best_model().predict(rows))
-    saved = result.save_candidates(tmp_path / "candidates")
-    assert set(saved) == set(result.candidate_names())
-    assert all((p / "MLmodel").is_file() for p in saved.values())
 
 
 def test_hpo_on_a_holdout_split(binary_frame: pd.DataFrame) -> None:
