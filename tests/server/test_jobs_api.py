@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 
-async def wait_status(api, job_id: str, statuses: set[str], timeout: float = 30):  # noqa: ANN001, ANN201
+async def wait_status(api, job_id: str, statuses: set[str], timeout: float = 60):  # noqa: ANN001, ANN201
     for _ in range(int(timeout / 0.2)):
         code, job = await api("GET", f"jobs/{job_id}")
         assert code == 200
