@@ -125,7 +125,7 @@ async def test_node_errors_name_the_node_and_keep_upstream_previews(api, files: 
     assert by_node["after"]["status"] == "error" and by_node["after"]["error"]["node_id"] == "gone"
     assert {by_node[n]["status"] for n in ("cast", "bad", "outside", "missing")} == {"error"}
     for node, codes in (
-        ("bad", {"malformed_csv", "csv_type_mismatch"}),
+        ("bad", {"unclosed_quote"}),  # the quote opened on line 3, not a type mismatch
         ("outside", {"path_outside_space", "invalid_path"}),
         ("missing", {"path_not_found"}),
     ):
