@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.server.test_restart import TOKEN, Server
+from tests.support import LONG_WAIT, SHORT_WAIT
 
 pytest.importorskip("mlflow")
 pytest.importorskip("sklearn")
@@ -50,7 +51,7 @@ def invoke(
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=30) as reply:
+        with urllib.request.urlopen(request, timeout=SHORT_WAIT) as reply:
             raw = reply.read()
             kind = reply.headers.get("Content-Type", "")
             return reply.status, json.loads(raw) if "json" in kind else raw.decode(), kind
@@ -62,7 +63,7 @@ def invoke(
             return error.code, raw.decode("utf-8", "replace"), ""
 
 
-def wait_endpoint(server: Server, name: str, timeout: float = 90) -> dict:
+def wait_endpoint(server: Server, name: str, timeout: float = LONG_WAIT) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         code, endpoint = server.api("GET", f"endpoints/{name}")
