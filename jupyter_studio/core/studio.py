@@ -208,9 +208,10 @@ class Studio(LoggingConfigurable):
         help="AutoML experiments (wizard, leaderboard, results, deploy): studio.automl.",
     )
     automl_min_rows = Int(
-        500,
+        100,
         config=True,
-        help="An AutoML experiment needs at least this many rows with a target value.",
+        help="An AutoML experiment needs at least this many rows with a target value "
+        "(100: what k-fold bagging and the ensemble handle; fewer give noisy validation scores).",
     )
     modelhub_class = Type(
         default_value="jupyter_studio.core.modelhub.service.ModelHubService",

@@ -39,7 +39,7 @@ def allow_all(jp_server_authorizer, jp_server_auth_resources):  # noqa: ANN001, 
 def write_files(root: Path) -> None:
     frame = mixed_frame(600)
     frame.to_csv(root / "churn.csv", index=False)
-    frame.head(100).to_csv(root / "small.csv", index=False)
+    frame.head(40).to_csv(root / "small.csv", index=False)
     frame.assign(y="same").to_csv(root / "constant.csv", index=False)
     frame.assign(y=np.where(frame.index < 599, "a", None)).to_csv(
         root / "oneclass.csv", index=False
@@ -55,7 +55,11 @@ def write_files(root: Path) -> None:
 
 BASE = {"experiment_name": "exp-1", "data": "churn.csv", "target": "y", "max_runtime": 10}
 BAD_CASES = [
-    ({"data": "small.csv"}, ["data"], "at least 500"),
+    (
+        {"data": "small.csv"},
+        ["data"],
+        "at least 100 are needed (the minimum is c.Studio.automl_min_rows)",
+    ),
     ({"target": "nope"}, ["target"], "no column"),
     ({"data": "constant.csv"}, ["target"], "single value"),
     ({"data": "oneclass.csv"}, ["target"], "single value"),
@@ -193,6 +197,8 @@ async def test_an_experiment_over_rest(api, jp_root_dir: Path) -> None:  # noqa:
         "POST", "automl/experiments/exp-1/deploy", {"endpoint_name": "exp-ep"}
     )
     assert code == 201 and deployed["model_version"] == 1, deployed
+    # the deployed model is named after the experiment, not the endpoint
+    assert deployed["model_name"] == "exp-1" and deployed["endpoint_name"] == "exp-ep"
     try:
         code, again = await api(
             "POST", "automl/experiments/exp-1/deploy", {"endpoint_name": "exp-ep"}

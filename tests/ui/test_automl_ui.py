@@ -52,7 +52,7 @@ def test_wizard_leaderboard_results_and_deploy(
     folder = lab_server.root / "automl-ui"
     folder.mkdir(exist_ok=True)
     mixed_frame(600).to_csv(folder / "churn.csv", index=False)
-    mixed_frame(100).to_csv(folder / "tiny.csv", index=False)
+    mixed_frame(40).to_csv(folder / "tiny.csv", index=False)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     open_lab(page, lab_server)
@@ -71,7 +71,9 @@ def test_wizard_leaderboard_results_and_deploy(
     wizard.locator('[data-testid="automl-name"]').fill(name)
     wizard.locator('[data-testid="automl-error-experiment_name"]').wait_for(state="detached")
     wizard.locator('[data-testid="automl-data"]').fill("automl-ui/tiny.csv")
-    wizard.locator('[data-testid="automl-error-data"]').get_by_text("at least 500").wait_for()
+    wizard.locator('[data-testid="automl-error-data"]').get_by_text(
+        "at least 100 are needed (the minimum is c.Studio.automl_min_rows)"
+    ).wait_for()
     wizard.locator('[data-testid="automl-data"]').fill("automl-ui/churn.csv")
     preview = wizard.locator('[data-testid="automl-preview"]')
     preview.wait_for()

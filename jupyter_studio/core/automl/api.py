@@ -65,7 +65,7 @@ class AutoML:
     should_stop:
         Polled between steps; when it returns True the fit ends with what has finished.
     min_rows:
-        Fewer rows with a target than this is refused (500 by default).
+        Fewer rows with a target than this is refused (100 by default).
     folds:
         Number of cross-validation folds (None: 8 up to 2,000 rows, else 5; 0: a holdout).
     stacking:

@@ -165,6 +165,7 @@ class Engine:
             algorithms=s.get("algorithms"),
             validation=s.get("validation"),
             min_rows=s.get("min_rows", DEFAULT_MIN_ROWS),
+            min_rows_setting=s.get("min_rows_setting") or "AutoML(min_rows=...)",
         )
         self.request = req
         self.problem_type = req.problem_type

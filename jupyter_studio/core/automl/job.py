@@ -201,6 +201,7 @@ class AutoMLJob(JobKind):
             should_stop=lambda: context.should_stop,
             min_rows=max(params.min_rows, int(context.resolved.get("min_rows") or 0)),
         )
+        automl.settings["min_rows_setting"] = "c.Studio.automl_min_rows"
         try:
             result = automl.fit(data)
         except InvalidInput as exc:

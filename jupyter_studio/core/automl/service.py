@@ -54,7 +54,10 @@ from .schemas import (
 )
 from .tables import AutoMLExperimentRow
 from .tracking import ROW_KEYS
-from .validate import DEFAULT_MIN_ROWS, MAX_COLUMNS, TABLE_SUFFIXES
+from .validate import DEFAULT_MIN_ROWS, MAX_COLUMNS, TABLE_SUFFIXES, too_few_rows
+
+#: How a refusal for too few rows names the server setting that sets the minimum.
+MIN_ROWS_SETTING = "c.Studio.automl_min_rows"
 
 log = logging.getLogger(__name__)
 
@@ -381,6 +384,7 @@ class AutoMLService:
                             algorithms=body.algorithms,
                             validation=validation,
                             min_rows=self.min_rows,
+                            min_rows_setting=MIN_ROWS_SETTING,
                         )
                         result.problem_type = checked.problem_type
                         result.problem_type_reason = checked.problem_type_reason
@@ -390,7 +394,7 @@ class AutoMLService:
                 elif len(frame) < self.min_rows:
                     problems.append(
                         _problem(
-                            ["data"], f"{len(frame)} rows: at least {self.min_rows} are needed"
+                            ["data"], too_few_rows(len(frame), self.min_rows, MIN_ROWS_SETTING)
                         )
                     )
         result.problems = problems
@@ -855,7 +859,8 @@ class AutoMLService:
                 f"The endpoint name {body.endpoint_name!r} is in use: pick another name.",
                 code="endpoint_exists",
             )
-        model_name = body.model_name or body.endpoint_name
+        # the model is named after the experiment: each deployment of it is one more version
+        model_name = body.model_name or name
         version = self.register(
             caller, name, RegisterCandidate(candidate=body.candidate, model_name=model_name)
         )

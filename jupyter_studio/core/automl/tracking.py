@@ -50,6 +50,18 @@ def row_metrics(row: Mapping[str, Any]) -> dict[str, float]:
     return out
 
 
+def run_status(candidate_status: Any) -> str:
+    """The MLflow run status of a candidate: a candidate skipped (or pruned) for lack of time did
+    not fail, so its run is ``KILLED`` (grey, "Killed"), not ``FAILED`` (red); its own status
+    (``skipped``) and the reason are the run's ``automl.status`` and ``automl.failure_reason``
+    tags."""
+    if candidate_status == "completed":
+        return "FINISHED"
+    if candidate_status in ("skipped", "pruned", "partial"):
+        return "KILLED"
+    return "FAILED"
+
+
 class _Target:
     """The tracking store, experiment and Studio tags the runs of one AutoML experiment go to."""
 
@@ -99,8 +111,7 @@ class _Target:
         file = tmp / "candidate.json"
         file.write_text(json.dumps(dict(row), indent=1, default=str))
         client.log_artifact(run.info.run_id, str(file))
-        status = "FINISHED" if row.get("status") == "completed" else "FAILED"
-        client.set_terminated(run.info.run_id, status=status)
+        client.set_terminated(run.info.run_id, status=run_status(row.get("status")))
 
 
 class CandidateRunLogger:

@@ -31,7 +31,12 @@ ALGORITHMS = (
     "knn",
     "neural_network",
 )
-DEFAULT_MIN_ROWS = 500
+#: The fewest rows with a target a run accepts by default: 8-fold bagging, stratified folds and
+#: the ensemble still work at 100 rows (checked on 100-row samples of iris, diabetes and breast
+#: cancer); fewer rows give validation scores too noisy to choose between candidates.
+DEFAULT_MIN_ROWS = 100
+#: How a refusal for too few rows names the setting that sets the minimum.
+MIN_ROWS_SETTING = "the min_rows setting"
 MAX_COLUMNS = 1000
 TABLE_SUFFIXES = TABLE_FORMATS
 
@@ -133,6 +138,11 @@ def load_table(path: str | Path, field_name: str = "data") -> pd.DataFrame:
     raise AssertionError  # pragma: no cover
 
 
+def too_few_rows(rows: int, min_rows: int, setting: str = MIN_ROWS_SETTING) -> str:
+    """The refusal of a file with fewer rows than the minimum, naming the setting to change."""
+    return f"{rows} rows with a target: at least {min_rows} are needed (the minimum is {setting})"
+
+
 @dataclass
 class ValidatedRequest:
     """Data and settings checked and resolved, ready for training."""
@@ -174,6 +184,7 @@ def validate_request(
     validation: Any = None,
     min_rows: int = DEFAULT_MIN_ROWS,
     max_columns: int = MAX_COLUMNS,
+    min_rows_setting: str = MIN_ROWS_SETTING,
 ) -> ValidatedRequest:
     """Check settings and data together; :class:`InvalidInput` naming each bad field, else the data."""
     validate_settings(
@@ -216,14 +227,7 @@ def validate_request(
             ]
         )
     if len(frame) < min_rows:
-        _raise(
-            [
-                _problem(
-                    ["data"],
-                    f"{len(frame)} rows with a target: at least {min_rows} are needed",
-                )
-            ]
-        )
+        _raise([_problem(["data"], too_few_rows(len(frame), min_rows, min_rows_setting))])
     weights = None
     if sample_weight:
         if sample_weight not in frame.columns:

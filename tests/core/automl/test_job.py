@@ -93,11 +93,12 @@ def test_bad_automl_requests_name_the_field(studio, contents_root: Path) -> None
 
 
 def test_data_problems_fail_the_job_before_training(studio, contents_root: Path) -> None:  # noqa: ANN001
-    mixed_frame(100).to_csv(contents_root / "small.csv", index=False)
+    mixed_frame(40).to_csv(contents_root / "small.csv", index=False)
     job = studio.submit_job("automl", {"data": "small.csv", "target": "y", "max_runtime": 30})
     done = studio.wait(job.job_id, timeout=LONG_WAIT)
     assert done.status == JobStatus.FAILED
-    assert "100 rows with a target: at least 500 are needed" in done.status_message
+    assert "40 rows with a target: at least 100 are needed" in done.status_message
+    assert "c.Studio.automl_min_rows" in done.status_message
 
 
 def test_stopping_a_job_keeps_its_candidates_and_best_model(studio, contents_root: Path) -> None:  # noqa: ANN001

@@ -51,7 +51,7 @@ def test_validate_names_each_bad_field_before_any_training(
 ) -> None:
     frame = mixed_frame(600)
     frame.to_csv(contents_root / "ok.csv", index=False)
-    frame.head(100).to_csv(contents_root / "small.csv", index=False)
+    frame.head(40).to_csv(contents_root / "small.csv", index=False)
     frame.assign(y="same").to_csv(contents_root / "constant.csv", index=False)
     frame.assign(empty=np.nan).to_csv(contents_root / "nullcol.csv", index=False)
     frame.assign(weight=-frame["weight"]).to_csv(contents_root / "negative.csv", index=False)
@@ -92,12 +92,12 @@ def test_validate_names_each_bad_field_before_any_training(
         found = _problems(studio, **fields)
         assert loc in found, (fields, found)
     # the minimum is the administrators' setting
-    studio.automl.min_rows = 50
+    studio.automl.min_rows = 30
     assert _problems(studio, data="small.csv", target="y") == {}
 
 
 def test_create_refuses_bad_input_and_a_taken_name(studio: Any, contents_root: Path) -> None:
-    mixed_frame(100).to_csv(contents_root / "small.csv", index=False)
+    mixed_frame(40).to_csv(contents_root / "small.csv", index=False)
     caller = studio.caller()
     with pytest.raises(InvalidInput) as info:
         studio.automl.create(
@@ -105,7 +105,8 @@ def test_create_refuses_bad_input_and_a_taken_name(studio: Any, contents_root: P
             CreateAutoMLExperiment(experiment_name="tiny", data="small.csv", target="y"),
         )
     assert info.value.detail[0]["loc"] == ["data"]
-    assert "at least 500" in info.value.message
+    assert "at least 100" in info.value.message
+    assert "c.Studio.automl_min_rows" in info.value.message  # names the setting
     assert studio.automl.list(caller) == []
     with pytest.raises(NotFound):
         studio.automl.get(caller, "tiny")
@@ -164,6 +165,7 @@ def test_an_experiment_runs_and_auto_deploys_after_a_restart(contents_root: Path
         assert second.automl.reconcile() == 0  # claimed once
         got = second.automl.get(caller, "churn-1")
         assert got.auto_deploy.status == "Deployed", got.auto_deploy.message
+        assert " as churn-1 version 1 " in got.auto_deploy.message  # named after the experiment
         assert got.tags == {"team": "growth"} and got.problem_type == "binary"
         assert got.best_candidate and got.candidate_count >= 2
         assert got.notebooks.data_exploration_path.endswith("data_exploration.ipynb")

@@ -32,9 +32,11 @@ def frame(rows: int = 600, seed: int = 0) -> pd.DataFrame:
 
 def test_too_few_rows_names_the_data_and_the_minimum() -> None:
     with pytest.raises(InvalidInput) as exc:
-        validate_request(frame(100), target="y")
-    assert fields(exc) == [["data"]] and "at least 500" in exc.value.message
-    validate_request(frame(100), target="y", min_rows=50)  # configurable
+        validate_request(frame(60), target="y")
+    assert fields(exc) == [["data"]] and "at least 100" in exc.value.message
+    assert "the min_rows setting" in exc.value.message  # the message says what to change
+    validate_request(frame(60), target="y", min_rows=50)  # configurable
+    validate_request(frame(400), target="y")  # a 400-row file is enough by default
 
 
 def test_missing_constant_and_one_class_targets() -> None:
