@@ -292,25 +292,8 @@ def cmd_profiles_set(studio: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="jupyter studio", description="Jupyter Studio from the command line."
-    )
-    parser.add_argument(
-        "--domain-root",
-        "--root-dir",
-        dest="domain_root",
-        help="Domain root folder (default: $JUPYTER_STUDIO_ROOT or ./studio).",
-    )
-    parser.add_argument("--db-url", help="Metadata store URL (default: SQLite in the domain root).")
-    parser.add_argument(
-        "--contents-root", help="Folder user paths are relative to (default: current folder)."
-    )
-    parser.add_argument("--user", help="Act as this Studio user (default: you).")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    sub.add_parser("info", help="Show the domain, store and user.").set_defaults(func=cmd_info)
-
+def _register_jobs(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`jupyter studio jobs ...`."""
     jobs = sub.add_parser("jobs", help="List, follow and stop jobs.").add_subparsers(
         dest="jobs_command", required=True
     )
@@ -358,6 +341,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_jobs_run)
 
+
+def _register_spaces(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`jupyter studio spaces ...`."""
     spaces = sub.add_parser("spaces", help="Manage spaces.").add_subparsers(
         dest="spaces_command", required=True
     )
@@ -377,6 +363,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("space_id")
     p.set_defaults(func=cmd_spaces_delete)
 
+
+def _register_profiles(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`jupyter studio profiles ...` (domain admins)."""
     profiles = sub.add_parser(
         "profiles", help="Manage user profiles (domain admins)."
     ).add_subparsers(dest="profiles_command", required=True)
@@ -408,6 +397,31 @@ def build_parser() -> argparse.ArgumentParser:
                 help="Grant or remove domain administration.",
             )
         p.set_defaults(func=func)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole `jupyter studio` command line: the core commands, then each feature's."""
+    parser = argparse.ArgumentParser(
+        prog="jupyter studio", description="Jupyter Studio from the command line."
+    )
+    parser.add_argument(
+        "--domain-root",
+        "--root-dir",
+        dest="domain_root",
+        help="Domain root folder (default: $JUPYTER_STUDIO_ROOT or ./studio).",
+    )
+    parser.add_argument("--db-url", help="Metadata store URL (default: SQLite in the domain root).")
+    parser.add_argument(
+        "--contents-root", help="Folder user paths are relative to (default: current folder)."
+    )
+    parser.add_argument("--user", help="Act as this Studio user (default: you).")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("info", help="Show the domain, store and user.").set_defaults(func=cmd_info)
+
+    _register_jobs(sub)
+    _register_spaces(sub)
+    _register_profiles(sub)
     models_commands.register(sub)
     endpoints_commands.register(sub)
     modelhub_commands.register(sub)
