@@ -52,14 +52,14 @@ export interface ISchemaField {
 export type FieldValue = string | boolean;
 
 /** A JSON Schema object (loosely typed: it comes from the server). */
-type Schema = Record<string, any>;
+export type Schema = Record<string, any>;
 
 function isObject(value: unknown): value is Schema {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Follow a local `$ref` (`#/$defs/X`), keeping the referring schema's own keys. */
-function resolve(schema: Schema, root: Schema, depth = 0): Schema {
+export function resolve(schema: Schema, root: Schema, depth = 0): Schema {
   const ref = schema.$ref;
   if (typeof ref !== 'string' || !ref.startsWith('#/') || depth > 20) {
     return schema;
@@ -77,7 +77,7 @@ function resolve(schema: Schema, root: Schema, depth = 0): Schema {
 }
 
 /** A schema without its `null` alternative, and whether there was one. */
-function unwrapNullable(
+export function unwrapNullable(
   schema: Schema,
   root: Schema
 ): { schema: Schema; nullable: boolean } {

@@ -360,6 +360,7 @@ export function FlowEditor(props: {
                     : null
                 }
                 labelOf={labelOf}
+                columnsOf={index => model.columnsOf(selected.inputs?.[index])}
                 onApply={async ({ parameters, title, inputs }) => {
                   await model.edit({
                     op: 'update_node',

@@ -13,6 +13,7 @@ import {
   Position,
   ReactFlow,
   applyNodeChanges,
+  useNodesInitialized,
   useReactFlow,
   useUpdateNodeInternals
 } from '@xyflow/react';
@@ -153,15 +154,22 @@ export function FlowGraph(props: {
       }),
     [drawn]
   );
-  // Keep every node in view when nodes are added or removed. The fit is
-  // instant: an animated one moves the "+" buttons under the user's pointer.
+  // Keep every node in view when the flow opens and when nodes are added or
+  // removed, once React Flow has measured them all (a fit before that leaves
+  // the unmeasured nodes out: a reopened flow showed only its first node).
+  // The fit is instant: an animated one moves the "+" buttons under the
+  // user's pointer.
   const flow = useReactFlow();
+  const measured = useNodesInitialized();
   useEffect(() => {
+    if (!measured) {
+      return;
+    }
     const frame = requestAnimationFrame(
       () => void flow.fitView({ maxZoom: 1.2 })
     );
     return () => cancelAnimationFrame(frame);
-  }, [nodes.length]);
+  }, [nodes.length, measured]);
 
   const edges = useMemo<Edge[]>(() => {
     const result: Edge[] = [];

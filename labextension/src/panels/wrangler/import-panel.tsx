@@ -5,13 +5,16 @@
 import React, { useMemo, useState } from 'react';
 
 import type { IFlowParameter, IOperatorInfo } from '../../api/wrangler';
-import { SchemaField } from '../../components/schema-field';
+import { StepField } from './step-field';
 import {
-  FieldValue,
-  fieldsFromSchema,
-  initialFieldValue,
-  parametersFromValues
-} from '../../utils/schema-form';
+  IStepValues,
+  initialStepValues,
+  stepFields,
+  stepParameters
+} from './step-fields';
+
+/** A source has no input: its forms pick no columns. */
+const noColumns = () => null;
 
 const SOURCE_LABELS: Record<string, string> = {
   file: 'File or folder in your spaces (CSV, TSV, JSON Lines, Parquet)',
@@ -31,16 +34,18 @@ export function ImportPanel(props: {
   const [operator, setOperator] = useState(props.sources[0]?.name ?? 'file');
   const source = props.sources.find(s => s.name === operator) ?? null;
   const fields = useMemo(
-    () => fieldsFromSchema(source?.parameters_schema ?? null),
+    () => stepFields(source?.parameters_schema ?? null),
     [source]
   );
-  const [values, setValues] = useState<Record<string, FieldValue>>({});
+  const [values, setValues] = useState<IStepValues>(() =>
+    initialStepValues(fields, {})
+  );
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const submit = async () => {
-    const { parameters, problems } = parametersFromValues(fields, values);
+    const { parameters, problems } = stepParameters(fields, values, noColumns);
     setProblems(problems);
     if (Object.keys(problems).length) {
       return;
@@ -79,7 +84,10 @@ export function ImportPanel(props: {
             value={operator}
             onChange={e => {
               setOperator(e.target.value);
-              setValues({});
+              const next = props.sources.find(s => s.name === e.target.value);
+              setValues(
+                initialStepValues(stepFields(next?.parameters_schema), {})
+              );
               setProblems({});
             }}
           >
@@ -91,12 +99,13 @@ export function ImportPanel(props: {
           </select>
         </div>
         {fields.map(field => (
-          <SchemaField
+          <StepField
             key={`${operator}-${field.name}`}
             id={`studio-import-${field.name}`}
             field={field}
-            value={values[field.name] ?? initialFieldValue(field)}
+            value={values[field.name]}
             error={problems[field.name]}
+            columnsOf={noColumns}
             onChange={value =>
               setValues(current => ({ ...current, [field.name]: value }))
             }

@@ -25,6 +25,7 @@ import {
   previewNode
 } from '../../api/wrangler';
 import { LoadState } from '../../utils/load-state';
+import type { IColumnInfo } from './step-fields';
 
 /** The catalogue of operators, loaded once per page. */
 export interface ICatalogue {
@@ -157,6 +158,7 @@ export class FlowEditorModel {
   setParameterValue(name: string, value: string): void {
     this._values[name] = value;
     this._previews.clear();
+    this._columns.clear();
     this._changed.emit();
     this.refreshSelected();
     this.refreshStatuses();
@@ -198,6 +200,29 @@ export class FlowEditorModel {
     return this._previews.get(id) ?? null;
   }
 
+  /**
+   * The columns a node outputs (for the column pickers of the steps after
+   * it), from its preview; asked of the server when not known. `undefined`
+   * while asked, `null` when the node fails.
+   */
+  columnsOf(id: string | undefined): IColumnInfo[] | null | undefined {
+    if (!id) {
+      return null;
+    }
+    const state = this._previews.get(id);
+    const preview = state ? LoadState.valueOf(state) : undefined;
+    if (preview && preview.node_id === id && !preview.output) {
+      return preview.status === 'ok'
+        ? preview.columns.map(c => ({ name: c.name, kind: c.kind }))
+        : null;
+    }
+    if (!this._columns.has(id)) {
+      this._columns.set(id, undefined);
+      void this._fetchColumns(id);
+    }
+    return this._columns.get(id);
+  }
+
   /** Compute the selected node's preview unless it is cached. */
   refreshSelected(force = false): void {
     const id = this._selected;
@@ -217,11 +242,13 @@ export class FlowEditorModel {
     );
     for (const id of response.changed_nodes) {
       this._previews.delete(id);
+      this._columns.delete(id);
     }
     const present = new Set((response.document.nodes ?? []).map(n => n.id));
-    for (const id of [...this._previews.keys()]) {
+    for (const id of [...this._previews.keys(), ...this._columns.keys()]) {
       if (!present.has(id)) {
         this._previews.delete(id);
+        this._columns.delete(id);
       }
     }
     this._commit(response.document);
@@ -249,6 +276,7 @@ export class FlowEditorModel {
   /** Change the preview sample (first or random N rows). */
   async setSample(sample: ISampleSettings): Promise<void> {
     this._previews.clear();
+    this._columns.clear();
     await this.edit({
       op: 'set_settings',
       settings: { ...(this._doc.settings ?? {}), sample }
@@ -262,6 +290,7 @@ export class FlowEditorModel {
       return;
     }
     this._previews.clear();
+    this._columns.clear();
     this._writing = true;
     try {
       this.context.model.fromString(previous);
@@ -372,6 +401,37 @@ export class FlowEditorModel {
     this._changed.emit();
   }
 
+  private async _fetchColumns(id: string): Promise<void> {
+    const token = {};
+    this._columnRequests.set(id, token);
+    let columns: IColumnInfo[] | null = null;
+    try {
+      const preview = await previewNode(
+        {
+          document: this._doc as Record<string, unknown>,
+          node_id: id,
+          parameters: this.parameterValues,
+          rows_limit: 0
+        },
+        this.serverSettings
+      );
+      if (preview.status === 'ok' && !preview.output) {
+        columns = preview.columns.map(c => ({ name: c.name, kind: c.kind }));
+      }
+    } catch {
+      // Unknown columns: the pickers take typed names.
+    }
+    if (
+      this._columnRequests.get(id) === token &&
+      this._columns.has(id) &&
+      !this._disposed
+    ) {
+      this._columnRequests.delete(id);
+      this._columns.set(id, columns);
+      this._changed.emit();
+    }
+  }
+
   private _commit(doc: IFlowDocument): void {
     const before = this.context.model.toString();
     this._undo.push(before);
@@ -397,6 +457,7 @@ export class FlowEditorModel {
       this._loadError = `This file is not a flow: ${(error as Error).message}`;
     }
     this._previews.clear();
+    this._columns.clear();
     this._changed.emit();
     this.refreshStatuses();
   }
@@ -415,6 +476,9 @@ export class FlowEditorModel {
   private _catalogue: LoadState<ICatalogue> = LoadState.loading();
   private _selected: string | null = null;
   private _previews = new Map<string, LoadState<INodePreview>>();
+  /** Output columns of nodes not previewed: `undefined` while asked, `null` failed. */
+  private _columns = new Map<string, IColumnInfo[] | null | undefined>();
+  private _columnRequests = new Map<string, object>();
   private _report: LoadState<IInsightsReport> | null = null;
   private _undo: string[] = [];
   private _values: Record<string, string> = {};

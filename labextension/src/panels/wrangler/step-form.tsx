@@ -5,28 +5,13 @@
 import React, { useEffect, useMemo, useState } from 'react';
 
 import type { IFlowNode } from '../../api/wrangler';
-import { SchemaField } from '../../components/schema-field';
+import { StepField } from './step-field';
 import {
-  FieldValue,
-  fieldsFromSchema,
-  initialFieldValue,
-  parametersFromValues
-} from '../../utils/schema-form';
-
-/** Form values of a node's parameters. */
-function valuesOf(
-  schema: Record<string, unknown> | null,
-  parameters: Record<string, unknown>
-): Record<string, FieldValue> {
-  const values: Record<string, FieldValue> = {};
-  for (const field of fieldsFromSchema(schema)) {
-    values[field.name] = initialFieldValue(
-      field,
-      field.name in parameters ? parameters[field.name] : field.default
-    );
-  }
-  return values;
-}
+  InputColumns,
+  initialStepValues,
+  stepFields,
+  stepParameters
+} from './step-fields';
 
 export function StepForm(props: {
   node: IFlowNode;
@@ -36,6 +21,8 @@ export function StepForm(props: {
   /** Nodes that may be the second input of a two-input step. */
   rightCandidates: IFlowNode[] | null;
   labelOf: (node: IFlowNode) => string;
+  /** The columns of the node's input `index` (`null`: not known yet). */
+  columnsOf: (index: number) => InputColumns;
   onApply: (change: {
     parameters: Record<string, unknown>;
     title: string;
@@ -44,7 +31,7 @@ export function StepForm(props: {
   onDelete: () => void;
 }): JSX.Element {
   const { node, schema } = props;
-  const fields = useMemo(() => fieldsFromSchema(schema), [schema]);
+  const fields = useMemo(() => stepFields(schema), [schema]);
   const key = JSON.stringify([
     node.id,
     node.parameters,
@@ -52,7 +39,7 @@ export function StepForm(props: {
     node.title
   ]);
   const [values, setValues] = useState(() =>
-    valuesOf(schema, node.parameters ?? {})
+    initialStepValues(fields, node.parameters ?? {})
   );
   const [title, setTitle] = useState(node.title ?? '');
   const [right, setRight] = useState(node.inputs?.[1] ?? '');
@@ -60,7 +47,7 @@ export function StepForm(props: {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    setValues(valuesOf(schema, node.parameters ?? {}));
+    setValues(initialStepValues(fields, node.parameters ?? {}));
     setTitle(node.title ?? '');
     setRight(node.inputs?.[1] ?? '');
     setProblems({});
@@ -68,7 +55,11 @@ export function StepForm(props: {
   }, [key, schema]);
 
   const apply = async () => {
-    const { parameters, problems } = parametersFromValues(fields, values);
+    const { parameters, problems } = stepParameters(
+      fields,
+      values,
+      props.columnsOf
+    );
     setProblems(problems);
     if (Object.keys(problems).length) {
       return;
@@ -140,12 +131,13 @@ export function StepForm(props: {
           </>
         ) : null}
         {fields.map(field => (
-          <SchemaField
+          <StepField
             key={field.name}
             id={`${node.id}-${field.name}`}
             field={field}
-            value={values[field.name] ?? initialFieldValue(field)}
+            value={values[field.name]}
             error={problems[field.name]}
+            columnsOf={props.columnsOf}
             onChange={value =>
               setValues(current => ({ ...current, [field.name]: value }))
             }
