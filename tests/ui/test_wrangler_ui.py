@@ -26,6 +26,8 @@ SALES = (
     + "3,Paris,4.5,3\n"
 )
 CITIES = "city,region\nParis,IDF\nLyon,ARA\nNice,PACA\n"
+#: Every wait of these tests: previews compute on a machine that may be busy with other work.
+BUSY_TIMEOUT_MS = 120_000
 
 
 @pytest.fixture
@@ -106,6 +108,7 @@ def test_flow_from_csv_with_steps_join_report_and_script(
     data: Path,
     studio_errors: list[str],
 ) -> None:
+    page.set_default_timeout(BUSY_TIMEOUT_MS)
     open_lab(page, lab_server)
     page.locator(".jp-LauncherCard", has_text=re.compile(r"^Data Wrangler$")).click()
     editor = page.locator('[data-testid="studio-wrangler"]')
@@ -128,7 +131,7 @@ def test_flow_from_csv_with_steps_join_report_and_script(
     assert "columns" in fill.get_attribute("title").lower()
     page.locator('[data-testid="studio-node-error"]').wait_for()
     form = page.locator('[data-testid="studio-step-form"]')
-    form.locator('[data-field$="-columns"] textarea').fill("price")
+    form.locator('[data-field$="-columns"] select').select_option("price")  # the column picker
     form.locator('[data-field$="-strategy"] select').select_option('"median"')
     form.get_by_role("button", name="Apply").click()
     preview = wait_preview(page)
@@ -151,8 +154,8 @@ def test_flow_from_csv_with_steps_join_report_and_script(
     wait_preview(page)
     add_step(page, "drop_duplicates", "join", "join")
     form = page.locator('[data-testid="studio-step-form"]')
-    form.locator('[data-field$="-left_on"] textarea').fill("city")
-    form.locator('[data-field$="-right_on"] textarea').fill("city")
+    form.locator('[data-field$="-left_on"] select').select_option("city")
+    form.locator('[data-field$="-right_on"] select').select_option("city")
     form.get_by_role("button", name="Apply").click()
     page.locator('[data-testid="studio-node-preview"] th', has_text="region").wait_for()
     assert page.locator('[data-testid="studio-flow-node"]').count() == 5
@@ -164,7 +167,7 @@ def test_flow_from_csv_with_steps_join_report_and_script(
     # an analysis node: its Vega-Lite chart is drawn by JupyterLab's rendermime
     add_step(page, "join", "histo", "histogram")
     form = page.locator('[data-testid="studio-step-form"]')
-    form.locator('[data-field$="-column"] input').fill("qty")
+    form.locator('[data-field$="-column"] select').select_option("qty")
     form.get_by_role("button", name="Apply").click()
     chart = page.locator('[data-testid="studio-analysis-chart"]')
     chart.locator("svg, canvas").first.wait_for(timeout=60_000)
@@ -210,7 +213,7 @@ def test_flow_from_csv_with_steps_join_report_and_script(
     click_when_still(
         page, page.locator('[data-testid="studio-flow-node"][data-operator="histogram"]')
     )
-    column = page.locator('[data-testid="studio-step-form"] [data-field$="-column"] input')
+    column = page.locator('[data-testid="studio-step-form"] [data-field$="-column"] select')
     column.wait_for()
     assert column.input_value() == ""
     page.locator(".lm-TabBar-tab.jp-mod-dirty", has_text="untitled.flow").wait_for()
@@ -229,9 +232,11 @@ def test_flow_from_csv_with_steps_join_report_and_script(
     )
     assert page.locator(".jp-studio-FlowNode-status-error").count() == 0
     click_when_still(page, page.locator('[data-testid="studio-flow-node"][data-operator="join"]'))
-    left_on = page.locator('[data-testid="studio-step-form"] [data-field$="-left_on"] textarea')
+    left_on = page.locator(
+        '[data-testid="studio-step-form"] [data-field$="-left_on"] .jp-studio-ColumnChip'
+    )
     left_on.wait_for()
-    assert left_on.input_value() == "city"
+    assert left_on.count() == 1 and "city" in left_on.inner_text()
     assert page.locator('[data-testid="studio-flow-node"]').count() == 6
     assert json.loads(flow_file.read_text()) == saved
 
@@ -284,3 +289,147 @@ def test_custom_code_runs_beside_a_real_jupyterlab_server(
     assert "total" in [c["name"] for c in preview["columns"]]
     code, info = lab_server.api("GET", "info")
     assert code == 200
+
+
+MIXED = "Id,City,Price_EUR,isPaid\n" + "".join(
+    f"{i},{['Paris', 'Lyon', 'Nice'][i % 3]},{i * 2.5},{'true' if i % 2 else 'false'}\n"
+    for i in range(1, 41)
+)
+
+
+def nodes_inside_graph(page) -> bool:  # noqa: ANN001
+    """Whether every node of the graph is drawn inside the graph's area."""
+    return page.evaluate(
+        """() => {
+            const graph = document.querySelector('[data-testid="studio-flow-graph"]');
+            const nodes = [...document.querySelectorAll('[data-testid="studio-flow-node"]')];
+            if (!graph || !nodes.length) return false;
+            const g = graph.getBoundingClientRect();
+            return nodes.every(n => {
+                const b = n.getBoundingClientRect();
+                return b.width > 0 && b.left >= g.left - 1 && b.right <= g.right + 1
+                    && b.top >= g.top - 1 && b.bottom <= g.bottom + 1;
+            });
+        }"""
+    )
+
+
+def test_step_forms_pick_columns_and_filter_with_condition_rows(
+    page,  # noqa: ANN001
+    lab_server: LabServer,
+    data: Path,
+    studio_errors: list[str],
+) -> None:
+    """Column parameters are pickers of the input's columns, a filter is made of condition rows,
+    CSV options are fields, the preview keeps the columns' case, a reopened flow fits the view."""
+    (data / "mixed.csv").write_text(MIXED)
+    page.set_default_timeout(BUSY_TIMEOUT_MS)
+    open_lab(page, lab_server)
+    page.locator(".jp-LauncherCard", has_text=re.compile(r"^Data Wrangler$")).click()
+    page.locator('[data-testid="studio-wrangler"]').wait_for(timeout=60_000)
+    flow_file = next(lab_server.root.glob("untitled*.flow"))
+
+    # the import form shows the CSV options as fields (no JSON)
+    page.get_by_role("button", name="Import data").first.click()
+    panel = page.locator('[data-testid="studio-import-panel"]')
+    panel.locator("summary", has_text="CSV options").click()
+    assert panel.locator('[data-field="studio-import-csv-encoding"] select').is_visible()
+    assert panel.locator('[data-field="studio-import-csv-has_header"] input').is_checked()
+    assert panel.locator("textarea").count() <= 1  # null values, one per line
+    panel.locator("#studio-import-path").fill("wrangler-ui/mixed.csv")
+    page.screenshot(path=str(ARTIFACTS / "wrangler-import-csv-options.png"))
+    panel.get_by_role("button", name="Import").click()
+    panel.wait_for(state="detached")
+    preview = wait_preview(page)
+    # headers keep their case (no upper-casing by CSS)
+    header = preview.locator(".jp-studio-PreviewTable-name", has_text="Price_EUR")
+    header.wait_for()
+    assert header.inner_text() == "Price_EUR"
+    assert header.evaluate("e => getComputedStyle(e).textTransform") in ("none", "")
+
+    # fill missing: the columns come from a picker of the input's columns; auto by default
+    add_step(page, "file", "fill miss", "fill_missing")
+    form = page.locator('[data-testid="studio-step-form"]')
+    picker = form.locator('[data-field$="-columns"] select')
+    picker.wait_for()
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="studio-step-form"] '
+                 + '[data-field$="-columns"] option')].some(o => o.value === 'Price_EUR')""",
+        timeout=60_000,
+    )
+    assert form.locator('[data-field$="-strategy"] select').input_value() == '"auto"'
+    picker.select_option("Price_EUR")
+    form.locator(".jp-studio-ColumnChip", has_text="Price_EUR").wait_for()
+    form.get_by_role("button", name="Apply").click()
+    page.wait_for_function(
+        """() => document.querySelector('[data-testid="studio-flow-node"][data-operator="fill_missing"]')
+                 ?.classList.contains('jp-studio-FlowNode-status-ok')""",
+        timeout=60_000,
+    )
+
+    # a filter of two condition rows: Price_EUR >= 50 and City is one of Paris, Lyon
+    add_step(page, "fill_missing", "filter", "filter_rows")
+    form = page.locator('[data-testid="studio-step-form"]')
+    rows = form.locator('[data-testid="studio-conditions"]')
+    rows.get_by_role("button", name="Add a condition").click()
+    rows.get_by_label("Column 1").select_option("Price_EUR")
+    rows.get_by_label("Operator 1").select_option('">="')
+    rows.get_by_label("Value 1").fill("50")
+    rows.get_by_role("button", name="Add a condition").click()
+    rows.get_by_label("Column 2").select_option("City")
+    rows.get_by_label("Operator 2").select_option('"in"')
+    rows.get_by_label("Value 2").fill("Paris, Lyon")
+    page.screenshot(path=str(ARTIFACTS / "wrangler-filter-conditions.png"))
+    form.get_by_role("button", name="Apply").click()
+    expected = sum(1 for i in range(1, 41) if i * 2.5 >= 50 and i % 3 != 2)
+    page.wait_for_function(
+        f"""() => (document.querySelector('[data-testid="studio-node-preview"]')?.innerText || '')
+                 .includes('{expected} rows')""",
+        timeout=60_000,
+    )
+
+    # an invalid value names the allowed ones: a column the input does not have
+    rows.get_by_label("Value 1").fill("")
+    form.get_by_role("button", name="Apply").click()
+    error = form.locator('[data-testid="studio-field-error"]')
+    error.wait_for()
+    assert "row 1" in error.inner_text() and "give a value" in error.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "wrangler-filter-error.png"))
+
+    # saved, closed and reopened: the graph fits the view and the rows come back
+    page.locator(".jp-studio-FlowDocument").click(position={"x": 5, "y": 5})
+    page.keyboard.press("Control+s")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        saved = json.loads(flow_file.read_text() or "{}")
+        if any(n["operator"] == "filter_rows" for n in saved.get("nodes", [])):
+            break
+        time.sleep(0.2)
+    step = next(n for n in saved["nodes"] if n["operator"] == "filter_rows")
+    assert step["parameters"]["conditions"] == [
+        {"column": "Price_EUR", "operator": ">=", "value": 50},
+        {"column": "City", "operator": "in", "value": ["Paris", "Lyon"]},
+    ]
+    # move the nodes far away, as a flow edited on a big screen: reopening still shows them all
+    for i, node in enumerate(saved["nodes"]):
+        node["position"] = {"x": 3000 + 40 * i, "y": 2500 + 400 * i}
+    flow_file.write_text(json.dumps(saved, indent=2))
+    tab = page.locator(".lm-TabBar-tab", has_text=flow_file.name)
+    tab.locator(".lm-TabBar-tabCloseIcon").click()
+    discard = page.get_by_role("button", name="Discard")
+    if discard.count():
+        discard.click()
+    page.locator('[data-testid="studio-wrangler"]').wait_for(state="detached")
+    page.locator(".jp-DirListing-item", has_text=flow_file.name).dblclick()
+    page.locator('[data-testid="studio-flow-node"]').nth(2).wait_for(timeout=60_000)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not nodes_inside_graph(page):
+        page.wait_for_timeout(200)
+    page.screenshot(path=str(ARTIFACTS / "wrangler-reopened.png"))
+    assert nodes_inside_graph(page)
+    click_when_still(
+        page, page.locator('[data-testid="studio-flow-node"][data-operator="filter_rows"]')
+    )
+    rows = page.locator('[data-testid="studio-conditions"]')
+    rows.get_by_label("Value 2").wait_for()
+    assert rows.get_by_label("Value 2").input_value() == "Paris, Lyon"
