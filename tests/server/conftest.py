@@ -60,6 +60,21 @@ def multiuser_config() -> Config:
 
 
 @pytest.fixture
+def jp_fetch(jp_fetch):  # noqa: ANN001, ANN201
+    """pytest-jupyter's ``jp_fetch`` with a request timeout for a loaded machine.
+
+    Its default of 20 s failed a model deploy (real work in the request) on a 2-core machine busy
+    with other work; a deadline only costs time when something is broken.
+    """
+
+    def fetch(*parts: str, **kwargs: Any) -> Any:
+        kwargs.setdefault("request_timeout", 120)
+        return jp_fetch(*parts, **kwargs)
+
+    return fetch
+
+
+@pytest.fixture
 def jp_server_auth_resources(jp_server_auth_core_resources: dict[str, str]) -> dict[str, str]:
     resources = dict(jp_server_auth_core_resources)
     for route in ROUTES:
