@@ -3,6 +3,7 @@ invoke (MiniLM in the normal suite; SmolLM2 with streaming through Jupyter's pro
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import json
 import os
@@ -15,6 +16,7 @@ import pytest
 from jupyter_studio.core.modelhub.catalogue import packaged_entries
 from tests.server.conftest import studio_config
 from tests.server.test_restart import TOKEN, Server
+from tests.support import LONG_WAIT
 
 PACKAGED = {e.id for e in packaged_entries()}
 needs_minilm = pytest.mark.skipif(
@@ -115,9 +117,9 @@ async def test_gated_deploy_refused_then_accepted_then_failing_model_fails_the_e
     code, endpoint = await api("POST", "modelhub/models/folder:acme-encoder/deploy", body)
     assert code == 201 and endpoint["endpoint_name"] == "acme"
     assert endpoint["model_name"] == "hub-folder-acme-encoder"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + LONG_WAIT  # the model server starts (and fails) first
     while endpoint["status"] not in ("Failed", "InService") and time.monotonic() < deadline:
-        time.sleep(0.5)
+        await asyncio.sleep(0.5)  # not time.sleep: the server under test shares this loop
         code, endpoint = await api("GET", "endpoints/acme")
     # the model's files are broken: the endpoint fails with the reason, the server stays up
     assert endpoint["status"] == "Failed", endpoint
@@ -191,7 +193,7 @@ def invoke(server: Server, name: str, body: Any) -> tuple[int, Any]:
     return reply.status, json.loads(raw) if raw else None
 
 
-def deploy_and_wait(server: Server, model_id: str, name: str, timeout: float = 240) -> dict:
+def deploy_and_wait(server: Server, model_id: str, name: str, timeout: float = LONG_WAIT) -> dict:
     code, endpoint = server.api(
         "POST", f"modelhub/models/{model_id}/deploy", {"endpoint_name": name}
     )
