@@ -18,6 +18,7 @@ from ..store.orm import utcnow
 from ..validation import parse_model
 from . import state
 from .kinds import PrepareContext, describe_kind, get_job_kind, job_kinds
+from .logview import readable
 from .runner import JobRunner
 from .schemas import (
     ACTIVE_STATUSES,
@@ -34,6 +35,15 @@ from .schemas import (
 from .tables import JobRow
 
 MAX_LOG_CHUNK = 1024 * 1024
+#: Folder names that are by-products in an output folder (besides any name starting with a dot).
+HIDDEN_ARTIFACT_NAMES = frozenset({"__pycache__"})
+
+
+def is_hidden_artifact(relative: Path) -> bool:
+    """True when a path inside an output folder lies in (or is) a hidden or by-product folder."""
+    return any(part.startswith(".") or part in HIDDEN_ARTIFACT_NAMES for part in relative.parts)
+
+
 MAX_ARTIFACTS = 2000
 
 
@@ -290,8 +300,13 @@ class JobService:
         decoder = codecs.getincrementaldecoder("utf-8")("replace")
         text = decoder.decode(data, final=False)
         held_back = len(decoder.getstate()[0])
-        next_offset = offset + len(data) - held_back
         finished = JobStatus(row.status).is_final
+        # What is shown drops terminal codes and known noise (the file keeps them); a line or a
+        # code cut by this read is left for the next one.
+        shown, used = readable(text, final=finished and offset + len(data) >= size)
+        held_back += len(text[used:].encode("utf-8", "surrogatepass"))
+        next_offset = offset + len(data) - held_back
+        text = shown
         return JobLogs(
             content=text,
             offset=offset,
@@ -301,12 +316,18 @@ class JobService:
         )
 
     def artifacts(self, caller: Caller, job_id: str) -> list[JobArtifact]:
-        """Files the job wrote to its output folder."""
+        """Files the job wrote to its output folder, without hidden files and folders.
+
+        Names starting with a dot (``.ipynb_checkpoints/``, ``.cache/``) and ``__pycache__/``
+        are left out: they are by-products, not results.
+        """
         row = self._row(caller, job_id)
         output = Path(row.job_dir) / "output"
         items: list[JobArtifact] = []
         if output.is_dir():
             for path in sorted(output.rglob("*")):
+                if is_hidden_artifact(path.relative_to(output)):
+                    continue
                 if path.is_file() and not path.is_symlink():
                     items.append(
                         JobArtifact(
