@@ -42,6 +42,7 @@ __all__ = [
     "TableFileError",
     "check_parquet",
     "find_csv_problem",
+    "has_odd_quotes",
     "inspect_csv",
     "plain_value",
     "read_table",
@@ -407,6 +408,19 @@ def find_csv_problem(path: str | Path, **options: Any) -> TableFileError | None:
     except TableFileError as exc:
         return exc
     return None
+
+
+def has_odd_quotes(path: str | Path, quote: bytes = b'"') -> bool:
+    """True when a file holds an odd number of quote characters (fast: bytes only).
+
+    A quote that is never closed makes the count odd; so can a lone quote inside an unquoted
+    value (``5'11"``). An odd count is a reason for :func:`find_csv_problem`, not a verdict.
+    """
+    count = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 22):
+            count += chunk.count(quote)
+    return count % 2 == 1
 
 
 def check_parquet(path: str | Path, name: str | None = None) -> None:

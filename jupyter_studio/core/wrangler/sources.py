@@ -28,6 +28,7 @@ from ..tabular_files import (
     TableFileError,
     check_parquet,
     find_csv_problem,
+    has_odd_quotes,
     inspect_csv,
     sniff_delimiter,
 )
@@ -995,7 +996,12 @@ def read_sample(
             raise
         except Exception as exc:
             raise (_explain_files(files, exc) or exc) from None
-        if frame.height < size and files.fmt in ("csv", "tsv") and not checked:
+        if (
+            frame.height < size
+            and files.fmt in ("csv", "tsv")
+            and not checked
+            and any(has_odd_quotes(path) for path in files.paths)
+        ):
             # Polars read every row: a quote left open after the first rows hides the rest.
             problem = _explain_files(files, ValueError("fewer rows than asked for"))
             if problem is not None:
