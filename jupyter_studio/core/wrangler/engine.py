@@ -252,6 +252,14 @@ def translate_error(
                 "Set the encoding of the source to latin1, cp1252 or utf8-lossy.",
                 code="bad_encoding",
             )
+        if "could not parse" in low and "as dtype `str`" in low:  # text always parses: quoting
+            return NodeError(
+                node.id,
+                "The CSV file has a quote that is never closed, or text right after a closing "
+                f"quote: {first}",
+                "Close the quote (a quote inside a quoted value is written twice), then try again.",
+                code="malformed_csv",
+            )
         if "could not parse" in low and "as dtype" in low:
             return NodeError(
                 node.id,

@@ -108,3 +108,22 @@ def test_a_corrupt_parquet_file_is_named_not_blamed_on_the_step_above(tmp_path: 
         assert "step above" not in error["hint"]
         failed = run_error(flow, src, tmp_path)
         assert failed.code == "corrupt_parquet" and shown in failed.short_message
+
+
+def test_text_that_does_not_parse_as_text_is_a_quoting_problem() -> None:
+    """An object-store CSV is not scanned line by line: Polars' own words still point at quotes."""
+    from polars.exceptions import ComputeError
+
+    from jupyter_studio.core.wrangler.engine import translate_error
+    from jupyter_studio.core.wrangler.schemas import FlowNode
+
+    node = FlowNode(id="s3", kind="source", operator="object_store", parameters={})
+    error = translate_error(
+        ComputeError("could not parse `\"n2,3.0\n4,n4` as dtype `str` at column 'name'"), node
+    )
+    assert error.code == "malformed_csv" and "never closed" in error.short_message
+    assert "infer rows" not in error.hint
+    typed = translate_error(
+        ComputeError("could not parse `oops` as dtype `i64` at column 'n'"), node
+    )
+    assert typed.code == "csv_type_mismatch"
