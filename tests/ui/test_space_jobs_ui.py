@@ -116,7 +116,7 @@ def test_space_filter_and_column_in_the_jobs_table(page, lab_server: LabServer) 
         arg=f"Filter space {suffix}",
         timeout=15_000,
     )
-    assert home_row.locator('[data-testid="studio-job-space"]').inner_text() == "—"
+    assert home_row.locator('[data-testid="studio-job-space"]').inner_text() == "Home"
 
     page.get_by_label("Filter by space").select_option(label=f"Filter space {suffix}")
     home_row.wait_for(state="detached")

@@ -3,8 +3,8 @@
  */
 import type { ISpace } from '../api/spaces';
 
-/** Placeholder shown where a job belongs to no space. */
-export const NO_SPACE = '—';
+/** Shown where a job or model belongs to no space: it is kept in the user's home. */
+export const NO_SPACE = 'Home';
 
 /** Label of a space in selects: `"<name> (shared)"` or `"<name>"`. */
 export function spaceOptionLabel(space: Pick<ISpace, 'name' | 'kind'>): string {
@@ -45,7 +45,7 @@ export function spaceForScript(
 
 /**
  * The display name of a job's space: its name when known, a short id when the
- * space is not (or no longer) visible, and `—` for no space.
+ * space is not (or no longer) visible, and `Home` for no space (as the Models panel says).
  */
 export function spaceDisplayName(
   spaceId: string | null | undefined,

@@ -157,8 +157,8 @@ export function ComparisonView(props: {
                 </td>
               ))}
             </tr>
-            <Rows title="Parameters" rows={params} width={width} />
             <Rows title="Metrics (latest)" rows={metrics} width={width} />
+            <Rows title="Parameters" rows={params} width={width} />
           </tbody>
         </table>
       </div>

@@ -9,6 +9,24 @@ import { runLabel } from './run-columns';
 export const MAX_COMPARED = 5;
 export const MIN_COMPARED = 2;
 
+/**
+ * What the selection allows, as visible text (the Compare button and the
+ * checkboxes are disabled for the reason it gives).
+ */
+export function selectionHint(count: number): string {
+  if (count === 0) {
+    return `Select ${MIN_COMPARED} to ${MAX_COMPARED} runs to compare`;
+  }
+  if (count < MIN_COMPARED) {
+    const more = MIN_COMPARED - count;
+    return `${count} selected: select ${more} more to compare`;
+  }
+  if (count >= MAX_COMPARED) {
+    return `${count} selected, the most that can be compared`;
+  }
+  return `${count} selected`;
+}
+
 /** One row of the comparison table. */
 export interface IComparisonRow {
   /** `param` or `metric`. */

@@ -13,7 +13,7 @@ import { LoadState } from '../../utils/load-state';
 import { spaceDisplayName } from '../../utils/spaces';
 import type { IPathOpener } from '../jobs/job-detail';
 import { ComparisonView } from './comparison-view';
-import { MAX_COMPARED, MIN_COMPARED } from './comparison';
+import { MAX_COMPARED, MIN_COMPARED, selectionHint } from './comparison';
 import { ExperimentsModel } from './model';
 import { RunsTable } from './runs-table';
 
@@ -172,9 +172,7 @@ export function ExperimentsView(props: {
                   className="jp-studio-muted"
                   data-testid="studio-runs-selected"
                 >
-                  {selected.length
-                    ? `${selected.length} selected`
-                    : `Select ${MIN_COMPARED} to ${MAX_COMPARED} runs to compare`}
+                  {selectionHint(selected.length)}
                 </span>
                 {selected.length ? (
                   <Button

@@ -41,21 +41,24 @@ export function runKeys(runs: readonly IRun[]): {
   };
 }
 
-/** The columns of a runs table: fixed ones, then params, then metrics. */
+/**
+ * The columns of a runs table: fixed ones, then metrics, then params (what a
+ * run scored is read first; an AutoML run has dozens of hyperparameters).
+ */
 export function runColumns(runs: readonly IRun[]): IRunColumn[] {
   const { params, metrics } = runKeys(runs);
   return [
     ...FIXED_COLUMNS,
-    ...params.map((key): IRunColumn => ({
-      id: `params.${key}`,
-      label: key,
-      kind: 'param',
-      key
-    })),
     ...metrics.map((key): IRunColumn => ({
       id: `metrics.${key}`,
       label: key,
       kind: 'metric',
+      key
+    })),
+    ...params.map((key): IRunColumn => ({
+      id: `params.${key}`,
+      label: key,
+      kind: 'param',
       key
     }))
   ];

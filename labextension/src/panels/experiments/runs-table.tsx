@@ -81,14 +81,14 @@ export function RunsTable(props: {
       <thead>
         <tr className="jp-studio-RunsTable-groups">
           <th colSpan={fixed.length + 1} />
-          {params.length ? (
-            <th colSpan={params.length} className="jp-studio-RunsTable-group">
-              Parameters
-            </th>
-          ) : null}
           {metrics.length ? (
             <th colSpan={metrics.length} className="jp-studio-RunsTable-group">
               Metrics
+            </th>
+          ) : null}
+          {params.length ? (
+            <th colSpan={params.length} className="jp-studio-RunsTable-group">
+              Parameters
             </th>
           ) : null}
           <th />
@@ -105,15 +105,6 @@ export function RunsTable(props: {
               onSort={props.onSort}
             />
           ))}
-          {params.map((c, i) => (
-            <SortHeader
-              key={c.id}
-              column={c}
-              sort={sort}
-              onSort={props.onSort}
-              className={i === 0 ? 'jp-studio-RunsTable-first' : undefined}
-            />
-          ))}
           {metrics.map((c, i) => (
             <SortHeader
               key={c.id}
@@ -121,6 +112,15 @@ export function RunsTable(props: {
               sort={sort}
               onSort={props.onSort}
               className={`jp-studio-Table-num${i === 0 ? ' jp-studio-RunsTable-first' : ''}`}
+            />
+          ))}
+          {params.map((c, i) => (
+            <SortHeader
+              key={c.id}
+              column={c}
+              sort={sort}
+              onSort={props.onSort}
+              className={i === 0 ? 'jp-studio-RunsTable-first' : undefined}
             />
           ))}
           <th scope="col">
@@ -174,15 +174,6 @@ export function RunsTable(props: {
               <td title={run.start_time ?? ''}>
                 {formatTimestamp(run.start_time)}
               </td>
-              {params.map((c, i) => (
-                <td
-                  key={c.id}
-                  className={`jp-studio-mono${i === 0 ? ' jp-studio-RunsTable-first' : ''}`}
-                  title={run.params[c.key!] ?? ''}
-                >
-                  {run.params[c.key!] ?? ''}
-                </td>
-              ))}
               {metrics.map((c, i) => {
                 const value = run.metrics[c.key!];
                 return (
@@ -195,6 +186,15 @@ export function RunsTable(props: {
                   </td>
                 );
               })}
+              {params.map((c, i) => (
+                <td
+                  key={c.id}
+                  className={`jp-studio-mono${i === 0 ? ' jp-studio-RunsTable-first' : ''}`}
+                  title={run.params[c.key!] ?? ''}
+                >
+                  {run.params[c.key!] ?? ''}
+                </td>
+              ))}
               <td className="jp-studio-RunsTable-actions">
                 {run.job_id ? (
                   <button

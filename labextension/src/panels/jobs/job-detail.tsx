@@ -23,7 +23,7 @@ import {
 } from '../../utils/format';
 import { LoadState } from '../../utils/load-state';
 import { shellJoin } from '../../utils/shell-split';
-import { spaceDisplayName } from '../../utils/spaces';
+import { NO_SPACE, spaceDisplayName } from '../../utils/spaces';
 import { modelFolders, suggestModelName } from '../models/model-folders';
 import { registerModelHandler } from '../models/register-action';
 import { JobsModel } from './model';
@@ -176,12 +176,7 @@ export function JobDetail(props: {
               {space ? space.name : spaceDisplayName(job.space_id, [])}
             </span>
           ) : (
-            <span
-              className="jp-studio-muted"
-              title="No space: the job is kept in your home"
-            >
-              —
-            </span>
+            <span className="jp-studio-muted">{NO_SPACE}</span>
           )}
         </dd>
         <dt>Created</dt>

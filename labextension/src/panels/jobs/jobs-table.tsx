@@ -74,7 +74,7 @@ export function JobsTable(props: {
                 className={`jp-studio-JobsTable-space${job.space_id ? '' : ' jp-studio-muted'}`}
                 data-testid="studio-job-space"
                 data-space-id={job.space_id ?? ''}
-                title={job.space_id ?? 'No space: the job is kept in your home'}
+                title={job.space_id ?? undefined}
               >
                 {spaceDisplayName(job.space_id, spaces)}
               </td>

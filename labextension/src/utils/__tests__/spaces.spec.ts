@@ -53,7 +53,7 @@ describe('spaceForScript', () => {
 describe('spaceDisplayName', () => {
   it('names known spaces and marks the rest', () => {
     expect(spaceDisplayName(space.space_id, [space])).toBe('Churn');
-    expect(spaceDisplayName(null, [space])).toBe(NO_SPACE);
+    expect(spaceDisplayName(null, [space])).toBe('Home');
     expect(spaceDisplayName(undefined, [])).toBe(NO_SPACE);
     expect(spaceDisplayName('0123456789ab', [space])).toBe('01234567…');
   });

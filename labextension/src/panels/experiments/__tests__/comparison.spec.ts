@@ -3,6 +3,7 @@ import {
   chartedMetrics,
   comparisonTable,
   metricChartSpec,
+  selectionHint,
   uniqueLabels
 } from '../comparison';
 
@@ -118,5 +119,14 @@ describe('charts', () => {
     expect(spec.mark.type).toBe('bar');
     expect(spec.encoding.x.field).toBe('run');
     expect(spec.encoding.x.sort).toEqual(['second', 'first']);
+  });
+});
+
+describe('selectionHint', () => {
+  it('says in visible text why Compare or a checkbox is disabled', () => {
+    expect(selectionHint(0)).toBe('Select 2 to 5 runs to compare');
+    expect(selectionHint(1)).toBe('1 selected: select 1 more to compare');
+    expect(selectionHint(3)).toBe('3 selected');
+    expect(selectionHint(5)).toBe('5 selected, the most that can be compared');
   });
 });

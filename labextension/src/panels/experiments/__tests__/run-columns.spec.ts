@@ -29,7 +29,7 @@ function run(id: string, extra: Partial<IRun> = {}): IRun {
 }
 
 describe('runColumns', () => {
-  it('adds one column per param and metric key present, sorted', () => {
+  it('adds one column per metric then param key present, sorted', () => {
     const columns = runColumns([
       run('a', { params: { lr: '0.1', depth: '3' }, metrics: { rmse: 1 } }),
       run('b', {
@@ -41,14 +41,14 @@ describe('runColumns', () => {
       'name',
       'status',
       'start_time',
+      'metrics.acc',
+      'metrics.rmse',
       'params.depth',
       'params.layers2',
       'params.layers10',
-      'params.lr',
-      'metrics.acc',
-      'metrics.rmse'
+      'params.lr'
     ]);
-    expect(columns[3]).toMatchObject({
+    expect(columns[5]).toMatchObject({
       kind: 'param',
       key: 'depth',
       label: 'depth'
