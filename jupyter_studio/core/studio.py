@@ -338,6 +338,10 @@ class Studio(LoggingConfigurable):
             store=self.store, spaces=self.spaces, domain_root=root, experiments=self.experiments
         )
         self.flows: FlowService = self.flows_class()
+        from .wrangler.operations import FlowOperations  # with the flow service, lazily
+
+        #: What the Data Wrangler REST operations do (previews in children, exports, runs).
+        self.flow_operations = FlowOperations(self.flows, self.jobs)
         self.endpoints: EndpointService = self.endpoints_class(
             self.store,
             self.spaces,

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from jupyter_studio.server.handlers import flows as flows_handlers
+from jupyter_studio.core.wrangler import operations as flows_operations
 
 SALES = "id,city,price,qty\n1,Paris,10.5,2\n2,Lyon,,3\n3,Paris,7.0,1\n4,Nice,12.0,5\n5,Lyon,3.5,2\n"
 CITIES = "city,region\nParis,IDF\nLyon,ARA\nNice,PACA\n"
@@ -160,13 +160,13 @@ async def test_user_code_runs_in_a_child_process_with_a_time_limit(
     # unchanged: answered from the results of earlier children, without starting another one
     # (counted rather than timed, which a busy machine would blur)
     children: list[Any] = []
-    real_run_isolated = flows_handlers.run_isolated
+    real_run_isolated = flows_operations.run_isolated
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         children.append(args)
         return real_run_isolated(*args, **kwargs)
 
-    monkeypatch.setattr(flows_handlers, "run_isolated", counted)
+    monkeypatch.setattr(flows_operations, "run_isolated", counted)
     code, again = await api("POST", "flows/preview", {"document": doc, "node_id": "ok"})
     assert code == 200 and again == ok and children == []
     code, report = await api("POST", "flows/report", {"document": doc, "node_id": "ok"})

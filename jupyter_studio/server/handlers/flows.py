@@ -1,34 +1,23 @@
 """Data Wrangler flows: catalogue, previews, edits, insights report, exports, runs and hand-off.
 
 Every request names its flow by ``document`` (the editor's JSON, so unsaved edits preview) or
-``path`` (a saved ``.flow`` file). Paths (sources, outputs) go through the caller's path scope.
-A node whose ancestry holds user code (custom pandas/Polars steps, custom analyses) is computed
-in a child process with a time limit (:mod:`jupyter_studio.core.wrangler.isolation`), so code
-that hangs or crashes cannot take the Jupyter server down.
+``path`` (a saved ``.flow`` file). Each handler parses its request and calls one method of
+:class:`~jupyter_studio.core.wrangler.operations.FlowOperations` off the event loop: which nodes
+run user code in a child process, the cache of their results and where exports may be written
+are decided there, in the engine.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ...core.errors import Conflict, InvalidInput
-from ...core.jobs.schemas import CreateJob, DescribeJob
+from ...core.jobs.schemas import DescribeJob
 from ...core.spaces.paths import PathScope
-from ...core.wrangler.edits import make_node, parse_edit
-from ...core.wrangler.format import atomic_write_text
-from ...core.wrangler.isolation import (
-    IsolatedFailure,
-    IsolatedResults,
-    needs_isolation,
-    run_isolated,
-)
+from ...core.wrangler.operations import FlowOperations
 from ...core.wrangler.requests import (
-    AutoMLRequest,
     EditFlow,
     EditFlowResponse,
     ExportedFile,
@@ -39,21 +28,15 @@ from ...core.wrangler.requests import (
     FlowStatusRequest,
     ListOperatorsResponse,
     ListTransformsResponse,
-    NodeStatus,
     OperatorInfo,
     PreviewFlowNode,
     RunFlow,
     TrainFromFlow,
     TrainFromFlowResponse,
 )
-from ...core.wrangler.schemas import FlowDocument, InsightsReport, NodePreview
+from ...core.wrangler.schemas import InsightsReport, NodePreview
 from ..routing import Operation, Route
 from .base import StudioAPIHandler
-
-#: Seconds a preview or report with user code may take before its process is killed.
-DEFAULT_USER_CODE_TIMEOUT = 60.0
-#: Results computed in child processes, by node content (as the in-process preview cache).
-ISOLATED_RESULTS = IsolatedResults()
 
 
 class FlowsBase(StudioAPIHandler):
@@ -64,77 +47,12 @@ class FlowsBase(StudioAPIHandler):
         return self.studio.flows
 
     @property
-    def user_code_timeout(self) -> float:
-        """``c.StudioApp``-free knob: tests and admins set ``studio.flows.user_code_timeout``."""
-        return float(getattr(self.flows, "user_code_timeout", DEFAULT_USER_CODE_TIMEOUT))
+    def operations(self) -> FlowOperations:
+        return self.studio.flow_operations
 
     async def scope(self) -> PathScope:
         caller = await self.caller()
         return await self.run(self.studio.spaces.path_scope, caller)
-
-    def document(self, scope: PathScope, flow: dict[str, Any] | str) -> FlowDocument:
-        """The flow as a validated document (blocking: call through ``run``)."""
-        return self.flows.document(scope, flow)
-
-    def output_path(
-        self,
-        scope: PathScope,
-        output: str | None,
-        flow_path: str | None,
-        default_name: str,
-        suffixes: tuple[str, ...],
-        overwrite: bool,
-    ) -> tuple[Path, str]:
-        """Resolve where an export goes: the given path, or ``default_name`` beside the flow."""
-        if output is None:
-            if flow_path is None:
-                raise InvalidInput(
-                    "Give 'output' (a path in your files), or save the flow and give its 'path'.",
-                    code="missing_output",
-                )
-            parent = str(Path(flow_path).parent)
-            output = default_name if parent in ("", ".") else f"{parent}/{default_name}"
-        if not output.lower().endswith(suffixes):
-            raise InvalidInput(
-                f"The output {output!r} must end with {' or '.join(suffixes)}.",
-                code="invalid_output",
-            )
-        real = scope.resolve(output, what="output", expect="file")
-        if real.exists() and not overwrite:
-            raise Conflict(
-                f"The output {output!r} already exists: choose another name, or set overwrite.",
-                code="output_exists",
-            )
-        return real, scope.to_contents_path(real) or output
-
-    async def guarded(
-        self, method: str, scope: PathScope, doc: FlowDocument, node_id: str, **kwargs: Any
-    ) -> Any:
-        """Call ``FlowService.<method>(scope, doc, node_id, **kwargs)``; user code in a child."""
-        if not needs_isolation(doc, node_id):
-            return await self.run(getattr(self.flows, method), scope, doc, node_id, **kwargs)
-        node_key = await self.run(
-            self.flows.node_key, scope, doc, node_id, params=kwargs.get("params")
-        )
-        key = (
-            None
-            if node_key is None
-            else json.dumps([method, node_key, kwargs], sort_keys=True, default=str)
-        )
-        cached = ISOLATED_RESULTS.get(key)
-        if cached is not None:
-            return cached
-        result = await self.run(
-            run_isolated,
-            method,
-            doc,
-            node_id,
-            (scope, doc.model_dump(mode="json"), node_id),
-            kwargs,
-            timeout=self.user_code_timeout,
-        )
-        ISOLATED_RESULTS.put(key, result)
-        return result
 
 
 class FlowTransformsHandler(FlowsBase):
@@ -175,21 +93,7 @@ class FlowPreviewHandler(FlowsBase):
     async def post(self) -> None:
         body = self.parse_body(PreviewFlowNode)
         scope = await self.scope()
-        doc = await self.run(self.document, scope, body.flow())
-        if body.sample is not None:
-            doc = doc.model_copy(
-                update={"settings": doc.settings.model_copy(update={"sample": body.sample})}
-            )
-        kwargs = {
-            "params": body.parameters,
-            "rows_offset": body.rows_offset,
-            "rows_limit": body.rows_limit,
-        }
-        try:
-            result = await self.guarded("preview", scope, doc, body.node_id, **kwargs)
-        except IsolatedFailure as failure:
-            result = failure.as_preview(body.node_id)
-        self.send(result if isinstance(result, NodePreview) else NodePreview(**result))
+        self.send(await self.run(self.operations.preview, scope, body))
 
 
 class FlowStatusesHandler(FlowsBase):
@@ -201,18 +105,7 @@ class FlowStatusesHandler(FlowsBase):
     async def post(self) -> None:
         body = self.parse_body(FlowStatusRequest)
         scope = await self.scope()
-        self.send(await self.run(self._statuses, scope, body))
-
-    def _statuses(self, scope: PathScope, body: FlowStatusRequest) -> FlowStatuses:
-        doc = self.flows.document(scope, body.flow())
-        items = []
-        for node in doc.nodes:
-            if node.kind == "analysis" or needs_isolation(doc, node.id):
-                items.append(NodeStatus(node_id=node.id, status="skipped"))
-                continue
-            preview = self.flows.preview(scope, doc, node.id, params=body.parameters, rows_limit=0)
-            items.append(NodeStatus(node_id=node.id, status=preview.status, error=preview.error))
-        return FlowStatuses(items=items)
+        self.send(await self.run(self.operations.statuses, scope, body))
 
 
 class FlowEditsHandler(FlowsBase):
@@ -222,37 +115,8 @@ class FlowEditsHandler(FlowsBase):
     @authorized
     async def post(self) -> None:
         body = self.parse_body(EditFlow)
-        if body.save and body.path is None:
-            raise InvalidInput("To save the edit, give the flow's 'path'.", code="missing_path")
         scope = await self.scope()
-        self.send(await self.run(self._edit, scope, body))
-
-    def _edit(self, scope: PathScope, body: EditFlow) -> EditFlowResponse:
-        doc = self.flows.document(scope, body.flow())
-        edit = dict(body.edit)
-        added: str | None = None
-        if edit.get("op") == "add_step":
-            from ...core.wrangler.requests import AddStep
-
-            step = self.parse(AddStep, edit, "edit")
-            node = make_node(
-                doc,
-                self.flows.operator_kind(step.operator),
-                step.operator,
-                step.inputs,
-                step.parameters,
-                title=step.title,
-            )
-            edit = {"op": "add_node", "node": node.model_dump(mode="json")}
-        parsed = parse_edit(edit)
-        if getattr(parsed, "op", "") == "add_node":
-            added = parsed.node.id
-        result = self.flows.apply_edit(
-            scope, doc, parsed.model_dump(mode="json"), save_to=body.path if body.save else None
-        )
-        return EditFlowResponse(
-            document=result.document, changed_nodes=result.changed_nodes, node_id=added
-        )
+        self.send(await self.run(self.operations.edit, scope, body))
 
 
 class FlowReportHandler(FlowsBase):
@@ -263,17 +127,10 @@ class FlowReportHandler(FlowsBase):
     async def post(self) -> None:
         body = self.parse_body(FlowReportRequest)
         scope = await self.scope()
-        self.send(await self._report(scope, body))
-
-    async def _report(self, scope: PathScope, body: FlowReportRequest) -> InsightsReport:
-        doc = await self.run(self.document, scope, body.flow())
-        result = await self.guarded(
-            "report", scope, doc, body.node_id, target=body.target, params=body.parameters
-        )
-        return result if isinstance(result, InsightsReport) else InsightsReport(**result)
+        self.send(await self.run(self.operations.report, scope, body))
 
 
-class FlowReportHtmlHandler(FlowReportHandler):
+class FlowReportHtmlHandler(FlowsBase):
     """POST writes the report of a node as one standalone HTML file in the caller's files."""
 
     @web.authenticated
@@ -281,28 +138,7 @@ class FlowReportHtmlHandler(FlowReportHandler):
     async def post(self) -> None:
         body = self.parse_body(ExportReportHtml)
         scope = await self.scope()
-        stem = Path(body.path).stem if body.path else "flow"
-        real, path = await self.run(
-            self.output_path,
-            scope,
-            body.output,
-            body.path,
-            f"{stem}-{body.node_id}-report.html",
-            (".html", ".htm"),
-            body.overwrite,
-        )
-        report = await self._report(scope, body)
-        size = await self.run(self._write_html, real, report)
-        self.send(ExportedFile(path=path, format="html", size_bytes=size), status=201)
-
-    @staticmethod
-    def _write_html(real: Path, report: InsightsReport) -> int:
-        from ...core.wrangler.report import render_html
-
-        real.parent.mkdir(parents=True, exist_ok=True)
-        text = render_html(report)
-        atomic_write_text(real, text)
-        return real.stat().st_size
+        self.send(await self.run(self.operations.write_report_html, scope, body), status=201)
 
 
 class FlowExportsHandler(FlowsBase):
@@ -313,18 +149,7 @@ class FlowExportsHandler(FlowsBase):
     async def post(self) -> None:
         body = self.parse_body(ExportFlowCode)
         scope = await self.scope()
-        self.send(await self.run(self._export, scope, body), status=201)
-
-    def _export(self, scope: PathScope, body: ExportFlowCode) -> ExportedFile:
-        suffix = ".py" if body.format == "script" else ".ipynb"
-        stem = Path(body.path).stem if body.path else "flow"
-        real, path = self.output_path(
-            scope, body.output, body.path, stem + suffix, (suffix,), body.overwrite
-        )
-        code = self.flows.export_code(scope, body.flow(), body.node_id, format=body.format)
-        real.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(real, code)
-        return ExportedFile(path=path, format=body.format, size_bytes=real.stat().st_size)
+        self.send(await self.run(self.operations.export_code, scope, body), status=201)
 
 
 class FlowRunsHandler(FlowsBase):
@@ -335,20 +160,7 @@ class FlowRunsHandler(FlowsBase):
     async def post(self) -> None:
         body = self.parse_body(RunFlow)
         caller = await self.caller()
-        parameters = self.flows.job_parameters(
-            body.path,
-            body.node_id,
-            params=body.parameters,
-            output=body.output,
-            report_target=body.report_target,
-        )
-        parameters.update(overwrite=body.overwrite, report=body.report)
-        if body.output_store is not None:
-            parameters["output_store"] = body.output_store.model_dump()
-        if body.format:
-            parameters["format"] = body.format
-        job = CreateJob(kind="flow", name=body.name, space_id=body.space_id, parameters=parameters)
-        self.send(await self.run(self.studio.jobs.create, caller, job), status=201)
+        self.send(await self.run(self.operations.run, caller, body), status=201)
 
 
 class FlowHandoffsHandler(FlowsBase):
@@ -360,29 +172,7 @@ class FlowHandoffsHandler(FlowsBase):
     async def post(self) -> None:
         body = self.parse_body(TrainFromFlow)
         caller = await self.caller()
-        parameters = self.flows.job_parameters(body.path, body.node_id, params=body.parameters)
-        parameters["handoff_target"] = body.target
-        create = CreateJob(
-            kind="flow",
-            name=f"{Path(body.path).stem or 'flow'}-train-data",
-            space_id=body.space_id,
-            parameters=parameters,
-        )
-        job: DescribeJob = await self.run(self.studio.jobs.create, caller, create)
-        folder = job.output_path or ""
-        stem = "".join(c if c.isalnum() else "-" for c in Path(body.path).stem.lower()).strip("-")
-        request = AutoMLRequest(
-            experiment_name=f"{stem or 'flow'}-{job.job_id[:8]}"[:63],
-            data=f"{folder}/data.parquet",
-            target=body.target,
-            space_id=body.space_id,
-        )
-        self.send(
-            TrainFromFlowResponse(
-                job=job, automl_request=request, pipeline_path=f"{folder}/pipeline.json"
-            ),
-            status=201,
-        )
+        self.send(await self.run(self.operations.handoff, caller, body), status=201)
 
 
 ROUTES: list[Route] = [
