@@ -1,14 +1,19 @@
 """Model hub speed and memory on this machine. Run: python benchmarks/modelhub/run.py [--gemma]
 
 Each row runs in a fresh process (so imports, loads and peak RSS are its own) and the script
-prints one table: load cold (GGUF -> safetensors cache) and cached; then, per serving variant
-(runtime x weights: PyTorch float32, the plain baseline; CTranslate2 float32, the serving
-default; CTranslate2 int8 and PyTorch int8, opt-in), the cached load, time to first token and
-tokens/s of streamed greedy generation through the model server's own engine, the CPU time per
-token, the perplexity of a fixed text (the quality check), the evaluation job's scores (exact
-match, F1 and ROUGE-L on the bundled held-out instructions; zero-shot accuracy on the bundled
-reviews) and how many answers and labels are identical to the baseline's; embeddings/s, and
-LoRA fine-tuning s/step.
+prints one table, headed by the CPU it ran on (``/proc/cpuinfo``: model name and the flags that
+decide which compute types are fast) and the machine's load: load cold (GGUF -> safetensors
+cache); then, per serving variant, the cached load, time to first token and tokens/s of streamed
+greedy generation through the model server's own engine, the CPU time per token, the perplexity of
+a fixed text, the evaluation job's scores (exact match, F1 and ROUGE-L on the bundled held-out
+instructions; zero-shot accuracy on the bundled reviews) and how many answers and labels are
+identical to the baseline's; embeddings/s, and LoRA fine-tuning s/step.
+
+Variants: PyTorch float32 on one thread (the baseline answers are compared to); CTranslate2 as
+model servers serve it (``auto``: threads and compute type measured on this CPU at the first load,
+see ``jupyter_studio/core/modelhub/tuning.py``); CTranslate2 float32 on 1, 2, 4... threads (up to
+the cores available); every other compute type CTranslate2 supports on this CPU (bfloat16,
+int8_bfloat16, int16, int8_float32, int8) on the threads ``auto`` chose; PyTorch int8 (opt-in).
 
 ``--gemma`` adds Gemma 3 270M (cold load about 95 s and 4 GB). ``--cache DIR`` keeps the
 converted weights between runs (default: a temporary folder, so "cold" is really cold).
@@ -30,15 +35,6 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-#: (runtime, quantization) served and measured; the first is the baseline answers are compared to.
-#: Threads: model servers give PyTorch one and CTranslate2 two (JUPYTER_STUDIO_MODELHUB_THREADS).
-VARIANTS = (
-    ("torch", "none", 1),
-    ("ctranslate2", "none", 1),
-    ("ctranslate2", "none", 2),
-    ("ctranslate2", "int8", 1),
-    ("torch", "int8", 1),
-)
 PROMPT = [{"role": "user", "content": "Write a short story about a robot who learns to paint."}]
 NEW_TOKENS = 64
 PPL_TOKENS = 150
@@ -64,11 +60,13 @@ def entry(model_id: str) -> Any:
 
 # ----------------------------------------------------------------------------- worker tasks
 def _engine(model_id: str, cache_dir: str, runtime: str, quantize: str) -> Any:
-    """The model server's engine for a variant (converting or quantizing into the cache once)."""
+    """The model server's engine for a variant (converting or quantizing into the cache once;
+    ``BENCH_THREADS=auto`` and quantization ``auto`` measure as a model server does)."""
     import torch
 
-    threads = int(os.environ.get("BENCH_THREADS", "1"))  # as model servers do
-    torch.set_num_threads(threads)
+    raw = os.environ.get("BENCH_THREADS", "1")
+    threads = None if raw == "auto" else int(raw)
+    torch.set_num_threads(threads or 1)  # as model servers do
     from jupyter_studio.core.modelhub.cache import ModelCache
     from jupyter_studio.core.modelhub.loading import cached_folder, text_generator
 
@@ -79,10 +77,25 @@ def _engine(model_id: str, cache_dir: str, runtime: str, quantize: str) -> Any:
         keep=True,
         runtime=runtime,
         threads=threads,
+        model_id=model_id,
         repetition_penalty=entry(model_id).repetition_penalty,
     )
     engine.built_cache = built
     return engine
+
+
+def machine() -> str:
+    """The CPU (model name, the flags that matter, usable cores) and CTranslate2's release."""
+    from jupyter_studio.core.modelhub.tuning import cpu_info
+
+    try:
+        import ctranslate2
+
+        types = ", ".join(sorted(ctranslate2.get_supported_compute_types("cpu")))
+        runtime = f"ctranslate2 {ctranslate2.__version__} (compute types here: {types})"
+    except ImportError:
+        runtime = "ctranslate2 not installed"
+    return f"{cpu_info().describe()}; {runtime}"
 
 
 def task_load(model_id: str, cache_dir: str, runtime: str, quantize: str) -> dict[str, Any]:
@@ -107,8 +120,10 @@ def task_load(model_id: str, cache_dir: str, runtime: str, quantize: str) -> dic
     cpu = time.process_time() - cpu0
     tokens = done.get("tokens", 0)
     decode_rate = (tokens - 1) / (total - first) if first and tokens > 1 else 0.0
+    serving = engine.describe()
     return {
         "runtime": engine.runtime,
+        "setting": f"{serving.get('compute_type', '')} x{serving.get('threads', '')}",
         "cpu_ms_per_token": cpu / max(tokens, 1) * 1000,
         "load_s": load_s,
         "built_cache": engine.built_cache,
@@ -209,35 +224,11 @@ def task_prepare(model_id: str, cache_dir: str, runtime: str, quantize: str) -> 
 
 
 def task_evaluate(model_id: str, cache_dir: str, runtime: str, quantize: str) -> dict[str, Any]:
-    """The evaluation job's generation metrics on the bundled held-out instructions (greedy)."""
-    import csv
+    """The evaluation job's metrics on the bundled held-out instructions (greedy) and reviews:
+    the scores model servers compare compute types with."""
+    from jupyter_studio.core.modelhub.tuning import evaluation_scores
 
-    from jupyter_studio.core.modelhub.invocations import ClassifyRequest, GenerateRequest
-    from jupyter_studio.core.modelhub.metrics import accuracy, generation_metrics
-
-    samples = Path(__file__).resolve().parents[2] / "jupyter_studio/samples/modelhub"
-    with open(samples / "instructions_test.csv", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    engine = _engine(model_id, cache_dir, runtime, quantize)
-    answers = [
-        engine.generate(GenerateRequest(prompt=row["instruction"], max_new_tokens=16))["text"]
-        for row in rows
-    ]
-    with open(samples / "reviews_test.csv", newline="") as handle:
-        reviews = list(csv.DictReader(handle))
-    labels = sorted({row["label"] for row in reviews})
-    predicted = engine.classify(
-        ClassifyRequest(inputs=[row["text"] for row in reviews], labels=labels)
-    )["predictions"]
-    return {
-        "rows": len(rows),
-        "answers": answers + [p["label"] for p in predicted],
-        "reviews": len(reviews),
-        "zero_shot_accuracy": accuracy(
-            [p["label"] for p in predicted], [row["label"] for row in reviews]
-        ),
-        **generation_metrics(answers, [row["response"] for row in rows]),
-    }
+    return evaluation_scores(_engine(model_id, cache_dir, runtime, quantize))
 
 
 TASKS = {
@@ -250,7 +241,7 @@ TASKS = {
 
 
 # ----------------------------------------------------------------------------- driver
-def run_worker(*args: str, threads: int = 1) -> dict[str, Any]:
+def run_worker(*args: str, threads: int | str = 1) -> dict[str, Any]:
     command = [sys.executable, __file__, "--worker", *args]
     env = {
         **os.environ,
@@ -269,6 +260,106 @@ def fmt(value: Any, spec: str = ".1f", suffix: str = "") -> str:
     return "-" if value is None else f"{value:{spec}}{suffix}"
 
 
+def variant_name(runtime: str, quantize: str, threads: str) -> str:
+    kind = "float32" if quantize == "none" else quantize
+    count = "threads measured" if threads == "auto" else f"{threads} thread"
+    count += "s" if threads not in ("auto", "1") else ""
+    return f"{runtime} {kind}, {count}"
+
+
+class Bench:
+    """The rows of one run: a model's variants measured in fresh processes."""
+
+    def __init__(self, cache: str) -> None:
+        self.cache = cache
+        self.rows: list[list[str]] = []
+        self.baseline: list[str] | None = None
+        #: What has been loaded once (converted, quantized or measured and kept in the cache).
+        self.prepared: set[tuple[str, str]] = {("torch", "none")}
+
+    def row(self, *cells: str) -> None:
+        self.rows.append(list(cells))
+
+    def variant(self, model_id: str, runtime: str, quantize: str, threads: str) -> dict[str, Any]:
+        """Load (a first load apart), generate and evaluate one variant; its load answer."""
+        name = variant_name(runtime, quantize, threads)
+        # CTranslate2 converts once for every compute type; auto also measures this CPU once.
+        key = (runtime, quantize if runtime == "torch" or quantize == "auto" else "converted")
+        if key not in self.prepared and (runtime, "auto") not in self.prepared:
+            self.prepared.add(key)
+            first = run_worker("prepare", model_id, self.cache, runtime, quantize, threads=threads)
+            what = "measures this CPU" if quantize == "auto" else "converts or quantizes"
+            self.row(
+                model_id,
+                f"first load, {name} ({what}, keeps it)",
+                fmt(first["load_s"], suffix=" s"),
+                *["-"] * 3,
+                fmt(first["peak_rss_mb"], ".0f", " MB"),
+            )
+        warm = run_worker("load", model_id, self.cache, runtime, quantize, threads=threads)
+        served = f" (served by {warm['runtime']})" if warm["runtime"] != runtime else ""
+        if quantize == "auto" and warm["runtime"] == "ctranslate2":
+            served = f" (chose {warm['setting']})"
+        self.row(
+            model_id,
+            f"cached load + generate, {name}{served}",
+            fmt(warm["load_s"], suffix=" s"),
+            fmt(warm["ttft_s"], ".2f", " s"),
+            fmt(warm["tokens_per_s"], suffix=" tok/s")
+            + f" ({warm['cpu_ms_per_token']:.0f} CPU ms/token)",
+            fmt(warm["perplexity"], ".2f"),
+            fmt(warm["peak_rss_mb"], ".0f", " MB"),
+        )
+        print(f"  {model_id} {name}: {warm['text']!r}", file=sys.stderr)
+        scores = run_worker("evaluate", model_id, self.cache, runtime, quantize, threads=threads)
+        if self.baseline is None:
+            self.baseline = scores["answers"]
+        agree = sum(a == b for a, b in zip(scores["answers"], self.baseline, strict=True))
+        self.row(
+            model_id,
+            f"evaluation, {name}: {scores['rows']} held-out instructions, "
+            f"{scores['reviews']} reviews zero-shot",
+            "-",
+            "-",
+            f"EM {scores['exact_match']:.3f} · F1 {scores['token_f1']:.3f}"
+            f" · ROUGE-L {scores['rouge_l']:.3f}"
+            f" · accuracy {scores['zero_shot_accuracy']:.3f}"
+            f" · {agree}/{len(self.baseline)} answers as torch float32",
+            "-",
+            "-",
+        )
+        return warm
+
+    def generator(self, model_id: str) -> None:
+        """Every variant of a generation model (see the module's docstring)."""
+        from jupyter_studio.core.modelhub.tuning import CANDIDATE_TYPES, thread_counts, usable_cores
+
+        self.baseline = None
+        cold = run_worker("load", model_id, self.cache, "torch", "none")
+        label = "load (cold: GGUF -> cache)" if cold["built_cache"] else "load (cache existed)"
+        self.row(
+            model_id, label, fmt(cold["load_s"], suffix=" s"), *["-"] * 3,
+            fmt(cold["peak_rss_mb"], ".0f", " MB"),
+        )  # fmt: skip
+        self.variant(model_id, "torch", "none", "1")
+        served = self.variant(model_id, "ctranslate2", "auto", "auto")
+        chosen = served["setting"].rsplit(" x", 1)[-1] or "1"
+        for count in thread_counts(usable_cores()):
+            self.variant(model_id, "ctranslate2", "float32", str(count))
+        for kind in CANDIDATE_TYPES[1:]:
+            if kind in supported_types():
+                self.variant(model_id, "ctranslate2", kind, chosen)
+        self.variant(model_id, "torch", "int8", "1")
+
+
+def supported_types() -> set[str]:
+    try:
+        import ctranslate2
+    except ImportError:
+        return set()
+    return set(ctranslate2.get_supported_compute_types("cpu"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -285,114 +376,46 @@ def main() -> None:
 
     from jupyter_studio.core.modelhub.catalogue import packaged_entries
 
+    print(
+        f"Measured on {machine()}; load average {os.getloadavg()[0]:.1f} at the start", flush=True
+    )
     available = {e.id for e in packaged_entries()}
     generators = ["smollm2-135m-instruct"] + (["gemma3-270m"] if args.gemma else [])
-    rows: list[list[str]] = []
     with tempfile.TemporaryDirectory(prefix="modelhub-bench-") as tmp:
-        cache = args.cache or tmp
+        bench = Bench(args.cache or tmp)
         for model_id in generators:
             if model_id not in available:
-                rows.append([model_id, "not installed", *["-"] * 5])
+                bench.row(model_id, "not installed", *["-"] * 5)
                 continue
-            cold = run_worker("load", model_id, cache, "torch", "none")
-            label = "load (cold: GGUF -> cache)" if cold["built_cache"] else "load (cache existed)"
-            rows.append(
-                [
-                    model_id,
-                    label,
-                    fmt(cold["load_s"], suffix=" s"),
-                    "-",
-                    "-",
-                    "-",
-                    fmt(cold["peak_rss_mb"], ".0f", " MB"),
-                ]
-            )
-            baseline: list[str] | None = None
-            prepared: set[tuple[str, str]] = {("torch", "none")}
-            for runtime, quantize, threads in VARIANTS:
-                name = f"{runtime} {'float32' if quantize == 'none' else quantize}"
-                name += f", {threads} thread{'s' if threads > 1 else ''}"
-                if (runtime, quantize) not in prepared:
-                    prepared.add((runtime, quantize))
-                    first = run_worker("prepare", model_id, cache, runtime, quantize)
-                    rows.append(
-                        [
-                            model_id,
-                            f"first load, {name} (converts or quantizes, keeps it)",
-                            fmt(first["load_s"], suffix=" s"),
-                            "-",
-                            "-",
-                            "-",
-                            fmt(first["peak_rss_mb"], ".0f", " MB"),
-                        ]
-                    )
-                warm = run_worker("load", model_id, cache, runtime, quantize, threads=threads)
-                served = f" (served by {warm['runtime']})" if warm["runtime"] != runtime else ""
-                rows.append(
-                    [
-                        model_id,
-                        f"cached load + generate, {name}{served}",
-                        fmt(warm["load_s"], suffix=" s"),
-                        fmt(warm["ttft_s"], ".2f", " s"),
-                        fmt(warm["tokens_per_s"], suffix=" tok/s")
-                        + f" ({warm['cpu_ms_per_token']:.0f} CPU ms/token)",
-                        fmt(warm["perplexity"], ".2f"),
-                        fmt(warm["peak_rss_mb"], ".0f", " MB"),
-                    ]
-                )
-                print(f"  {model_id} {name}: {warm['text']!r}", file=sys.stderr)
-                scores = run_worker("evaluate", model_id, cache, runtime, quantize, threads=threads)
-                if baseline is None:
-                    baseline = scores["answers"]
-                agree = sum(a == b for a, b in zip(scores["answers"], baseline, strict=True))
-                rows.append(
-                    [
-                        model_id,
-                        f"evaluation, {name}: {scores['rows']} held-out instructions, "
-                        f"{scores['reviews']} reviews zero-shot",
-                        "-",
-                        "-",
-                        f"EM {scores['exact_match']:.3f} · F1 {scores['token_f1']:.3f}"
-                        f" · ROUGE-L {scores['rouge_l']:.3f}"
-                        f" · accuracy {scores['zero_shot_accuracy']:.3f}"
-                        f" · {agree}/{len(baseline)} answers as torch float32",
-                        "-",
-                        "-",
-                    ]
-                )
+            bench.generator(model_id)
             if not args.no_lora:
-                lora = run_worker("lora", model_id, cache)
-                rows.append(
-                    [
-                        model_id,
-                        "LoRA fine-tune, batch 4x128",
-                        fmt(lora["s_per_step"], ".2f", " s/step"),
-                        "-",
-                        "-",
-                        "-",
-                        fmt(lora["peak_rss_mb"], ".0f", " MB"),
-                    ]
-                )
+                lora = run_worker("lora", model_id, bench.cache)
+                bench.row(
+                    model_id, "LoRA fine-tune, batch 4x128", fmt(lora["s_per_step"], ".2f", " s/step"),
+                    *["-"] * 3, fmt(lora["peak_rss_mb"], ".0f", " MB"),
+                )  # fmt: skip
         if "all-minilm-l6-v2" in available:
             emb = run_worker("embed", "all-minilm-l6-v2")
-            rows.append(
-                [
-                    "all-minilm-l6-v2",
-                    f"load + embed 512 sentences (zero-shot: {'/'.join(emb['zero_shot'])})",
-                    fmt(emb["load_s"], suffix=" s"),
-                    "-",
-                    fmt(emb["embeddings_per_s"], ".0f", " sent/s"),
-                    "-",
-                    fmt(emb["peak_rss_mb"], ".0f", " MB"),
-                ]
+            bench.row(
+                "all-minilm-l6-v2",
+                f"load + embed 512 sentences (zero-shot: {'/'.join(emb['zero_shot'])})",
+                fmt(emb["load_s"], suffix=" s"),
+                "-",
+                fmt(emb["embeddings_per_s"], ".0f", " sent/s"),
+                "-",
+                fmt(emb["peak_rss_mb"], ".0f", " MB"),
             )
+    print_table(bench.rows)
+    print(f"\nMeasured on {machine()}; load average {os.getloadavg()[0]:.1f} at the end")
+
+
+def print_table(rows: list[list[str]]) -> None:
     headers = ["model", "measure", "time", "first token", "rate", "perplexity", "peak RSS"]
     widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
     print(" | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
     print("-|-".join("-" * w for w in widths))
     for row in rows:
         print(" | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
-    print(f"\n{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":

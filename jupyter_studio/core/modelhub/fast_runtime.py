@@ -12,7 +12,9 @@ instructions: 15 of 15 identical) while each token costs less (``benchmarks/mode
   the consumer stops reading) and scores token sequences (zero-shot labels).
 
 ``JUPYTER_STUDIO_MODELHUB_RUNTIME=torch`` serves with PyTorch instead (as does a model that
-CTranslate2 cannot convert). ``int8`` quantization maps to CTranslate2's ``int8_float32``.
+CTranslate2 cannot convert). The decoding threads and the compute type (float32, bfloat16,
+int8...) are measured per CPU (:mod:`.tuning`) unless fixed: ``int8`` quantization maps to
+CTranslate2's ``int8_float32``, ``none`` to float32.
 """
 
 from __future__ import annotations
@@ -32,17 +34,16 @@ RUNTIME_ENV = "JUPYTER_STUDIO_MODELHUB_RUNTIME"
 RUNTIMES = ("ctranslate2", "torch")
 DEFAULT_RUNTIME = "ctranslate2"
 
-#: Our quantization names -> CTranslate2 compute types (weights converted once, in float32).
-COMPUTE_TYPES = {"none": "float32", "": "float32", "int8": "int8_float32", "int8-plain": "int8"}
-
-#: Decoding threads a model server gives CTranslate2 unless told (SmolLM2 float32 on this
-#: project's 2-core machine: 22 tokens/s on one thread, 38 on two, the same answers).
-DEFAULT_THREADS = 2
-
-
-def default_threads() -> int:
-    """:data:`DEFAULT_THREADS`, or fewer on a machine with fewer cores."""
-    return max(1, min(DEFAULT_THREADS, os.cpu_count() or 1))
+#: Our quantization names -> CTranslate2 compute types (weights converted once, in float32);
+#: ``auto``: measured on this CPU (:mod:`.tuning`).
+COMPUTE_TYPES = {
+    "auto": None,
+    "none": "float32",
+    "": "float32",
+    "int8": "int8_float32",
+    "int8-plain": "int8",
+    **{name: name for name in ("float32", "bfloat16", "int8_bfloat16", "int16", "int8_float32")},
+}
 
 
 #: Bumped when the conversion changes, so a folder converted the old way is not reused.
@@ -151,19 +152,20 @@ class FastDecoder:
         path: str | os.PathLike[str],
         tokenizer: Any,
         *,
-        quantize: str = "none",
+        compute_type: str = "float32",
         threads: int = 1,
     ) -> None:
         ct2 = _ctranslate2()
-        if quantize not in COMPUTE_TYPES:
-            raise ValueError(f"unknown quantization {quantize!r}: use int8, int8-plain or none")
-        self.compute_type = COMPUTE_TYPES[quantize]
+        self.compute_type = compute_type
+        self.threads = threads
         try:
             self.generator = ct2.Generator(
-                str(path), device="cpu", compute_type=self.compute_type, intra_threads=threads
+                str(path), device="cpu", compute_type=compute_type, intra_threads=threads
             )
         except Exception as exc:
-            raise RuntimeUnavailable(f"ctranslate2 cannot load {path}: {exc}") from exc
+            raise RuntimeUnavailable(
+                f"ctranslate2 cannot load {path} in {compute_type}: {exc}"
+            ) from exc
         self.tokenizer = tokenizer
 
     def _tokens(self, ids: list[int]) -> list[str]:
@@ -198,6 +200,12 @@ class FastDecoder:
                 yield int(step.token_id)
         finally:
             steps.close()
+
+    def timed_steps(self, ids: list[int], count: int) -> Iterator[Any]:
+        """Exactly ``count`` greedy steps after ``ids`` (no end token): what timing reads."""
+        return self.generator.generate_tokens(
+            self._tokens(ids), max_length=count, min_length=count, sampling_topk=1
+        )
 
     def log_probs(self, ids: list[int]) -> list[float]:
         """log P(token i | tokens before it) for every token after the first."""

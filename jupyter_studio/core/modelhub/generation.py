@@ -92,6 +92,8 @@ class TextGenerator:
         self.repetition_penalty = repetition_penalty
         self.has_chat_template = bool(getattr(tokenizer, "chat_template", None))
         self.lock = threading.Lock()
+        #: How the fast decoder was chosen (a :class:`~.tuning.ServingChoice`), if one was.
+        self.serving: Any = None
 
     @property
     def runtime(self) -> str:
@@ -390,6 +392,15 @@ class TextGenerator:
             "context_length": self.context_length,
             "chat_template": self.has_chat_template,
             "runtime": self.runtime,
+            **(
+                {
+                    "compute_type": self.serving.compute_type,
+                    "threads": self.serving.threads,
+                    "cpu": self.serving.cpu,
+                }
+                if self.serving is not None and self.decoder is not None
+                else {}
+            ),
         }
 
 

@@ -28,13 +28,19 @@ from .catalogue import CatalogueEntry, package_folder
 
 log = logging.getLogger(__name__)
 
-#: How generation models are lightened: ``none`` (float32, the default) or ``int8`` (dynamic
-#: quantization: SmolLM2 decodes 1.8x faster, but its answers change: on the bundled held-out
-#: instructions exact match fell from 0.40 to 0.13 and zero-shot accuracy from 0.67 to 0.60,
-#: though perplexity moved only 2 %), so int8 is opt-in until it keeps evaluation scores.
+#: How generation models are lightened: ``auto`` (the default: CTranslate2 serves the fastest
+#: compute type of this CPU whose evaluation scores stay within noise of float32's, measured once
+#: per CPU by :mod:`.tuning`; PyTorch serves float32), ``none`` (float32) or ``int8`` (PyTorch's
+#: dynamic quantization decodes SmolLM2 1.8x faster, but its answers change: on the bundled
+#: held-out instructions exact match fell from 0.40 to 0.13 and zero-shot accuracy from 0.67 to
+#: 0.60, though perplexity moved only 2 %).
 QUANTIZE_ENV = "JUPYTER_STUDIO_MODELHUB_QUANTIZE"
-DEFAULT_QUANTIZE = "none"
-QUANTIZATIONS = ("none", "int8", "int8-plain")
+DEFAULT_QUANTIZE = "auto"
+QUANTIZATIONS = ("auto", "none", "int8", "int8-plain")
+
+
+#: Where a model cache keeps the serving choices of :mod:`.tuning`.
+CHOICES_FILE = "serving-choices.json"
 
 
 class HubLoadError(Exception):
@@ -48,8 +54,15 @@ def chosen_quantization(value: str | None = None) -> str:
         value if value is not None else os.environ.get(QUANTIZE_ENV, DEFAULT_QUANTIZE)
     ) or "none"
     if method not in QUANTIZATIONS:
-        raise HubLoadError(f"unknown quantization {method!r}: use int8, int8-plain or none")
+        raise HubLoadError(f"unknown quantization {method!r}: use auto, none, int8 or int8-plain")
     return method
+
+
+def torch_quantization(value: str | None = None) -> str:
+    """The quantization PyTorch applies: as :func:`chosen_quantization`, ``auto`` being float32
+    (``none``): PyTorch's int8 changes answers."""
+    method = chosen_quantization(value)
+    return "none" if method == "auto" else method
 
 
 def offline() -> None:
@@ -156,7 +169,7 @@ def lighten(model: Any, method: str, tokenizer: Any = None) -> Any:
     """A CPU-friendly copy of a causal LM; ``none`` keeps float32, ``int8`` is
     :func:`.quantize.int8_dynamic` (SmoothQuant + per-channel int8 weights, activations per token),
     ``int8-plain`` the same without SmoothQuant and row scales (per-tensor int8)."""
-    if chosen_quantization(method or "none") == "none":
+    if torch_quantization(method or "none") == "none":
         return model
     from .quantize import int8_dynamic
 
@@ -198,7 +211,7 @@ def load_causal_lm(
     path = Path(folder)
     if not (path / "config.json").is_file():
         raise HubLoadError(f"{path} is not a transformers model folder (no config.json)")
-    method = chosen_quantization(quantize)
+    method = torch_quantization(quantize)
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(path))
         model = None
@@ -266,10 +279,11 @@ def text_generator(
     quantize: str | None = None,
     keep: bool = False,
     runtime: str | None = None,
-    threads: int = 1,
+    threads: int | None = None,
     model_id: str = "",
     context_length: int | None = None,
     repetition_penalty: float | None = None,
+    choices: str | os.PathLike[str] | None = None,
 ) -> Any:
     """A :class:`~.generation.TextGenerator` serving the transformers folder ``folder``.
 
@@ -278,6 +292,9 @@ def text_generator(
     or CTranslate2 cannot take the model (then PyTorch, logged);
     the PyTorch model is then loaded only if a request needs it (seeded sampling). ``keep``:
     ``folder`` is in the model cache, where converted and quantized copies are kept.
+    CTranslate2's threads (unless ``threads`` is given) and compute type (unless ``quantize`` is
+    ``none`` or ``int8``...) are measured on this CPU once (:mod:`.tuning`) and kept in
+    ``choices`` (default: ``serving-choices.json`` of the model cache holding ``folder``).
     """
     from . import fast_runtime
     from .generation import TextGenerator
@@ -305,11 +322,29 @@ def text_generator(
             from transformers import AutoTokenizer
 
             tokenizer = AutoTokenizer.from_pretrained(str(path))
-            decoder = fast_runtime.FastDecoder(
-                fast_runtime.converted(path, keep=keep),
+            end_ids = _end_ids(path, tokenizer)
+            options["context_length"] = context_length or _context_length(path)
+
+            def engine_of(decoder: Any) -> Any:
+                return TextGenerator(
+                    None,
+                    tokenizer,
+                    decoder=decoder,
+                    end_ids=end_ids,
+                    load_model=torch_model,
+                    **options,
+                )
+
+            converted = fast_runtime.converted(path, keep=keep)
+            store = choices or (path.parent / CHOICES_FILE if keep else None)
+            decoder, choice = _tuned_decoder(
+                converted,
                 tokenizer,
-                quantize=method,
+                engine_of,
+                model_key=model_id or path.name,
+                store=store,
                 threads=threads,
+                compute_type=fast_runtime.COMPUTE_TYPES[method],
             )
         except fast_runtime.RuntimeUnavailable as exc:
             log.warning("serving %s with PyTorch: %s", path.name, exc)
@@ -318,19 +353,51 @@ def text_generator(
                 f"cannot load the model in {path.name}: {type(exc).__name__}: {exc}"
             ) from exc
         else:
-            options["context_length"] = context_length or _context_length(path)
-            _log_load(path, "ctranslate2", method, started)
-            return TextGenerator(
-                None,
-                tokenizer,
-                decoder=decoder,
-                end_ids=_end_ids(path, tokenizer),
-                load_model=torch_model,
-                **options,
-            )
+            _log_load(path, f"ctranslate2 {choice.summary()}", method, started)
+            engine = engine_of(decoder)
+            engine.serving = choice
+            return engine
     model, tokenizer = load_causal_lm(path, quantize=method, keep_lightened=keep)
     _log_load(path, "torch", method, started)
     return TextGenerator(model, tokenizer, **options)
+
+
+def _tuned_decoder(
+    converted: Path,
+    tokenizer: Any,
+    engine_of: Any,
+    *,
+    model_key: str,
+    store: str | os.PathLike[str] | None,
+    threads: int | None,
+    compute_type: str | None,
+) -> tuple[Any, Any]:
+    """The CTranslate2 decoder to serve with and how it was chosen (:mod:`.tuning`). A failure
+    of the measurement itself is logged and the model served in float32 on one thread."""
+    from . import fast_runtime, tuning
+
+    def new_decoder(kind: str, count: int) -> Any:
+        return fast_runtime.FastDecoder(converted, tokenizer, compute_type=kind, threads=count)
+
+    try:
+        return tuning.tuned_decoder(
+            converted,
+            new_decoder,
+            engine_of,
+            model_key=model_key,
+            store=tuning.ChoiceStore(store) if store else None,
+            threads=threads,
+            compute_type=compute_type,
+        )
+    except fast_runtime.RuntimeUnavailable:
+        raise
+    except Exception:
+        log.exception("cannot measure how to serve %s: float32 on one thread", model_key)
+        kind, count = compute_type or "float32", threads or 1
+        fixed = tuning.ServingChoice(
+            kind, count, tuning.cpu_info().describe(), measured=False, notes=["measuring failed"]
+        )
+        return new_decoder(kind, count), fixed
 
 
 def _log_load(path: Path, runtime: str, quantize: str, started: float) -> None:

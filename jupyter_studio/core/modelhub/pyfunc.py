@@ -72,10 +72,28 @@ def _entry_for(spec: dict[str, Any]) -> CatalogueEntry:
     raise ValueError(f"unknown hub model {model_id!r}: is its package installed?")
 
 
+def generation_threads() -> int | None:
+    """``$JUPYTER_STUDIO_MODELHUB_THREADS`` as a thread count (None: measure; a value that is
+    not a positive whole number is logged and ignored)."""
+    raw = os.environ.get(GENERATION_THREADS_ENV, "").strip()
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        log.warning(
+            "ignoring %s=%r: give a whole number of threads from 1", GENERATION_THREADS_ENV, raw
+        )
+        return None
+    return value
+
+
 def build_engine(spec: dict[str, Any], weights: str | None = None) -> Any:
     """The loaded engine (:class:`~.generation.TextGenerator` or :class:`~.generation.Embedder`)
     that ``hub.json``'s ``spec`` describes; ``weights`` is a fine-tuned copy's folder."""
-    from . import fast_runtime, loading
+    from . import loading
     from .generation import Embedder
 
     task = ModelTask(spec["task"])
@@ -86,16 +104,14 @@ def build_engine(spec: dict[str, Any], weights: str | None = None) -> Any:
 
         # Decoding a small model one token at a time. PyTorch: a second thread costs more in
         # synchronisation than it saves (SmolLM2 float32: 15.6 tok/s on one thread, 12.6 on
-        # two). CTranslate2 gains from two (SmolLM2 float32: 22 tok/s on one, 38 on two).
-        explicit = os.environ.get(GENERATION_THREADS_ENV)
-        torch.set_num_threads(max(1, int(explicit or 1)))
-        threads = max(1, int(explicit or fast_runtime.default_threads()))
+        # two). CTranslate2's threads are measured on this CPU unless given (.tuning).
+        threads = generation_threads()
+        torch.set_num_threads(threads or 1)
+        cache = ModelCache(spec.get("cache_dir") or None)
         if weights:
             folder, keep = Path(weights), False
         else:
-            entry = _entry_for(spec)
-            cache = ModelCache(spec.get("cache_dir") or None)
-            folder, _ = loading.cached_folder(entry, cache)
+            folder, _ = loading.cached_folder(_entry_for(spec), cache)
             keep = folder.resolve().is_relative_to(cache.root.resolve())
         return loading.text_generator(
             folder,
@@ -105,6 +121,7 @@ def build_engine(spec: dict[str, Any], weights: str | None = None) -> Any:
             model_id=model_id,
             context_length=spec.get("context_length"),
             repetition_penalty=spec.get("repetition_penalty"),
+            choices=cache.root / loading.CHOICES_FILE,
         )
     folder = weights or str(loading.embedder_folder(_entry_for(spec)))
     return Embedder(loading.load_sentence_transformer(folder), model_id=model_id)

@@ -174,6 +174,10 @@ def test_smollm2_on_ctranslate2_answers_what_pytorch_answers(tmp_path: Path) -> 
     folder, _ = cached_folder(entry, ModelCache(SHARED_CACHE))
     fast = text_generator(folder, keep=True, context_length=entry.context_length)
     assert fast.runtime == "ctranslate2" and fast.model is None
+    # threads and compute type measured on this CPU once, then read from the cache
+    assert (folder.parent / "serving-choices.json").is_file()
+    served = fast.describe()
+    assert served["threads"] >= 1 and served["compute_type"] and served["cpu"]
     assert (folder / fast_runtime.converted_name() / "model.bin").is_file(), "kept in the cache"
     model, tokenizer = load_causal_lm(folder, quantize="none")
     slow = TextGenerator(model, tokenizer, context_length=entry.context_length)
@@ -196,7 +200,7 @@ def test_smollm2_on_ctranslate2_answers_what_pytorch_answers(tmp_path: Path) -> 
     # a folder outside the cache (a fine-tuned copy) is converted into a temporary folder
     outside = tmp_path / "copy"
     shutil.copytree(folder, outside, ignore=shutil.ignore_patterns(".*"))
-    copy = text_generator(outside, keep=False)
+    copy = text_generator(outside, keep=False, threads=1, quantize="none")
     assert copy.runtime == "ctranslate2"
     assert not any(p.name.startswith(".ctranslate2") for p in outside.iterdir())
     request = GenerateRequest(prompt=rows[0]["instruction"], max_new_tokens=16)
