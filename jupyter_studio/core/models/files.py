@@ -3,9 +3,10 @@
 MLflow is imported inside the functions: importing it takes a second or two, and most users of the
 registry (the CLI listing models, the server starting) never write or read a model folder.
 
-scikit-learn models are saved with ``serialization_format="cloudpickle"``: MLflow 3 defaults to
-``skops``, which needs the ``skops`` package (not a dependency of ``mlflow-skinny``) and refuses any
-pipeline step it does not know. Pip requirements are given explicitly (the flavor's defaults plus
+scikit-learn models that Studio saves itself are written with ``serialization_format="cloudpickle"``:
+MLflow 3 defaults to ``skops``, which refuses any pipeline step it does not know unless its types are
+listed as trusted. Folders users save with the default (skops) register and load too: ``skops`` is a
+dependency of Studio (``mlflow-skinny`` does not bring it). Pip requirements are given explicitly (the flavor's defaults plus
 the packages the estimator's classes come from) so that MLflow does not start a subprocess to
 infer them, which takes seconds per registration.
 """
