@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import free_port, studio_api
+from tests.support import LONG_WAIT, free_port, studio_api
 
 CHROMIUM = os.environ.get("STUDIO_TEST_CHROMIUM", "/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[2]
@@ -100,7 +100,7 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
         stderr=subprocess.STDOUT,
     )
     server = LabServer(root, port, process, log_path)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + LONG_WAIT  # JupyterLab starts slowly on a loaded machine
     while True:
         try:
             status, _ = server.api("GET", "info")
@@ -141,7 +141,9 @@ def browser() -> Iterator:
 def page(browser, request: pytest.FixtureRequest) -> Iterator:  # noqa: ANN001
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    # JupyterLab is a heavy page: on a 2-core machine busy with other work, loading it and
+    # drawing a panel can take well over 30 s. A deadline only costs time when something broke.
+    page.set_default_timeout(90_000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page
