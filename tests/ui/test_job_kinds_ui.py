@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "processing"
 
 
-def _wait_for_status(page, name: str, status: str, timeout: int = 30_000) -> None:  # noqa: ANN001
+def _wait_for_status(page, name: str, status: str, timeout: int = 90_000) -> None:  # noqa: ANN001
     page.wait_for_function(
         "([name, status]) => [...document.querySelectorAll('[data-testid=studio-job-row]')]"
         ".some(r => r.textContent.includes(name) && r.dataset.status === status)",
@@ -71,10 +71,10 @@ def test_processing_from_the_kind_chooser_runs_the_countdown_example(
     _wait_for_status(page, name, "Completed")
     detail = page.locator('[data-testid="studio-job-detail"]')
     detail.locator('[data-testid="studio-job-artifacts"]').get_by_text("summary.json").wait_for(
-        timeout=10_000
+        timeout=60_000
     )
     detail.locator('[data-testid="studio-job-log"]').get_by_text("wrote summary.json").wait_for(
-        timeout=10_000
+        timeout=60_000
     )
     job = _job(lab_server, name)
     assert job["kind"] == "processing"
