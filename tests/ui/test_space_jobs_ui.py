@@ -13,7 +13,7 @@ from tests.ui.conftest import ARTIFACTS, LabServer, new_job_form, open_jobs, ope
 pytestmark = pytest.mark.browser
 
 
-def _wait_for_row_status(page, name: str, status: str, timeout: int = 30_000) -> None:  # noqa: ANN001
+def _wait_for_row_status(page, name: str, status: str, timeout: int = 90_000) -> None:  # noqa: ANN001
     page.wait_for_function(
         "([name, status]) => [...document.querySelectorAll('[data-testid=studio-job-row]')]"
         ".some(r => r.textContent.includes(name) && r.dataset.status === status)",
@@ -62,7 +62,7 @@ def test_a_job_started_in_a_space_keeps_its_folder_in_the_space(
     ).wait_for()
     page.locator('[data-testid="studio-job-log"]').first.get_by_text(
         "hello from the space"
-    ).first.wait_for(timeout=10_000)
+    ).first.wait_for(timeout=60_000)
 
     code, listing = lab_server.api("GET", "jobs")
     assert code == 200
@@ -114,7 +114,7 @@ def test_space_filter_and_column_in_the_jobs_table(page, lab_server: LabServer) 
         "(name) => [...document.querySelectorAll('[data-testid=studio-job-space]')]"
         ".some(c => c.textContent === name)",
         arg=f"Filter space {suffix}",
-        timeout=15_000,
+        timeout=60_000,
     )
     assert home_row.locator('[data-testid="studio-job-space"]').inner_text() == "Home"
 
@@ -142,7 +142,7 @@ def test_new_job_form_defaults_to_the_active_space(page, lab_server: LabServer) 
     page.wait_for_function(
         "(id) => document.querySelector('[data-testid=studio-active-space]')?.dataset.spaceId === id",
         arg=space["space_id"],
-        timeout=15_000,
+        timeout=60_000,
     )
     home = show_home(page)  # "Open" switched the left area to the file browser
     # "New job" in the home panel, with no script selected: the active space is preselected
@@ -152,7 +152,7 @@ def test_new_job_form_defaults_to_the_active_space(page, lab_server: LabServer) 
     page.wait_for_function(
         "(id) => document.querySelector('[data-testid=studio-new-job-space]')?.value === id",
         arg=space["space_id"],
-        timeout=15_000,
+        timeout=60_000,
     )
     assert form.get_by_label("Space", exact=True).locator("option:checked").inner_text() == name
     form.get_by_role("button", name="Cancel").click()
@@ -178,7 +178,7 @@ def test_run_as_studio_job_uses_the_active_space_only_for_its_scripts(
     page.wait_for_function(
         "(id) => document.querySelector('[data-testid=studio-active-space]')?.dataset.spaceId === id",
         arg=space["space_id"],
-        timeout=15_000,
+        timeout=60_000,
     )
 
     def run_as_job(file_name: str) -> dict:
