@@ -44,7 +44,7 @@ INSTALL_HINT = (
 PSYCOPG_HINT = (
     "psycopg is not installed: `pip install 'psycopg[binary]'` (or `pip install -e .[test]`)"
 )
-START_TIMEOUT = 30
+START_TIMEOUT = 120  # initdb and the first start are slow on a loaded machine
 
 
 def find_pg_bindir() -> Path | None:
