@@ -20,10 +20,10 @@ def test_magics_run_list_and_cell_jobs(studio, contents_root: Path, capsys) -> N
         ip.run_line_magic("load_ext", "jupyter_studio.magics")
         (contents_root / "hi.py").write_text("import sys\nprint('hi', sys.argv[1])\n")
         job = ip.run_line_magic("studio_run", "hi.py there")
-        assert studio.wait(job.job_id, timeout=30).status.value == "Completed"
+        assert studio.wait(job.job_id, timeout=60).status.value == "Completed"
         assert "hi there" in studio.job_logs(job.job_id).content
         cell_job = ip.run_cell_magic("studio_job", "from-cell", "print('inside a cell job')")
-        assert studio.wait(cell_job.job_id, timeout=30).status.value == "Completed"
+        assert studio.wait(cell_job.job_id, timeout=60).status.value == "Completed"
         assert cell_job.name == "from-cell"
         table = ip.run_line_magic("studio_jobs", "")
         assert "from-cell" in table.data and "hi" in table.data

@@ -46,7 +46,7 @@ def test_a_long_default_name_is_shortened_and_retry_works(studio, contents_root:
     (contents_root / f"{stem}.py").write_text("raise SystemExit(3)\n")
     job = studio.submit_job("processing", {"script": f"{stem}.py"})
     assert len(job.name) == MAX_JOB_NAME_LENGTH
-    assert studio.wait(job.job_id, timeout=30).status.value == "Failed"
+    assert studio.wait(job.job_id, timeout=60).status.value == "Failed"
     again = studio.retry_job(job.job_id)
     assert again.name == job.name and again.job_id != job.job_id
 
