@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
+import threading
 import time
 
 import pytest
@@ -153,3 +155,59 @@ async def test_plain_answers_pass_through_and_a_silent_server_is_a_409(
     with pytest.raises(HTTPClientError) as gone:
         await invoke(jp_fetch, "{}")
     assert gone.value.code == 409
+
+
+def refuse_large_bodies(listener: socket.socket, connections: list[int]) -> None:
+    """A model server (in its own thread) that answers 413 as soon as it has the headers (no
+    ``100 Continue``) and closes, as uvicorn does: a body sent anyway is left unread, and the
+    kernel then resets the connection, which loses the answer."""
+    listener.settimeout(60)
+    while True:
+        try:
+            conn, _ = listener.accept()
+        except OSError:
+            return
+        connections.append(1)
+        with conn:
+            received = b""
+            while b"\r\n\r\n" not in received:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                received += chunk
+            body = json.dumps({"message": "the body is over 6 MiB", "code": "payload_too_large"})
+            conn.sendall(
+                b"HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\n"
+                + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n{body}".encode()
+            )
+
+
+async def test_an_early_answer_to_a_large_body_is_passed_on(
+    monkeypatch: pytest.MonkeyPatch,
+    jp_fetch,  # noqa: ANN001
+) -> None:
+    """A 413 answered before the body was read is passed on, once per request, not a 409."""
+    connections: list[int] = []
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32 * 1024)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    port = listener.getsockname()[1]
+    thread = threading.Thread(target=refuse_large_bodies, args=(listener, connections), daemon=True)
+    thread.start()
+
+    async def fake_port(self, endpoint_name: str, fresh: bool) -> int:  # noqa: ANN001
+        return port
+
+    monkeypatch.setattr(EndpointProxyHandler, "_port", fake_port)
+    large = json.dumps({"x": ["0.123456789"] * 600_000})  # about 9 MB
+    try:
+        for attempt in range(5):
+            with pytest.raises(HTTPClientError) as refused:
+                await invoke(jp_fetch, large)
+            assert refused.value.code == 413, (attempt, refused.value.response.body)
+            assert b"over 6 MiB" in refused.value.response.body
+        assert len(connections) == 5  # no retry of a request the model server answered
+    finally:
+        listener.close()
+        thread.join(timeout=10)

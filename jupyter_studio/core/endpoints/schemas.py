@@ -90,11 +90,16 @@ class DescribeEndpoint(BaseModel):
 
 
 class EndpointStats(BaseModel):
-    """Traffic of an endpoint: counts since its model server started, latency over the last minute."""
+    """Traffic of an endpoint: counts since its model server started, latency of recent requests."""
 
     endpoint_name: str
     request_count: int = 0
     error_count: int = 0
     p50_ms: float | None = None
     p99_ms: float | None = None
+    latency_window: str | None = Field(
+        default=None,
+        description="What p50 and p99 cover: 'last 60 s', or after a quiet minute the last "
+        "requests ('last 12 requests, the latest 5 min ago'); null before the first request.",
+    )
     raw: dict = Field(default_factory=dict, description="What the model server reported.")

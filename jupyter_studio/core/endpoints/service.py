@@ -8,6 +8,13 @@ endpoint Failed with the reason and the end of the server's log when it cannot.
 
 An update starts the new version beside the old one and switches traffic only when the new
 process answers ``/ping``; the old one then drains its in-flight requests and stops.
+
+Launches agree through the store: a launch first claims the row's next ``generation`` with a
+compare-and-swap that also writes a lease into ``pending``, so of two launchers (a create and the
+supervisor, two Jupyter servers) only one starts a process, and the supervisor leaves a Creating
+endpoint alone while its creator's lease runs (:data:`LAUNCH_LEASE_SECONDS`). Each model server
+is told its endpoint, generation and the store, and stops itself once the row is gone or no longer
+names it as serving or pending (see :mod:`.runtime.lease`).
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from ..spaces.paths import contents_path
 from ..spaces.service import Caller, SpaceService
 from ..store import Store
 from ..store.orm import utcnow
+from .runtime.lease import STORE_URL_ENV
 from .schemas import (
     CreateEndpoint,
     DescribeEndpoint,
@@ -47,6 +55,9 @@ MODEL_SERVER_MODULE = "jupyter_studio.core.endpoints.runtime.model_server"
 LOG_NAME = "server.log"
 CAPTURE_FOLDER = "capture"
 INVOKE_PREFIX = "studio/endpoints"
+#: Seconds a launcher holds its claim on an endpoint before it has started the process: within it
+#: the supervisor does not start another one; past it the launcher is taken for dead.
+LAUNCH_LEASE_SECONDS = 60.0
 
 
 def free_port() -> int:
@@ -76,6 +87,17 @@ def log_tail(path: Path, lines: int = 15) -> str:
     except OSError:
         return ""
     return "\n".join(text.splitlines()[-lines:])
+
+
+def _timestamp(value: Any) -> float:
+    """Seconds since the epoch of a stored datetime (naive ones are UTC)."""
+    if value is None:
+        return 0.0
+    if value.tzinfo is None:
+        from datetime import timezone
+
+        value = value.replace(tzinfo=timezone.utc)
+    return float(value.timestamp())
 
 
 def _handle(data: dict[str, Any] | EndpointRow | None) -> ProcessHandle | None:
@@ -112,6 +134,10 @@ class EndpointService:
         self.startup_timeout = startup_timeout
         self.grace_seconds = grace_seconds
         self.max_restarts = max_restarts
+        #: Seconds between a model server's checks that its endpoint row still names it.
+        self.lease_check_seconds = 5.0
+        #: Seconds a launcher's claim keeps the supervisor from starting another process.
+        self.launch_lease_seconds = LAUNCH_LEASE_SECONDS
         #: Supervise only this user's endpoints (each hub user's server runs its own).
         self.owner = owner
         self.log = logger or log
@@ -254,7 +280,9 @@ class EndpointService:
                     f"The endpoint name {body.endpoint_name!r} is in use in this domain.",
                     code="endpoint_exists",
                 ) from None
-        self._launch(body.endpoint_name, Path(resolved.model_dir), body.model_name, version)
+        self._launch(
+            body.endpoint_name, Path(resolved.model_dir), body.model_name, version, claim_from=0
+        )
         return self.get(caller, body.endpoint_name)
 
     def update(self, caller: Caller, name: str, body: UpdateEndpoint) -> DescribeEndpoint:
@@ -294,7 +322,8 @@ class EndpointService:
             row.status = (EndpointStatus.UPDATING if serving else EndpointStatus.CREATING).value
             row.status_message = f"Starting {model_name} version {version}"
             row.updated_at = utcnow()
-        self._launch(name, Path(resolved.model_dir), model_name, version)
+            generation = row.generation
+        self._launch(name, Path(resolved.model_dir), model_name, version, claim_from=generation)
         return self.get(caller, name)
 
     def delete(self, caller: Caller, name: str) -> None:
@@ -323,6 +352,7 @@ class EndpointService:
             error_count=int(raw.get("errors", 0)),
             p50_ms=latency.get("p50_ms"),
             p99_ms=latency.get("p99_ms"),
+            latency_window=latency.get("window"),
             raw=raw,
         )
 
@@ -340,22 +370,45 @@ class EndpointService:
             time.sleep(0.2)
 
     # ------------------------------------------------------------ launching
-    def _launch(self, name: str, model_dir: Path, model_name: str, version: int) -> None:
-        """Start a model-server process for the endpoint as its pending generation."""
+    def _claim(self, name: str, claim_from: int) -> tuple[int, Path, int, float] | None:
+        """Claim generation ``claim_from + 1`` of the endpoint for a launch, or None if taken.
+
+        One compare-and-swap on (name, generation, no pending process) bumps the generation and
+        writes the launcher's lease into ``pending``: of two launchers only one wins.
+        """
+        generation = claim_from + 1
         with self.store.session() as session:
-            row = session.get(EndpointRow, name)
-            if row is None:
-                return
-            generation = row.generation + 1
-            folder = Path(row.endpoint_dir)
-            instance_count, capture_percent = row.instance_count, row.capture_percent
             claimed = session.execute(
                 update(EndpointRow)
-                .where(EndpointRow.endpoint_name == name, EndpointRow.generation == row.generation)
-                .values(generation=generation)
+                .where(
+                    EndpointRow.endpoint_name == name,
+                    EndpointRow.generation == claim_from,
+                    EndpointRow.pending.is_(None),
+                )
+                .values(
+                    generation=generation,
+                    pending={"generation": generation, "claimed_at": time.time()},
+                    updated_at=utcnow(),
+                )
             ).rowcount
             if not claimed:
-                return  # someone else launched this generation
+                return None
+            row = session.get(EndpointRow, name)
+            if row is None:
+                return None
+            return generation, Path(row.endpoint_dir), row.instance_count, row.capture_percent
+
+    def _launch(
+        self, name: str, model_dir: Path, model_name: str, version: int, *, claim_from: int
+    ) -> None:
+        """Start a model-server process as the endpoint's pending generation ``claim_from + 1``.
+
+        Nothing starts when another launcher claimed that generation first.
+        """
+        claim = self._claim(name, claim_from)
+        if claim is None:
+            return  # someone else launched this generation
+        generation, folder, instance_count, capture_percent = claim
         folder.mkdir(parents=True, exist_ok=True)
         (folder / CAPTURE_FOLDER).mkdir(exist_ok=True)
         port = free_port()
@@ -380,10 +433,20 @@ class EndpointService:
             f"{capture_percent:g}",
             "--model-version",
             f"{model_name}:{version}",
+            "--endpoint-name",
+            name,
+            "--generation",
+            str(generation),
+            "--lease-check-seconds",
+            f"{self.lease_check_seconds:g}",
         ]
         try:
             _, handle_ = spawn_detached(
-                MODEL_SERVER_MODULE, arguments, cwd=folder, log_path=folder / LOG_NAME
+                MODEL_SERVER_MODULE,
+                arguments,
+                cwd=folder,
+                log_path=folder / LOG_NAME,
+                env={STORE_URL_ENV: self.store.db_url},
             )
         except OSError as exc:
             self._fail(name, generation, f"Could not start the model server: {exc}")
@@ -400,11 +463,14 @@ class EndpointService:
             "started_at": time.time(),
         }
         with self.store.session() as session:
-            session.execute(
+            recorded = session.execute(
                 update(EndpointRow)
                 .where(EndpointRow.endpoint_name == name, EndpointRow.generation == generation)
                 .values(pending=pending, updated_at=utcnow())
-            )
+            ).rowcount
+        if not recorded:  # deleted or superseded meanwhile: nobody would ever stop this process
+            self.log.warning("Endpoint %s moved on while it started: stopping it", name)
+            signal_group(handle_, signal.SIGKILL)
 
     def _fail(self, name: str, generation: int, reason: str) -> None:
         with self.store.session() as session:
@@ -463,7 +529,13 @@ class EndpointService:
             return
 
         def stop() -> None:
-            signal_group(handle, signal.SIGTERM)
+            # Only the model server's supervisor: it stops its workers, which stop accepting and
+            # finish their requests. Signalling the whole group would also end the helpers of a
+            # request in flight (the 500 of a retiring server).
+            process = find_process(handle)
+            if process is not None:
+                with contextlib.suppress(Exception):
+                    process.send_signal(signal.SIGTERM)
             deadline = time.monotonic() + self.grace_seconds
             while time.monotonic() < deadline and find_process(handle) is not None:
                 time.sleep(0.1)
@@ -519,6 +591,9 @@ class EndpointService:
             return
         if row.pending:
             pending = row.pending
+            if pending.get("pid") is None:  # claimed, the process not started yet
+                self._check_launch_lease(row)
+                return
             if ping(pending["port"]):
                 self._retire(self._promote(row))
                 self.log.info("Endpoint %s is InService", row.endpoint_name)
@@ -543,7 +618,39 @@ class EndpointService:
                 return
             self._restart(row, "The model server process ended unexpectedly")
         elif row.status == EndpointStatus.CREATING.value and row.generation == 0:
-            self._restart(row, "The model server was never started")
+            # Its creator is launching it: wait for the lease before taking it for lost.
+            age = time.time() - _timestamp(row.updated_at)
+            if age > self.launch_lease_seconds:
+                self._restart(row, "The model server was never started")
+
+    def _check_launch_lease(self, row: EndpointRow) -> None:
+        """Release a launch claim whose launcher died before it started the process."""
+        pending = row.pending or {}
+        if time.time() - float(pending.get("claimed_at") or 0) <= self.launch_lease_seconds:
+            return
+        serving = row.port is not None and find_process(_handle(row)) is not None
+        values: dict[str, Any] = {"pending": None, "updated_at": utcnow()}
+        if serving:
+            values.update(
+                status=EndpointStatus.IN_SERVICE.value,
+                status_message="The update was interrupted before its model server started; "
+                "the previous version still serves: send the update again.",
+            )
+        with self.store.session() as session:
+            released = session.execute(
+                update(EndpointRow)
+                .where(
+                    EndpointRow.endpoint_name == row.endpoint_name,
+                    EndpointRow.generation == row.generation,
+                    EndpointRow.pending.is_not(None),
+                )
+                .values(**values)
+            ).rowcount
+        if not released or serving:
+            return
+        self.log.warning("Endpoint %s: its launch was interrupted", row.endpoint_name)
+        row.pending = None
+        self._restart(row, "The launch of the model server was interrupted")
 
     def _restart(self, row: EndpointRow, reason: str) -> None:
         if row.restarts >= self.max_restarts:
@@ -587,7 +694,13 @@ class EndpointService:
         except Exception as exc:
             self._fail(row.endpoint_name, row.generation, f"{reason}; cannot restart it: {exc}")
             return
-        self._launch(row.endpoint_name, model_dir, row.model_name, row.model_version)
+        self._launch(
+            row.endpoint_name,
+            model_dir,
+            row.model_name,
+            row.model_version,
+            claim_from=row.generation,
+        )
 
     # -------------------------------------------------------------- thread
     @property

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import timedelta
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
-from tornado import gen, httputil, web
+from tornado import httputil, web
 from tornado.http1connection import HTTP1Connection, HTTP1ConnectionParameters
 from tornado.iostream import IOStream, StreamClosedError
 from tornado.tcpclient import TCPClient
@@ -33,6 +32,12 @@ PORT_CACHE_SECONDS = 1.0
 _ports: dict[tuple[str, str], tuple[int, float]] = {}
 #: The longest a model server may take to answer one invocation (a long generation included).
 UPSTREAM_TIMEOUT_SECONDS = 300
+#: Answer headers of the model server passed on to the caller (besides Content-Type).
+PASSED_HEADERS = ("X-Model-Version", "X-Dropped-Columns")
+#: Bodies larger than this are sent after the model server's ``100 Continue`` (or its answer).
+EXPECT_CONTINUE_BYTES = 64 * 1024
+#: Seconds to wait for ``100 Continue`` before sending the body anyway (RFC 9110, 10.1.1).
+CONTINUE_WAIT_SECONDS = 1.0
 
 
 NAME_PARAM = {"endpoint_name": NAME}
@@ -155,8 +160,14 @@ class EndpointProxyHandler(EndpointsBase):
         )
         headers["Host"] = f"127.0.0.1:{port}"
         headers["Connection"] = "close"
+        # A large body waits for the model server's go-ahead: one over its limit is answered 413
+        # at once, and sending it anyway would make the server's close a reset that loses the
+        # answer (it stops reading a body it will refuse).
+        expect = len(body) > EXPECT_CONTINUE_BYTES
         if method == "POST":
             headers["Content-Length"] = str(len(body))
+            if expect:
+                headers["Expect"] = "100-continue"
         connection = HTTP1Connection(
             stream, True, HTTP1ConnectionParameters(no_keep_alive=True, decompress=False)
         )
@@ -164,14 +175,29 @@ class EndpointProxyHandler(EndpointsBase):
             await connection.write_headers(
                 httputil.RequestStartLine(method, f"/{action}", "HTTP/1.1"), headers
             )
-            if body:
-                await connection.write(body)
-            connection.finish()
+            # Read while the body is written: an early answer (413, 415, 406) is the one to pass on.
             reading = asyncio.ensure_future(connection.read_response(relay))
             # the stream is closed below on a timeout too, which ends the read with an error
             reading.add_done_callback(lambda done: done.cancelled() or done.exception())
-            await gen.with_timeout(timedelta(seconds=UPSTREAM_TIMEOUT_SECONDS), reading)
-        except (StreamClosedError, gen.TimeoutError):
+            if expect:  # 100 Continue, an early answer, or (a server ignoring Expect) a short wait
+                await asyncio.wait(
+                    [relay.go_ahead, reading],
+                    timeout=CONTINUE_WAIT_SECONDS,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+            if not relay.answered:
+                try:
+                    if body:
+                        await connection.write(body)
+                    connection.finish()
+                except StreamClosedError:
+                    pass  # an early answer (or none: the read then fails as well) is awaited below
+            await asyncio.wait(
+                [reading, relay.finished],
+                timeout=UPSTREAM_TIMEOUT_SECONDS,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+        except (StreamClosedError, httputil.HTTPInputError):
             pass
         finally:
             stream.close()
@@ -198,6 +224,10 @@ class EndpointProxyHandler(EndpointsBase):
                 code="endpoint_unreachable",
             )
         self.set_status(relay.status, relay.reason)
+        for name in PASSED_HEADERS:
+            value = relay.headers.get(name)
+            if value:
+                self.set_header(name, value)
         content_type = relay.headers.get("Content-Type", "application/octet-stream")
         # APIHandler.finish would otherwise label every answer application/json.
         self.finish(relay.body(), set_content_type=content_type)
@@ -244,6 +274,13 @@ class _Relay(httputil.HTTPMessageDelegate):
         self.chunks: list[bytes] = []
         self.streaming = False
         self.complete = False
+        #: A final (not 1xx) answer arrived.
+        self.answered = False
+        loop = asyncio.get_event_loop()
+        #: Resolved by ``100 Continue`` (or any answer): the body may go.
+        self.go_ahead: asyncio.Future[None] = loop.create_future()
+        #: Resolved once the whole answer was read.
+        self.finished: asyncio.Future[None] = loop.create_future()
         self.content_type = "text/event-stream"
 
     def headers_received(
@@ -252,6 +289,11 @@ class _Relay(httputil.HTTPMessageDelegate):
         headers: httputil.HTTPHeaders,
     ) -> None:
         assert isinstance(start_line, httputil.ResponseStartLine)
+        if not self.go_ahead.done():
+            self.go_ahead.set_result(None)
+        if 100 <= start_line.code < 200:  # 100 Continue: the final answer follows
+            return
+        self.answered = True
         self.status, self.reason, self.headers = start_line.code, start_line.reason, headers
         content_type = headers.get("Content-Type", "")
         if self.status == 200 and content_type.startswith("text/event-stream"):
@@ -278,6 +320,8 @@ class _Relay(httputil.HTTPMessageDelegate):
 
     def finish(self) -> None:
         self.complete = True
+        if not self.finished.done():
+            self.finished.set_result(None)
 
     def body(self) -> bytes:
         return b"".join(self.chunks)

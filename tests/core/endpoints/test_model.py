@@ -135,3 +135,43 @@ def test_capture_keeps_its_folder_under_the_total_size_by_dropping_the_oldest(
     assert kept[-1].startswith('{"n": 59,')
     numbers = [int(line.split(",")[0].split(": ")[1]) for line in kept]
     assert numbers == list(range(numbers[0], 60)) and numbers[0] > 0
+
+
+def test_a_request_is_scored_in_the_workers_process(tmp_path: Path) -> None:
+    """scikit-learn's n_jobs become 1 (no joblib process pool per request, nothing left behind
+    when the server stops); a native library's n_jobs (LightGBM's threads) the worker's share."""
+    import psutil
+    from sklearn.linear_model import LogisticRegression
+
+    path = tmp_path / "model"
+    save_pipeline(path, LogisticRegression())
+    model = LoadedModel(path, threads=2)
+    raw = model.pyfunc.get_raw_model()
+    jobs = {
+        name: value for name, value in raw.get_params(deep=True).items() if name.endswith("n_jobs")
+    }
+    assert jobs and set(jobs.values()) == {1}, jobs  # ColumnTransformer's and the model's
+    rows = training_frame(rows=1, seed=4)
+    frame = build_frame(
+        list(rows.columns), [rows[c].tolist() for c in rows.columns], model.schema, from_text=False
+    )
+    for _ in range(3):
+        model.predict(frame)
+    assert psutil.Process().children(recursive=True) == []
+
+
+def test_native_threads_follow_the_workers_share() -> None:
+    lightgbm = pytest.importorskip("lightgbm")
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from jupyter_studio.core.endpoints.runtime.model import limit_threads
+
+    pipeline = Pipeline(
+        [
+            ("prepare", ColumnTransformer([("n", StandardScaler(), [0])], n_jobs=-1)),
+            ("model", lightgbm.LGBMClassifier(n_jobs=-1)),
+        ]
+    )
+    assert limit_threads(pipeline, 3) == {"prepare__n_jobs": 1, "model__n_jobs": 3}

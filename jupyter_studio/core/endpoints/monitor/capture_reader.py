@@ -107,19 +107,15 @@ class CaptureReader:
 
     def parse_body(self, body: bytes, content_type: str | None) -> pd.DataFrame:
         """The rows of one request body; :class:`~..runtime.payloads.PayloadError` if unreadable."""
-        schema = self._schema
-        for _ in range(1000):
-            try:
-                return parse_request(body, content_type, schema, max_bytes=_NO_LIMIT)
-            except PayloadError as error:
-                # A column the schema does not know: read it too (the report lists it as extra).
-                name = error.column
-                if schema is None or name is None or name in schema.by_name:
-                    raise
-                schema = InputSchema(
-                    [*schema.columns, Column(name, "any", required=False)],
-                )
-        raise PayloadError(400, "too many unexpected columns")
+        frame = parse_request(body, content_type, self._schema, max_bytes=_NO_LIMIT)
+        dropped = frame.attrs.get("dropped_columns")
+        if dropped and self._schema is not None:
+            # Columns the schema does not know: read them too (the report lists them as extra).
+            schema = InputSchema(
+                [*self._schema.columns, *(Column(name, "any", required=False) for name in dropped)]
+            )
+            frame = parse_request(body, content_type, schema, max_bytes=_NO_LIMIT)
+        return frame
 
     def _request(self, record: Any) -> tuple[bytes, str | None]:
         if not isinstance(record, dict) or not isinstance(record.get("request"), dict):

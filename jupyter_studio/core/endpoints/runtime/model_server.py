@@ -6,6 +6,7 @@ Start it with::
         --host 127.0.0.1 --port 8080 --workers 2 \\
         [--capture-dir D --capture-percent 10 --capture-max-bytes 16777216] \\
         [--model-version churn/3] [--endpoint-name churn] [--max-payload-bytes 6291456] \\
+        [--generation 4 --lease-check-seconds 5] \\
         [--ready-file F] [--graceful-timeout 30] [--access-log]
 
 It serves SageMaker's inference contract:
@@ -29,13 +30,17 @@ Processes: the command is a small *supervisor* that binds the listening socket, 
 Each worker imports MLflow, loads the model once, and serves with uvicorn (httptools and uvloop when
 installed) and a bare ASGI application. A worker that dies after it was serving is restarted; one
 that fails to load the model makes the whole server exit with status 3 (the log says why). Workers
-get ``OMP_NUM_THREADS`` (and the BLAS equivalents) of ``cpus // workers`` unless already set, and
-the ``n_jobs`` of a scikit-learn model (LightGBM included) is set to the same number, so that N
-workers do not fight over the cores.
+get ``OMP_NUM_THREADS`` (and the BLAS equivalents) of ``cpus // workers`` unless already set;
+scikit-learn's own ``n_jobs`` are set to 1 (a request is scored in the worker's process, never on
+a joblib process pool) and those of native libraries (LightGBM, XGBoost: threads) to that number,
+so that N workers do not fight over the cores (see :func:`.model.limit_threads`).
 
-SIGTERM or SIGINT to the supervisor (or to its process group) stops gracefully: the workers stop
-accepting, finish the requests in flight (up to ``--graceful-timeout`` seconds), and exit; then the
-supervisor exits 0. Workers also get SIGTERM if the supervisor dies. Everything logs to stdout.
+SIGTERM or SIGINT to the supervisor stops gracefully: it closes its copy of the listening socket,
+the workers stop accepting, finish the requests in flight (up to ``--graceful-timeout`` seconds),
+and exit; then the supervisor exits 0. Workers also get SIGTERM if the supervisor dies.
+A server started by Studio (``--endpoint-name``, ``--generation`` and the store's URL in the
+environment) also stops itself this way once its endpoint's row no longer names it (see
+:mod:`.lease`). Everything logs to stdout.
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .lease import DEFAULT_CHECK_SECONDS, EndpointLease
 from .limits import (
     DEFAULT_CAPTURE_MAX_BYTES,
     DEFAULT_GRACEFUL_TIMEOUT,
@@ -87,6 +93,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--workers", type=int, default=1, help="worker processes on the port")
     parser.add_argument("--model-version", default=None, help="label of the model version")
     parser.add_argument("--endpoint-name", default=None, help="name of the endpoint")
+    parser.add_argument(
+        "--generation",
+        type=int,
+        default=None,
+        help="the endpoint generation this server was started as (with the store URL in "
+        "$STUDIO_ENDPOINT_DB_URL: stop once the endpoint no longer names it)",
+    )
+    parser.add_argument(
+        "--lease-check-seconds",
+        type=float,
+        default=DEFAULT_CHECK_SECONDS,
+        help="seconds between two checks of the endpoint's row",
+    )
     parser.add_argument("--capture-dir", default=None, help="folder for data-capture files")
     parser.add_argument(
         "--capture-percent", type=float, default=0.0, help="share of invocations captured, 0..100"
@@ -241,11 +260,13 @@ class ModelApp:
         body: bytes,
         content_type: bytes,
         close: bool = False,
+        headers: list[tuple[bytes, bytes]] | None = None,
     ) -> None:
         headers = [
             (b"content-type", content_type),
             (b"content-length", str(len(body)).encode("ascii")),
             *self.extra_headers,
+            *(headers or ()),
         ]
         if close:
             headers.append((b"connection", b"close"))
@@ -299,6 +320,7 @@ class ModelApp:
                     length = int(value)
         body = b""
         close = False
+        headers: list[tuple[bytes, bytes]] = []
         try:
             answer_type = p.negotiate(accept)
             p.check_content_type(content_type)
@@ -311,12 +333,15 @@ class ModelApp:
             frame = p.parse_request(
                 body, content_type, self.schema, max_bytes=self.max_payload_bytes
             )
+            dropped = frame.attrs.get("dropped_columns")
+            if dropped:
+                headers.append((b"x-dropped-columns", p.dropped_header(dropped)))
             try:
                 if len(body) <= INLINE_PREDICT_BYTES:
                     prediction = self.model.predict(frame)
                 else:
                     prediction = await self._predict_aside(frame)
-                payload = p.render(prediction, answer_type)
+                payload = p.render(prediction, answer_type, dropped)
             except Exception as error:  # the model's own failure: a 500, and keep serving
                 log.exception("the model failed on %d rows", len(frame))
                 raise p.PayloadError(
@@ -334,7 +359,7 @@ class ModelApp:
         elapsed = time.perf_counter() - started
         if self.stats is not None:
             self.stats.record(elapsed, status)
-        await self._send(send, status, payload, answer_type.encode(), close=close)
+        await self._send(send, status, payload, answer_type.encode(), close=close, headers=headers)
         if self.capture is not None and self.capture.sample():
             self.capture.record(
                 started_at=started_wall,
@@ -462,6 +487,8 @@ class Supervisor:
         self.stopping = False
         self.announced = False
         self.restarts: list[float] = []
+        self.lease = EndpointLease.from_args(args.endpoint_name, args.generation)
+        self.next_check = time.monotonic() + max(0.1, args.lease_check_seconds)
 
     def _on_signal(self, signum: int, _frame: Any) -> None:
         if not self.stopping:
@@ -517,11 +544,22 @@ class Supervisor:
                 self.announced = True
                 log.info("ready: all %d worker(s) serve on port %d", self.args.workers, port)
                 self._write_ready_file(host, port)
+            self._check_lease()
             time.sleep(0.05)
         self._stop_workers()
         self._remove_ready_file()
         log.info("model server stopped")
         return status
+
+    def _check_lease(self) -> None:
+        """Stop (gracefully) once the endpoint's row no longer names this server."""
+        if self.lease is None or time.monotonic() < self.next_check:
+            return
+        self.next_check = time.monotonic() + max(0.1, self.args.lease_check_seconds)
+        reason = self.lease.check()
+        if reason is not None:
+            log.warning("stopping: %s", reason)
+            self.stopping = True
 
     def _reap(self) -> int:
         while self.pids:
@@ -555,6 +593,9 @@ class Supervisor:
         return EXIT_OK
 
     def _stop_workers(self) -> None:
+        # New connections go elsewhere at once when the workers close theirs too (a proxy retries).
+        with contextlib.suppress(OSError):
+            self.sock.close()
         for pid in list(self.pids):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)

@@ -30,7 +30,10 @@ The request becomes a :class:`pandas.DataFrame` with the schema's columns in sch
 dtypes MLflow's own schema enforcement would give (``float64`` for double, ``int64`` for long,
 ``int32`` for integer, ``float32`` for float, ``bool``, text as ``str``, ``datetime64[ns]``), so the
 model sees exactly what ``mlflow.pyfunc.load_model(dir).predict(df)`` would hand it. Columns the
-schema marks optional may be left out. A model without a signature gets the columns as sent.
+schema marks optional may be left out. Named columns the schema does not have (the target and an
+id column of rows pasted from the training file) are dropped, and the answer says which: the
+``X-Dropped-Columns`` header (a JSON list) and, in a JSON answer, ``"dropped_columns"``; their names
+are in ``frame.attrs["dropped_columns"]``. A model without a signature gets the columns as sent.
 
 Responses
 ---------
@@ -50,7 +53,7 @@ Every refusal is a :class:`PayloadError` with an HTTP status and a message namin
 what was expected; its JSON body has Studio's ``{"message", "code", "detail"}`` and MLflow's
 ``{"error_code", "message"}`` (see :meth:`PayloadError.to_json`):
 
-- 400: empty body, no rows, malformed CSV or JSON, missing or extra columns, a value of the wrong
+- 400: empty body, no rows, malformed CSV or JSON, missing columns, a value of the wrong
   type (e.g. text in a number column), an unknown JSON shape;
 - 406: an ``Accept`` that is neither JSON nor CSV;
 - 413: a body over the size limit, :data:`DEFAULT_MAX_PAYLOAD_BYTES` (6 MiB, as SageMaker's
@@ -547,30 +550,28 @@ def build_frame(
         arrays = [_untyped(values, from_text) for values in columns]
         return _frame(arrays, pd.Index(list(names)), rows)
     given = dict(zip(names, columns, strict=True))
-    for name in names:
-        if name not in schema.by_name:
-            raise PayloadError(
-                400,
-                f"unexpected column {name!r}; the model expects: {schema.describe()}",
-                column=name,
-            )
+    dropped = [name for name in names if name not in schema.by_name]
     arrays = []
     present = []
     for column in schema.columns:
         values = given.get(column.name)
         if values is None:
             if column.required:
+                unknown = f" (the body has {', '.join(map(repr, dropped))})" if dropped else ""
                 raise PayloadError(
                     400,
                     f"missing column {column.name!r}: expected {_EXPECTED[column.type]} "
-                    f"({column.type}); the model expects: {schema.describe()}",
+                    f"({column.type}); the model expects: {schema.describe()}{unknown}",
                     column=column.name,
                 )
             continue
         arrays.append(convert_column(column, values, from_text=from_text))
         present.append(column.name)
     index = schema.index if len(present) == len(schema.columns) else pd.Index(present)
-    return _frame(arrays, index, rows)
+    frame = _frame(arrays, index, rows)
+    if dropped:
+        frame.attrs["dropped_columns"] = dropped
+    return frame
 
 
 _RANGES: dict[int, pd.RangeIndex] = {}
@@ -843,21 +844,28 @@ def _plain(values: Any) -> Any:
     return values
 
 
-def render(prediction: Prediction, media_type: str) -> bytes:
+def render(prediction: Prediction, media_type: str, dropped: Sequence[str] | None = None) -> bytes:
     """The response body for ``prediction`` in ``media_type`` (JSON or CSV, see module doc)."""
     if media_type == CSV:
         return render_csv(prediction)
-    return render_json(prediction)
+    return render_json(prediction, dropped)
 
 
-def render_json(prediction: Prediction) -> bytes:
-    """``{"predictions": [...], "probabilities": [{label: p}, ...]?}``."""
+def dropped_header(dropped: Sequence[str]) -> bytes:
+    """The ``X-Dropped-Columns`` value: the names as a JSON list, non-ASCII escaped."""
+    return json.dumps(list(dropped)).encode("ascii")
+
+
+def render_json(prediction: Prediction, dropped: Sequence[str] | None = None) -> bytes:
+    """``{"predictions": [...], "probabilities": [{label: p}, ...]?, "dropped_columns"?}``."""
     body: dict[str, Any] = {"predictions": _plain(prediction.values)}
     if prediction.probabilities is not None and prediction.classes is not None:
         labels = _labels(prediction.classes)
         body["probabilities"] = [
             dict(zip(labels, row, strict=True)) for row in prediction.probabilities.tolist()
         ]
+    if dropped:
+        body["dropped_columns"] = list(dropped)
     return orjson.dumps(body, option=_DUMP_OPTIONS)
 
 

@@ -6,7 +6,9 @@ and server errors (status >= 500), and a ring of the last :data:`RING` invocatio
 time and latency). Any worker answers ``GET /stats`` by reading every slot, so the numbers are
 **aggregated across the workers** of the server (per-worker counters are listed beside them).
 Latency percentiles cover the invocations of the last :data:`WINDOW_SECONDS` seconds still in the
-rings. Only ``POST /invocations`` is counted; pings and stats are not. Counters survive a worker's
+rings; when there were none in that minute they cover the last :data:`QUIET_SAMPLES` invocations
+instead, so the figures do not go blank when traffic stops. ``latency.window`` says which, in
+words (``"last 60 s"``, ``"last 12 requests, the latest 5 min ago"``). Only ``POST /invocations`` is counted; pings and stats are not. Counters survive a worker's
 restart (the new worker continues its slot) and reset when the server restarts.
 
 Reads are not locked against writes: a reader may see one entry half-written, which can move a
@@ -24,6 +26,8 @@ from typing import Any
 RING = 16384
 #: Latency percentiles look back this many seconds at most.
 WINDOW_SECONDS = 60.0
+#: Invocations the percentiles cover after a quiet minute (the latest ones).
+QUIET_SAMPLES = 1000
 
 _HEADER = struct.Struct("<qqqqqq")  # ready, pid, requests, errors, server_errors, position
 _ENTRY = struct.Struct("<dd")  # monotonic end time, latency in seconds
@@ -62,8 +66,7 @@ class SharedStats:
 
         now = time.monotonic()
         per_worker = []
-        latencies = []
-        oldest = now
+        rings = []
         totals = {"requests": 0, "errors": 0, "server_errors": 0}
         for slot in range(self.workers):
             offset = slot * _SLOT
@@ -73,10 +76,7 @@ class SharedStats:
             ring = np.frombuffer(
                 self.memory, dtype=np.float64, count=RING * 2, offset=offset + _HEADER.size
             ).reshape(RING, 2)
-            recent = ring[(ring[:, 0] > 0) & (ring[:, 0] >= now - window)]
-            if len(recent):
-                oldest = min(oldest, float(recent[:, 0].min()))
-                latencies.append(recent[:, 1].copy())
+            rings.append(ring[ring[:, 0] > 0].copy())
             per_worker.append(
                 {
                     "worker": slot,
@@ -90,12 +90,26 @@ class SharedStats:
             totals["requests"] += requests
             totals["errors"] += errors
             totals["server_errors"] += server_errors
-        values = np.concatenate(latencies) if latencies else np.empty(0)
-        latency: dict[str, Any] = {"samples": int(values.size), "p50_ms": None, "p99_ms": None}
-        covered = now - oldest if values.size else 0.0
+        entries = np.concatenate(rings) if rings else np.empty((0, 2))
+        recent = entries[entries[:, 0] >= now - window]
+        covered = now - float(recent[:, 0].min()) if len(recent) else 0.0
+        latency: dict[str, Any] = {"samples": 0, "p50_ms": None, "p99_ms": None, "window": None}
+        rate = round(len(recent) / covered, 2) if covered > 0 else None
+        if len(recent):
+            latency["window"] = f"last {window:g} s"
+        elif len(entries):  # a quiet minute: the latest invocations, however old
+            recent = entries[np.argsort(entries[:, 0])[-QUIET_SAMPLES:]]
+            latest = now - float(recent[:, 0].max())
+            latency["window"] = (
+                f"last {len(recent)} request{'s' if len(recent) != 1 else ''}, "
+                f"the latest {_ago(latest)} ago"
+            )
+            latency["latest_seconds_ago"] = round(latest, 1)
+        values = recent[:, 1]
         if values.size:
             p50, p99 = np.percentile(values, [50, 99]) * 1000.0
             latency.update(
+                samples=int(values.size),
                 p50_ms=round(float(p50), 3),
                 p99_ms=round(float(p99), 3),
                 mean_ms=round(float(values.mean()) * 1000.0, 3),
@@ -105,10 +119,19 @@ class SharedStats:
             "workers": self.workers,
             **totals,
             "window_seconds": round(covered, 3),
-            "requests_per_second": round(values.size / covered, 2) if covered > 0 else None,
+            "requests_per_second": rate,
             "latency": latency,
             "per_worker": per_worker,
         }
+
+
+def _ago(seconds: float) -> str:
+    """``42 s``, ``5 min``, ``3 h``."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.0f} h"
 
 
 class WorkerStats:
