@@ -839,11 +839,19 @@ CHECK_ENCODINGS = {
 
 
 def file_error(exc: TableFileError, node_id: str | None) -> NodeError:
-    """A broken file as the failing source node's error: what is wrong, on which line, what to do."""
+    """A broken file as the failing source node's error: what is wrong, on which line, what to do.
+
+    The reader's hint is followed by what the source's own CSV settings can do about it.
+    """
+    hint = exc.hint
+    if exc.code == "bad_encoding":
+        hint += " Or set the encoding of the source to latin1, cp1252 or utf8-lossy."
+    elif "fields where" in exc.problem:  # a row wider than the header
+        hint += " To cut such rows instead, set 'ragged lines' to 'truncate' in its CSV settings."
     return NodeError(
         node_id,
         f"The file {exc.file_name!r} cannot be read: {exc.problem}.",
-        exc.hint,
+        hint,
         code=exc.code,
     )
 

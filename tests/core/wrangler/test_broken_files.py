@@ -85,8 +85,20 @@ def test_a_header_only_csv_and_a_wider_row(tmp_path: Path) -> None:
     wide = flow.add_source("wide.csv")
     error = preview_error(flow, wide)
     assert error["code"] == "malformed_csv" and "line 2 has 4 fields" in error["message"]
+    assert "'ragged lines' to 'truncate'" in error["hint"]
     flow.update_step(wide, csv={"ragged_lines": "truncate"})  # the user's way to keep them
     assert flow.sample(wide).height == 601
+
+
+def test_a_file_that_is_not_utf8_names_its_line_and_the_encoding_setting(tmp_path: Path) -> None:
+    (tmp_path / "latin.csv").write_bytes(b"name\nAnn\n" + "Jos\xe9\n".encode("latin-1"))
+    flow = Flow.new(root=tmp_path)
+    src = flow.add_source("latin.csv")
+    error = preview_error(flow, src)
+    assert error["code"] == "bad_encoding" and "line 3" in error["message"]
+    assert "latin1" in error["hint"]
+    flow.update_step(src, csv={"encoding": "latin1"})
+    assert flow.sample(src)["name"].to_list() == ["Ann", "José"]
 
 
 def test_a_corrupt_parquet_file_is_named_not_blamed_on_the_step_above(tmp_path: Path) -> None:
