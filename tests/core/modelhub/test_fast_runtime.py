@@ -103,7 +103,7 @@ def test_stop_sequences_and_streams_close_the_fast_decoder() -> None:
     stream = engine.stream(GenerateRequest(prompt="hi", max_new_tokens=20))
     next(stream)
     stream.close()  # the client went away
-    assert engine.decoder.closed.wait(5)
+    assert engine.decoder.closed.wait(60)  # generous: a loaded machine schedules threads late
 
 
 def test_seeds_and_repetition_penalties_fall_back_on_pytorch() -> None:
