@@ -3,6 +3,7 @@
  * choices each filter offers (from the cards themselves).
  */
 import type {
+  FinetuneTask,
   HubModelSource,
   HubModelTask,
   IHubModelCard,
@@ -220,4 +221,72 @@ export function cardOfEndpoint(
     ) ??
     null
   );
+}
+
+/** Endpoint statuses that answer invocations. */
+export const SERVING_STATUSES = new Set(['InService', 'Updating']);
+
+/** The hub task an endpoint serves (`null`: not a hub model, or cards not loaded yet). */
+export function endpointTask(
+  endpoint: { model_name: string; model_version: number },
+  cards: IHubModelCard[]
+): HubModelTask | null {
+  return cardOfEndpoint(endpoint, cards)?.task ?? null;
+}
+
+/** The endpoints serving a hub model of `task`, in their order. */
+export function endpointsOfTask<
+  T extends { model_name: string; model_version: number }
+>(endpoints: T[], cards: IHubModelCard[], task: HubModelTask): T[] {
+  return endpoints.filter(e => endpointTask(e, cards) === task);
+}
+
+/** A model the Evaluate tab offers: a catalogue card or an endpoint. */
+export interface IEvaluationChoice {
+  /** `smollm2-135m-instruct`, `registry:<name>/<version>` or `endpoint:<name>`. */
+  value: string;
+  label: string;
+}
+
+/**
+ * The models the Evaluate tab offers for a task: packaged models and
+ * fine-tuned copies (the references an evaluation takes) of that task, and
+ * the serving endpoints of that task (an endpoint is invoked without labels,
+ * so classification lists fine-tuned classifiers only; zero-shot models are
+ * evaluated by their catalogue id).
+ */
+export function evaluationChoices(
+  task: FinetuneTask,
+  cards: IHubModelCard[],
+  endpoints: Array<{
+    endpoint_name: string;
+    model_name: string;
+    model_version: number;
+    status: string;
+  }>
+): IEvaluationChoice[] {
+  const cardFits = (c: IHubModelCard) =>
+    task === 'generation'
+      ? c.task === 'text-generation'
+      : c.task === 'text-embedding' || c.task === 'text-classification';
+  const endpointFits = (t: HubModelTask | null) =>
+    task === 'generation'
+      ? t === 'text-generation'
+      : t === 'text-classification';
+  return [
+    ...cards
+      .filter(
+        c => (c.source === 'packaged' || c.source === 'registry') && cardFits(c)
+      )
+      .map(c => ({ value: c.id, label: `${c.name} (${c.source})` })),
+    ...endpoints
+      .filter(
+        e =>
+          SERVING_STATUSES.has(e.status) && endpointFits(endpointTask(e, cards))
+      )
+      .map(e => ({
+        value: `endpoint:${e.endpoint_name}`,
+        label: `Endpoint ${e.endpoint_name}`
+      }))
+  ];
 }

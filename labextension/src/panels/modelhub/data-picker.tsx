@@ -8,7 +8,7 @@ import React, { useEffect, useState } from 'react';
 import { errorMessage } from '../../api/request';
 import { LoadState } from '../../utils/load-state';
 import { spaceOptionLabel } from '../../utils/spaces';
-import { listDataFiles, readColumns } from './data-files';
+import { ColumnKind, listDataFiles, readColumns } from './data-files';
 import { ModelHubModel } from './model';
 
 /** What the picker holds. */
@@ -17,6 +17,8 @@ export interface IDataChoice {
   path: string;
   /** The file's columns (empty until read). */
   columns: string[];
+  /** What each column holds, when read (text, categorical, numeric). */
+  kinds?: Record<string, ColumnKind>;
 }
 
 export function DataPicker(props: {
@@ -57,16 +59,16 @@ export function DataPicker(props: {
     setReading(true);
     const timer = setTimeout(() => {
       readColumns(value.path.trim(), model.contents, model.serverSettings)
-        .then(columns => {
+        .then(({ columns, kinds }) => {
           if (live) {
             setColumnsError(null);
-            onChange({ ...value, columns });
+            onChange({ ...value, columns, kinds });
           }
         })
         .catch(error => {
           if (live) {
             setColumnsError(errorMessage(error));
-            onChange({ ...value, columns: [] });
+            onChange({ ...value, columns: [], kinds: {} });
           }
         })
         .finally(() => live && setReading(false));

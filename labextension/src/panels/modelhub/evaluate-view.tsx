@@ -14,7 +14,15 @@ import { VegaChart } from '../../components/vega-chart';
 import { LoadState } from '../../utils/load-state';
 import { comparisonTable, evaluationChartSpec, formatMetric } from './charts';
 import { ColumnSelect, DataPicker, IDataChoice } from './data-picker';
-import { guessColumn } from './data-files';
+import { evaluationChoices } from './catalogue';
+import {
+  guessLabelColumn,
+  guessTextColumn,
+  INSTRUCTION_HINTS,
+  LABEL_HINTS,
+  RESPONSE_HINTS,
+  TEXT_HINTS
+} from './data-files';
 import { ModelHubModel } from './model';
 
 export function EvaluateView(props: {
@@ -24,18 +32,10 @@ export function EvaluateView(props: {
   const { model } = props;
   useSignal(model.changed);
   const endpoints = LoadState.valueOf(model.endpoints) ?? [];
-  const options = [
-    ...model.allCards.map(c => ({
-      value: c.id,
-      label: `${c.name} (${c.source})`
-    })),
-    ...endpoints.map(e => ({
-      value: `endpoint:${e.endpoint_name}`,
-      label: `Endpoint ${e.endpoint_name}`
-    }))
-  ];
   const [models, setModels] = useState<[string, string]>(['', '']);
   const [task, setTask] = useState<FinetuneTask>('classification');
+  // Only the models and endpoints of the task: another would fail the job.
+  const options = evaluationChoices(task, model.allCards, endpoints);
   const [data, setData] = useState<IDataChoice>({
     spaceId: model.activeSpaceId ?? '',
     path: '',
@@ -70,34 +70,31 @@ export function EvaluateView(props: {
           ? 'Choose the columns.'
           : null;
 
+  const guessColumns = (value: IDataChoice, forTask: FinetuneTask) => {
+    if (!value.columns.length) {
+      return;
+    }
+    if (forTask === 'classification') {
+      const a = guessTextColumn(value, TEXT_HINTS);
+      const b = guessLabelColumn(value, LABEL_HINTS, [a]);
+      setColumns({ a, b });
+    } else {
+      const a = guessTextColumn(value, INSTRUCTION_HINTS);
+      const b = guessTextColumn(value, RESPONSE_HINTS, [a]);
+      setColumns({ a, b });
+    }
+  };
   const onData = (value: IDataChoice) => {
     setData(value);
-    const cols = value.columns;
-    if (cols.length) {
-      setColumns(
-        task === 'classification'
-          ? {
-              a: guessColumn(cols, ['text', 'sentence'], cols[0]),
-              b: guessColumn(
-                cols,
-                ['label', 'class', 'target'],
-                cols[cols.length - 1]
-              )
-            }
-          : {
-              a: guessColumn(
-                cols,
-                ['instruction', 'prompt', 'question'],
-                cols[0]
-              ),
-              b: guessColumn(
-                cols,
-                ['response', 'answer', 'output'],
-                cols[cols.length - 1]
-              )
-            }
-      );
-    }
+    guessColumns(value, task);
+  };
+  const changeTask = (next: FinetuneTask) => {
+    setTask(next);
+    const fits = new Set(
+      evaluationChoices(next, model.allCards, endpoints).map(o => o.value)
+    );
+    setModels(([a, b]) => [fits.has(a) ? a : '', fits.has(b) ? b : '']);
+    guessColumns(data, next);
   };
 
   const submit = async () => {
@@ -143,6 +140,20 @@ export function EvaluateView(props: {
       >
         <h3>Evaluate and compare</h3>
         <div className="jp-studio-HubFields">
+          <label htmlFor="jp-studio-ev-task">Task</label>
+          <select
+            id="jp-studio-ev-task"
+            className="jp-mod-styled jp-studio-select"
+            value={task}
+            onChange={e => changeTask(e.target.value as FinetuneTask)}
+          >
+            <option value="classification">
+              Classification (accuracy, macro F1)
+            </option>
+            <option value="generation">
+              Generation (exact match, F1, ROUGE-L)
+            </option>
+          </select>
           {(['A', 'B'] as const).map((label, i) => (
             <React.Fragment key={label}>
               <label htmlFor={`jp-studio-ev-model${i}`}>Model {label}</label>
@@ -167,20 +178,6 @@ export function EvaluateView(props: {
               </select>
             </React.Fragment>
           ))}
-          <label htmlFor="jp-studio-ev-task">Task</label>
-          <select
-            id="jp-studio-ev-task"
-            className="jp-mod-styled jp-studio-select"
-            value={task}
-            onChange={e => setTask(e.target.value as FinetuneTask)}
-          >
-            <option value="classification">
-              Classification (accuracy, macro F1)
-            </option>
-            <option value="generation">
-              Generation (exact match, F1, ROUGE-L)
-            </option>
-          </select>
           <DataPicker
             model={model}
             idPrefix="jp-studio-ev-data"

@@ -15,16 +15,24 @@ import { useSignal } from '../../components/use-signal';
 import { VegaChart } from '../../components/vega-chart';
 import { sortErrorDetail } from '../../utils/field-errors';
 import { LoadState } from '../../utils/load-state';
-import type { IPathOpener } from '../jobs/job-detail';
-import { NAME_RULE } from '../endpoints/names';
+import type { IPathOpener } from '../../tokens';
+import { NAME_RULE } from '../../utils/names';
 import { lossChartSpec } from './charts';
 import { ColumnSelect, DataPicker, IDataChoice } from './data-picker';
-import { guessColumn } from './data-files';
+import {
+  guessLabelColumn,
+  guessTextColumn,
+  INSTRUCTION_HINTS,
+  LABEL_HINTS,
+  RESPONSE_HINTS,
+  TEXT_HINTS
+} from './data-files';
 import {
   finetuneProblems,
   finetuneRequest,
   IFinetuneForm
 } from './finetune-form';
+import { LicenseGate } from './license-gate';
 import { ModelHubModel } from './model';
 
 const FIELDS = [
@@ -87,6 +95,7 @@ export function FinetuneView(props: {
 
   const pickModel = (id: string) => {
     const card = candidates.find(c => c.id === id);
+    setRefused(false);
     const task: FinetuneTask =
       card && card.task !== 'text-generation' ? 'classification' : 'generation';
     setForm(f => ({
@@ -102,34 +111,17 @@ export function FinetuneView(props: {
   const setData = (data: IDataChoice) => {
     setForm(f => {
       const cols = data.columns;
-      return {
-        ...f,
-        data,
-        instruction: cols.includes(f.instruction)
-          ? f.instruction
-          : guessColumn(
-              cols,
-              ['instruction', 'prompt', 'question', 'input'],
-              cols[0] ?? ''
-            ),
-        response: cols.includes(f.response)
-          ? f.response
-          : guessColumn(
-              cols,
-              ['response', 'answer', 'output', 'completion'],
-              cols[1] ?? ''
-            ),
-        text: cols.includes(f.text)
-          ? f.text
-          : guessColumn(cols, ['text', 'sentence', 'review'], cols[0] ?? ''),
-        label: cols.includes(f.label)
-          ? f.label
-          : guessColumn(
-              cols,
-              ['label', 'class', 'category', 'target'],
-              cols[cols.length - 1] ?? ''
-            )
-      };
+      const keep = (column: string) => (cols.includes(column) ? column : '');
+      // Text columns by name, then by content: never a column of numbers.
+      const instruction =
+        keep(f.instruction) || guessTextColumn(data, INSTRUCTION_HINTS);
+      const response =
+        keep(f.response) ||
+        guessTextColumn(data, RESPONSE_HINTS, [instruction]);
+      const text = keep(f.text) || guessTextColumn(data, TEXT_HINTS);
+      const label =
+        keep(f.label) || guessLabelColumn(data, LABEL_HINTS, [text]);
+      return { ...f, data, instruction, response, text, label };
     });
   };
 
@@ -137,7 +129,7 @@ export function FinetuneView(props: {
   const fieldError = (name: string) =>
     (touched ? problems[name] : undefined) ?? serverFields[name] ?? null;
 
-  const submit = async () => {
+  const submit = async (): Promise<void> => {
     setTouched(true);
     if (Object.keys(problems).length) {
       return;
@@ -340,31 +332,24 @@ export function FinetuneView(props: {
             `The tuned model is registered under this name. ${NAME_RULE}`
           )}
         </div>
-        {error ? (
+        {refused ? (
+          <LicenseGate
+            model={model}
+            modelId={form.modelId}
+            action="fine-tune"
+            retry={submit}
+            onCancel={() => {
+              setError(null);
+              setRefused(false);
+            }}
+          />
+        ) : error ? (
           <div
             className="jp-studio-error jp-studio-HubDeployError"
             role="alert"
             data-testid="studio-hub-finetune-error"
           >
-            <div>{error}</div>
-            {refused ? (
-              <Button
-                small
-                className="jp-studio-primary"
-                data-testid="studio-hub-accept"
-                onClick={() =>
-                  void model
-                    .accept(form.modelId)
-                    .then(() => {
-                      setError(null);
-                      setRefused(false);
-                    })
-                    .catch(e => setError(errorMessage(e)))
-                }
-              >
-                Accept license
-              </Button>
-            ) : null}
+            {error}
           </div>
         ) : null}
         <Button type="submit" className="jp-studio-primary" disabled={busy}>

@@ -1,8 +1,8 @@
 /*
  * A model's page: description, license (with Accept and the recorded
  * acceptance), size, inputs and outputs, an example call, example
- * notebooks, and Deploy (refused with the server's message while a gated
- * license is not accepted).
+ * notebooks, and Deploy (a gated model's refusal shows its license and an
+ * Accept button that deploys again).
  */
 import { Clipboard } from '@jupyterlab/apputils';
 import { Button, closeIcon } from '@jupyterlab/ui-components';
@@ -17,9 +17,10 @@ import { isLicenseRefusal, IHubModelDetail } from '../../api/modelhub';
 import { errorMessage, StudioAPIError } from '../../api/request';
 import { LoadState } from '../../utils/load-state';
 import { spaceOptionLabel } from '../../utils/spaces';
-import type { IPathOpener } from '../jobs/job-detail';
-import { nameProblem, NAME_RULE, toValidName } from '../endpoints/names';
+import type { IPathOpener } from '../../tokens';
+import { nameProblem, NAME_RULE, toValidName } from '../../utils/names';
 import { formatParameters, formatSize, taskLabel } from './catalogue';
+import { LicenseGate } from './license-gate';
 import { ModelHubModel } from './model';
 
 export function ModelPage(props: {
@@ -340,7 +341,7 @@ function DeploySection(props: {
   }, [deployed]);
   const refused = error !== null && isLicenseRefusal(error);
 
-  const deploy = async () => {
+  const deploy = async (): Promise<void> => {
     setBusy(true);
     setError(null);
     try {
@@ -395,30 +396,21 @@ function DeploySection(props: {
         </Button>
       </div>
       {problem ? <div className="jp-studio-FieldError">{problem}</div> : null}
-      {error ? (
+      {refused ? (
+        <LicenseGate
+          model={model}
+          modelId={detail.id}
+          action="deploy"
+          retry={deploy}
+          onCancel={() => setError(null)}
+        />
+      ) : error ? (
         <div
           className="jp-studio-error jp-studio-HubDeployError"
           role="alert"
           data-testid="studio-hub-deploy-error"
         >
-          <div>{errorMessage(error)}</div>
-          {refused ? (
-            <AcceptButton
-              busy={busy}
-              license={detail.license}
-              onClick={async () => {
-                setBusy(true);
-                try {
-                  await model.accept(detail.id);
-                  setError(null);
-                } catch (e) {
-                  setError(e as Error);
-                } finally {
-                  setBusy(false);
-                }
-              }}
-            />
-          ) : null}
+          {errorMessage(error)}
         </div>
       ) : null}
       {deployed ? (

@@ -19,7 +19,7 @@ import { errorMessage, StudioAPIError } from '../../api/request';
 import { useSignal } from '../../components/use-signal';
 import { LoadState } from '../../utils/load-state';
 import { spaceOptionLabel } from '../../utils/spaces';
-import { cardOfEndpoint } from './catalogue';
+import { endpointsOfTask, SERVING_STATUSES } from './catalogue';
 import { ModelHubModel } from './model';
 import {
   BUILTIN_TEMPLATES,
@@ -36,9 +36,6 @@ import {
   settingsToFields
 } from './settings';
 import { readGenerationStream } from './sse';
-
-/** Endpoint statuses that answer invocations. */
-const SERVING = new Set(['InService', 'Updating']);
 
 interface ISide {
   endpoint: string;
@@ -82,19 +79,18 @@ function initialSide(index: number): ISide {
 export function Playground(props: { model: ModelHubModel }): JSX.Element {
   const { model } = props;
   useSignal(model.changed);
-  const serving = (LoadState.valueOf(model.endpoints) ?? []).filter(e =>
-    SERVING.has(e.status)
+  // Only endpoints that take prompts: a tabular model would answer 406.
+  const endpoints = endpointsOfTask(
+    (LoadState.valueOf(model.endpoints) ?? []).filter(e =>
+      SERVING_STATUSES.has(e.status)
+    ),
+    model.allCards,
+    'text-generation'
   );
-  // Text-generation hub models first; other endpoints after (they may not take prompts).
-  const isGenerator = (e: IEndpoint) =>
-    cardOfEndpoint(e, model.allCards)?.task === 'text-generation';
-  const endpoints = [
-    ...serving.filter(isGenerator),
-    ...serving.filter(e => !isGenerator(e))
-  ];
-  const generators = new Set(
-    serving.filter(isGenerator).map(e => e.endpoint_name)
-  );
+  const firstGenerator =
+    model.allCards.find(
+      c => c.task === 'text-generation' && c.source === 'packaged' && !c.gated
+    ) ?? null;
   const spaces = LoadState.valueOf(model.spaces) ?? [];
   const [fields, setFields] = useState<IPromptFields>({
     text: '',
@@ -122,6 +118,11 @@ export function Playground(props: { model: ModelHubModel }): JSX.Element {
   // Pick the first serving endpoint once they are known.
   useEffect(() => {
     if (!endpoints.length) {
+      setSides(current =>
+        current.some(side => side.endpoint)
+          ? current.map(side => ({ ...side, endpoint: '' }))
+          : current
+      );
       return;
     }
     setSides(current =>
@@ -130,11 +131,8 @@ export function Playground(props: { model: ModelHubModel }): JSX.Element {
           ? side
           : {
               ...side,
-              endpoint: (pool => pool[Math.min(i, pool.length - 1)])(
-                generators.size
-                  ? endpoints.filter(e => generators.has(e.endpoint_name))
-                  : endpoints
-              ).endpoint_name
+              endpoint:
+                endpoints[Math.min(i, endpoints.length - 1)].endpoint_name
             }
       )
     );
@@ -402,7 +400,18 @@ export function Playground(props: { model: ModelHubModel }): JSX.Element {
             >
               {model.endpoints.status === 'loading'
                 ? 'Loading endpoints…'
-                : 'No endpoint is serving: deploy a text-generation model from its page in the catalogue.'}
+                : 'No text-generation endpoint is serving: deploy a text-generation model from its page in the catalogue.'}{' '}
+              {model.endpoints.status !== 'loading' && firstGenerator ? (
+                <button
+                  className="jp-studio-linkButton"
+                  onClick={() => {
+                    model.select(firstGenerator.id);
+                    model.setTab('catalogue');
+                  }}
+                >
+                  Open {firstGenerator.name}
+                </button>
+              ) : null}
             </span>
           ) : null}
         </div>
@@ -542,7 +551,6 @@ export function Playground(props: { model: ModelHubModel }): JSX.Element {
             side={sides[i]}
             output={outputs[i]}
             endpoints={endpoints}
-            generators={generators}
             saved={savedTemplates}
             problem={promptProblems[k]}
             prompt={filled[k].prompt}
@@ -560,9 +568,8 @@ function SidePane(props: {
   index: number;
   side: ISide;
   output: IOutput;
+  /** The serving endpoints of text-generation hub models. */
   endpoints: IEndpoint[];
-  /** Names of the endpoints serving a text-generation hub model. */
-  generators: Set<string>;
   saved: IPromptTemplate[];
   problem: string | null;
   prompt: string;
@@ -595,26 +602,18 @@ function SidePane(props: {
           value={side.endpoint}
           onChange={e => props.onChange({ endpoint: e.target.value })}
         >
-          {side.endpoint === '' ? <option value="">Choose…</option> : null}
-          {[true, false].map(generator => {
-            const group = props.endpoints.filter(
-              e => props.generators.has(e.endpoint_name) === generator
-            );
-            return group.length ? (
-              <optgroup
-                key={String(generator)}
-                label={
-                  generator ? 'Text generation (model hub)' : 'Other endpoints'
-                }
-              >
-                {group.map(e => (
-                  <option key={e.endpoint_name} value={e.endpoint_name}>
-                    {`${e.endpoint_name} (${e.model_name} v${e.model_version})`}
-                  </option>
-                ))}
-              </optgroup>
-            ) : null;
-          })}
+          {side.endpoint === '' ? (
+            <option value="">
+              {props.endpoints.length
+                ? 'Choose…'
+                : 'No text-generation endpoint'}
+            </option>
+          ) : null}
+          {props.endpoints.map(e => (
+            <option key={e.endpoint_name} value={e.endpoint_name}>
+              {`${e.endpoint_name} (${e.model_name} v${e.model_version})`}
+            </option>
+          ))}
         </select>
         <label htmlFor={`${id}-template-choice`}>Template</label>
         <div className="jp-studio-HubRow">

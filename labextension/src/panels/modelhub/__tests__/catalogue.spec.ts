@@ -3,6 +3,9 @@ import {
   cardOfEndpoint,
   choices,
   EMPTY_FILTER,
+  endpointsOfTask,
+  endpointTask,
+  evaluationChoices,
   formatParameters,
   formatSize,
   hubModelName,
@@ -151,5 +154,48 @@ describe('cardOfEndpoint', () => {
       cardOfEndpoint({ model_name: 'iris', model_version: 1 }, cards)
     ).toBeNull();
     expect(hubModelName('hf:org/Model_v2')).toBe('hub-hf-org-Model-v2');
+  });
+});
+
+describe('endpoints of a task', () => {
+  const endpoint = (
+    name: string,
+    model_name: string,
+    status = 'InService',
+    model_version = 1
+  ) => ({ endpoint_name: name, model_name, model_version, status });
+  const tuned = card({
+    id: 'registry:reviews-clf/2',
+    name: 'reviews-clf',
+    task: 'text-classification',
+    tasks: ['text-classification'],
+    source: 'registry'
+  });
+  const folderModel = card({ id: 'team-llm', source: 'folder' });
+  const cards = [card({}), gemma, minilm, tuned, folderModel];
+  const endpoints = [
+    endpoint('churn', 'churn-model'), // a tabular model: answers 406 to a prompt
+    endpoint('smol', 'hub-smollm2-135m-instruct'),
+    endpoint('minilm', 'hub-all-minilm-l6-v2'),
+    endpoint('clf', 'reviews-clf', 'InService', 2),
+    endpoint('smol-old', 'hub-smollm2-135m-instruct', 'Failed')
+  ];
+
+  it('lists only text-generation endpoints for the playground', () => {
+    expect(
+      endpointsOfTask(endpoints, cards, 'text-generation').map(
+        e => e.endpoint_name
+      )
+    ).toEqual(['smol', 'smol-old']);
+    expect(endpointTask(endpoint('churn', 'churn-model'), cards)).toBeNull();
+  });
+
+  it('offers Evaluate the models and serving endpoints of its task', () => {
+    expect(
+      evaluationChoices('generation', cards, endpoints).map(c => c.value)
+    ).toEqual(['smollm2-135m-instruct', 'gemma3-270m', 'endpoint:smol']);
+    expect(
+      evaluationChoices('classification', cards, endpoints).map(c => c.value)
+    ).toEqual(['all-minilm-l6-v2', 'registry:reviews-clf/2', 'endpoint:clf']);
   });
 });
