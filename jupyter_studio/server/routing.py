@@ -45,7 +45,8 @@ class Route:
     Path parameters are the ``{name}`` placeholders of ``path``; each matches one path segment
     unless ``params`` gives it its own regular expression. ``types`` gives a parameter a pydantic
     type (a version number, an id pattern): the OpenAPI document describes it with that type's
-    schema and the handler receives the validated value, or the caller a 400 naming it.
+    schema and the handler's verbs (decorated ``@typed_path``) receive the validated value, or
+    the caller a 400 naming it.
     """
 
     path: str

@@ -188,6 +188,14 @@ def test_typed_path_and_query_parameters_are_documented_with_their_types() -> No
     assert set(SPEC["paths"]["/studio/endpoints/{endpoint_name}/invocations"]) == {"post"}
 
 
+def test_every_verb_of_a_route_with_typed_path_parameters_validates_them() -> None:
+    for route in ROUTES:
+        if route.types:
+            for method in route.operations:
+                verb = getattr(route.handler, method)
+                assert getattr(verb, "typed_path", False), (route.path, method)
+
+
 async def test_an_unsupported_method_is_a_405_with_allow(jp_fetch) -> None:  # noqa: ANN001
     code, response = await call(
         jp_fetch, "TRACE", "studio", "api", "jobs", allow_nonstandard_methods=True

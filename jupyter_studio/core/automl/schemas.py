@@ -7,7 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..endpoints.schemas import ENDPOINT_NAME_PATTERN
 from ..jobs.schemas import JobStatus
+from ..models.schemas import MODEL_NAME_PATTERN
 from ..schemas import Seed, StrictBool, StrictFloat, StrictInt
 
 #: Letters, digits and hyphens, at most 63, not starting or ending with a hyphen.
@@ -63,7 +65,13 @@ class CreateAutoMLExperiment(AutoMLSettings):
     """Body of ``POST /studio/api/automl/experiments``."""
 
     experiment_name: str = Field(
-        description="Unique in the domain: letters, digits and hyphens, at most 63 characters."
+        pattern=EXPERIMENT_NAME_PATTERN,
+        description="Unique in the domain: letters, digits and hyphens, at most 63 characters.",
+    )
+    endpoint_name: str | None = Field(
+        default=None,
+        pattern=ENDPOINT_NAME_PATTERN,
+        description="Endpoint to create when auto_deploy is set.",
     )
     data: str = Field(min_length=1, description="Path of the CSV or Parquet training file.")
     target: str = Field(min_length=1, description="The column to predict.")
@@ -224,7 +232,7 @@ class RegisterCandidate(BaseModel):
     model_config = ConfigDict(extra="forbid", protected_namespaces=())
 
     candidate: str | None = Field(default=None, description="Default: the best candidate.")
-    model_name: str = Field(min_length=1, max_length=63, description="Registered model name.")
+    model_name: str = Field(pattern=MODEL_NAME_PATTERN, description="Registered model name.")
     space_id: str | None = Field(
         default=None, max_length=64, description="Default: the experiment's space."
     )
@@ -236,9 +244,11 @@ class DeployCandidate(BaseModel):
     model_config = ConfigDict(extra="forbid", protected_namespaces=())
 
     candidate: str | None = Field(default=None, description="Default: the best candidate.")
-    endpoint_name: str = Field(min_length=1, max_length=63)
+    endpoint_name: str = Field(pattern=ENDPOINT_NAME_PATTERN)
     model_name: str | None = Field(
-        default=None, max_length=63, description="Default: the endpoint's name."
+        default=None,
+        pattern=MODEL_NAME_PATTERN,
+        description="Default: the experiment's name (each deployment adds a version).",
     )
     instance_count: StrictInt = Field(default=1, ge=1, le=8)
 

@@ -13,6 +13,8 @@ MAX_COMPARED_RUNS = 5
 #: An experiment id of the tracking store: a whole number (as text) its database can hold.
 EXPERIMENT_ID_PATTERN = r"^[0-9]{1,18}$"
 ExperimentId = Annotated[str, StringConstraints(pattern=EXPERIMENT_ID_PATTERN)]
+#: An experiment name: no control characters, something besides spaces.
+EXPERIMENT_NAME_PATTERN = r"^[^\x00-\x1f]*[^\x00-\x20][^\x00-\x1f]*$"
 
 
 class CreateExperiment(BaseModel):
@@ -20,7 +22,7 @@ class CreateExperiment(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=500)
+    name: str = Field(min_length=1, max_length=500, pattern=EXPERIMENT_NAME_PATTERN)
     space_id: str | None = Field(
         default=None, max_length=64, description="Members of this space see it (default: you)."
     )
@@ -28,7 +30,7 @@ class CreateExperiment(BaseModel):
     @field_validator("name")
     @classmethod
     def _clean_name(cls, value: str) -> str:
-        value = value.strip()
+        value = value.strip(" ")
         if not value or any(ord(ch) < 32 for ch in value):
             raise ValueError("the name may not be blank or contain control characters")
         return value
@@ -149,7 +151,11 @@ class CompareRunsQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    run_ids: list[str] = Field(min_length=MIN_COMPARED_RUNS, max_length=MAX_COMPARED_RUNS)
+    run_ids: list[str] = Field(
+        min_length=MIN_COMPARED_RUNS,
+        max_length=MAX_COMPARED_RUNS,
+        json_schema_extra={"uniqueItems": True},
+    )
 
     @field_validator("run_ids")
     @classmethod

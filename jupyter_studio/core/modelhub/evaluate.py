@@ -53,6 +53,7 @@ class EvaluateParameters(BaseModel):
     models: list[str] = Field(
         min_length=1,
         max_length=5,
+        json_schema_extra={"uniqueItems": True},
         description="Hub ids, registry:<name>/<version> or endpoint:<name> (1 to 5).",
     )
     data: str = Field(min_length=1, description="Labelled CSV or Parquet file.")
@@ -65,11 +66,14 @@ class EvaluateParameters(BaseModel):
         False, description="Also score typo, case and whitespace perturbations of the inputs."
     )
     max_rows: StrictInt = Field(200, ge=1, le=100_000, description="Evaluate the first rows only.")
-    max_new_tokens: StrictInt = Field(32, ge=1, le=2048, description="Generation length per answer.")
+    max_new_tokens: StrictInt = Field(
+        32, ge=1, le=2048, description="Generation length per answer."
+    )
     zero_shot_template: str = Field(
         "This text is about {label}.",
         min_length=1,
         max_length=500,
+        pattern=r"\{label\}",
         description="Label sentence of zero-shot classification (must contain {label}).",
     )
     seed: Seed = 0

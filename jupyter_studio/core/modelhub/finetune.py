@@ -120,12 +120,18 @@ class FinetuneParameters(BaseModel):
     lora_r: StrictInt = Field(8, ge=1, le=256)
     lora_alpha: StrictInt | None = Field(None, ge=1, le=1024, description="Default: 2 × lora_r.")
     lora_dropout: StrictFloat = Field(0.0, ge=0, lt=1)
-    max_length: StrictInt = Field(128, ge=8, le=4096, description="Tokens per example (longer are cut).")
-    checkpoint_every: StrictInt = Field(10, ge=1, le=100_000, description="Steps between checkpoints.")
+    max_length: StrictInt = Field(
+        128, ge=8, le=4096, description="Tokens per example (longer are cut)."
+    )
+    checkpoint_every: StrictInt = Field(
+        10, ge=1, le=100_000, description="Steps between checkpoints."
+    )
     output_model_name: str | None = Field(
         None, pattern=MODEL_NAME_PATTERN, description="Registered model name (default: <model>-ft)."
     )
-    register_version: StrictBool = Field(True, description="Register the merged model as a new version.")
+    register_version: StrictBool = Field(
+        True, description="Register the merged model as a new version."
+    )
     space_id: str | None = Field(
         None, max_length=64, description="Register in this space (default: the job's space)."
     )

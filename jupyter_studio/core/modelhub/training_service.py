@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import InvalidInput
+from ..errors import NotFound
 from ..validation import parse_model
 from .evaluate import EvaluateParameters, EvaluationResult, evaluation_result
 from .finetune import FinetuneParameters, LossCurve, loss_curve
@@ -88,8 +88,8 @@ class TrainingMixin:
 
     def _job_output(self, caller: Any, job_id: str, kind: str) -> Any:
         job = self.jobs.get(caller, job_id)  # 404 / 403
-        if job.kind != kind:
-            raise InvalidInput(
+        if job.kind != kind:  # there is no such job of this kind: 404, as for an unknown id
+            raise NotFound(
                 f"Job {job.name!r} is a {job.kind!r} job, not a {kind} job.",
                 code="wrong_job_kind",
             )

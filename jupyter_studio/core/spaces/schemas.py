@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from ..schemas import MAX_RUNTIME_LIMIT_SECONDS, StrictBool, StrictFloat
 
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,199}$"
+#: A space name: no slashes or control characters, something besides spaces and dots.
+SPACE_NAME_PATTERN = r"^[^/\\\x00-\x1f]*[^./\\\x00-\x20][^/\\\x00-\x1f]*$"
+Username = Annotated[str, StringConstraints(pattern=USERNAME_PATTERN)]
 
 
 class SpaceKind(str, Enum):
@@ -19,7 +22,7 @@ class SpaceKind(str, Enum):
 
 
 def _clean_name(value: str) -> str:
-    value = value.strip()
+    value = value.strip(" ")
     if not value:
         raise ValueError("the name may not be empty")
     if any(ord(ch) < 32 for ch in value) or "/" in value or "\\" in value:
@@ -101,11 +104,18 @@ class DescribeProfile(BaseModel):
 
 
 class CreateSpace(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        # a private space (the default kind) has no members: the document says so too
+        json_schema_extra={
+            "if": {"properties": {"kind": {"const": "private"}}},
+            "then": {"properties": {"members": {"maxItems": 0}}},
+        },
+    )
 
-    name: str = Field(min_length=1, max_length=120)
+    name: str = Field(min_length=1, max_length=120, pattern=SPACE_NAME_PATTERN)
     kind: SpaceKind = SpaceKind.PRIVATE
-    members: list[str] = Field(default_factory=list, max_length=500)
+    members: list[Username] = Field(default_factory=list, max_length=500)
 
     _name = field_validator("name")(_clean_name)
 
@@ -123,7 +133,7 @@ class CreateSpace(BaseModel):
 class UpdateSpace(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=120)
+    name: str = Field(min_length=1, max_length=120, pattern=SPACE_NAME_PATTERN)
 
     _name = field_validator("name")(_clean_name)
 

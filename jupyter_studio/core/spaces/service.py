@@ -384,8 +384,8 @@ class SpaceService:
     def add_member(self, caller: Caller, space_id: str, username: str) -> DescribeSpace:
         with self.store.session() as session:
             row = self._get_owned_row(session, caller, space_id, "change its members")
-            if row.kind != SpaceKind.SHARED.value:
-                raise InvalidInput(
+            if row.kind != SpaceKind.SHARED.value:  # the space's state, not the body, refuses
+                raise Conflict(
                     "Private spaces have no members: create a shared space instead.",
                     code="private_space_members",
                 )

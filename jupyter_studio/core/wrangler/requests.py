@@ -41,7 +41,16 @@ __all__ = [
 class FlowRef(BaseModel):
     """Which flow: the editor's document, or a saved ``.flow`` file."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        # the document says what _one_flow checks: a document or a path, not both null
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["document"], "properties": {"document": {"type": "object"}}},
+                {"required": ["path"], "properties": {"path": {"type": "string"}}},
+            ]
+        },
+    )
 
     document: dict[str, Any] | None = Field(
         default=None, description="The flow document (the JSON of a .flow file)."
@@ -188,7 +197,9 @@ class RunFlow(BaseModel):
         description="Write the rows to an object store (s3://bucket/key.parquet) instead of "
         "'output'; credentials as ${ENV_VAR} references.",
     )
-    report: StrictBool = Field(default=False, description="Also write the insights report on all rows.")
+    report: StrictBool = Field(
+        default=False, description="Also write the insights report on all rows."
+    )
     report_target: str | None = None
     space_id: str | None = Field(default=None, description="Run in this space.")
     name: str | None = Field(default=None, max_length=200)

@@ -19,7 +19,7 @@ from ...core.experiments.schemas import (
 )
 from ...core.schemas import ListResponse
 from ..routing import Operation, Route
-from .base import StudioAPIHandler
+from .base import StudioAPIHandler, typed_path
 
 
 class ExperimentsBase(StudioAPIHandler):
@@ -57,6 +57,7 @@ class ExperimentHandler(ExperimentsBase):
 
     @web.authenticated
     @authorized
+    @typed_path
     async def get(self, experiment_id: str) -> None:
         caller = await self.caller()
         self.send(await self.run(self.studio.experiments.get_experiment, caller, experiment_id))

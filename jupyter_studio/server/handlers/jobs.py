@@ -80,9 +80,7 @@ class JobLogsHandler(JobsBase):
     async def get(self, job_id: str) -> None:
         query = self.parse_query(JobLogsQuery)
         caller = await self.caller()
-        self.send(
-            await self.run(self.studio.jobs.logs, caller, job_id, query.offset, query.limit)
-        )
+        self.send(await self.run(self.studio.jobs.logs, caller, job_id, query.offset, query.limit))
 
 
 class JobArtifactsHandler(JobsBase):

@@ -16,7 +16,7 @@ from ...core.models.schemas import (
     VersionNumber,
 )
 from ..routing import Operation, Route
-from .base import SpaceQuery, StudioAPIHandler
+from .base import SpaceQuery, StudioAPIHandler, typed_path
 
 SPACE_QUERY = SpaceQuery
 
@@ -100,6 +100,7 @@ class ModelVersionHandler(ModelsBase):
 
     @web.authenticated
     @authorized
+    @typed_path
     async def get(self, model_name: str, version: int) -> None:
         caller = await self.caller()
         self.send(
@@ -114,6 +115,7 @@ class ModelVersionHandler(ModelsBase):
 
     @web.authenticated
     @authorized
+    @typed_path
     async def delete(self, model_name: str, version: int) -> None:
         caller = await self.caller()
         await self.run(
