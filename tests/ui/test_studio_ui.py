@@ -39,10 +39,14 @@ def test_the_tool_cards_open_their_panels(page, lab_server: LabServer) -> None: 
 def test_processing_job_from_the_jobs_panel_runs_and_shows_its_log(
     page, lab_server: LabServer
 ) -> None:  # noqa: ANN001
+    # The job ends when the test has seen it run (the file `release` appears), not after a fixed
+    # 3 s that a loaded machine can spend before the panel shows the job at all.
+    release = lab_server.root / "ui_job.release"
     (lab_server.root / "ui_job.py").write_text(
-        "import time\nfrom jupyter_studio.runtime import report_progress\n"
+        "import os, time\nfrom jupyter_studio.runtime import report_progress\n"
         "for i in range(5):\n    report_progress((i + 1) / 5, f'step {i + 1}')\n"
         "    print('working on step', i + 1, flush=True)\n    time.sleep(0.6)\n"
+        f"while not os.path.exists({str(release)!r}):\n    time.sleep(0.1)\n"
         "open('result.txt', 'w').write('done')\nprint('all steps finished')\n"
     )
     open_lab(page, lab_server)
@@ -58,17 +62,18 @@ def test_processing_job_from_the_jobs_panel_runs_and_shows_its_log(
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=studio-job-row]')]"
         ".some(r => r.textContent.includes('ui-demo') && r.dataset.status === 'InProgress')",
-        timeout=20_000,
+        timeout=60_000,
     )
     row.click()
     log = page.locator('[data-testid="studio-job-log"]').first
-    log.get_by_text("working on step").first.wait_for(timeout=20_000)
+    log.get_by_text("working on step").first.wait_for(timeout=60_000)
+    release.touch()
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=studio-job-row]')]"
         ".some(r => r.textContent.includes('ui-demo') && r.dataset.status === 'Completed')",
-        timeout=30_000,
+        timeout=60_000,
     )
-    log.get_by_text("all steps finished").first.wait_for(timeout=10_000)
+    log.get_by_text("all steps finished").first.wait_for(timeout=60_000)
 
     status, listing = lab_server.api("GET", "jobs")
     job = next(j for j in listing["items"] if j["name"] == "ui-demo")
@@ -82,7 +87,7 @@ def test_processing_job_from_the_jobs_panel_runs_and_shows_its_log(
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=studio-job-row]')]"
         ".filter(r => r.textContent.includes('ui-demo')).length === 2",
-        timeout=20_000,
+        timeout=60_000,
     )
     status, listing = lab_server.api("GET", "jobs")
     assert len([j for j in listing["items"] if j["name"] == "ui-demo"]) == 2
@@ -114,7 +119,7 @@ def test_stop_a_running_job_from_the_home_panel(page, lab_server: LabServer) -> 
     page.wait_for_function(
         f"async () => (await (await fetch('/studio/api/jobs/{job['job_id']}?token={lab_server_token()}')).json())"
         ".status === 'Stopped'",
-        timeout=20_000,
+        timeout=60_000,
     )
 
 
@@ -143,13 +148,14 @@ def test_create_and_open_a_space_from_the_home_panel(page, lab_server: LabServer
         "(path) => { const crumbs = document.querySelector('.jp-BreadCrumbs');"
         " return crumbs && crumbs.textContent.includes(path.split('/').pop()); }",
         arg=space["path"],
-        timeout=15_000,
+        timeout=60_000,
     )
 
 
 def test_home_panel_shows_a_live_log(page, lab_server: LabServer) -> None:  # noqa: ANN001
     (lab_server.root / "ui_chatty.py").write_text(
-        "import time\nfor i in range(30):\n    print('tick', i, flush=True)\n    time.sleep(0.3)\n"
+        # three minutes of ticks: still running when a loaded machine has drawn the page
+        "import time\nfor i in range(600):\n    print('tick', i, flush=True)\n    time.sleep(0.3)\n"
     )
     code, job = lab_server.api(
         "POST",
@@ -163,6 +169,6 @@ def test_home_panel_shows_a_live_log(page, lab_server: LabServer) -> None:  # no
     item.wait_for()
     item.get_by_role("button", name="Show log").click()
     log = item.locator('[data-testid="studio-job-log"]')
-    log.get_by_text("tick 1").first.wait_for(timeout=20_000)
-    log.get_by_text("tick 5").first.wait_for(timeout=20_000)  # it keeps following the job
+    log.get_by_text("tick 1").first.wait_for(timeout=60_000)
+    log.get_by_text("tick 5").first.wait_for(timeout=60_000)  # it keeps following the job
     item.get_by_role("button", name="Stop job").click()
