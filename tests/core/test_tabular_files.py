@@ -180,3 +180,12 @@ def test_values_in_messages_are_plain() -> None:
     assert show_value(np.str_("yes")) == "'yes'"
     assert show_value(np.nan) == "missing" and show_value(pd.NA) == "missing"
     assert show_value(pd.Timestamp("2026-01-02")) == "'2026-01-02T00:00:00'"
+
+
+def test_an_endpoint_names_a_numpy_value_plainly() -> None:
+    """Batch transform hands the payload checks numpy scalars: messages show 1.5, not np.float64."""
+    from jupyter_studio.core.endpoints.runtime.payloads import _describe
+
+    assert _describe(np.float64(1.5), False) == "the number 1.5"
+    assert _describe(np.int64(3), False) == "the number 3"
+    assert _describe(np.bool_(True), False) == "true"

@@ -616,6 +616,8 @@ def _untyped(values: Sequence[Any], from_text: bool) -> Any:
 def _describe(value: Any, from_text: bool) -> str:
     if from_text:
         return "an empty field" if value == "" else _short(value)
+    if isinstance(value, np.generic):  # a numpy scalar: shown plain (1.5, not np.float64(1.5))
+        value = value.item()
     if value is None:
         return "null"
     if isinstance(value, bool):
