@@ -124,9 +124,9 @@ def test_wizard_leaderboard_results_and_deploy(
 
     # Results of the best candidate: confusion matrix, ROC and PR curves, importance.
     results = experiment.locator('[data-testid="automl-results"]')
-    results.wait_for(timeout=30_000)
+    results.wait_for(timeout=90_000)
     for chart in ("confusion", "roc", "pr", "importance"):
-        experiment.locator(f'[data-testid="automl-chart-{chart}"]').wait_for(timeout=30_000)
+        experiment.locator(f'[data-testid="automl-chart-{chart}"]').wait_for(timeout=90_000)
     experiment.locator('[data-testid="automl-open-definition"]').wait_for()
     page.screenshot(path=str(ARTIFACTS / "automl_results.png"))
     experiment.locator('[data-testid="automl-chart-roc"]').scroll_into_view_if_needed()
@@ -143,7 +143,7 @@ def test_wizard_leaderboard_results_and_deploy(
     other_name = other.get_attribute("data-candidate")
     other.click()
     results.locator("dd", has_text=f"{other_name} (").first.wait_for()
-    experiment.locator('[data-testid="automl-chart-roc"]').wait_for(timeout=30_000)
+    experiment.locator('[data-testid="automl-chart-roc"]').wait_for(timeout=90_000)
     experiment.locator('[data-testid="automl-register"]').click()
     dialog = page.locator(".jp-Dialog")
     dialog.locator("input").fill(f"ui-other-{suffix}")

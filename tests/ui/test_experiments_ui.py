@@ -141,7 +141,7 @@ def test_compare_two_runs(
     # A line chart of each metric over steps, drawn by JupyterLab's Vega-Lite renderer.
     chart = comparison.locator('[data-testid="studio-metric-chart"][aria-label="loss over steps"]')
     chart.wait_for()
-    chart.locator("canvas, svg.marks").first.wait_for(timeout=30_000)
+    chart.locator("canvas, svg.marks").first.wait_for(timeout=90_000)
     width = chart.locator("canvas, svg.marks").first.evaluate(
         "e => e.getBoundingClientRect().width"
     )

@@ -471,7 +471,7 @@ def test_finetune_stop_resume_then_evaluate(page, hub_server: LabServer, studio_
     page.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid="studio-hub-finetune-job"] button')]
             .some(b => b.textContent.trim() === 'Resume' && !b.disabled)""",
-        timeout=30_000,
+        timeout=90_000,
     )
     resume.click()
     page.wait_for_function(

@@ -157,7 +157,7 @@ def test_register_deploy_and_invoke_from_the_panels(
             const cell = row && row.querySelector('[data-testid=studio-endpoint-requests]');
             return cell && Number(cell.textContent) >= 1;
         }}""",
-        timeout=30_000,
+        timeout=90_000,
     )
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     result.scroll_into_view_if_needed()

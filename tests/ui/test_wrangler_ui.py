@@ -249,7 +249,7 @@ def test_flow_from_csv_with_steps_join_report_and_script(
         dialog.locator("input").fill("qty")
         dialog.get_by_role("button", name="Ok").click()
     wizard = page.locator('[data-testid="automl-wizard"]')
-    wizard.wait_for(timeout=30_000)
+    wizard.wait_for(timeout=90_000)
     # the preview appears once the hand-off job has written the data
     wizard.locator('[data-testid="automl-preview"]').wait_for(timeout=120_000)
     # the columns keep their case in the preview (innerText applies CSS text-transform)
