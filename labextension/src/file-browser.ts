@@ -5,7 +5,7 @@ import { JupyterFrontEnd } from '@jupyterlab/application';
 import { showErrorMessage } from '@jupyterlab/apputils';
 import { FileBrowser, IFileBrowserFactory } from '@jupyterlab/filebrowser';
 
-import type { IPathOpener } from './panels/jobs/job-detail';
+import type { IPathOpener } from './tokens';
 
 /**
  * Open files with `docmanager:open` and reveal paths with

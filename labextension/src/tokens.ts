@@ -9,6 +9,22 @@ import type { ICreateJob, IJob, IJobKind, JobStatus } from './api/jobs';
 import type { ICreateSpace, ISpace } from './api/spaces';
 import type { LoadState } from './utils/load-state';
 
+/** Opens paths for the views. */
+export interface IPathOpener {
+  /** Open a file in its default editor/viewer (`docmanager:open`). */
+  openFile(path: string): void;
+  /** Show a file or folder in the file browser (`filebrowser:go-to-path`). */
+  reveal(path: string): void;
+}
+
+/** What "Register model" is asked with (a job's model folder, a name, a space). */
+export interface IRegisterRequest {
+  path?: string;
+  name?: string;
+  spaceId?: string | null;
+  trainingDataPath?: string;
+}
+
 /** Command ids of Jupyter Studio. */
 export namespace CommandIDs {
   export const openJobs = 'studio:open-jobs';

@@ -12,7 +12,7 @@ import { StatusBadge } from '../../components/status-badge';
 import { useSignal } from '../../components/use-signal';
 import { formatTimestamp } from '../../utils/format';
 import { LoadState } from '../../utils/load-state';
-import type { IPathOpener } from '../jobs/job-detail';
+import type { IPathOpener } from '../../tokens';
 import { ExperimentView, IAutoMLActions } from './experiment-view';
 import { AutoMLModel } from './model';
 import { AutoMLWizard } from './wizard';

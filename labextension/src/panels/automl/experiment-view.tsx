@@ -18,7 +18,7 @@ import { StatusBadge } from '../../components/status-badge';
 import { VegaChart } from '../../components/vega-chart';
 import { formatDuration } from '../../utils/format';
 import { LoadState } from '../../utils/load-state';
-import type { IPathOpener } from '../jobs/job-detail';
+import type { IPathOpener } from '../../tokens';
 import {
   confusionMatrixSpec,
   curveSpec,

@@ -3,7 +3,7 @@ import React from 'react';
 
 import { VisibilityAwareWidget } from '../../components/visibility-widget';
 import { automlIcon } from '../../icons';
-import type { IPathOpener } from '../jobs/job-detail';
+import type { IPathOpener } from '../../tokens';
 import { AutoMLView, IAutoMLViewActions } from './automl-view';
 import { AutoMLModel } from './model';
 

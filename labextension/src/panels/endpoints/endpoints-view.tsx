@@ -15,11 +15,11 @@ import { StatusBadge } from '../../components/status-badge';
 import { useSignal } from '../../components/use-signal';
 import { formatTimestamp } from '../../utils/format';
 import { LoadState } from '../../utils/load-state';
-import type { IPathOpener } from '../jobs/job-detail';
+import type { IPathOpener } from '../../tokens';
 import { deleteEndpointDialog, updateEndpointDialog } from './dialogs';
 import { InvokeBox } from './invoke-box';
 import { EndpointsModel } from './model';
-import { formatMs } from './response-table';
+import { formatMs } from '../../components/response-table';
 
 /** What the panel asks the rest of JupyterLab to do. */
 export interface IEndpointsActions {

@@ -13,10 +13,10 @@ import type {
 } from '../../api/endpoints';
 import type { IInputColumn } from '../../api/models';
 import { errorMessage } from '../../api/request';
-import { pickRows } from './csv';
+import { pickRows } from '../../utils/csv';
 import { exampleBody } from './example-body';
 import { EndpointsModel } from './model';
-import { formatCell, responseTable } from './response-table';
+import { formatCell, responseTable } from '../../components/response-table';
 
 const CONTENT_TYPES: InvocationContentType[] = ['text/csv', 'application/json'];
 

@@ -2,7 +2,7 @@ import React from 'react';
 
 import { VisibilityAwareWidget } from '../../components/visibility-widget';
 import { endpointsIcon } from '../../icons';
-import type { IPathOpener } from '../jobs/job-detail';
+import type { IPathOpener } from '../../tokens';
 import { EndpointsView, IEndpointsActions } from './endpoints-view';
 import { EndpointsModel } from './model';
 

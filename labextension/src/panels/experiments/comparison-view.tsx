@@ -8,8 +8,8 @@ import React, { useState } from 'react';
 
 import type { IRunComparison } from '../../api/experiments';
 import { formatTimestamp } from '../../utils/format';
-import type { IPathOpener } from '../jobs/job-detail';
-import { formatCell } from '../endpoints/response-table';
+import type { IPathOpener } from '../../tokens';
+import { formatCell } from '../../components/response-table';
 import {
   chartedMetrics,
   comparisonTable,

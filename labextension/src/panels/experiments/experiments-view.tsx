@@ -11,7 +11,7 @@ import type { IExperiment } from '../../api/experiments';
 import { useSignal } from '../../components/use-signal';
 import { LoadState } from '../../utils/load-state';
 import { spaceDisplayName } from '../../utils/spaces';
-import type { IPathOpener } from '../jobs/job-detail';
+import type { IPathOpener } from '../../tokens';
 import { ComparisonView } from './comparison-view';
 import { MAX_COMPARED, MIN_COMPARED, selectionHint } from './comparison';
 import { ExperimentsModel } from './model';

@@ -7,8 +7,8 @@ import React from 'react';
 
 import type { IRun } from '../../api/experiments';
 import { formatTimestamp } from '../../utils/format';
-import type { IPathOpener } from '../jobs/job-detail';
-import { formatCell } from '../endpoints/response-table';
+import type { IPathOpener } from '../../tokens';
+import { formatCell } from '../../components/response-table';
 import { MAX_COMPARED } from './comparison';
 import {
   IRunColumn,

@@ -2,7 +2,7 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import React from 'react';
 
 import { VisibilityAwareWidget } from '../../components/visibility-widget';
-import type { IPathOpener } from '../jobs/job-detail';
+import type { IPathOpener } from '../../tokens';
 import { ExperimentsView, IExperimentsActions } from './experiments-view';
 import { experimentsIcon } from './icon';
 import { ExperimentsModel } from './model';

@@ -24,17 +24,10 @@ import {
 import { LoadState } from '../../utils/load-state';
 import { shellJoin } from '../../utils/shell-split';
 import { NO_SPACE, spaceDisplayName } from '../../utils/spaces';
-import { modelFolders, suggestModelName } from '../models/model-folders';
-import { registerModelHandler } from '../models/register-action';
+import { modelFolders, suggestModelName } from '../../utils/model-folders';
+import { registerModelHandler } from '../../components/register-action';
+import type { IPathOpener } from '../../tokens';
 import { JobsModel } from './model';
-
-/** Opens paths for the views. */
-export interface IPathOpener {
-  /** Open a file in its default editor/viewer (`docmanager:open`). */
-  openFile(path: string): void;
-  /** Show a file or folder in the file browser (`filebrowser:go-to-path`). */
-  reveal(path: string): void;
-}
 
 /**
  * The detail pane of the selected job.

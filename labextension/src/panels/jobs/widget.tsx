@@ -3,7 +3,7 @@ import React from 'react';
 import { VisibilityAwareWidget } from '../../components/visibility-widget';
 import { jobsIcon } from '../../icons';
 import type { IJobFormRegistry } from '../../tokens';
-import { IPathOpener } from './job-detail';
+import type { IPathOpener } from '../../tokens';
 import { JobsView } from './jobs-view';
 import { JobsModel } from './model';
 

@@ -8,7 +8,7 @@ import React from 'react';
 import type { IHubModelCard } from '../../api/modelhub';
 import { useSignal } from '../../components/use-signal';
 import { LoadState } from '../../utils/load-state';
-import type { IPathOpener } from '../jobs/job-detail';
+import type { IPathOpener } from '../../tokens';
 import {
   choices,
   formatParameters,

@@ -2,7 +2,7 @@
  * The fine-tuning form's values, their checks and the request they make.
  */
 import type { FinetuneTask, IFinetuneRequest } from '../../api/modelhub';
-import { nameProblem } from '../endpoints/names';
+import { nameProblem } from '../../utils/names';
 import type { IDataChoice } from './data-picker';
 
 /** The fine-tuning form as typed. */

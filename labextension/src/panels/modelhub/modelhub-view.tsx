@@ -7,7 +7,7 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import React from 'react';
 
 import { useSignal } from '../../components/use-signal';
-import type { IPathOpener } from '../jobs/job-detail';
+import type { IPathOpener } from '../../tokens';
 import { CatalogueView } from './catalogue-view';
 import { EvaluateView } from './evaluate-view';
 import { FinetuneView } from './finetune-view';

@@ -3,7 +3,7 @@ import React from 'react';
 
 import { VisibilityAwareWidget } from '../../components/visibility-widget';
 import { modelHubIcon } from '../../icons';
-import type { IPathOpener } from '../jobs/job-detail';
+import type { IPathOpener } from '../../tokens';
 import { ModelHubModel } from './model';
 import { IModelHubActions, ModelHubView } from './modelhub-view';
 

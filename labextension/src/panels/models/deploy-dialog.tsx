@@ -6,7 +6,7 @@ import React from 'react';
 import type { ICreateEndpoint, IEndpoint } from '../../api/endpoints';
 import type { IModelVersion } from '../../api/models';
 import { FormRow } from '../../components/schema-field';
-import { NAME_RULE, suggestEndpointName } from '../endpoints/names';
+import { NAME_RULE, suggestEndpointName } from '../../utils/names';
 import { FormBody, IFormErrors, showFormDialog } from './form-dialog';
 import { deployProblems, IDeployValues, MAX_INSTANCES } from './form-checks';
 

@@ -2,7 +2,7 @@
  * The checks of the Deploy and Register forms, as the user types.
  */
 import type { IRegisterModel } from '../../api/models';
-import { nameProblem } from '../endpoints/names';
+import { nameProblem } from '../../utils/names';
 
 /** The most model-server workers an endpoint may have (`MAX_INSTANCES`). */
 export const MAX_INSTANCES = 8;

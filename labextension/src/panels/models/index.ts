@@ -21,12 +21,12 @@ import {
 } from '../../tokens';
 import { modelsIcon } from './icon';
 import { IRegisterRequest, ModelsModel } from './model';
-import { setRegisterModelHandler } from './register-action';
+import { setRegisterModelHandler } from '../../components/register-action';
 import { ModelsPanel } from './widget';
 
 export { ModelsModel } from './model';
 export { ModelsPanel } from './widget';
-export { registerModelHandler } from './register-action';
+export { registerModelHandler } from '../../components/register-action';
 
 /** Command of the Models panel. */
 export const OPEN_MODELS = 'studio:open-models';

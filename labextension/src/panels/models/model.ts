@@ -3,6 +3,7 @@
  * the selected model and the selected version. Polls while visible.
  */
 import { ISignal, Signal } from '@lumino/signaling';
+import type { IRegisterRequest } from '../../tokens';
 
 import {
   createEndpoint,
@@ -28,13 +29,8 @@ export interface IModelRef {
   spaceId: string | null;
 }
 
-/** Values to prefill the Register dialog with. */
-export interface IRegisterRequest {
-  path?: string;
-  name?: string;
-  spaceId?: string | null;
-  trainingDataPath?: string;
-}
+/** Values to prefill the Register dialog with (shared with other panels through tokens.ts). */
+export type { IRegisterRequest };
 
 export class ModelsModel extends PolledPanelModel {
   constructor(options: ModelsModel.IOptions) {

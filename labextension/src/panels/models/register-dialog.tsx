@@ -8,7 +8,7 @@ import type { IModelVersion, IRegisterModel } from '../../api/models';
 import type { ISpace } from '../../api/spaces';
 import { FormRow } from '../../components/schema-field';
 import { spaceOptionLabel } from '../../utils/spaces';
-import { NAME_RULE } from '../endpoints/names';
+import { NAME_RULE } from '../../utils/names';
 import { FormBody, IFormErrors, showFormDialog } from './form-dialog';
 import { IRegisterValues, registerBody, registerProblems } from './form-checks';
 import type { IRegisterRequest } from './model';

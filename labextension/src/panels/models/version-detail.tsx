@@ -6,9 +6,9 @@ import { Button, folderIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import type { IModelVersion } from '../../api/models';
-import type { IPathOpener } from '../jobs/job-detail';
+import type { IPathOpener } from '../../tokens';
 import { formatTimestamp } from '../../utils/format';
-import { formatCell } from '../endpoints/response-table';
+import { formatCell } from '../../components/response-table';
 import { sourceLabel } from './source';
 
 /** A list of key/value pairs, or a muted note when there are none. */

@@ -2,7 +2,7 @@ import React from 'react';
 
 import { VisibilityAwareWidget } from '../../components/visibility-widget';
 import { modelsIcon } from './icon';
-import type { IPathOpener } from '../jobs/job-detail';
+import type { IPathOpener } from '../../tokens';
 import { ModelsModel } from './model';
 import { IModelsActions, ModelsView } from './models-view';
 

@@ -1,5 +1,5 @@
 import { exampleBody } from '../example-body';
-import { formatMs } from '../response-table';
+import { formatMs } from '../../../components/response-table';
 
 const columns = [
   { name: 'age', type: 'long' },

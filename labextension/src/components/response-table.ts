@@ -2,7 +2,7 @@
  * Turn an endpoint's answer into a table: JSON predictions (with class
  * probabilities), JSON records, or CSV with a header.
  */
-import { parseCsv } from './csv';
+import { parseCsv } from '../utils/csv';
 
 /** A table to show: column names and rows of cells. */
 export interface ITable {

@@ -1,4 +1,4 @@
-import type { IArtifact } from '../../../api/jobs';
+import type { IArtifact } from '../../api/jobs';
 import { modelFolders, suggestModelName } from '../model-folders';
 
 const out = 'studio/users/alice/jobs/train-1/output';

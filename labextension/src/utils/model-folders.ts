@@ -2,8 +2,8 @@
  * Find the MLflow model folders among a job's artifacts: every folder that
  * holds an `MLmodel` file.
  */
-import type { IArtifact } from '../../api/jobs';
-import { toValidName } from '../endpoints/names';
+import type { IArtifact } from '../api/jobs';
+import { toValidName } from './names';
 
 /** An MLflow model folder in a job's output. */
 export interface IModelFolder {

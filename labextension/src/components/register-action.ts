@@ -4,7 +4,7 @@
  */
 import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 
-import type { IRegisterRequest } from './model';
+import type { IRegisterRequest } from '../tokens';
 
 /** Opens the Register dialog of the Models panel, prefilled. */
 export type RegisterModelHandler = (request: IRegisterRequest) => void;
