@@ -71,6 +71,11 @@ export interface IEndpointStats {
   error_count?: number;
   p50_ms?: number | null;
   p99_ms?: number | null;
+  /**
+   * What p50 and p99 cover: `last 60 s`, or after a quiet minute the last
+   * requests (`last 12 requests, the latest 5 min ago`); null before any.
+   */
+  latency_window?: string | null;
   /** What the model server reported. */
   raw?: Record<string, unknown>;
 }
@@ -184,6 +189,24 @@ export interface IInvocationResult {
   message: string | null;
   /** For a 400: the column the server named, when it did. */
   column: string | null;
+  /**
+   * Columns of the body the model does not take, which the model server
+   * dropped (its `X-Dropped-Columns` header): an id, the target.
+   */
+  droppedColumns: string[];
+}
+
+/** The names in an `X-Dropped-Columns` header (a JSON list); [] if none. */
+export function droppedColumns(header: string | null): string[] {
+  if (!header) {
+    return [];
+  }
+  try {
+    const parsed = JSON.parse(header) as unknown;
+    return Array.isArray(parsed) ? parsed.map(String) : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The `message` and `column` of an error body (Studio's or the model server's). */
@@ -266,6 +289,7 @@ export async function invokeEndpoint(
     body: text,
     latencyMs,
     message: error?.message ?? null,
-    column: error?.column ?? null
+    column: error?.column ?? null,
+    droppedColumns: droppedColumns(response.headers.get('X-Dropped-Columns'))
   };
 }

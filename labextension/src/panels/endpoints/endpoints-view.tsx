@@ -21,6 +21,13 @@ import { InvokeBox } from './invoke-box';
 import { EndpointsModel } from './model';
 import { formatMs } from '../../components/response-table';
 
+/** What a latency figure covers, for its cell's title. */
+function latencyTitle(value: IEndpointStats | undefined): string {
+  return value?.latency_window
+    ? `Over the ${value.latency_window}`
+    : 'No request yet';
+}
+
 /** What the panel asks the rest of JupyterLab to do. */
 export interface IEndpointsActions {
   /** Show a model version in the Models panel. */
@@ -194,10 +201,16 @@ function EndpointsTable(props: {
                 >
                   {value?.error_count ?? '—'}
                 </td>
-                <td className="jp-studio-Table-num">
+                <td
+                  className="jp-studio-Table-num"
+                  title={latencyTitle(value)}
+                >
                   {formatMs(value?.p50_ms)}
                 </td>
-                <td className="jp-studio-Table-num">
+                <td
+                  className="jp-studio-Table-num"
+                  title={latencyTitle(value)}
+                >
                   {formatMs(value?.p99_ms)}
                 </td>
               </tr>
@@ -400,6 +413,10 @@ function EndpointDetail(props: {
         <dd>{formatMs(value?.p50_ms)}</dd>
         <dt>Latency p99</dt>
         <dd>{formatMs(value?.p99_ms)}</dd>
+        <dt>Latency over</dt>
+        <dd data-testid="studio-endpoint-latency-window">
+          {value?.latency_window ?? 'no request yet'}
+        </dd>
       </dl>
 
       <h4 className="jp-studio-SectionTitle">Invoke</h4>

@@ -313,6 +313,12 @@ function InvocationResult(props: { result: IInvocationResult }): JSX.Element {
           <span className="jp-studio-muted">{result.contentType}</span>
         ) : null}
       </div>
+      {result.droppedColumns.length ? (
+        <div className="jp-studio-help" data-testid="studio-invoke-dropped">
+          Left out column{result.droppedColumns.length === 1 ? '' : 's'} the
+          model does not take: <code>{result.droppedColumns.join(', ')}</code>
+        </div>
+      ) : null}
       {!result.ok ? (
         <div className="jp-studio-error" role="alert">
           {result.message}
