@@ -381,8 +381,14 @@ class Engine:
             self.mode_reason = f"{mode.upper() if mode == 'hpo' else mode.capitalize()}, as chosen."
 
     # ------------------------------------------------------------------ time
+    def end(self) -> float:
+        """When training must end (``time.monotonic()``): the budget's deadline, or earlier when
+        the ``end_by`` setting (the job's clock, which keeps time to save the results) says so."""
+        end_by = self.s.get("end_by")
+        return self.deadline if end_by is None else min(self.deadline, float(end_by()))
+
     def remaining(self) -> float:
-        return self.deadline - time.monotonic()
+        return self.end() - time.monotonic()
 
     def reserve(self) -> float:
         """Seconds kept for the final ensemble and bookkeeping."""
@@ -463,6 +469,9 @@ class Engine:
         callback = self.s.get("on_candidate")
         if callback is not None:
             callback(result.row(self.metric.name))
+        on_model = self.s.get("on_model")
+        if on_model is not None and result.status == "completed" and result.weights is None:
+            on_model(result.name, lambda: self.model(result.name))
 
     def candidate_budget(self, first: bool = False) -> float:
         left = self.remaining() - self.reserve()
@@ -693,7 +702,7 @@ class Engine:
         usable = sorted(usable, key=lambda r: self.metric_loss(r.score))[:ENSEMBLE_POOL]
         preds = [r.predictions for r in usable]
         started = time.monotonic()
-        deadline = max(self.deadline - 0.5, started + 1.0)
+        deadline = max(self.end() - 0.5, started + 1.0)
         weights = greedy_ensemble(preds, y, w, self.metric, rounds=25, deadline=deadline)
         chosen = {usable[i].name: float(wt) for i, wt in enumerate(weights) if wt > 0}
         blend = sum(wt * usable[i].predictions for i, wt in enumerate(weights) if wt > 0)

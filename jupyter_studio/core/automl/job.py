@@ -1,9 +1,11 @@
 """The ``automl`` job kind: the same engine as ``AutoML(...).fit`` run in a worker process.
 
 The output folder receives, as the run goes: ``leaderboard.json`` and ``leaderboard.csv`` after
-every candidate (a UI polls them); at the end ``best_model/`` (MLflow format), ``candidates/<name>/``
-(every finished candidate, ready to register or deploy), ``report.json`` and two notebooks.
-A stop keeps every finished candidate and saves the best model so far before the job ends.
+every candidate (a UI polls them); at the end ``report.json``, ``best_model/`` (MLflow format), two
+notebooks and ``candidates/<name>/`` (the other finished candidates, best first, while the budget
+lasts; ready to register or deploy). The whole job, saving included, keeps ``max_runtime`` counted
+from the job's start (:class:`ResultsClock`). A stop saves the best model so far before the job
+ends.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def _check_table(path: Path, field: str) -> None:
         )
 
 
-class AutoMLJob(JobKind):
+class AutoMLJob(JobKind[AutoMLParameters]):
     """Tabular AutoML (Autopilot) as a job."""
 
     name = "automl"
@@ -85,8 +87,7 @@ class AutoMLJob(JobKind):
     )
     Parameters = AutoMLParameters
 
-    def prepare(self, params: BaseModel, context: PrepareContext) -> dict[str, Any]:
-        assert isinstance(params, AutoMLParameters)
+    def prepare(self, params: AutoMLParameters, context: PrepareContext) -> dict[str, Any]:
         try:
             validate_settings(
                 target=params.target,
@@ -127,8 +128,7 @@ class AutoMLJob(JobKind):
             )
         return resolved
 
-    def default_name(self, params: BaseModel) -> str:
-        assert isinstance(params, AutoMLParameters)
+    def default_name(self, params: AutoMLParameters) -> str:
         if params.experiment_name:
             return params.experiment_name
         return f"automl-{Path(params.data).stem}"[:60] or self.name
@@ -136,8 +136,7 @@ class AutoMLJob(JobKind):
     def run(self, context: JobContext) -> None:
         from .api import AutoML
 
-        params = context.parameters
-        assert isinstance(params, AutoMLParameters)
+        params = self.parameters_of(context)
         out = Path(context.resolved.get("output") or context.output_dir)
         out.mkdir(parents=True, exist_ok=True)
         data = context.resolved["data"]
@@ -176,12 +175,13 @@ class AutoMLJob(JobKind):
         threading.Thread(target=_preload_mlflow, name="preload-mlflow", daemon=True).start()
         context.log.studio(f"AutoML on {params.data}, target {params.target!r}, {budget:g} s")
         context.set_progress(0.0, "checking the data")
-        # the job as a whole keeps the budget: training gets it minus the time its results take
-        reserve = results_reserve(budget)
-        deadline = started + budget
-        training = max(1.0, budget - reserve - (time.monotonic() - started))
+        # the job as a whole keeps the budget, counted from the job's start: training ends early
+        # enough to leave what the results are measured to cost here (see ResultsClock)
+        clock = ResultsClock(budget, context.started_at, run_logger)
+        training = max(1.0, clock.end_by() - time.monotonic())
         context.log.studio(
-            f"{training:.0f} s for training, {reserve:.0f} s kept for saving the results"
+            f"{training:.0f} s for training, about {clock.reserve():.0f} s kept for the results "
+            "(adjusted as their cost is measured)"
         )
         automl = AutoML(
             target=params.target,
@@ -201,7 +201,11 @@ class AutoMLJob(JobKind):
             should_stop=lambda: context.should_stop,
             min_rows=max(params.min_rows, int(context.resolved.get("min_rows") or 0)),
         )
-        automl.settings["min_rows_setting"] = "c.Studio.automl_min_rows"
+        automl.settings.update(
+            min_rows_setting="c.Studio.automl_min_rows",
+            end_by=clock.end_by,
+            on_model=clock.on_model,
+        )
         try:
             result = automl.fit(data)
         except InvalidInput as exc:
@@ -213,73 +217,156 @@ class AutoMLJob(JobKind):
         _write_leaderboard(out, [r for r in result.leaderboard().to_dict(orient="records")])
         if result.best_candidate is None:
             raise JobFailed("No candidate finished: see leaderboard.json for the reasons.")
-        from .report import run_report
-
-        stopping = context.should_stop
-
-        def left() -> float:
-            return deadline - time.monotonic()
-
-        # when stopping, the quick parts first: the worker is killed after a grace period
-        # feature importance is a key result: at least 1.5 s of it even for a short run
-        importance_seconds = max(1.5, min(30.0, 0.08 * budget, left() - 0.5 * reserve))
-        report = run_report(
-            result,
-            importance=not stopping,
-            candidates=not stopping and left() > 0.6 * reserve,
-            importance_seconds=importance_seconds,
-        )
-        (out / "report.json").write_text(json.dumps(report, indent=1, default=str))
-        context.set_progress(0.96, "saving the best model")
-        result.save(out / "best_model")
-        context.log.studio(f"best model {result.best_candidate} saved in best_model/")
-        if stopping or context.should_stop:
-            raise JobStopped(context.stop_reason or "Stopped")
-        context.set_progress(0.97, "saving every candidate")
-        names = result.candidate_names()
-        skipped: list[str] = []
-        for index, name in enumerate(names):  # best first: the leaderboard's order
-            if context.should_stop:
-                raise JobStopped(context.stop_reason or "Stopped")
-            if index and left() < 0.25 * reserve:
-                skipped = names[index:]
-                break
-            result.save(out / "candidates" / name, candidate=name)
-        if skipped:
-            context.log.studio(
-                f"the budget ran out: {len(skipped)} lower-ranked candidates were not saved "
-                f"({', '.join(skipped)}); give a longer max_runtime to keep them all"
-            )
-        context.set_progress(0.99, "writing notebooks")
-        from .notebooks import candidate_notebook, data_exploration_notebook
-
-        data_exploration_notebook(result, data, out / "data_exploration.ipynb")
-        candidate_notebook(
-            result,
-            data,
-            out / "candidate_definition.ipynb",
-            validation=context.resolved.get("validation_data") or params.validation_ratio,
-        )
-        if run_logger is not None:  # never end the job with half-written runs
-            count = run_logger.close()
-            if run_logger.error is None:
-                context.log.studio(
-                    f"{count} candidates logged as runs in "
-                    f"{experiment_name_for(run_logger.experiment)!r}"
-                )
+        report = _write_results(context, params, result, out, data, clock, run_logger)
         best = summary["best_candidate"]
         context.set_progress(
             1.0, f"best {best}: {result.objective_metric} {report['best']['objective']}"
         )
 
 
+def _write_results(
+    context: JobContext,
+    params: AutoMLParameters,
+    result: Any,
+    out: Path,
+    data: str,
+    clock: ResultsClock,
+    run_logger: Any,
+) -> dict[str, Any]:
+    """Report, best model, notebooks, runs, then the other candidates while time is left."""
+    from .notebooks import candidate_notebook, data_exploration_notebook
+    from .report import run_report
+
+    stopping = context.should_stop
+    best = result.best_candidate
+    # when stopping, the quick parts first: the worker is killed after a grace period;
+    # feature importance gets what is left after the best model's measured saving cost
+    importance_seconds = max(0.5, min(clock.importance, clock.left() - clock.save_estimate(best)))
+    report = run_report(
+        result,
+        importance=not stopping,
+        candidates=not stopping,
+        importance_seconds=importance_seconds,
+    )
+    (out / "report.json").write_text(json.dumps(report, indent=1, default=str))
+    context.set_progress(0.96, "saving the best model")
+    clock.save(result, best, out / "best_model")
+    context.log.studio(f"best model {best} saved in best_model/")
+    if stopping or context.should_stop:
+        raise JobStopped(context.stop_reason or "Stopped")
+    context.set_progress(0.97, "writing notebooks")
+    data_exploration_notebook(result, data, out / "data_exploration.ipynb")
+    candidate_notebook(
+        result,
+        data,
+        out / "candidate_definition.ipynb",
+        validation=context.resolved.get("validation_data") or params.validation_ratio,
+    )
+    if run_logger is not None:  # runs are logged while training: wait for the last ones
+        count = run_logger.close(timeout=max(1.0, clock.left() - 1.0))
+        if run_logger.error is None:
+            context.log.studio(
+                f"{count} candidates logged as runs in "
+                f"{experiment_name_for(run_logger.experiment)!r}"
+                + (f" ({run_logger.dropped} not logged: out of time)" if run_logger.dropped else "")
+            )
+    context.set_progress(0.98, "saving every candidate")
+    # the best model is best_model/ (the service finds it there): the others, best first,
+    # while their measured saving cost fits the budget
+    names = [n for n in result.candidate_names() if n != best]
+    skipped: list[str] = []
+    for index, name in enumerate(names):
+        if context.should_stop:
+            raise JobStopped(context.stop_reason or "Stopped")
+        if clock.left() < clock.save_estimate(name):
+            skipped = names[index:]
+            break
+        clock.save(result, name, out / "candidates" / name)
+    if skipped:
+        context.log.studio(
+            f"the budget ran out: {len(skipped)} lower-ranked candidates were not saved "
+            f"({', '.join(skipped)}); give a longer max_runtime to keep them all"
+        )
+    return report
+
+
+class ResultsClock:
+    """The job's deadline, and what its results cost on this machine, measured as the job goes.
+
+    Training ends at :meth:`end_by`: the deadline minus :meth:`reserve`, which is the feature
+    importance allowance plus the measured cost of saving the best model (per member model:
+    the first finished candidate is pickled during training to measure it, and every save
+    updates it), the notebooks and the runs still to log. The deadline keeps a small margin
+    (2 % of the budget, 1 to 5 s) for the worker's own end.
+    """
+
+    #: Seconds to save one candidate's pickled models, before anything is measured.
+    DEFAULT_MEMBER_SECONDS = 1.0
+    #: Seconds of a save that do not depend on the model (MLflow's files), before measuring.
+    DEFAULT_OVERHEAD_SECONDS = 0.5
+
+    def __init__(self, budget: float, started_at: float, run_logger: Any = None) -> None:
+        spent = max(0.0, time.time() - started_at)  # the worker's start and imports
+        margin = min(5.0, max(1.0, 0.02 * budget))
+        self.deadline = time.monotonic() - spent + budget - margin
+        self.importance = max(1.5, min(30.0, 0.05 * budget))
+        self.member_seconds = self.DEFAULT_MEMBER_SECONDS
+        self.overhead_seconds = self.DEFAULT_OVERHEAD_SECONDS
+        self.finished = 0
+        self.measured = False
+        self.run_logger = run_logger
+        self.members: dict[str, int] = {}
+
+    def left(self) -> float:
+        """Seconds until the deadline."""
+        return self.deadline - time.monotonic()
+
+    def save_estimate(self, candidate: str | None = None) -> float:
+        """Seconds to save ``candidate`` (the likely best ensemble when unknown), with 25 % spare."""
+        members = self.members.get(candidate or "", min(5, max(1, self.finished)))
+        return 1.25 * (self.overhead_seconds + self.member_seconds * members)
+
+    def reserve(self) -> float:
+        """Seconds kept after training for the results."""
+        runs = 0.0
+        if self.run_logger is not None:
+            runs = self.run_logger.pending() * self.run_logger.seconds_per_run()
+        return self.importance + self.save_estimate() + 1.0 + runs
+
+    def end_by(self) -> float:
+        """When training must end (``time.monotonic()``)."""
+        return self.deadline - self.reserve()
+
+    def on_model(self, name: str, model: Any) -> None:
+        """A candidate finished: the first one is pickled to measure what saving costs."""
+        self.finished += 1
+        if self.measured:
+            return
+        self.measured = True
+        import cloudpickle
+
+        started = time.monotonic()
+        cloudpickle.dumps(model())
+        self.member_seconds = max(0.05, time.monotonic() - started)
+
+    def save(self, result: Any, candidate: str, folder: Path) -> None:
+        """Save ``candidate`` at ``folder`` (written aside, then renamed) and learn its cost."""
+        import shutil
+
+        started = time.monotonic()
+        members = len(result.model(candidate).weights) or 1
+        partial = folder.parent / f".{folder.name}.partial"
+        result.save(partial, candidate=candidate)
+        if folder.exists():
+            shutil.rmtree(folder)
+        partial.rename(folder)
+        seconds = time.monotonic() - started
+        per_member = max(0.05, (seconds - self.overhead_seconds) / members)
+        self.member_seconds = 0.5 * (self.member_seconds + per_member)
+        self.members[candidate] = members
+
+
 _LOWER_IS_BETTER = {"log_loss", "mse", "rmse", "mae"}
-
-
-def results_reserve(budget: float) -> float:
-    """Seconds of a job's budget kept for its results (report, models, runs, notebooks):
-    a quarter of a short budget, about 12 % + 3 s of a longer one, never more than 60 s."""
-    return min(0.25 * budget, max(4.0, 0.12 * budget + 3.0), 60.0)
 
 
 def _run_logger(context: JobContext, params: AutoMLParameters) -> Any:
@@ -300,6 +387,9 @@ def _run_logger(context: JobContext, params: AutoMLParameters) -> Any:
 
 def _preload_mlflow() -> None:
     with contextlib.suppress(Exception):  # saving will report the problem
+        import cloudpickle  # noqa: F401
+        from mlflow.models import infer_signature  # noqa: F401
+
         from . import mlflow_model  # noqa: F401
 
 

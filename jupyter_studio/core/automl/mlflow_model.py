@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import mlflow.pyfunc
+import mlflow.sklearn
+import mlflow.utils.environment
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
@@ -198,7 +200,6 @@ def save_model(
     metadata: dict[str, Any] | None = None,
 ) -> Path:
     """Write ``model`` at ``path`` (replaced if it exists) with a signature from ``sample``."""
-    import mlflow.sklearn
     from mlflow.models import infer_signature
 
     path = Path(path)
@@ -237,8 +238,7 @@ def _no_requirement_check() -> Iterator[None]:
     2-core machine, more than the rest of a save) and can only agree with :func:`_requirements`,
     which pins the installed versions. Without the private function, saving is unchanged.
     """
-    import mlflow.utils.environment as environment
-
+    environment = mlflow.utils.environment
     name = "warn_dependency_requirement_mismatches"
     original = getattr(environment, name, None)
     if original is None:

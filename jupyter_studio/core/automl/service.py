@@ -501,8 +501,8 @@ class AutoMLService:
             "experiment_name": body.experiment_name,
             "tags": dict(body.tags),
         }
-        # the engine keeps max_runtime; saving every candidate and the notebooks come after it
-        limit = body.max_runtime * 1.05 + max(120.0, 0.25 * body.max_runtime)
+        # the job keeps max_runtime, its results included (the job page shows what was asked)
+        limit = body.max_runtime
         return CreateJob(
             kind="automl",
             name=body.experiment_name,

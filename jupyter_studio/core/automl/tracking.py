@@ -13,6 +13,7 @@ import math
 import queue
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -133,7 +134,11 @@ class CandidateRunLogger:
         self.tags = dict(tags or {})
         self.on_error = on_error
         self.logged = 0
+        #: Rows not logged because :meth:`close` ran out of time.
+        self.dropped = 0
         self.error: str | None = None
+        self._seconds = 0.0
+        self._cut = threading.Event()
         self._queue: queue.Queue[Any] = queue.Queue()
         self._thread = threading.Thread(target=self._work, name="automl-runs", daemon=True)
         self._thread.start()
@@ -142,10 +147,23 @@ class CandidateRunLogger:
         """Queue a candidate's leaderboard row (a copy is taken)."""
         self._queue.put(json.loads(json.dumps(dict(row), default=str)))
 
-    def close(self) -> int:
-        """Wait until every queued row is logged; the number of runs written."""
+    def pending(self) -> int:
+        """Rows queued and not logged yet."""
+        return self._queue.qsize()
+
+    def seconds_per_run(self) -> float:
+        """Measured seconds to log one run (1 s before the first; the first also opens the
+        tracking store)."""
+        return self._seconds / self.logged if self.logged else 1.0
+
+    def close(self, timeout: float | None = None) -> int:
+        """Wait until every queued row is logged (at most ``timeout`` seconds: then the rows not
+        started are dropped and counted in :attr:`dropped`); the number of runs written."""
         self._queue.put(self._DONE)
-        self._thread.join()
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            self._cut.set()  # the run being written finishes; the others are not started
+            self._thread.join(5.0)
         return self.logged
 
     def _work(self) -> None:
@@ -155,13 +173,18 @@ class CandidateRunLogger:
                 row = self._queue.get()
                 if row is self._DONE:
                     return
+                if self._cut.is_set():
+                    self.dropped += 1
+                    continue
                 if self.error is not None:
                     continue
+                started = time.monotonic()
                 try:
                     if target is None:
                         target = _Target(self.environment, self.experiment)
                     target.log(row, self.tags, Path(tmp))
                     self.logged += 1
+                    self._seconds += time.monotonic() - started
                 except Exception as exc:  # tracking trouble never fails the training
                     self.error = f"{type(exc).__name__}: {exc}"
                     if self.on_error is not None:

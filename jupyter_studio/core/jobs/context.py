@@ -51,6 +51,9 @@ class JobContext:
     log: JobLog
     stop_event: threading.Event
     grace_seconds: float
+    #: When the job started (``time.time()``; its row's ``started_at``): its max runtime counts
+    #: from here, the worker's start and imports included.
+    started_at: float = field(default_factory=time.time)
     progress: Progress = field(default_factory=Progress)
     stop_reason: str | None = None
     exit_code: int | None = None

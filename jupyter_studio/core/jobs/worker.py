@@ -115,6 +115,7 @@ class JobWorker:
             log=self.log,
             stop_event=threading.Event(),
             grace_seconds=spec.grace_seconds,
+            started_at=spec.started_at,
         )
         return kind, context
 

@@ -35,14 +35,29 @@ def studio(contents_root: Path) -> Iterator:
         engine.close()
 
 
-def test_an_automl_job_writes_its_results(studio, contents_root: Path) -> None:  # noqa: ANN001
+@pytest.fixture
+def busy_machine() -> Iterator[None]:
+    """Two CPU-bound loops beside the test, as on a machine busy with other work."""
+    import subprocess
+    import sys
+
+    loops = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+    try:
+        yield
+    finally:
+        for loop in loops:
+            loop.kill()
+            loop.wait()
+
+
+def test_an_automl_job_writes_its_results(studio, contents_root: Path, busy_machine) -> None:  # noqa: ANN001
     mixed_frame(600).to_parquet(contents_root / "churn.parquet")
     job = studio.submit_job(
         "automl",
         {
             "data": "churn.parquet",
             "target": "y",
-            "max_runtime": 20,
+            "max_runtime": 60,
             "sample_weight": "weight",
             "algorithms": ["lightgbm", "linear", "extra_trees"],
         },
@@ -63,17 +78,20 @@ def test_an_automl_job_writes_its_results(studio, contents_root: Path) -> None: 
     assert (out / "data_exploration.ipynb").is_file()
     assert (out / "candidate_definition.ipynb").is_file()
     finished = [r["candidate"] for r in board if r["status"] == "completed"]
-    saved = {p.name for p in (out / "candidates").iterdir()}
+    folder = out / "candidates"
+    saved = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
     log = studio.job_logs(job.job_id).content
     # best first; lower-ranked candidates are saved while the budget lasts, and the log says so
-    assert finished[0] in saved and saved <= set(finished)
-    if saved != set(finished):
+    best = report["summary"]["best_candidate"]
+    assert best == finished[0] and best not in saved and saved <= set(finished)
+    if saved != set(finished) - {best}:
         assert "lower-ranked candidates were not saved" in log
     assert "candidate LightGBM (lightgbm): completed" in log
     assert done.progress == 1.0 and "best" in done.progress_message
-    # the job as a whole keeps its budget (+5 % +2 s), results included; 3 s more for the
-    # worker's interpreter start and imports, which come before the job's clock starts
-    assert (done.ended_at - done.started_at).total_seconds() <= 20 * 1.05 + 2 + 3
+    # defect 18: the job as a whole, from its start (the worker's start and imports included) to
+    # its end (saving included), keeps its budget + 5 % on a busy machine
+    took = (done.ended_at - done.started_at).total_seconds()
+    assert took <= 60 * 1.05, (took, log)
 
 
 def test_bad_automl_requests_name_the_field(studio, contents_root: Path) -> None:  # noqa: ANN001

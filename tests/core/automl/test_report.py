@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import time
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from jupyter_studio.automl import AutoML
@@ -39,3 +41,28 @@ def test_every_finished_candidate_gets_its_charts() -> None:
     assert all("feature_importance" not in generous["candidates"][n] for n in ranked[2:])
     quick = run_report(result, importance=False, candidates=False)
     assert "candidates" not in quick and "feature_importance" not in quick["best"]
+
+
+def test_importance_ranks_every_feature_even_when_its_allowance_runs_out() -> None:
+    """Issue 22: importance covered only the first 3 of 10 columns in file order when its time
+    ran out; the columns are ranked cheaply first, so the top ones are known whatever the time."""
+    from jupyter_studio.core.automl.api import AutoMLResult
+    from jupyter_studio.core.automl.engine import Engine
+    from jupyter_studio.core.automl.pipeline import CandidateSpec
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(400, 10))).add_prefix("f")
+    # only the last two columns in file order carry the signal
+    frame["y"] = np.where(2 * frame["f9"] - frame["f8"] + 0.3 * rng.normal(size=400) > 0, "a", "b")
+    engine = Engine({"target": "y", "max_runtime": 600, "min_rows": 0})
+    engine.prepare(frame)
+    engine.replay([CandidateSpec("Linear", "linear")])
+    engine.elapsed = 0.0
+    result = AutoMLResult(engine)
+    ranked = result.explain("Linear", time_limit=0.0)
+    assert len(ranked) == 10 and ranked["importance"].notna().all()
+    assert list(ranked["feature"][:2]) == ["f9", "f8"]
+    assert ranked["estimated"].all()  # no time: the ranking's estimates
+    measured = result.explain("Linear", time_limit=60.0, repeats=2)
+    assert list(measured["feature"][:2]) == ["f9", "f8"] and not measured["estimated"].any()
+    assert measured["std"].notna().all()
