@@ -142,7 +142,12 @@ export function curveSpec(
   return { $schema: SCHEMA, title, width: WIDTH, height: WIDTH, layer: layers };
 }
 
-/** Horizontal bars, most important feature first (at most `limit`). */
+/** Horizontal bars, most important feature first (at most `limit`).
+ *
+ * The chart takes its card's width (`width: 'container'`) and one band per
+ * feature, and long feature names are cut (the tooltip has them whole), so
+ * it fits the card whatever the names and the number of features.
+ */
 export function importanceSpec(
   importance: readonly IFeatureImportance[],
   limit = 20
@@ -154,11 +159,19 @@ export function importanceSpec(
   return {
     $schema: SCHEMA,
     title: 'Feature importance (permutation)',
-    width: WIDTH + 80,
+    width: 'container',
+    height: { step: 18 },
+    autosize: { type: 'fit-x', contains: 'padding' },
     data: { values },
-    mark: 'bar',
+    mark: { type: 'bar', tooltip: true },
     encoding: {
-      y: { field: 'feature', type: 'nominal', sort: '-x', title: null },
+      y: {
+        field: 'feature',
+        type: 'nominal',
+        sort: '-x',
+        title: null,
+        axis: { labelLimit: 120 }
+      },
       x: {
         field: 'importance',
         type: 'quantitative',

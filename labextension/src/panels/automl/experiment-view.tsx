@@ -8,11 +8,7 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { Button } from '@jupyterlab/ui-components';
 import React, { useState } from 'react';
 
-import type {
-  IAutoMLExperiment,
-  ICandidateResults,
-  ILeaderboardRow
-} from '../../api/automl';
+import type { IAutoMLExperiment, ICandidateResults } from '../../api/automl';
 import { ProgressBar } from '../../components/progress-bar';
 import { StatusBadge } from '../../components/status-badge';
 import { VegaChart } from '../../components/vega-chart';
@@ -25,11 +21,10 @@ import {
   importanceSpec,
   residualSpec
 } from './charts';
+import { formatValue as value, Leaderboard } from './leaderboard';
 import { AutoMLModel } from './model';
 
 const ACTIVE = new Set(['Pending', 'InProgress', 'Stopping']);
-/** Metric columns shown in the leaderboard besides the objective. */
-const SHOWN_METRICS = 3;
 
 /** What the experiment page asks the rest of JupyterLab to do. */
 export interface IAutoMLActions {
@@ -37,12 +32,6 @@ export interface IAutoMLActions {
   openEndpoint(name: string): void;
   /** Show a model in the Models panel. */
   openModel(name: string, spaceId: string | null, version: number): void;
-}
-
-function value(v: number | null | undefined): string {
-  return v === null || v === undefined
-    ? '—'
-    : Number(v.toPrecision(5)).toString();
 }
 
 /** A name users may use for models and endpoints, from a candidate's name. */
@@ -55,117 +44,6 @@ export function suggestName(experiment: string, candidate: string): string {
       .replace(/^-|-$/g, '')
       .slice(0, 63)
       .replace(/-$/, '') || 'model'
-  );
-}
-
-function Leaderboard(props: {
-  model: AutoMLModel;
-  rows: ILeaderboardRow[];
-  selected: string | null;
-}): JSX.Element {
-  const { rows, model } = props;
-  const metricNames = Array.from(
-    new Set(rows.flatMap(r => Object.keys(r.metrics)))
-  )
-    .filter(m => m !== rows[0]?.objective_metric)
-    .slice(0, SHOWN_METRICS);
-  const [open, setOpen] = useState<string | null>(null);
-  return (
-    <div className="jp-studio-TableScroll">
-      <table className="jp-studio-Table" data-testid="automl-leaderboard">
-        <thead>
-          <tr>
-            <th scope="col" className="jp-studio-Table-num">
-              #
-            </th>
-            <th scope="col">Candidate</th>
-            <th scope="col">Algorithm</th>
-            <th scope="col" className="jp-studio-Table-num">
-              {rows[0]?.objective_metric ?? 'objective'} (validation)
-            </th>
-            {metricNames.map(m => (
-              <th key={m} scope="col" className="jp-studio-Table-num">
-                {m}
-              </th>
-            ))}
-            <th scope="col" className="jp-studio-Table-num">
-              Seconds
-            </th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map(r => {
-            const isSelected =
-              props.selected === r.candidate || (!props.selected && r.best);
-            return (
-              <React.Fragment key={r.candidate}>
-                <tr
-                  className={`jp-studio-Table-row${isSelected ? ' jp-mod-selected' : ''}${r.best ? ' jp-studio-AutoMLBest' : ''}`}
-                  data-testid="automl-leaderboard-row"
-                  data-best={r.best ? 'true' : 'false'}
-                  data-saved={r.saved ? 'true' : 'false'}
-                  data-candidate={r.candidate}
-                  onClick={() =>
-                    r.status === 'completed' &&
-                    model.selectCandidate(r.best ? null : r.candidate)
-                  }
-                >
-                  <td className="jp-studio-Table-num">{r.rank}</td>
-                  <td className="jp-studio-Table-name" title={r.candidate}>
-                    {r.best ? (
-                      <span
-                        className="jp-studio-Tag"
-                        title="Best on validation"
-                      >
-                        ★ best
-                      </span>
-                    ) : null}{' '}
-                    {r.candidate}
-                    <button
-                      type="button"
-                      className="jp-studio-linkButton"
-                      aria-expanded={open === r.candidate}
-                      onClick={e => {
-                        e.stopPropagation();
-                        setOpen(open === r.candidate ? null : r.candidate);
-                      }}
-                    >
-                      {open === r.candidate ? 'hide settings' : 'settings'}
-                    </button>
-                  </td>
-                  <td>{r.algorithm}</td>
-                  <td className="jp-studio-Table-num">{value(r.objective)}</td>
-                  {metricNames.map(m => (
-                    <td key={m} className="jp-studio-Table-num">
-                      {value(r.metrics[m])}
-                    </td>
-                  ))}
-                  <td className="jp-studio-Table-num">
-                    {value(r.training_seconds)}
-                  </td>
-                  <td title={r.failure_reason ?? ''}>{r.status}</td>
-                </tr>
-                {open === r.candidate ? (
-                  <tr className="jp-studio-Table-note">
-                    <td colSpan={6 + metricNames.length}>
-                      <pre className="jp-studio-AutoMLParams">
-                        {JSON.stringify(r.hyperparameters, null, 1)}
-                      </pre>
-                      {r.failure_reason ? (
-                        <div className="jp-studio-FieldError">
-                          {r.failure_reason}
-                        </div>
-                      ) : null}
-                    </td>
-                  </tr>
-                ) : null}
-              </React.Fragment>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
   );
 }
 
@@ -267,8 +145,8 @@ export function ExperimentView(props: {
   const saved = rows.find(r => r.candidate === candidate)?.saved ?? false;
   const running = ACTIVE.has(experiment.status);
   const unsavedWhy = running
-    ? 'Its model is saved when the job ends'
-    : "Not saved: the job's budget ran out before this lower-ranked candidate; run with a longer maximum runtime to keep every candidate";
+    ? 'Its model is saved when the job ends.'
+    : "Not saved: the job's budget ran out before this lower-ranked candidate; run with a longer maximum runtime to keep every candidate.";
 
   const deploy = async () => {
     if (!candidate) {
@@ -469,6 +347,15 @@ export function ExperimentView(props: {
           Deploy
         </Button>
       </div>
+      {candidate && !saved ? (
+        <div
+          className="jp-studio-muted"
+          role="note"
+          data-testid="automl-unsaved-reason"
+        >
+          {unsavedWhy}
+        </div>
+      ) : null}
       {results && results.status === 'error' ? (
         <div className="jp-studio-error">{results.error}</div>
       ) : null}

@@ -244,3 +244,29 @@ export function firstStepWithProblem(
   }
   return null;
 }
+
+/** What the review step says about the columns. */
+export interface IFeatureSummary {
+  /** Columns the models learn from. */
+  used: string[];
+  /** Columns left out by the user (unchecked in the feature table). */
+  excluded: string[];
+  /** Columns whose type the user chose (not 'auto'), with that type. */
+  typed: Array<[string, FeatureType]>;
+}
+
+/** The feature columns of the form: used, excluded and typed by hand. */
+export function featureSummary(
+  form: IWizardForm,
+  columns: string[]
+): IFeatureSummary {
+  const candidates = columns.filter(
+    c => c !== form.target && c !== form.weight
+  );
+  const used = candidates.filter(c => form.included[c] !== false);
+  const excluded = candidates.filter(c => form.included[c] === false);
+  const typed = used
+    .filter(c => (form.featureTypes[c] ?? 'auto') !== 'auto')
+    .map(c => [c, form.featureTypes[c]] as [string, FeatureType]);
+  return { used, excluded, typed };
+}

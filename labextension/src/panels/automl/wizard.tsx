@@ -21,6 +21,7 @@ import {
 import { errorMessage, StudioAPIError } from '../../api/request';
 import type { ISpace } from '../../api/spaces';
 import { AutoMLModel } from './model';
+import { ReviewStep } from './review-step';
 import {
   algorithmsFor,
   buildRequest,
@@ -774,36 +775,7 @@ export function AutoMLWizard(props: {
         ) : null}
 
         {step === 'review' ? (
-          <dl className="jp-studio-Properties" data-testid="automl-review">
-            <dt>Name</dt>
-            <dd>{form.name || '—'}</dd>
-            <dt>Data</dt>
-            <dd>
-              {form.data || '—'}
-              {checked?.rows ? ` (${checked.rows} rows)` : ''}
-            </dd>
-            <dt>Target</dt>
-            <dd>
-              {form.target || '—'}
-              {checked?.problem_type ? ` (${checked.problem_type})` : ''}
-            </dd>
-            <dt>Split</dt>
-            <dd>
-              {form.split === 'auto'
-                ? 'automatic'
-                : form.split === 'ratio'
-                  ? `${form.ratioPercent}% held out`
-                  : form.validationData}
-            </dd>
-            <dt>Method</dt>
-            <dd>
-              {form.mode}: {form.algorithms.join(', ')}
-            </dd>
-            <dt>Runtime</dt>
-            <dd>{form.maxRuntimeMinutes} min</dd>
-            <dt>Deploy</dt>
-            <dd>{form.autoDeploy ? `to ${form.endpointName}` : 'no'}</dd>
-          </dl>
+          <ReviewStep form={form} columns={columns} checked={checked} />
         ) : null}
       </div>
 

@@ -2,6 +2,7 @@ import {
   algorithmsFor,
   buildRequest,
   emptyForm,
+  featureSummary,
   firstStepWithProblem,
   parseTags,
   problemsByField
@@ -43,15 +44,41 @@ describe('the AutoML wizard form', () => {
 
   it('finds problems before the server and maps them to steps', () => {
     const { problems } = buildRequest(
-      { ...emptyForm(), maxRuntimeMinutes: 'x', tags: 'oops', split: 'ratio', ratioPercent: '120' },
+      {
+        ...emptyForm(),
+        maxRuntimeMinutes: 'x',
+        tags: 'oops',
+        split: 'ratio',
+        ratioPercent: '120'
+      },
       []
     );
     const byField = problemsByField(problems);
-    expect(Object.keys(byField).sort()).toEqual(['max_runtime', 'tags', 'validation_ratio']);
+    expect(Object.keys(byField).sort()).toEqual([
+      'max_runtime',
+      'tags',
+      'validation_ratio'
+    ]);
     expect(firstStepWithProblem(byField)).toBe('data');
     expect(parseTags('a=b').problem).toBeNull();
     expect(
-      problemsByField([{ loc: ['features', 'empty'], msg: 'every value is missing' }])
+      problemsByField([
+        { loc: ['features', 'empty'], msg: 'every value is missing' }
+      ])
     ).toEqual({ 'features.empty': 'every value is missing' });
+  });
+
+  it('lists the excluded columns for the review step', () => {
+    const form = {
+      ...emptyForm(),
+      target: 'y',
+      weight: 'w',
+      included: { id: false, note: false, a: true },
+      featureTypes: { a: 'text' as const, id: 'numerical' as const }
+    };
+    const summary = featureSummary(form, ['id', 'a', 'b', 'note', 'w', 'y']);
+    expect(summary.used).toEqual(['a', 'b']);
+    expect(summary.excluded).toEqual(['id', 'note']);
+    expect(summary.typed).toEqual([['a', 'text']]);
   });
 });
