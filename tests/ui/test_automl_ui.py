@@ -1,5 +1,5 @@
 """The AutoML panel in a real browser: walk the wizard on a small CSV (fields checked as typed,
-preview, target, algorithms, a 25 s limit), watch the leaderboard fill, open the best candidate's
+preview, target, algorithms, a one-minute limit), watch the leaderboard fill, open the best candidate's
 results with their charts, deploy it and see the endpoint InService."""
 
 from __future__ import annotations
@@ -85,6 +85,7 @@ def test_wizard_leaderboard_results_and_deploy(
     wizard.locator('[data-testid="automl-next"]').click()
     wizard.locator('[data-testid="automl-target"]').select_option("y")
     wizard.locator('[data-testid="automl-problem-reason"]').get_by_text("binary").wait_for()
+    wizard.get_by_label("Use shop").uncheck()  # an id-like column left out
 
     # Step 3: ensembling with three quick families.
     wizard.locator('[data-testid="automl-next"]').click()
@@ -103,10 +104,13 @@ def test_wizard_leaderboard_results_and_deploy(
 
     # Step 4: a short limit.
     wizard.locator('[data-testid="automl-next"]').click()
-    wizard.locator('[data-testid="automl-max-runtime"]').fill("0.4")
+    wizard.locator('[data-testid="automl-max-runtime"]').fill("1")
     wizard.locator('[data-testid="automl-next"]').click()
     review = wizard.locator('[data-testid="automl-review"]')
     review.get_by_text("600 rows", exact=False).wait_for()
+    # the review lists the columns left out, not only what is used
+    assert review.locator('[data-testid="automl-review-excluded"]').inner_text() == "shop"
+    page.screenshot(path=str(ARTIFACTS / "automl_wizard_review.png"))
     wizard.locator('[data-testid="automl-create"]').click()
 
     # The experiment page: the leaderboard fills while the job runs, then it completes.
@@ -116,8 +120,16 @@ def test_wizard_leaderboard_results_and_deploy(
     rows = experiment.locator('[data-testid="automl-leaderboard-row"]')
     rows.first.wait_for(timeout=90_000)
     page.screenshot(path=str(ARTIFACTS / "automl_leaderboard_live.png"))
+    # metrics and status first: the status is the third column, before the metrics
+    headers = experiment.locator('[data-testid="automl-leaderboard"] th').all_inner_texts()
+    assert [h.strip().lower() for h in headers[:3]] == ["#", "candidate", "status"], headers
     experiment.locator('.jp-studio-StatusBadge[data-status="Completed"]').wait_for(timeout=180_000)
     assert rows.count() >= 2
+    # a candidate skipped for lack of time says so, readable in its row, and is not "Failed"
+    skipped = experiment.locator('[data-testid="automl-leaderboard-row"][data-status="skipped"]')
+    for i in range(skipped.count()):
+        assert "Skipped" in skipped.nth(i).inner_text()
+        assert skipped.nth(i).locator('[data-testid="automl-status-reason"]').is_visible()
     assert (
         experiment.locator('[data-testid="automl-leaderboard-row"][data-best="true"]').count() == 1
     )
