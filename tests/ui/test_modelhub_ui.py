@@ -98,19 +98,8 @@ def test_catalogue_search_and_license_gate(page, hub_server: LabServer, studio_e
     assert model_page.locator('[data-testid="studio-hub-accepted"]').count() == 0
 
     # Deploy is refused in words a user reads (no REST path, no Python argument), with the terms
-    # one click away and one button that accepts them and deploys again. The retried deploy is
-    # answered here: loading Gemma (4 GB) has no place in a browser test.
+    # one click away and one button that accepts them and deploys again.
     endpoint_name = f"ui-gemma-{int(time.time())}"
-    deploys: list[dict] = []
-
-    def deploy_route(route) -> None:  # noqa: ANN001
-        deploys.append(route.request.post_data_json)
-        if len(deploys) == 1:
-            route.continue_()  # the server's refusal
-            return
-        route.fulfill(status=201, json=stub_endpoint(endpoint_name, "hub-gemma3-270m"))
-
-    page.route(f"**/studio/api/modelhub/models/{GATED}/deploy", deploy_route)
     model_page.locator("#jp-studio-hub-endpoint-name").fill(endpoint_name)
     model_page.locator('[data-testid="studio-hub-deploy-button"]').click()
     gate = model_page.locator('[data-testid="studio-hub-license-gate"]')
@@ -132,14 +121,18 @@ def test_catalogue_search_and_license_gate(page, hub_server: LabServer, studio_e
     page.screenshot(path=str(hub_server.root.parent / "modelhub-license-gate.png"))
     gate.locator('[data-testid="studio-hub-accept-retry"]').click()
 
-    # Accepted (the time shows on the page, the badge changes) and deployed again, same name.
+    # Accepted (the time shows on the page, the badge changes) and deployed again, same name;
+    # the endpoint is deleted at once (loading Gemma, 4 GB, has no place in a browser test).
     accepted = model_page.locator('[data-testid="studio-hub-accepted"]')
     accepted.wait_for()
     assert re.search(r"Accepted by \S+ on .*\d", accepted.inner_text())
-    model_page.locator('[data-testid="studio-hub-deployed"]').wait_for()
-    assert gate.count() == 0
-    assert [d["endpoint_name"] for d in deploys] == [endpoint_name, endpoint_name]
-    page.unroute(f"**/studio/api/modelhub/models/{GATED}/deploy")
+    try:
+        model_page.locator('[data-testid="studio-hub-deployed"]').wait_for()
+        assert gate.count() == 0
+        status, endpoint = hub_server.api("GET", f"endpoints/{endpoint_name}")
+        assert status == 200 and endpoint["model_name"] == "hub-gemma3-270m", endpoint
+    finally:
+        hub_server.api("DELETE", f"endpoints/{endpoint_name}")
     card.locator('[data-testid="studio-hub-gated"]', has_text="License accepted").wait_for()
     status, detail = hub_server.api("GET", f"modelhub/models/{GATED}")
     assert detail["acceptance"] and detail["accepted"]
@@ -219,7 +212,9 @@ def test_panels_offer_endpoints_of_their_task_and_text_columns(
     # Only a tabular endpoint: the playground offers none, says what to do, and cannot run.
     view.get_by_role("tab", name="Prompt playground").click()
     playground = view.locator('[data-testid="studio-hub-playground"]')
-    playground.locator('[data-testid="studio-hub-no-endpoint"]', has_text="text-generation").wait_for()
+    playground.locator(
+        '[data-testid="studio-hub-no-endpoint"]', has_text="text-generation"
+    ).wait_for()
     endpoint_select = playground.locator("#jp-studio-hub-side0-endpoint")
     assert option_values(endpoint_select) == []
     playground.locator("#jp-studio-hub-text").fill("Hello")
@@ -419,7 +414,6 @@ def test_playground_side_by_side_templates_and_server_refusal(
     error.wait_for(timeout=60_000)
     assert re.search(r"context|too long|tokens", error.inner_text(), re.I), error.inner_text()
     hub_server.api("DELETE", "modelhub/templates/ui-zero-shot")
-
 
 
 def _badge(section) -> str:  # noqa: ANN001
