@@ -59,6 +59,12 @@ def is_noise(line: str) -> bool:
     return any(pattern.search(line) for pattern in NOISE)
 
 
+def ends_with_dropped_warning(data: bytes) -> bool:
+    """True when the last line of ``data`` is a noise warning, whose source line comes next."""
+    last = data.rstrip(b"\n").rsplit(b"\n", 1)[-1].decode("utf-8", "replace")
+    return is_noise(last) and PYTHON_WARNING.search(last) is not None
+
+
 def readable(text: str, *, final: bool) -> tuple[str, int]:
     """``(shown, used)``: the readable form of ``text`` and how many of its characters it covers.
 

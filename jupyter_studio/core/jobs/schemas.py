@@ -124,7 +124,10 @@ class JobLogsQuery(BaseModel):
 
     offset: int = Field(default=0, ge=0, le=MAX_INT, description="Byte offset to read from.")
     limit: int = Field(
-        default=65536, ge=1, le=MAX_INT, description="Bytes to read at most (up to 1 MiB)."
+        default=65536,
+        ge=1,
+        le=MAX_INT,
+        description="Bytes to read (up to 1 MiB), and up to 64 KiB more to end on a line end.",
     )
 
 
@@ -137,7 +140,9 @@ class ListJobsResponse(BaseModel):
 class JobLogs(BaseModel):
     """A slice of a job's log, for tailing."""
 
-    content: str
+    content: str = Field(
+        description="The text, without terminal codes and known noise lines (the file keeps them)."
+    )
     offset: int
     next_offset: int
     size: int

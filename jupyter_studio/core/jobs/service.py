@@ -18,7 +18,7 @@ from ..store.orm import utcnow
 from ..validation import parse_model
 from . import state
 from .kinds import PrepareContext, describe_kind, get_job_kind, job_kinds
-from .logview import readable
+from .logview import ends_with_dropped_warning, readable
 from .runner import JobRunner
 from .schemas import (
     ACTIVE_STATUSES,
@@ -35,6 +35,8 @@ from .schemas import (
 from .tables import JobRow
 
 MAX_LOG_CHUNK = 1024 * 1024
+#: How far a log read goes past its limit to end on a line end.
+LINE_READ_AHEAD = 64 * 1024
 #: Folder names that are by-products in an output folder (besides any name starting with a dot).
 HIDDEN_ARTIFACT_NAMES = frozenset({"__pycache__"})
 
@@ -297,6 +299,17 @@ class JobService:
             with open(path, "rb") as handle:
                 handle.seek(offset)
                 data = handle.read(limit)
+                # Finish the line (and the source line under a noise warning), so that what is
+                # shown does not depend on the read size.
+                for _ in range(2):
+                    if data.endswith(b"\n") and not ends_with_dropped_warning(data):
+                        break
+                    ahead = handle.read(LINE_READ_AHEAD)
+                    end = ahead.find(b"\n")
+                    if end < 0:
+                        break
+                    data += ahead[: end + 1]
+                    handle.seek(offset + len(data))
         decoder = codecs.getincrementaldecoder("utf-8")("replace")
         text = decoder.decode(data, final=False)
         held_back = len(decoder.getstate()[0])
