@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel
 
@@ -68,15 +68,23 @@ class PrepareContext:
     services: Any = field(default=None, repr=False)
 
 
-class JobKind:
-    """Base class of a job kind. Subclasses set the class attributes and ``run``."""
+#: The parameters model of a job kind.
+P = TypeVar("P", bound=BaseModel)
+
+
+class JobKind(Generic[P]):
+    """Base class of a job kind. Subclasses set the class attributes and ``run``.
+
+    A kind is generic over its parameters model (``class MyJob(JobKind[MyParameters])``), so
+    ``prepare``, ``default_name`` and ``run`` (through :meth:`parameters_of`) read typed fields.
+    """
 
     name: ClassVar[str]
     title: ClassVar[str] = ""
     description: ClassVar[str] = ""
-    Parameters: ClassVar[type[BaseModel]]
+    Parameters: ClassVar[type[BaseModel]]  # the model P stands for
 
-    def validate_parameters(self, raw: dict[str, Any]) -> BaseModel:
+    def validate_parameters(self, raw: dict[str, Any]) -> P:
         """Parse raw parameters, turning pydantic errors into a 400 with field details.
 
         Unknown parameters are refused by name, whatever the kind's model config says.
@@ -106,15 +114,25 @@ class JobKind:
             code="invalid_parameters",
         )
 
-    def prepare(self, params: BaseModel, context: PrepareContext) -> dict[str, Any]:
+    def prepare(self, params: P, context: PrepareContext) -> dict[str, Any]:
         """Check the request in the server and return what the worker needs (resolved paths...).
 
         Raise :class:`~jupyter_studio.core.errors.StudioError` subclasses for bad input.
         """
         return {}
 
-    def default_name(self, params: BaseModel) -> str:
+    def default_name(self, params: P) -> str:
         return self.name
+
+    def parameters_of(self, context: JobContext) -> P:
+        """The job's parameters as this kind's model (the worker built them from it)."""
+        params = context.parameters
+        if not isinstance(params, self.Parameters):
+            raise TypeError(
+                f"a {self.name!r} job got {type(params).__name__} parameters, "
+                f"not {self.Parameters.__name__}"
+            )
+        return params  # type: ignore[return-value]
 
     def run(self, context: JobContext) -> None:
         """Do the work, in a worker process. Raise JobFailed/JobStopped or any exception."""

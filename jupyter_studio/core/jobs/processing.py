@@ -83,7 +83,7 @@ class ProcessingParameters(BaseModel):
         return value
 
 
-class ProcessingJob(JobKind):
+class ProcessingJob(JobKind[ProcessingParameters]):
     """Run a Python script from the user's files as a job."""
 
     name = "processing"
@@ -94,8 +94,7 @@ class ProcessingJob(JobKind):
     )
     Parameters = ProcessingParameters
 
-    def prepare(self, params: BaseModel, context: PrepareContext) -> dict[str, Any]:
-        assert isinstance(params, ProcessingParameters)
+    def prepare(self, params: ProcessingParameters, context: PrepareContext) -> dict[str, Any]:
         script = context.scope.resolve(params.script, what="script", must_exist=True, expect="file")
         inputs: list[list[str]] = []
         names: set[str] = set()
@@ -110,13 +109,11 @@ class ProcessingJob(JobKind):
             inputs.append([str(real), real.name])
         return {"script": str(script), "inputs": inputs}
 
-    def default_name(self, params: BaseModel) -> str:
-        assert isinstance(params, ProcessingParameters)
+    def default_name(self, params: ProcessingParameters) -> str:
         return Path(params.script).stem or self.name
 
     def run(self, context: JobContext) -> None:
-        params = context.parameters
-        assert isinstance(params, ProcessingParameters)
+        params = self.parameters_of(context)
         script = Path(context.resolved["script"])
         if not script.is_file():
             raise JobFailed(f"The script {params.script!r} no longer exists.")

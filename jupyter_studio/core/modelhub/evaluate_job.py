@@ -14,8 +14,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from ..errors import InvalidInput
 from ..jobs.context import JobContext
 from ..jobs.errors import JobFailed
@@ -44,7 +42,7 @@ def _columns(params: EvaluateParameters) -> dict[str, str]:
     }
 
 
-class EvaluateJob(JobKind):
+class EvaluateJob(JobKind[EvaluateParameters]):
     """Evaluate and compare model hub models, registered versions or endpoints."""
 
     name = "evaluate"
@@ -56,13 +54,11 @@ class EvaluateJob(JobKind):
     )
     Parameters = EvaluateParameters
 
-    def default_name(self, params: BaseModel) -> str:
-        assert isinstance(params, EvaluateParameters)
+    def default_name(self, params: EvaluateParameters) -> str:
         return f"evaluate-{Path(params.data).stem}"[:60]
 
     # ------------------------------------------------------------------ server
-    def prepare(self, params: BaseModel, context: PrepareContext) -> dict[str, Any]:
-        assert isinstance(params, EvaluateParameters)
+    def prepare(self, params: EvaluateParameters, context: PrepareContext) -> dict[str, Any]:
         if "{label}" not in params.zero_shot_template:
             raise InvalidInput(
                 "zero_shot_template must contain {label}.",
@@ -105,8 +101,7 @@ class EvaluateJob(JobKind):
         from .metrics import PERTURBATIONS, comparison_chart, perturb
         from .run_log import RunLog
 
-        params = context.parameters
-        assert isinstance(params, EvaluateParameters)
+        params = self.parameters_of(context)
         say = context.log.studio
         out = context.output_dir
         out.mkdir(parents=True, exist_ok=True)

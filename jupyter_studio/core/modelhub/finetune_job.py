@@ -15,8 +15,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from ..errors import Conflict, InvalidInput, NotFound
 from ..jobs.context import JobContext
 from ..jobs.errors import JobFailed, JobStopped
@@ -47,7 +45,7 @@ def _invalid(field: str, message: str, code: str) -> InvalidInput:
     return InvalidInput(message, code=code, detail=[{"loc": ["parameters", field], "msg": message}])
 
 
-class FinetuneJob(JobKind):
+class FinetuneJob(JobKind[FinetuneParameters]):
     """Fine-tune a model hub model (LoRA by default) and register the result."""
 
     name = "finetune"
@@ -59,13 +57,11 @@ class FinetuneJob(JobKind):
     )
     Parameters = FinetuneParameters
 
-    def default_name(self, params: BaseModel) -> str:
-        assert isinstance(params, FinetuneParameters)
+    def default_name(self, params: FinetuneParameters) -> str:
         return f"finetune-{params.output_model_name or params.model_id}"[:60]
 
     # ------------------------------------------------------------------ server
-    def prepare(self, params: BaseModel, context: PrepareContext) -> dict[str, Any]:
-        assert isinstance(params, FinetuneParameters)
+    def prepare(self, params: FinetuneParameters, context: PrepareContext) -> dict[str, Any]:
         model = trainable_model(params.model_id)
         task = params.task or model.task
         if task != model.task:
@@ -158,8 +154,7 @@ class FinetuneJob(JobKind):
         from .finetune_train import ClassificationTask, GenerationTask, Trainer, TrainingStopped
         from .run_log import RunLog
 
-        params = context.parameters
-        assert isinstance(params, FinetuneParameters)
+        params = self.parameters_of(context)
         resolved = context.resolved
         model = trainable_model(params.model_id)
         task_name = resolved["task"]

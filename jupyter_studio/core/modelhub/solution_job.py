@@ -40,7 +40,7 @@ class SolutionParameters(BaseModel):
     automl_max_runtime: float = Field(120, gt=0, le=86_400)
 
 
-class SolutionJob(JobKind):
+class SolutionJob(JobKind[SolutionParameters]):
     """A solution template's chain of jobs, ending in a deployed endpoint."""
 
     name = "solution"
@@ -51,12 +51,10 @@ class SolutionJob(JobKind):
     )
     Parameters = SolutionParameters
 
-    def default_name(self, params: BaseModel) -> str:
-        assert isinstance(params, SolutionParameters)
+    def default_name(self, params: SolutionParameters) -> str:
         return f"solution-{params.solution}"
 
-    def prepare(self, params: BaseModel, context: PrepareContext) -> dict[str, Any]:
-        assert isinstance(params, SolutionParameters)
+    def prepare(self, params: SolutionParameters, context: PrepareContext) -> dict[str, Any]:
         solution = get_solution(params.solution)
         folder = context.scope.resolve(
             params.folder, what="solution folder", must_exist=True, expect="dir"
@@ -85,8 +83,7 @@ class SolutionJob(JobKind):
         from ..experiments.tags import SPACE_ID_ENV
         from .worker_studio import open_studio
 
-        params = context.parameters
-        assert isinstance(params, SolutionParameters)
+        params = self.parameters_of(context)
         space_id = (context.resolved.get("tracking_environment") or {}).get(SPACE_ID_ENV) or None
         studio = open_studio(context.resolved.get("studio") or {})
         try:

@@ -111,7 +111,7 @@ def _last_node(document: Any) -> str:
     return leaves[-1]
 
 
-class FlowJob(JobKind):
+class FlowJob(JobKind[FlowJobParameters]):
     """Run a Data Wrangler flow on all rows and write its output."""
 
     name = "flow"
@@ -122,12 +122,10 @@ class FlowJob(JobKind):
     )
     Parameters = FlowJobParameters
 
-    def default_name(self, params: BaseModel) -> str:
-        assert isinstance(params, FlowJobParameters)
+    def default_name(self, params: FlowJobParameters) -> str:
         return Path(params.flow).stem or "flow"
 
-    def prepare(self, params: BaseModel, context: PrepareContext) -> dict[str, Any]:
-        assert isinstance(params, FlowJobParameters)
+    def prepare(self, params: FlowJobParameters, context: PrepareContext) -> dict[str, Any]:
         flow_path = context.scope.resolve(params.flow, what="flow", must_exist=True, expect="file")
         try:
             document = load_document(flow_path)
@@ -204,8 +202,7 @@ class FlowJob(JobKind):
         }
 
     def run(self, context: JobContext) -> None:
-        params = context.parameters
-        assert isinstance(params, FlowJobParameters)
+        params = self.parameters_of(context)
         resolved = context.resolved
         paths: dict[str, str] = resolved["paths"]
 

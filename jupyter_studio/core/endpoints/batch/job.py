@@ -68,7 +68,7 @@ class BatchTransformParameters(BaseModel):
     )
 
 
-class BatchTransformJob(JobKind):
+class BatchTransformJob(JobKind[BatchTransformParameters]):
     """Score whole files with a registered model version and write the predictions beside them."""
 
     name = "batch_transform"
@@ -80,12 +80,10 @@ class BatchTransformJob(JobKind):
     )
     Parameters = BatchTransformParameters
 
-    def default_name(self, params: BaseModel) -> str:
-        assert isinstance(params, BatchTransformParameters)
+    def default_name(self, params: BatchTransformParameters) -> str:
         return f"transform-{params.model_name}"
 
-    def prepare(self, params: BaseModel, context: PrepareContext) -> dict[str, Any]:
-        assert isinstance(params, BatchTransformParameters)
+    def prepare(self, params: BatchTransformParameters, context: PrepareContext) -> dict[str, Any]:
         source = context.scope.resolve(params.input, what="input", must_exist=True)
         try:
             files = input_files(source)
@@ -128,8 +126,7 @@ class BatchTransformJob(JobKind):
         }
 
     def run(self, context: JobContext) -> None:
-        params = context.parameters
-        assert isinstance(params, BatchTransformParameters)
+        params = self.parameters_of(context)
         resolved = context.resolved
         output = Path(resolved["output"])
         shown = resolved.get("output_path") or output.name

@@ -78,7 +78,7 @@ def no_baseline_message(model_name: str, version: Any) -> str:
     )
 
 
-class ModelMonitorJob(JobKind):
+class ModelMonitorJob(JobKind[ModelMonitorParameters]):
     """Compare captured requests (or any file) with a model version's training-data baseline."""
 
     name = "model_monitor"
@@ -90,12 +90,10 @@ class ModelMonitorJob(JobKind):
     )
     Parameters = ModelMonitorParameters
 
-    def default_name(self, params: BaseModel) -> str:
-        assert isinstance(params, ModelMonitorParameters)
+    def default_name(self, params: ModelMonitorParameters) -> str:
         return f"monitor-{params.model_name}"
 
-    def prepare(self, params: BaseModel, context: PrepareContext) -> dict[str, Any]:
-        assert isinstance(params, ModelMonitorParameters)
+    def prepare(self, params: ModelMonitorParameters, context: PrepareContext) -> dict[str, Any]:
         data = context.scope.resolve(params.data, what="data", must_exist=True)
         try:
             data_files(data)
@@ -110,8 +108,7 @@ class ModelMonitorJob(JobKind):
         return {**resolved, "data": str(data)}
 
     def run(self, context: JobContext) -> None:
-        params = context.parameters
-        assert isinstance(params, ModelMonitorParameters)
+        params = self.parameters_of(context)
         resolved = context.resolved
         name, version = resolved.get("model_name", params.model_name), resolved.get("model_version")
         context.set_progress(0.0, "Reading the baseline")
