@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..core.endpoints.predictor import CSV, JSON, encode_rows, invoke_port
+from ..core.endpoints.invocation import CSV, JSON, encode_rows, invoke_port
 from ..core.endpoints.schemas import CreateEndpoint, UpdateEndpoint
 from ..core.errors import InvalidInput
 from ..core.validation import parse_model

@@ -11,7 +11,7 @@ from .output import table
 
 
 def _hub(studio: Any) -> Any:
-    from ..core.modelhub.client import ModelHub
+    from ..modelhub import ModelHub
 
     return ModelHub(studio)
 

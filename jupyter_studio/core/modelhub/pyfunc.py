@@ -9,8 +9,8 @@ A **fine-tuned copy** is the same wrapper with a ``weights`` artifact: a transfo
 LM) or a sentence-transformers folder, saved with :func:`save_hub_model` by the fine-tuning job;
 it is then a registry version like any other.
 
-The model server serves these folders through the hub protocol (:mod:`jupyter_studio.core.endpoints.
-runtime.text`): the unwrapped python model's ``engine`` has ``task`` and ``generate`` / ``stream`` /
+The model server serves these folders through the hub protocol (:mod:`jupyter_studio.core.modelhub.
+serving`, the ``modelhub`` serving runtime): the unwrapped python model's ``engine`` has ``task`` and ``generate`` / ``stream`` /
 ``embed`` / ``classify`` methods. ``predict`` and ``predict_stream`` make the same folder usable from
 ``mlflow.pyfunc.load_model`` (a DataFrame with a ``prompt`` or ``text`` column, or a request dict).
 """

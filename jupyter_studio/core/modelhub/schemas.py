@@ -1,7 +1,7 @@
 """Model hub models: catalogue cards, model pages, license acceptance, deploy and prompt templates.
 
 The REST contract is ``/studio/api/modelhub/...`` (see docs/rest-api.md); invocation bodies of a
-deployed hub model are checked in the model server (:mod:`jupyter_studio.core.endpoints.runtime.text`).
+deployed hub model are checked in the model server (:mod:`jupyter_studio.core.modelhub.serving`).
 """
 
 from __future__ import annotations

@@ -1,13 +1,15 @@
 """The Studio facade inside a job's worker, for jobs that register models, submit further jobs
 or deploy endpoints when they end (``finetune``, ``solution``).
 
-The server puts what the facade needs in the job's resolved parameters (:func:`facade_settings`);
+The server puts what the facade needs in the job's resolved parameters (:func:`facade_settings`),
+the facade's own class included, so the model hub never imports the composition root above it;
 the store URL comes from the worker's environment when the executor sets it (a PostgreSQL URL with
 its password is then never copied into the job's record).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 from typing import Any
 
@@ -21,6 +23,7 @@ def facade_settings(services: Any) -> dict[str, Any]:
     if services is None:
         return {}
     out = {key: getattr(services, key) for key in _KEYS if hasattr(services, key)}
+    out["facade"] = f"{type(services).__module__}:{type(services).__qualname__}"
     out["admin_users"] = sorted(getattr(services, "admin_users", ()) or ())
     db_url = str(getattr(services, "db_url", "") or "")
     if db_url.startswith("sqlite"):  # no secret in a SQLite URL
@@ -34,13 +37,16 @@ def facade_settings(services: Any) -> dict[str, Any]:
 def open_studio(settings: dict[str, Any]) -> Any:
     """A Studio facade on the domain described by ``settings`` (its runner is not started)."""
     from ..jobs.worker import WORKER_DB_URL_ENV
-    from ..studio import Studio
 
     kwargs = dict(settings)
+    module, _, name = str(kwargs.pop("facade", "")).partition(":")
+    if not module or not name:
+        raise RuntimeError("the job's parameters do not say which Studio facade to open")
+    facade = getattr(importlib.import_module(module), name)
     kwargs["admin_users"] = set(kwargs.get("admin_users") or ())
     db_url = os.environ.get(WORKER_DB_URL_ENV) or kwargs.pop("db_url", None)
     kwargs.pop("db_url", None)
     if db_url:
         kwargs["db_url"] = db_url
     kwargs["warm_up_tracking_store"] = False
-    return Studio(**kwargs)
+    return facade(**kwargs)

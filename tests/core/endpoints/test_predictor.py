@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jupyter_studio.core.endpoints.predictor import CSV, JSON, encode_rows
+from jupyter_studio.core.endpoints.invocation import CSV, JSON, encode_rows
 from jupyter_studio.core.endpoints.runtime.payloads import Column, InputSchema, parse_request
 
 AWKWARD = [

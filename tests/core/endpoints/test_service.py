@@ -15,7 +15,7 @@ import pytest
 pytest.importorskip("mlflow")
 pytest.importorskip("sklearn")
 
-from jupyter_studio.core.endpoints.predictor import InvocationError  # noqa: E402
+from jupyter_studio.core.endpoints.invocation import InvocationError  # noqa: E402
 from jupyter_studio.core.endpoints.schemas import CreateEndpoint, UpdateEndpoint  # noqa: E402
 from jupyter_studio.core.endpoints.tables import EndpointRow  # noqa: E402
 from jupyter_studio.core.errors import Conflict, Forbidden, InvalidInput, NotFound  # noqa: E402

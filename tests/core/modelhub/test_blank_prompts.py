@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from jupyter_studio.core.endpoints.runtime.payloads import PayloadError
-from jupyter_studio.core.endpoints.runtime.text import parse
+from jupyter_studio.core.modelhub.serving import parse
 
 GENERATOR = SimpleNamespace(task="text-generation")
 
@@ -54,7 +54,7 @@ def test_a_blank_prompt_or_message_is_a_400_naming_the_field(document: dict, fie
 
 def test_the_python_client_refuses_a_blank_prompt_before_sending() -> None:
     from jupyter_studio.core.errors import InvalidInput
-    from jupyter_studio.core.modelhub.client import ModelHub
+    from jupyter_studio.modelhub import ModelHub
 
     hub = ModelHub(studio=SimpleNamespace())  # no endpoint is looked up: the check comes first
     for call in (

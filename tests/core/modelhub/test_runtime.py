@@ -22,6 +22,7 @@ from jupyter_studio.core.modelhub.invocations import (
     GenerateRequest,
     PromptTooLong,
 )
+from jupyter_studio.core.modelhub.serving import RUNTIME as HUB_RUNTIME
 from tests.support import SHORT_WAIT
 
 
@@ -74,7 +75,10 @@ class FakeEmbedder:
 
 
 class FakeLoaded:
+    """A loaded hub model as the model server sees it: served by the model hub's runtime."""
+
     schema = None
+    runtime = HUB_RUNTIME
 
     def __init__(self, engine: Any) -> None:
         self.hub_engine = engine

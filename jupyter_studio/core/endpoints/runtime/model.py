@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .payloads import InputSchema, Prediction
+from .registry import runtime_for
 
 log = logging.getLogger(__name__)
 
@@ -105,14 +106,19 @@ class LoadedModel:
                 f"cannot load the model in {self.model_dir}: {type(error).__name__}: {error}"
             ) from error
         metadata = self.pyfunc.metadata
-        #: A hub model (MLmodel metadata ``studio_modelhub``) answers JSON text bodies through
-        #: its engine (see :mod:`.text`) instead of DataFrames.
+        #: A model of a registered serving runtime (a hub model, say) answers through its
+        #: runtime's engine and bodies instead of DataFrames (see :mod:`.registry`).
         self.hub_engine: Any = None
         extra = metadata.metadata or {}
-        if extra.get("studio_modelhub") or extra.get("modelhub"):
-            from ...modelhub.pyfunc import engine_for
-
-            self.hub_engine = engine_for(self.pyfunc.unwrap_python_model(), extra)
+        self.runtime = runtime_for(extra)
+        if self.runtime is not None:
+            self.hub_engine = self.runtime.load_engine(self.pyfunc.unwrap_python_model(), extra)
+        elif extra.keys() & {"studio_modelhub", "modelhub"}:
+            raise ModelLoadError(
+                f"{self.model_dir} is a model hub model, but no serving runtime for it is "
+                "installed (entry point group 'jupyter_studio.serving_runtimes'): reinstall "
+                "jupyter_studio"
+            )
         self.schema = InputSchema.from_mlflow(metadata.get_input_schema())
         conf = metadata.flavors.get("python_function", {})
         self.loader_module: str = conf.get("loader_module", "")

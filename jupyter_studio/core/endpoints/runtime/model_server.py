@@ -300,10 +300,9 @@ class ModelApp:
 
         The latency counted is the time from the request's headers to the answer being ready.
         """
-        if getattr(self.model, "hub_engine", None) is not None:
-            from . import text
-
-            await text.invoke(self, scope, receive, send)
+        runtime = getattr(self.model, "runtime", None)
+        if runtime is not None:
+            await runtime.invoke(self, scope, receive, send)
             return
         p = self.payloads
         started_wall = time.time()

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from jupyter_studio.core.endpoints.runtime.payloads import PayloadError
-from jupyter_studio.core.endpoints.runtime.text import parse
+from jupyter_studio.core.modelhub.serving import parse
 
 CLASSIFIER = SimpleNamespace(task="text-classification")
 EMBEDDER = SimpleNamespace(task="text-embedding")

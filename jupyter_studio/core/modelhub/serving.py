@@ -1,7 +1,10 @@
-"""Invocations of hub models in the model server: JSON text bodies, streamed generation.
+"""How the model server serves hub models: JSON text bodies, streamed generation.
+
+Registered with the endpoints as the ``modelhub`` serving runtime (the entry point
+``jupyter_studio.serving_runtimes``; see :mod:`jupyter_studio.core.endpoints.runtime.registry`).
 
 A model folder whose ``MLmodel`` metadata has ``studio_modelhub`` is served here instead of the
-DataFrame path of :mod:`.payloads`. Its unwrapped python model has an ``engine`` with ``task``
+DataFrame path of :mod:`jupyter_studio.core.endpoints.runtime.payloads`. Its unwrapped python model has an ``engine`` with ``task``
 and the methods ``generate`` / ``stream`` (text generation), ``embed`` (embeddings) and
 ``classify`` (zero-shot labels) taking the requests of :mod:`jupyter_studio.core.modelhub.invocations`.
 
@@ -30,6 +33,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from ..endpoints.runtime.registry import ServingRuntime
+
 log = logging.getLogger("jupyter_studio.model_server")
 
 JSON = "application/json"
@@ -42,7 +47,7 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 def _payload_error(
     status: int, message: str, *, code: str | None = None, field: str | None = None
 ) -> Exception:
-    from .payloads import PayloadError
+    from ..endpoints.runtime.payloads import PayloadError
 
     error = PayloadError(status, message, column=field)
     error.code = code  # type: ignore[attr-defined]
@@ -88,7 +93,7 @@ def parse(engine: Any, body: bytes, media: str = JSON) -> tuple[str, Any]:
     ``text/csv``, rows of texts."""
     from pydantic import ValidationError
 
-    from ...modelhub.invocations import ClassifyRequest, EmbedRequest, GenerateRequest
+    from .invocations import ClassifyRequest, EmbedRequest, GenerateRequest
 
     if media == CSV:
         document: Any = _csv_document(body)
@@ -210,8 +215,8 @@ def _sse(event: dict[str, Any]) -> bytes:
 
 async def invoke(app: Any, scope: dict[str, Any], receive: Receive, send: Send) -> None:
     """``POST /invocations`` of a hub model (``app`` is the worker's ModelApp)."""
-    from ...modelhub.invocations import PromptTooLong
-    from .payloads import PayloadError
+    from ..endpoints.runtime.payloads import PayloadError
+    from .invocations import PromptTooLong
 
     engine = app.model.hub_engine
     started_wall = time.time()
@@ -291,7 +296,7 @@ async def _stream(
     started_wall: float,
 ) -> None:
     """Answer with server-sent events, one per piece of generated text."""
-    from ...modelhub.invocations import PromptTooLong
+    from .invocations import PromptTooLong
 
     loop = asyncio.get_running_loop()
     events = engine.stream(request)
@@ -384,3 +389,18 @@ def _capture(
             status=status,
             latency_ms=elapsed * 1000.0,
         )
+
+
+def _load_engine(python_model: Any, metadata: Any) -> Any:
+    from .pyfunc import engine_for
+
+    return engine_for(python_model, dict(metadata))
+
+
+#: The model hub's serving runtime (entry point ``jupyter_studio.serving_runtimes: modelhub``).
+RUNTIME = ServingRuntime(
+    name="modelhub",
+    metadata_keys=("studio_modelhub", "modelhub"),
+    load_engine=_load_engine,
+    invoke=invoke,
+)
