@@ -67,6 +67,7 @@ def _deploy_and_invoke(studio: Any, name: str, frame: Any) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # MLflow infers the requirements (imports torch) and skops loads slowly
 def test_the_readme_saving_path_registers_loads_and_deploys(
     studio: Any, registry: Any, trained: Any
 ) -> None:
@@ -78,6 +79,7 @@ def test_the_readme_saving_path_registers_loads_and_deploys(
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_a_skops_model_with_trusted_extra_types_registers_and_deploys(
     studio: Any, registry: Any, trained: Any
 ) -> None:
@@ -93,6 +95,12 @@ def test_a_skops_model_with_trusted_extra_types_registers_and_deploys(
     trusted = skops.io.get_untrusted_types(data=skops.io.dumps(model))
     assert trusted  # LightGBM's classes are not in skops' default list
     folder = Path(studio.domain_root) / "users" / "alice" / "gbm-skops"
-    _save_default(model, folder, numbers.head(3), skops_trusted_types=trusted)
+    _save_default(
+        model,
+        folder,
+        numbers.head(3),
+        skops_trusted_types=trusted,
+        pip_requirements=["scikit-learn", "lightgbm", "skops"],
+    )
     _register_and_check(studio, registry, folder, "gbm-skops", numbers)
     _deploy_and_invoke(studio, "gbm-skops", numbers)
