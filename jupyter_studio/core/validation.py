@@ -16,10 +16,22 @@ from .errors import InvalidInput
 M = TypeVar("M", bound=BaseModel)
 
 
-def validation_detail(exc: ValidationError, prefix: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+def _readable(err: Any, model: type[BaseModel] | None) -> str:
+    """Pydantic's message, with a field's own description instead of a bare regular expression."""
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "string_pattern_mismatch" and model is not None and len(err["loc"]) == 1:
+        field = model.model_fields.get(str(err["loc"][0]))
+        if field is not None and field.description:
+            return f"not a valid value; expected: {field.description.rstrip('.')}"
+    return msg
+
+
+def validation_detail(
+    exc: ValidationError, prefix: tuple[str, ...] = (), model: type[BaseModel] | None = None
+) -> list[dict[str, Any]]:
     """Field-level problems as ``[{"loc": [...], "msg": ..., "type": ...}]``."""
     return [
-        {"loc": [*prefix, *map(str, err["loc"])], "msg": err["msg"], "type": err["type"]}
+        {"loc": [*prefix, *map(str, err["loc"])], "msg": _readable(err, model), "type": err["type"]}
         for err in exc.errors(include_url=False, include_input=False)
     ]
 
@@ -42,9 +54,10 @@ def invalid_input(
     *,
     prefix: tuple[str, ...] = (),
     code: str = "validation_error",
+    model: type[BaseModel] | None = None,
 ) -> InvalidInput:
-    """The :class:`InvalidInput` that reports ``exc``."""
-    detail = validation_detail(exc, prefix)
+    """The :class:`InvalidInput` that reports ``exc`` (``model`` lends its field descriptions)."""
+    detail = validation_detail(exc, prefix, model)
     return InvalidInput(validation_message(detail, what), code=code, detail=detail)
 
 
@@ -64,4 +77,4 @@ def parse_model(
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise invalid_input(exc, what, prefix=prefix, code=code) from None
+        raise invalid_input(exc, what, prefix=prefix, code=code, model=model) from None
