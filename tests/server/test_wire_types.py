@@ -370,6 +370,10 @@ def py_type(schema: dict[str, Any], defs: dict[str, Any]) -> Type:
             atoms.add(("array", py_type(schema.get("items", {}), defs)))
         elif kind == "object" and "properties" in schema:
             atoms.add(("model", name or schema.get("title"), False))
+        elif kind == "object" and isinstance(schema.get("patternProperties"), dict):
+            # keys with a pattern (tag keys): the values are those of every pattern
+            values = schema["patternProperties"].values()
+            atoms.add(("record", frozenset().union(*(py_type(v, defs) for v in values))))
         elif kind == "object":
             extra = schema.get("additionalProperties", True)
             atoms.add(("record", py_type(extra if isinstance(extra, dict) else {}, defs)))
