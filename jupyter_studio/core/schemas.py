@@ -33,7 +33,6 @@ MAX_INT = 2**53 - 1
 # (use them without ``ge``/``le`` on the field: an ``Annotated`` type's bounds win over them).
 
 
-
 #: A whole number of a request body: a JSON integer, never ``true``, ``"8"`` or ``8.5`` (the
 #: REST layer reads ``8.0`` as the integer 8, as JSON Schema does).
 StrictInt = Annotated[int, Strict()]

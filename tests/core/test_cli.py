@@ -152,7 +152,11 @@ def test_options_carry_the_glossary_names() -> None:
     cases = [
         (["jobs", "run", "--space-id", "s1", "x.py"], "space_id", "s1"),
         (["jobs", "run", "--space", "s1", "x.py"], "space_id", "s1"),
-        (["automl", "deploy", "exp", "--endpoint", "e", "--instance-count", "2"], "instance_count", 2),
+        (
+            ["automl", "deploy", "exp", "--endpoint", "e", "--instance-count", "2"],
+            "instance_count",
+            2,
+        ),
         (["automl", "deploy", "exp", "--endpoint", "e", "--instances", "2"], "instance_count", 2),
         (["endpoints", "update", "ep", "--instance-count", "3"], "instance_count", 3),
     ]

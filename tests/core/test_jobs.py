@@ -337,7 +337,9 @@ def test_list_filters_and_pages(studio: Studio, contents_root: Path) -> None:
     assert [j.job_id for j in page1.items + page2.items] == ids[::-1] and page2.next_token is None
     with pytest.raises(ValidationError, match="next_token"):  # the query model refuses it
         ListJobsQuery(next_token="garbage")
-    with pytest.raises(InvalidInput, match="next_token"):  # and so does the service, built around it
+    with pytest.raises(
+        InvalidInput, match="next_token"
+    ):  # and so does the service, built around it
         studio.jobs.list(alice, ListJobsQuery.model_construct(next_token="garbage", limit=50))
 
 

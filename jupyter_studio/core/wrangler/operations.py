@@ -239,7 +239,7 @@ class FlowOperations:
         return self.jobs.create(caller, job)
 
     def handoff(self, caller: Caller, body: TrainFromFlow) -> TrainFromFlowResponse:
-        """"Export and train": a job writes the training data and pipeline; the pre-filled
+        """ "Export and train": a job writes the training data and pipeline; the pre-filled
         AutoML request comes back at once."""
         parameters = self.flows.job_parameters(body.path, body.node_id, params=body.parameters)
         parameters["handoff_target"] = body.target

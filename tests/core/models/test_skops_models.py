@@ -25,7 +25,9 @@ def test_skops_is_a_runtime_dependency() -> None:
     """The README's install (``pip install .``) must bring what the default save needs."""
     tomllib = pytest.importorskip("tomllib")
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    names = {re.split(r"[<>=!~\[ ;]", dep, maxsplit=1)[0].lower() for dep in project["dependencies"]}
+    names = {
+        re.split(r"[<>=!~\[ ;]", dep, maxsplit=1)[0].lower() for dep in project["dependencies"]
+    }
     assert "skops" in names
 
 
