@@ -140,7 +140,7 @@ def test_an_experiment_runs_and_auto_deploys_after_a_restart(contents_root: Path
                 experiment_name="churn-1",
                 data="churn.csv",
                 target="y",
-                max_runtime=15,
+                max_runtime=30,  # counted from the worker's start: slow on a loaded machine
                 algorithms=["lightgbm", "linear", "extra_trees"],
                 tags={"team": "growth"},
                 auto_deploy=True,

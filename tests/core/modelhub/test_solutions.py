@@ -116,7 +116,7 @@ def test_the_text_classifier_solution_deploys_an_endpoint(hub_studio) -> None:
 def test_the_tabular_solution_runs_flow_automl_and_deploys(hub_studio) -> None:
     hub = Hub(hub_studio)
     caller = hub_studio.caller()
-    launched = hub.launch_solution(caller, "tabular-automl", {"automl_max_runtime": 20})
+    launched = hub.launch_solution(caller, "tabular-automl", {"automl_max_runtime": 30})
     hub_studio.start()
     chain = launched.jobs[0]
     try:
