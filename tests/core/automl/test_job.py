@@ -123,7 +123,8 @@ def test_stopping_a_job_keeps_its_candidates_and_best_model(studio, contents_roo
     import time
 
     mixed_frame(600).to_csv(contents_root / "churn.csv", index=False)
-    job = studio.submit_job("automl", {"data": "churn.csv", "target": "y", "max_runtime": 120})
+    # a budget the job cannot end by itself before the test stops it, even on a loaded machine
+    job = studio.submit_job("automl", {"data": "churn.csv", "target": "y", "max_runtime": 900})
     out: Path | None = None
     deadline = time.monotonic() + LONG_WAIT  # two candidates take minutes on a loaded machine
     while time.monotonic() < deadline:
