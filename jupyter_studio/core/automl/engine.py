@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .ensemble import greedy_ensemble
-from .models import FAMILIES, Model, TimeLimitExceeded
+from .models import FAMILIES, Model, TimeLimitExceeded, training_stopped
 from .pipeline import CandidateSpec, FittedCandidate, TabularModel, stack_columns
 from .portfolio import portfolio, stack_portfolio
 from .preprocess import NUMERICAL, Preprocessor, infer_feature_types
@@ -517,7 +517,11 @@ class Engine:
             pruned = type(exc).__name__ == "TrialPruned"
             if isinstance(exc, TimeLimitExceeded):
                 result.status = "skipped"
-                result.failure_reason = "the time budget ran out before a fold finished"
+                result.failure_reason = (
+                    "the job was stopped before a fold finished"
+                    if training_stopped()
+                    else "the time budget ran out before a fold finished"
+                )
             else:
                 result.status = "pruned" if pruned else "failed"
                 result.failure_reason = (str(exc) if pruned else f"{type(exc).__name__}: {exc}")[

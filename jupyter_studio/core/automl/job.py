@@ -173,6 +173,11 @@ class AutoMLJob(JobKind[AutoMLParameters]):
         # MLflow takes seconds to import: load it while training, so a stop (whose grace period
         # ends in a kill) still has the time to save the best model
         threading.Thread(target=_preload_mlflow, name="preload-mlflow", daemon=True).start()
+        # a stop request cuts the model in training short at once (it keeps what it has), so
+        # the grace period goes to saving the best model, not to finishing a long candidate
+        threading.Thread(
+            target=_stop_models_on_request, args=(context,), name="stop-models", daemon=True
+        ).start()
         context.log.studio(f"AutoML on {params.data}, target {params.target!r}, {budget:g} s")
         context.set_progress(0.0, "checking the data")
         # the job as a whole keeps the budget, counted from the job's start: training ends early
@@ -222,6 +227,15 @@ class AutoMLJob(JobKind[AutoMLParameters]):
         context.set_progress(
             1.0, f"best {best}: {result.objective_metric} {report['best']['objective']}"
         )
+
+
+def _stop_models_on_request(context: JobContext) -> None:
+    """Watch for a stop request and make the model in training stop (see ``stop_training``)."""
+    from .models import stop_training
+
+    while not context.should_stop:
+        time.sleep(0.2)
+    stop_training()
 
 
 def _write_results(

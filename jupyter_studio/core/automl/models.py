@@ -9,6 +9,7 @@ The heavy libraries are imported when a family is first used.
 from __future__ import annotations
 
 import copy
+import threading
 import time
 from typing import Any, ClassVar
 
@@ -85,9 +86,34 @@ class Model:
         return self.problem_type in (BINARY, MULTICLASS)
 
 
+#: Set when the run is asked to stop: a model in training stops as if its deadline had come, so
+#: a stopped job still has its grace period to save the best model (see :func:`stop_training`).
+_STOP = threading.Event()
+
+
+def stop_training() -> None:
+    """Make every model now training (or about to) stop at its next check, with what it has."""
+    _STOP.set()
+
+
+def resume_training() -> None:
+    """Undo :func:`stop_training` (a new run in the same process)."""
+    _STOP.clear()
+
+
+def training_stopped() -> bool:
+    """Whether :func:`stop_training` was called."""
+    return _STOP.is_set()
+
+
+def past(deadline: float) -> bool:
+    """Whether a model must stop now: its deadline has come, or the run was stopped."""
+    return _STOP.is_set() or time.monotonic() > deadline
+
+
 def _time_left(deadline: float) -> float:
     left = deadline - time.monotonic()
-    if left <= 0:
+    if left <= 0 or _STOP.is_set():
         raise TimeLimitExceeded("no time left for this model")
     return left
 
@@ -132,7 +158,7 @@ class LightGBMModel(Model):
         valid = lgb.Dataset(X_val, label=y_val, weight=w_val, reference=train)
 
         def stop_on_time(env: Any) -> None:
-            if time.monotonic() > deadline:
+            if past(deadline):
                 raise lgb.callback.EarlyStopException(env.iteration, env.evaluation_result_list)
 
         callbacks = [
@@ -191,7 +217,7 @@ class XGBoostModel(Model):
 
         class StopOnTime(xgb.callback.TrainingCallback):
             def after_iteration(self, model: Any, epoch: int, evals_log: Any) -> bool:
-                return time.monotonic() > deadline
+                return past(deadline)
 
         self.booster_ = xgb.train(
             params,
@@ -258,7 +284,7 @@ class CatBoostModel(Model):
 
         class StopOnTime:
             def after_iteration(self, info: Any) -> bool:
-                return time.monotonic() < deadline
+                return not past(deadline)
 
         self.model_ = cls(**params)
         self.model_.fit(
@@ -297,7 +323,7 @@ class _ForestModel(Model):
             self.model_.set_params(n_estimators=grown)
             self.model_.fit(X, y, sample_weight=w)
             per_tree = (time.monotonic() - started) / grown
-            if time.monotonic() + per_tree * step > deadline:
+            if past(deadline - per_tree * step):
                 break
         self.fitted_params = {"n_estimators": grown}
 
@@ -471,7 +497,7 @@ class NeuralNetworkModel(Model):
                     best, best_loss, waited = copy.deepcopy(model), loss, 0
                 else:
                     waited += 1
-                if waited >= int(self.params["patience"]) or time.monotonic() > deadline:
+                if waited >= int(self.params["patience"]) or past(deadline):
                     break
         self.model_ = best if best is not None else model
         self.fitted_params = {"epochs": epochs}
