@@ -76,7 +76,7 @@ def test_private_spaces_are_invisible_to_others(studio) -> None:  # noqa: ANN001
     assert studio.spaces.list_spaces(bob) == []
     with pytest.raises(Forbidden):
         studio.spaces.get_space(bob, private.space_id)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(Conflict, match="Private spaces have no members"):
         studio.spaces.add_member(alice, private.space_id, "bob")
     with pytest.raises(InvalidInput):
         studio.spaces.create_space(

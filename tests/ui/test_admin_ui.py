@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.ui.conftest import LabServer, open_lab, show_home
 
@@ -115,10 +116,13 @@ def test_users_section_collapses_and_clears_a_limit(page, lab_server: LabServer)
     # more than the server allows (7 days): its message is shown, nothing changes
     row.get_by_role("button", name="Edit").click()
     dialog = page.locator(".jp-Dialog")
-    dialog.get_by_label("Default max runtime (minutes)").fill("100000")
+    minutes = dialog.get_by_label("Default max runtime (minutes)")
+    minutes.fill("100000")
+    expect(minutes).to_have_value("100000")
     dialog.get_by_role("button", name="Save", exact=True).click()
     error = page.locator(".jp-Dialog", has_text="Cannot change the user profile")
-    error.get_by_text(re.compile("default_max_runtime_seconds")).wait_for()
+    # to_contain_text names the text it found if the message is not the one expected
+    expect(error).to_contain_text(re.compile("default_max_runtime_seconds"), timeout=90_000)
     page.screenshot(path=str(_artifact("test_admin_runtime_limit_too_long")))
     error.get_by_role("button", name=re.compile("^(Close|Dismiss|OK)$", re.I)).click()
     dialog = page.locator(".jp-Dialog")

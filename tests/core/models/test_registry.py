@@ -254,7 +254,7 @@ def test_bad_registrations_are_clear_errors(studio, registry, trained, model_fol
 
     alice = studio.caller("alice")
     for bad in ("-lead", "has space", "x" * 64, "under_score", ""):
-        with pytest.raises(InvalidInput, match="model name"):
+        with pytest.raises(InvalidInput, match="name: .*letters, digits and hyphens"):
             registry.register(alice, model_folder, bad)
     with pytest.raises(InvalidInput, match="never fitted"):
         registry.register(alice, LogisticRegression(), "unfitted")
