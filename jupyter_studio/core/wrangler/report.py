@@ -113,6 +113,379 @@ def _issue(
     )  # type: ignore[arg-type]
 
 
+def _check_target(frame: pl.DataFrame, node_id: str, target: str | None) -> None:
+    """Raise a node error when the chosen target is not a column of the frame."""
+    if target is not None and target not in frame.columns:
+        raise NodeError(
+            node_id,
+            f"The target column {target!r} is not in this node's output.",
+            "Pick one of its columns as target.",
+            code="column_missing",
+            columns=[target],
+        )
+
+
+def _duplicate_rows(frame: pl.DataFrame) -> int:
+    """Rows identical to an earlier row.
+
+    Exact on small data; on large data by 64-bit row hashes (a collision is astronomically rare).
+    """
+    rows = frame.height
+    if not rows:
+        return 0
+    if rows > EXACT_ROWS:
+        return rows - frame.hash_rows(seed=0).n_unique()
+    return rows - frame.n_unique()
+
+
+def _dataset_summary(
+    frame: pl.DataFrame, stats: dict[str, dict[str, Any]], kinds: dict[str, str]
+) -> DatasetSummary:
+    """Size, column types, missing cells and duplicate rows of the whole frame."""
+    rows, width = frame.height, frame.width
+    missing_cells = sum(s["missing"] for s in stats.values())
+    type_counts: dict[str, int] = {}
+    for k in kinds.values():
+        type_counts[k] = type_counts.get(k, 0) + 1
+    return DatasetSummary(
+        rows=rows,
+        columns=width,
+        column_types=type_counts,
+        missing_cells=missing_cells,
+        missing_fraction=missing_cells / (rows * width) if rows and width else 0.0,
+        duplicate_rows=int(_duplicate_rows(frame)),
+        memory_bytes=int(frame.estimated_size()),
+    )
+
+
+def _target_summary(
+    frame: pl.DataFrame,
+    target: str,
+    stats: dict[str, dict[str, Any]],
+    chart_specs: dict[str, dict[str, Any]],
+) -> tuple[TargetSummary, list[dict[str, Any]]]:
+    """The target's problem type and distribution (its chart goes into ``chart_specs``)."""
+    rows = frame.height
+    series = frame[target]
+    problem = infer_problem_type(series)
+    dist: list[dict[str, Any]]
+    imbalance = None
+    outlier_frac = None
+    if problem == "regression":
+        spec = charts.histogram(series, title=f"Distribution of the target {target}")
+        dist = spec["data"]["values"]
+        outlier_frac = stats[target].get("outlier_fraction")
+    else:
+        counts = series.cast(pl.String).fill_null("null").value_counts(sort=True, name="count")
+        dist = [{"class": v, "count": int(n), "fraction": n / rows} for v, n in counts.iter_rows()]
+        spec = charts.bar_chart(dist, "class", "count", title=f"Classes of the target {target}")
+        known = [d["count"] for d in dist if d["class"] != "null"]
+        if len(known) >= 2:
+            imbalance = min(known) / max(known)
+    chart_specs["target"] = spec
+    summary = TargetSummary(
+        name=target,
+        problem_type=problem,
+        missing=stats[target]["missing"],
+        distribution=[{k: json_value(v) for k, v in d.items()} for d in dist],
+        imbalance_ratio=imbalance,
+        outlier_fraction=outlier_frac,
+    )  # type: ignore[arg-type]
+    return summary, dist
+
+
+def _target_issues(summary: TargetSummary, dist: list[dict[str, Any]]) -> list[ReportIssue]:
+    """Missing target values and class imbalance."""
+    target, imbalance = summary.name, summary.imbalance_ratio
+    issues: list[ReportIssue] = []
+    if summary.missing:
+        issues.append(
+            _issue(
+                "target_missing",
+                "medium",
+                "Missing target values",
+                f"{summary.missing:,} rows have no {target}.",
+                "Drop these rows before training (a 'Drop rows with missing values' step on the target).",
+                [target],
+            )
+        )
+    if imbalance is not None and imbalance < 0.33:
+        minority = min((d for d in dist if d["class"] != "null"), key=lambda d: d["count"])
+        issues.append(
+            _issue(
+                "class_imbalance",
+                "high" if imbalance < 0.1 else "medium",
+                "Class imbalance",
+                f"The rarest class {minority['class']!r} has {minority['count']:,} rows ({minority['fraction']:.1%}); the imbalance ratio is {imbalance:.3f}.",
+                "Use a metric that respects the minority class (F1, balanced accuracy, AUC), stratify splits, or balance the classes (random over-/under-sampling or SMOTE) on the training data only.",
+                [target],
+            )
+        )
+    return issues
+
+
+def _quick_model(
+    frame: pl.DataFrame, target: str, model_rows: int, chart_specs: dict[str, dict[str, Any]]
+) -> QuickModel | None:
+    """The cross-validated quick model and its feature-importance chart; None if it cannot be fitted."""
+    try:
+        q = quick_model(frame, target, max_rows=model_rows)
+    except NodeError:
+        return None
+    quick = QuickModel(
+        model=q["model"],
+        metric=q["metric"],
+        score=q["score"],
+        folds=q["folds"],
+        rows_used=q["rows_used"],
+        feature_importance=q["feature_importance"],
+    )
+    chart_specs["feature_importance"] = charts.bar_chart(
+        q["feature_importance"][:25],
+        "feature",
+        "importance",
+        title=f"Feature importance of the quick model ({q['metric']} {q['score']:.3f})",
+        horizontal=True,
+    )
+    return quick
+
+
+def _prediction_power(
+    frame: pl.DataFrame,
+    target: str,
+    features: list[str],
+    power_rows: int,
+    chart_specs: dict[str, dict[str, Any]],
+) -> tuple[dict[str, float], list[ReportIssue]]:
+    """Each feature's prediction power, its chart, and a leakage issue per near-perfect one."""
+    power, _ = prediction_power(frame, target, features, max_rows=power_rows)
+    chart_specs["prediction_power"] = charts.bar_chart(
+        sorted(
+            ({"feature": f, "prediction_power": round(v, 4)} for f, v in power.items()),
+            key=lambda r: -r["prediction_power"],
+        )[:30],
+        "feature",
+        "prediction_power",
+        title="Prediction power of each column alone",
+        horizontal=True,
+    )
+    leaked = sorted((f for f, v in power.items() if v >= 0.95), key=lambda f: -power[f])
+    issues = [
+        _issue(
+            "target_leakage",
+            "high",
+            f"Possible target leakage: {f}",
+            f"{f} alone predicts {target} with a prediction power of {power[f]:.3f}.",
+            f"Check how {f} is produced; if it is derived from {target} or only known after it, drop it before training.",
+            [f],
+        )
+        for f in leaked
+    ]
+    return power, issues
+
+
+def _unique_non_null(frame: pl.DataFrame, name: str, s: dict[str, Any]) -> int:
+    """Distinct values of a column, not counting a missing value."""
+    return s["unique"] - (1 if s["missing"] and frame[name].null_count() else 0)
+
+
+def _feature_summaries(
+    frame: pl.DataFrame,
+    stats: dict[str, dict[str, Any]],
+    kinds: dict[str, str],
+    power: dict[str, float],
+) -> list[FeatureSummary]:
+    """One summary row per column (the target included)."""
+    rows = frame.height
+    return [
+        FeatureSummary(
+            name=name,
+            dtype=str(frame.schema[name]),
+            kind=kinds[name],
+            missing_fraction=stats[name]["missing"] / rows if rows else 0.0,
+            unique=stats[name]["unique"],
+            outlier_fraction=stats[name].get("outlier_fraction"),
+            prediction_power=power.get(name),
+        )
+        for name in frame.columns
+    ]
+
+
+def _column_issues(
+    frame: pl.DataFrame, name: str, s: dict[str, Any], kind: str
+) -> list[ReportIssue]:
+    """The issues of one feature column: missing values, constant, ID-like, cardinality, skew, outliers."""
+    rows = frame.height
+    non_missing = rows - s["missing"]
+    unique_non_null = _unique_non_null(frame, name, s)
+    issues: list[ReportIssue] = []
+    frac = s["missing"] / rows if rows else 0.0
+    if frac > 0.2:
+        issues.append(
+            _issue(
+                "heavy_missing",
+                "high" if frac > 0.5 else "medium",
+                f"Many missing values in {name}",
+                f"{frac:.1%} of {name} is missing.",
+                "Fill it (median, mode or a constant, with a missing-value indicator) or drop the column if it carries little signal.",
+                [name],
+            )
+        )
+    if rows and unique_non_null <= 1:
+        issues.append(
+            _issue(
+                "constant_column",
+                "medium",
+                f"Constant column {name}",
+                f"{name} has a single value{' (besides missing ones)' if s['missing'] else ''}.",
+                "Drop it: a column with one value cannot help a model.",
+                [name],
+            )
+        )
+        return issues
+    dtype = frame.schema[name]
+    if (
+        rows >= 50
+        and non_missing
+        and unique_non_null >= 0.95 * non_missing
+        and unique_non_null > 50
+        and (dtype == pl.String or dtype.is_integer())
+    ):
+        issues.append(
+            _issue(
+                "id_like",
+                "medium",
+                f"ID-like column {name}",
+                f"{unique_non_null:,} distinct values in {non_missing:,} rows: nearly every row of {name} has its own value.",
+                "Drop identifiers before training, or derive real features from them (a date, a prefix...).",
+                [name],
+            )
+        )
+        return issues
+    if kind in ("categorical", "text") and unique_non_null > 100 and dtype == pl.String:
+        issues.append(
+            _issue(
+                "high_cardinality",
+                "low" if unique_non_null < 1000 else "medium",
+                f"High cardinality in {name}",
+                f"{name} has {unique_non_null:,} distinct values.",
+                "Group rare categories, or use target-mean or frequency encoding instead of one-hot.",
+                [name],
+            )
+        )
+    if unique_non_null <= 2:
+        # A binary (0/1 dummy) column: its skew only reflects how rare one value is, and a
+        # log transform or clipping would not help; advise neither.
+        return issues
+    return issues + _distribution_issues(name, s)
+
+
+def _distribution_issues(name: str, s: dict[str, Any]) -> list[ReportIssue]:
+    """Skew and outliers of a numeric column with more than two values."""
+    issues: list[ReportIssue] = []
+    skew = s.get("skew")
+    if skew is not None and math.isfinite(skew) and abs(skew) > 3:
+        issues.append(
+            _issue(
+                "skew",
+                "low",
+                f"Skewed distribution of {name}",
+                f"The skew of {name} is {skew:.2f}.",
+                "A log or power transform makes it more symmetric (helps linear models; trees do not mind).",
+                [name],
+            )
+        )
+    out_frac = s.get("outlier_fraction") or 0.0
+    if out_frac > 0.05:
+        issues.append(
+            _issue(
+                "outliers",
+                "low",
+                f"Outliers in {name}",
+                f"{out_frac:.1%} of {name} lies beyond 1.5 IQR of the quartiles.",
+                "Check them; clip them (a 'Clip outliers' step) if they are errors or extreme but valid values that hurt the model.",
+                [name],
+            )
+        )
+    return issues
+
+
+def _duplicate_issues(duplicates: int, rows: int) -> list[ReportIssue]:
+    """An issue when rows repeat earlier rows."""
+    if not duplicates:
+        return []
+    frac = duplicates / rows
+    return [
+        _issue(
+            "duplicate_rows",
+            "medium" if frac > 0.01 else "low",
+            "Duplicate rows",
+            f"{duplicates:,} rows ({frac:.1%}) repeat an earlier row.",
+            "Drop them (a 'Drop duplicate rows' step) unless repeats are real events; duplicates also leak between training and validation folds.",
+            [],
+        )
+    ]
+
+
+def _correlations(
+    frame: pl.DataFrame,
+    features: list[str],
+    stats: dict[str, dict[str, Any]],
+    chart_specs: dict[str, dict[str, Any]],
+) -> list[ReportIssue]:
+    """The correlation heatmap of the numeric features and an issue per highly correlated pair."""
+    numeric = [c for c in features if frame.schema[c].is_numeric() and stats[c]["unique"] > 1][:40]
+    if len(numeric) < 2:
+        return []
+    from .analyses import correlation_rows
+
+    rows = frame.height
+    sample = frame.sample(min(rows, 200_000), seed=0) if rows > 200_000 else frame
+    names, corr = correlation_rows(sample, numeric)
+    cells = [
+        {
+            "x": a,
+            "y": b,
+            "value": round(float(corr[i, j]), 4) if np.isfinite(corr[i, j]) else None,
+        }
+        for i, a in enumerate(names)
+        for j, b in enumerate(names)
+    ]
+    chart_specs["correlation"] = charts.heatmap(
+        cells, title="Correlation of numeric columns (Pearson)"
+    )
+    issues: list[ReportIssue] = []
+    for i in range(len(names)):
+        for j in range(i + 1, len(names)):
+            r = corr[i, j]
+            if np.isfinite(r) and abs(r) >= 0.9:
+                issues.append(
+                    _issue(
+                        "correlated_pair",
+                        "medium" if abs(r) >= 0.97 else "low",
+                        f"Highly correlated: {names[i]} and {names[j]}",
+                        f"Their correlation is {r:.3f}.",
+                        "Keep one of them for linear models, or combine them; tree models cope but importances get split.",
+                        [names[i], names[j]],
+                    )
+                )
+    return issues
+
+
+def _feature_charts(
+    frame: pl.DataFrame,
+    features: list[str],
+    kinds: dict[str, str],
+    power: dict[str, float],
+    chart_specs: dict[str, dict[str, Any]],
+) -> None:
+    """Histograms of the (at most 12) most predictive features, into ``chart_specs``."""
+    ranked = sorted(features, key=lambda f: -(power.get(f) or 0.0)) if power else features
+    for name in ranked[:12]:
+        if kinds[name] in ("numeric", "datetime", "categorical", "boolean"):
+            chart_specs[f"feature:{name}"] = charts.histogram(frame[name], bins=20, title=name)
+
+
 def build_report(
     frame: pl.DataFrame,
     *,
@@ -125,292 +498,30 @@ def build_report(
 ) -> InsightsReport:
     """Compute the insights report of a frame (a node's sample or all its rows)."""
     started = time.perf_counter()
-    if target is not None and target not in frame.columns:
-        raise NodeError(
-            node_id,
-            f"The target column {target!r} is not in this node's output.",
-            "Pick one of its columns as target.",
-            code="column_missing",
-            columns=[target],
-        )
-    rows, width = frame.height, frame.width
+    _check_target(frame, node_id, target)
+    rows = frame.height
     stats = _column_stats(frame)
     kinds = {c: column_kind(frame[c]) for c in frame.columns}
-    missing_cells = sum(s["missing"] for s in stats.values())
-    # Exact on small data; on large data by 64-bit row hashes (a collision is astronomically rare).
-    if not rows:
-        duplicates = 0
-    elif rows > EXACT_ROWS:
-        duplicates = rows - frame.hash_rows(seed=0).n_unique()
-    else:
-        duplicates = rows - frame.n_unique()
-    type_counts: dict[str, int] = {}
-    for k in kinds.values():
-        type_counts[k] = type_counts.get(k, 0) + 1
-    summary = DatasetSummary(
-        rows=rows,
-        columns=width,
-        column_types=type_counts,
-        missing_cells=missing_cells,
-        missing_fraction=missing_cells / (rows * width) if rows and width else 0.0,
-        duplicate_rows=int(duplicates),
-        memory_bytes=int(frame.estimated_size()),
-    )
+    summary = _dataset_summary(frame, stats, kinds)
     issues: list[ReportIssue] = []
     chart_specs: dict[str, dict[str, Any]] = {}
     features = [c for c in frame.columns if c != target]
 
-    # -- target ---------------------------------------------------------------------------
     target_summary = None
     quick = None
     power: dict[str, float] = {}
     if target is not None and rows:
-        series = frame[target]
-        problem = infer_problem_type(series)
-        dist: list[dict[str, Any]]
-        imbalance = None
-        outlier_frac = None
-        if problem == "regression":
-            spec = charts.histogram(series, title=f"Distribution of the target {target}")
-            dist = spec["data"]["values"]
-            outlier_frac = stats[target].get("outlier_fraction")
-        else:
-            counts = series.cast(pl.String).fill_null("null").value_counts(sort=True, name="count")
-            dist = [
-                {"class": v, "count": int(n), "fraction": n / rows} for v, n in counts.iter_rows()
-            ]
-            spec = charts.bar_chart(dist, "class", "count", title=f"Classes of the target {target}")
-            known = [d["count"] for d in dist if d["class"] != "null"]
-            if len(known) >= 2:
-                imbalance = min(known) / max(known)
-        chart_specs["target"] = spec
-        target_summary = TargetSummary(
-            name=target,
-            problem_type=problem,
-            missing=stats[target]["missing"],
-            distribution=[{k: json_value(v) for k, v in d.items()} for d in dist],
-            imbalance_ratio=imbalance,
-            outlier_fraction=outlier_frac,
-        )  # type: ignore[arg-type]
-        if stats[target]["missing"]:
-            issues.append(
-                _issue(
-                    "target_missing",
-                    "medium",
-                    "Missing target values",
-                    f"{stats[target]['missing']:,} rows have no {target}.",
-                    "Drop these rows before training (a 'Drop rows with missing values' step on the target).",
-                    [target],
-                )
-            )
-        if imbalance is not None and imbalance < 0.33:
-            minority = min((d for d in dist if d["class"] != "null"), key=lambda d: d["count"])
-            issues.append(
-                _issue(
-                    "class_imbalance",
-                    "high" if imbalance < 0.1 else "medium",
-                    "Class imbalance",
-                    f"The rarest class {minority['class']!r} has {minority['count']:,} rows ({minority['fraction']:.1%}); the imbalance ratio is {imbalance:.3f}.",
-                    "Use a metric that respects the minority class (F1, balanced accuracy, AUC), stratify splits, or balance the classes (random over-/under-sampling or SMOTE) on the training data only.",
-                    [target],
-                )
-            )
-        try:
-            q = quick_model(frame, target, max_rows=model_rows)
-            quick = QuickModel(
-                model=q["model"],
-                metric=q["metric"],
-                score=q["score"],
-                folds=q["folds"],
-                rows_used=q["rows_used"],
-                feature_importance=q["feature_importance"],
-            )
-            chart_specs["feature_importance"] = charts.bar_chart(
-                q["feature_importance"][:25],
-                "feature",
-                "importance",
-                title=f"Feature importance of the quick model ({q['metric']} {q['score']:.3f})",
-                horizontal=True,
-            )
-        except NodeError:
-            quick = None
-        power, _ = prediction_power(frame, target, features, max_rows=power_rows)
-        chart_specs["prediction_power"] = charts.bar_chart(
-            sorted(
-                ({"feature": f, "prediction_power": round(v, 4)} for f, v in power.items()),
-                key=lambda r: -r["prediction_power"],
-            )[:30],
-            "feature",
-            "prediction_power",
-            title="Prediction power of each column alone",
-            horizontal=True,
-        )
-        leaked = sorted((f for f, v in power.items() if v >= 0.95), key=lambda f: -power[f])
-        for f in leaked:
-            issues.append(
-                _issue(
-                    "target_leakage",
-                    "high",
-                    f"Possible target leakage: {f}",
-                    f"{f} alone predicts {target} with a prediction power of {power[f]:.3f}.",
-                    f"Check how {f} is produced; if it is derived from {target} or only known after it, drop it before training.",
-                    [f],
-                )
-            )
+        target_summary, dist = _target_summary(frame, target, stats, chart_specs)
+        issues += _target_issues(target_summary, dist)
+        quick = _quick_model(frame, target, model_rows, chart_specs)
+        power, leaks = _prediction_power(frame, target, features, power_rows, chart_specs)
+        issues += leaks
 
-    # -- columns ----------------------------------------------------------------------------
-    feature_rows: list[FeatureSummary] = []
-    for name in frame.columns:
-        s = stats[name]
-        non_missing = rows - s["missing"]
-        unique_non_null = s["unique"] - (1 if s["missing"] and frame[name].null_count() else 0)
-        feature_rows.append(
-            FeatureSummary(
-                name=name,
-                dtype=str(frame.schema[name]),
-                kind=kinds[name],
-                missing_fraction=s["missing"] / rows if rows else 0.0,
-                unique=s["unique"],
-                outlier_fraction=s.get("outlier_fraction"),
-                prediction_power=power.get(name),
-            )
-        )
-        if name == target:
-            continue
-        frac = s["missing"] / rows if rows else 0.0
-        if frac > 0.2:
-            issues.append(
-                _issue(
-                    "heavy_missing",
-                    "high" if frac > 0.5 else "medium",
-                    f"Many missing values in {name}",
-                    f"{frac:.1%} of {name} is missing.",
-                    "Fill it (median, mode or a constant, with a missing-value indicator) or drop the column if it carries little signal.",
-                    [name],
-                )
-            )
-        if rows and unique_non_null <= 1:
-            issues.append(
-                _issue(
-                    "constant_column",
-                    "medium",
-                    f"Constant column {name}",
-                    f"{name} has a single value{' (besides missing ones)' if s['missing'] else ''}.",
-                    "Drop it: a column with one value cannot help a model.",
-                    [name],
-                )
-            )
-            continue
-        dtype = frame.schema[name]
-        if (
-            rows >= 50
-            and non_missing
-            and unique_non_null >= 0.95 * non_missing
-            and unique_non_null > 50
-            and (dtype == pl.String or dtype.is_integer())
-        ):
-            issues.append(
-                _issue(
-                    "id_like",
-                    "medium",
-                    f"ID-like column {name}",
-                    f"{unique_non_null:,} distinct values in {non_missing:,} rows: nearly every row of {name} has its own value.",
-                    "Drop identifiers before training, or derive real features from them (a date, a prefix...).",
-                    [name],
-                )
-            )
-            continue
-        if kinds[name] in ("categorical", "text") and unique_non_null > 100 and dtype == pl.String:
-            issues.append(
-                _issue(
-                    "high_cardinality",
-                    "low" if unique_non_null < 1000 else "medium",
-                    f"High cardinality in {name}",
-                    f"{name} has {unique_non_null:,} distinct values.",
-                    "Group rare categories, or use target-mean or frequency encoding instead of one-hot.",
-                    [name],
-                )
-            )
-        if unique_non_null <= 2:
-            # A binary (0/1 dummy) column: its skew only reflects how rare one value is, and a
-            # log transform or clipping would not help; advise neither.
-            continue
-        skew = s.get("skew")
-        if skew is not None and math.isfinite(skew) and abs(skew) > 3:
-            issues.append(
-                _issue(
-                    "skew",
-                    "low",
-                    f"Skewed distribution of {name}",
-                    f"The skew of {name} is {skew:.2f}.",
-                    "A log or power transform makes it more symmetric (helps linear models; trees do not mind).",
-                    [name],
-                )
-            )
-        out_frac = s.get("outlier_fraction") or 0.0
-        if out_frac > 0.05:
-            issues.append(
-                _issue(
-                    "outliers",
-                    "low",
-                    f"Outliers in {name}",
-                    f"{out_frac:.1%} of {name} lies beyond 1.5 IQR of the quartiles.",
-                    "Check them; clip them (a 'Clip outliers' step) if they are errors or extreme but valid values that hurt the model.",
-                    [name],
-                )
-            )
-    if duplicates:
-        frac = duplicates / rows
-        issues.append(
-            _issue(
-                "duplicate_rows",
-                "medium" if frac > 0.01 else "low",
-                "Duplicate rows",
-                f"{duplicates:,} rows ({frac:.1%}) repeat an earlier row.",
-                "Drop them (a 'Drop duplicate rows' step) unless repeats are real events; duplicates also leak between training and validation folds.",
-                [],
-            )
-        )
-
-    # -- correlations ------------------------------------------------------------------------
-    numeric = [c for c in features if frame.schema[c].is_numeric() and stats[c]["unique"] > 1][:40]
-    if len(numeric) >= 2:
-        from .analyses import correlation_rows
-
-        sample = frame.sample(min(rows, 200_000), seed=0) if rows > 200_000 else frame
-        names, corr = correlation_rows(sample, numeric)
-        cells = [
-            {
-                "x": a,
-                "y": b,
-                "value": round(float(corr[i, j]), 4) if np.isfinite(corr[i, j]) else None,
-            }
-            for i, a in enumerate(names)
-            for j, b in enumerate(names)
-        ]
-        chart_specs["correlation"] = charts.heatmap(
-            cells, title="Correlation of numeric columns (Pearson)"
-        )
-        for i in range(len(names)):
-            for j in range(i + 1, len(names)):
-                r = corr[i, j]
-                if np.isfinite(r) and abs(r) >= 0.9:
-                    issues.append(
-                        _issue(
-                            "correlated_pair",
-                            "medium" if abs(r) >= 0.97 else "low",
-                            f"Highly correlated: {names[i]} and {names[j]}",
-                            f"Their correlation is {r:.3f}.",
-                            "Keep one of them for linear models, or combine them; tree models cope but importances get split.",
-                            [names[i], names[j]],
-                        )
-                    )
-
-    # -- per-feature charts ------------------------------------------------------------------
-    ranked = sorted(features, key=lambda f: -(power.get(f) or 0.0)) if power else features
-    for name in ranked[:12]:
-        if kinds[name] in ("numeric", "datetime", "categorical", "boolean"):
-            chart_specs[f"feature:{name}"] = charts.histogram(frame[name], bins=20, title=name)
+    for name in features:
+        issues += _column_issues(frame, name, stats[name], kinds[name])
+    issues += _duplicate_issues(summary.duplicate_rows, rows)
+    issues += _correlations(frame, features, stats, chart_specs)
+    _feature_charts(frame, features, kinds, power, chart_specs)
 
     order = {"high": 0, "medium": 1, "low": 2}
     issues.sort(key=lambda i: order[i.severity])
@@ -424,7 +535,7 @@ def build_report(
         summary=summary,
         target=target_summary,
         quick_model=quick,
-        features=feature_rows,
+        features=_feature_summaries(frame, stats, kinds, power),
         issues=issues,
         charts=chart_specs,
         samples=samples,
@@ -502,74 +613,70 @@ def svg_bars(spec: dict[str, Any], width: int = 420, height: int = 180) -> str:
     return f"<svg width='{width}' height='{height}' role='img'><text x='0' y='12' font-size='11'>{_e(spec.get('title', ''))}</text>{''.join(rects)}</svg>"
 
 
-def render_html(report: InsightsReport, *, embed_js: bool = True) -> str:
-    """The report as one standalone HTML file (no network needed to view it)."""
-    bundle = vega_bundle() if embed_js else None
-    sev_colour = {"high": "#c0392b", "medium": "#d68910", "low": "#7f8c8d"}
-    parts: list[str] = []
+_SEVERITY_COLOURS = {"high": "#c0392b", "medium": "#d68910", "low": "#7f8c8d"}
+
+_STYLE = (
+    "body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}"
+    "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top;font-size:13px}"
+    ".muted{color:#777}.badge{color:#fff;border-radius:3px;padding:1px 6px;font-size:12px}.chart{margin:1em 0}"
+    ".grid{display:flex;flex-wrap:wrap;gap:1em}.scroll{overflow-x:auto}dt{font-weight:600}"
+)
+
+
+def _summary_html(report: InsightsReport) -> str:
+    """The title, the scope line and the dataset summary table."""
     s = report.summary
-    parts.append(f"<h1>Data Quality and Insights: {_e(report.title)}</h1>")
-    parts.append(
+    rows = [
+        ("Rows", f"{s.rows:,}"),
+        ("Columns", s.columns),
+        ("Column types", ", ".join(f"{k}: {v}" for k, v in s.column_types.items())),
+        ("Missing cells", f"{s.missing_cells:,} ({s.missing_fraction:.2%})"),
+        ("Duplicate rows", f"{s.duplicate_rows:,}"),
+        ("Memory", f"{s.memory_bytes / 1e6:.1f} MB"),
+    ]
+    return (
+        f"<h1>Data Quality and Insights: {_e(report.title)}</h1>"
         f"<p class='muted'>Node {_e(report.node_id)} · computed on {'the sample' if report.scope == 'sample' else 'all rows'} · {report.elapsed_seconds:.2f} s</p>"
-    )
-    parts.append(
         "<h2>Summary</h2><table>"
+        + "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
+        + "</table>"
+    )
+
+
+def _issues_html(report: InsightsReport) -> str:
+    """The issues table (or a line saying there are none)."""
+    head = f"<h2>Issues ({len(report.issues)})</h2>"
+    if not report.issues:
+        return head + "<p>No issues found.</p>"
+    return (
+        head
+        + "<table><tr><th>Severity</th><th>Issue</th><th>Detail</th><th>What to do</th></tr>"
         + "".join(
-            f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>"
-            for k, v in [
-                ("Rows", f"{s.rows:,}"),
-                ("Columns", s.columns),
-                ("Column types", ", ".join(f"{k}: {v}" for k, v in s.column_types.items())),
-                ("Missing cells", f"{s.missing_cells:,} ({s.missing_fraction:.2%})"),
-                ("Duplicate rows", f"{s.duplicate_rows:,}"),
-                ("Memory", f"{s.memory_bytes / 1e6:.1f} MB"),
-            ]
+            f"<tr><td><span class='badge' style='background:{_SEVERITY_COLOURS[i.severity]}'>{i.severity}</span></td><td>{_e(i.title)}</td><td>{_e(i.detail)}</td><td>{_e(i.advice)}</td></tr>"
+            for i in report.issues
         )
         + "</table>"
     )
-    parts.append(f"<h2>Issues ({len(report.issues)})</h2>")
-    if report.issues:
-        parts.append(
-            "<table><tr><th>Severity</th><th>Issue</th><th>Detail</th><th>What to do</th></tr>"
-            + "".join(
-                f"<tr><td><span class='badge' style='background:{sev_colour[i.severity]}'>{i.severity}</span></td><td>{_e(i.title)}</td><td>{_e(i.detail)}</td><td>{_e(i.advice)}</td></tr>"
-                for i in report.issues
-            )
-            + "</table>"
-        )
-    else:
-        parts.append("<p>No issues found.</p>")
-    charts_html: list[tuple[str, str]] = []
 
-    def chart(key: str) -> None:
-        spec = report.charts.get(key)
-        if spec is None:
-            return
-        cid = f"chart-{len(charts_html)}"
-        charts_html.append((cid, json.dumps(spec)))
-        parts.append(f"<div class='chart' id='{cid}'>{'' if bundle else svg_bars(spec)}</div>")
 
-    if report.target is not None:
-        t = report.target
-        parts.append(
-            f"<h2>Target: {_e(t.name)}</h2><p>Problem type: {_e(t.problem_type)}; missing: {t.missing:,}"
-            + (
-                f"; imbalance ratio: {t.imbalance_ratio:.3f}"
-                if t.imbalance_ratio is not None
-                else ""
-            )
-            + "</p>"
-        )
-        chart("target")
-    if report.quick_model is not None:
-        q = report.quick_model
-        parts.append(
-            f"<h2>Quick model</h2><p>{_e(q.model)}, {q.folds}-fold cross-validated {_e(q.metric)}: <b>{q.score:.4f}</b> on {q.rows_used:,} rows.</p>"
-        )
-        chart("feature_importance")
-    if "prediction_power" in report.charts:
-        chart("prediction_power")
-    parts.append(
+def _target_html(report: InsightsReport) -> str:
+    """The target's heading and problem type."""
+    t = report.target
+    if t is None:
+        return ""
+    imbalance = (
+        f"; imbalance ratio: {t.imbalance_ratio:.3f}" if t.imbalance_ratio is not None else ""
+    )
+    return (
+        f"<h2>Target: {_e(t.name)}</h2><p>Problem type: {_e(t.problem_type)}; missing: {t.missing:,}"
+        + imbalance
+        + "</p>"
+    )
+
+
+def _features_html(report: InsightsReport) -> str:
+    """The per-column table."""
+    return (
         "<h2>Features</h2><table><tr><th>Column</th><th>Type</th><th>Kind</th><th>Missing</th><th>Unique</th><th>Outliers</th><th>Prediction power</th></tr>"
         + "".join(
             f"<tr><td>{_e(f.name)}</td><td>{_e(f.dtype)}</td><td>{_e(f.kind)}</td><td>{f.missing_fraction:.1%}</td><td>{f.unique:,}</td><td>{'' if f.outlier_fraction is None else f'{f.outlier_fraction:.1%}'}</td><td>{'' if f.prediction_power is None else f'{f.prediction_power:.3f}'}</td></tr>"
@@ -577,41 +684,79 @@ def render_html(report: InsightsReport, *, embed_js: bool = True) -> str:
         )
         + "</table>"
     )
-    chart("correlation")
-    feature_keys = [k for k in report.charts if k.startswith("feature:")]
-    if feature_keys:
-        parts.append("<h3>Distributions</h3><div class='grid'>")
-        for key in feature_keys:
-            chart(key)
-        parts.append("</div>")
-    if report.samples:
-        cols = list(report.samples[0])
-        parts.append(
-            "<h2>Samples</h2><div class='scroll'><table><tr>"
-            + "".join(f"<th>{_e(c)}</th>" for c in cols)
-            + "</tr>"
-            + "".join(
-                "<tr>" + "".join(f"<td>{_e(r.get(c))}</td>" for c in cols) + "</tr>"
-                for r in report.samples
-            )
-            + "</table></div>"
+
+
+def _samples_html(report: InsightsReport) -> str:
+    """The first rows, as a scrollable table."""
+    if not report.samples:
+        return ""
+    cols = list(report.samples[0])
+    return (
+        "<h2>Samples</h2><div class='scroll'><table><tr>"
+        + "".join(f"<th>{_e(c)}</th>" for c in cols)
+        + "</tr>"
+        + "".join(
+            "<tr>" + "".join(f"<td>{_e(r.get(c))}</td>" for c in cols) + "</tr>"
+            for r in report.samples
         )
-    parts.append(
+        + "</table></div>"
+    )
+
+
+def _definitions_html(report: InsightsReport) -> str:
+    """The glossary of the terms the report uses."""
+    return (
         "<h2>Definitions</h2><dl>"
         + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in report.definitions.items())
         + "</dl>"
     )
-    script = ""
-    if bundle:
+
+
+class _Charts:
+    """Places chart containers in the page and remembers their specs for the embed script."""
+
+    def __init__(self, report: InsightsReport, bundle: str | None) -> None:
+        self.report = report
+        self.bundle = bundle
+        self.embedded: list[tuple[str, str]] = []
+
+    def div(self, key: str) -> str:
+        """The container of one chart (inline SVG bars without the Vega bundle); '' if absent."""
+        spec = self.report.charts.get(key)
+        if spec is None:
+            return ""
+        cid = f"chart-{len(self.embedded)}"
+        self.embedded.append((cid, json.dumps(spec)))
+        return f"<div class='chart' id='{cid}'>{'' if self.bundle else svg_bars(spec)}</div>"
+
+    def script(self) -> str:
+        """The Vega bundle and the calls that draw every placed chart ('' without the bundle)."""
+        if not self.bundle:
+            return ""
         calls = "\n".join(
             f"vegaEmbed('#{cid}', {spec}, {{renderer: 'svg', actions: false}}).catch(console.error);"
-            for cid, spec in charts_html
+            for cid, spec in self.embedded
         )
-        script = f"<script type='text/javascript'>{bundle}</script>\n<script type='text/javascript'>\n{calls}\n</script>"
-    style = (
-        "body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}"
-        "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top;font-size:13px}"
-        ".muted{color:#777}.badge{color:#fff;border-radius:3px;padding:1px 6px;font-size:12px}.chart{margin:1em 0}"
-        ".grid{display:flex;flex-wrap:wrap;gap:1em}.scroll{overflow-x:auto}dt{font-weight:600}"
-    )
-    return f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{_e(report.title)}: insights</title><style>{style}</style></head><body>\n{''.join(parts)}\n{script}\n</body></html>\n"
+        return f"<script type='text/javascript'>{self.bundle}</script>\n<script type='text/javascript'>\n{calls}\n</script>"
+
+
+def render_html(report: InsightsReport, *, embed_js: bool = True) -> str:
+    """The report as one standalone HTML file (no network needed to view it)."""
+    chart = _Charts(report, vega_bundle() if embed_js else None)
+    parts = [_summary_html(report), _issues_html(report)]
+    if report.target is not None:
+        parts += [_target_html(report), chart.div("target")]
+    if report.quick_model is not None:
+        q = report.quick_model
+        parts.append(
+            f"<h2>Quick model</h2><p>{_e(q.model)}, {q.folds}-fold cross-validated {_e(q.metric)}: <b>{q.score:.4f}</b> on {q.rows_used:,} rows.</p>"
+        )
+        parts.append(chart.div("feature_importance"))
+    parts += [chart.div("prediction_power"), _features_html(report), chart.div("correlation")]
+    feature_keys = [k for k in report.charts if k.startswith("feature:")]
+    if feature_keys:
+        parts.append("<h3>Distributions</h3><div class='grid'>")
+        parts += [chart.div(key) for key in feature_keys]
+        parts.append("</div>")
+    parts += [_samples_html(report), _definitions_html(report)]
+    return f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{_e(report.title)}: insights</title><style>{_STYLE}</style></head><body>\n{''.join(parts)}\n{chart.script()}\n</body></html>\n"
