@@ -116,7 +116,7 @@ export function ComparisonView(props: {
               <th scope="row">Status</th>
               {table.runs.map(run => (
                 <td key={run.run_id}>
-                  <RunStatusBadge status={run.status} />
+                  <RunStatusBadge status={run.status} tags={run.tags} />
                 </td>
               ))}
             </tr>

@@ -169,7 +169,7 @@ export function RunsTable(props: {
                 ) : null}
               </td>
               <td>
-                <RunStatusBadge status={run.status} />
+                <RunStatusBadge status={run.status} tags={run.tags} />
               </td>
               <td title={run.start_time ?? ''}>
                 {formatTimestamp(run.start_time)}
