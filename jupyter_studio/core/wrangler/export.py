@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import json
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -109,106 +110,125 @@ def _fmt_call(template: str) -> str:
     return f"{template!r}.format(**params)"
 
 
-def _source_code(node: FlowNode, var: str, resolve: Any, values: dict[str, str]) -> list[str]:
-    p = parse_source(node.operator, node.parameters, node.id)
-    if isinstance(p, FileSourceParams):
-        from .sources import local_files, substitute
+_PLACEHOLDER = r"\{([A-Za-z_][A-Za-z0-9_]*)\}"
 
-        real = resolve(substitute(p.path, values, node.id, "path"))
-        files, fmt = local_files(real, p.format, node.id, p.path)
-        head = files[0].read_bytes()[:65536] if fmt in ("csv", "tsv") else b""
-        options = _csv_literal(fmt, p.csv, head)
-        return [
-            f"path = ROOT / {_fmt_call(p.path)}",
-            f"{var} = scan_files(data_files(path, {fmt!r}), {fmt!r}, {options!r})",
-        ]
-    if isinstance(p, ObjectStoreSourceParams):
-        storage: dict[str, str] = {}
-        lines = []
-        if p.key:
-            lines.append(f"key = env({p.key!r})")
-        if p.secret:
-            lines.append(f"secret = env({p.secret!r})")
-        fs_opts = []
-        if p.anonymous:
-            fs_opts.append("anon=True")
-        if p.key:
-            fs_opts.append("key=key")
-        if p.secret:
-            fs_opts.append("secret=secret")
-        client = {
-            k: v for k, v in {"endpoint_url": p.endpoint_url, "region_name": p.region}.items() if v
-        }
-        if client:
-            fs_opts.append(f"client_kwargs={client!r}")
-        storage = {"aws_region": p.region or "us-east-1"}
-        if p.endpoint_url:
-            storage["aws_endpoint_url"] = p.endpoint_url
-            if p.endpoint_url.startswith("http://"):
-                storage["aws_allow_http"] = "true"
-        if p.anonymous:
-            storage["aws_skip_signature"] = "true"
-        fmt_hint = p.format
-        lines += [
-            "import fsspec",
-            f"url = {_fmt_call(p.url)}",
-            f"fs = fsspec.filesystem(url.split('://')[0], {', '.join(fs_opts)})",
-            "found = [url] if fs.isfile(url) else ['s3://' + n for n in fs.find(url.rstrip('/') + '/') if not Path(n).name.startswith(('.', '_'))]",
-            f"fmt = {fmt_hint!r} if {fmt_hint!r} != 'auto' else EXTENSIONS[Path(found[0]).suffix.lower()]",
-            "found = [u for u in found if EXTENSIONS.get(Path(u).suffix.lower()) == fmt]",
-            f"storage = {storage!r}",
-        ]
-        if p.key:
-            lines.append("storage['aws_access_key_id'] = key")
-        if p.secret:
-            lines.append("storage['aws_secret_access_key'] = secret")
-        head_code = "fs.open(found[0]).read(65536) if fmt in ('csv', 'tsv') else b''"
-        options = _csv_literal("csv", p.csv, b"")
-        options.pop("separator")
-        lines += [
-            f"head = {head_code}",
-            "sep = '\\t' if fmt == 'tsv' else "
-            + (repr(p.csv.delimiter) if p.csv.delimiter else "sniff(head)"),
-            f"{var} = scan_files(found, fmt, {{'separator': sep, **{options!r}}}, storage_options=storage)",
-        ]
-        return lines
-    if isinstance(p, SqlSourceParams):
-        from sqlalchemy.engine import make_url
 
-        url = p.url
-        if url.startswith("sqlite"):
-            parsed = make_url(url)
-            real = resolve(parsed.database or "")
-            url_code = f"'sqlite:///' + str(ROOT / {_fmt_call(parsed.database or '')})"
-            del real
-        else:
-            url_code = f"env({_fmt_call(url)})"
-        if p.table is not None:
-            query_code = f"'SELECT * FROM ' + {_fmt_call(p.table)}"
-            binds = "{}"
-        else:
-            import re as _re
+def _bound_query(query: str, marker: str) -> tuple[str, str]:
+    """A query with its ``{name}`` placeholders as bind markers, and the code of the binds dict.
 
-            names = _re.findall(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", p.query or "")
-            query_code = repr(
-                _re.sub(
-                    r"\{([A-Za-z_][A-Za-z0-9_]*)\}", r":\1", (p.query or "").strip().rstrip(";")
-                )
-            )
-            binds = "{" + ", ".join(f"{n!r}: params[{n!r}]" for n in names) + "}"
-        return [
-            "import sqlalchemy as sa",
-            f"engine = sa.create_engine({url_code})",
-            "with engine.connect() as conn:",
-            f"    result = conn.execute(sa.text({query_code}), {binds})",
-            "    columns = list(result.keys())",
-            "    rows = result.fetchall()",
-            "engine.dispose()",
-            f"{var} = pl.DataFrame({{c: [r[i] for r in rows] for i, c in enumerate(columns)}}, strict=False, infer_schema_length=None).lazy()",
-        ]
-    assert isinstance(p, DuckDBSourceParams)
-    import re as _re
+    ``marker`` is the bind syntax before the name: ``:`` for SQLAlchemy, ``$`` for DuckDB.
+    """
+    names = re.findall(_PLACEHOLDER, query)
+    bound = re.sub(_PLACEHOLDER, marker + r"\1", query.strip().rstrip(";"))
+    binds = "{" + ", ".join(f"{n!r}: params[{n!r}]" for n in names) + "}"
+    return bound, binds
 
+
+def _file_source_code(
+    p: FileSourceParams, node: FlowNode, var: str, resolve: Any, values: dict[str, str]
+) -> list[str]:
+    """Code that scans a local file or folder source."""
+    from .sources import local_files, substitute
+
+    real = resolve(substitute(p.path, values, node.id, "path"))
+    files, fmt = local_files(real, p.format, node.id, p.path)
+    head = files[0].read_bytes()[:65536] if fmt in ("csv", "tsv") else b""
+    options = _csv_literal(fmt, p.csv, head)
+    return [
+        f"path = ROOT / {_fmt_call(p.path)}",
+        f"{var} = scan_files(data_files(path, {fmt!r}), {fmt!r}, {options!r})",
+    ]
+
+
+def _object_store_options(p: ObjectStoreSourceParams) -> tuple[list[str], dict[str, str]]:
+    """The fsspec keyword arguments (as code) and the Polars storage options of a bucket source."""
+    fs_opts = []
+    if p.anonymous:
+        fs_opts.append("anon=True")
+    if p.key:
+        fs_opts.append("key=key")
+    if p.secret:
+        fs_opts.append("secret=secret")
+    client = {
+        k: v for k, v in {"endpoint_url": p.endpoint_url, "region_name": p.region}.items() if v
+    }
+    if client:
+        fs_opts.append(f"client_kwargs={client!r}")
+    storage = {"aws_region": p.region or "us-east-1"}
+    if p.endpoint_url:
+        storage["aws_endpoint_url"] = p.endpoint_url
+        if p.endpoint_url.startswith("http://"):
+            storage["aws_allow_http"] = "true"
+    if p.anonymous:
+        storage["aws_skip_signature"] = "true"
+    return fs_opts, storage
+
+
+def _object_store_source_code(p: ObjectStoreSourceParams, var: str) -> list[str]:
+    """Code that lists and scans the files of an object-store (S3) source."""
+    lines = []
+    if p.key:
+        lines.append(f"key = env({p.key!r})")
+    if p.secret:
+        lines.append(f"secret = env({p.secret!r})")
+    fs_opts, storage = _object_store_options(p)
+    fmt_hint = p.format
+    lines += [
+        "import fsspec",
+        f"url = {_fmt_call(p.url)}",
+        f"fs = fsspec.filesystem(url.split('://')[0], {', '.join(fs_opts)})",
+        "found = [url] if fs.isfile(url) else ['s3://' + n for n in fs.find(url.rstrip('/') + '/') if not Path(n).name.startswith(('.', '_'))]",
+        f"fmt = {fmt_hint!r} if {fmt_hint!r} != 'auto' else EXTENSIONS[Path(found[0]).suffix.lower()]",
+        "found = [u for u in found if EXTENSIONS.get(Path(u).suffix.lower()) == fmt]",
+        f"storage = {storage!r}",
+    ]
+    if p.key:
+        lines.append("storage['aws_access_key_id'] = key")
+    if p.secret:
+        lines.append("storage['aws_secret_access_key'] = secret")
+    head_code = "fs.open(found[0]).read(65536) if fmt in ('csv', 'tsv') else b''"
+    options = _csv_literal("csv", p.csv, b"")
+    options.pop("separator")
+    lines += [
+        f"head = {head_code}",
+        "sep = '\\t' if fmt == 'tsv' else "
+        + (repr(p.csv.delimiter) if p.csv.delimiter else "sniff(head)"),
+        f"{var} = scan_files(found, fmt, {{'separator': sep, **{options!r}}}, storage_options=storage)",
+    ]
+    return lines
+
+
+def _sql_source_code(p: SqlSourceParams, var: str, resolve: Any) -> list[str]:
+    """Code that runs a SQL source's query (or reads its table) through SQLAlchemy."""
+    from sqlalchemy.engine import make_url
+
+    url = p.url
+    if url.startswith("sqlite"):
+        parsed = make_url(url)
+        resolve(parsed.database or "")  # checks the database file is under the root
+        url_code = f"'sqlite:///' + str(ROOT / {_fmt_call(parsed.database or '')})"
+    else:
+        url_code = f"env({_fmt_call(url)})"
+    if p.table is not None:
+        query_code = f"'SELECT * FROM ' + {_fmt_call(p.table)}"
+        binds = "{}"
+    else:
+        query, binds = _bound_query(p.query or "", ":")
+        query_code = repr(query)
+    return [
+        "import sqlalchemy as sa",
+        f"engine = sa.create_engine({url_code})",
+        "with engine.connect() as conn:",
+        f"    result = conn.execute(sa.text({query_code}), {binds})",
+        "    columns = list(result.keys())",
+        "    rows = result.fetchall()",
+        "engine.dispose()",
+        f"{var} = pl.DataFrame({{c: [r[i] for r in rows] for i, c in enumerate(columns)}}, strict=False, infer_schema_length=None).lazy()",
+    ]
+
+
+def _duckdb_source_code(p: DuckDBSourceParams, var: str) -> list[str]:
+    """Code that registers a DuckDB source's files as views and runs its query."""
     lines = ["import duckdb", "con = duckdb.connect()"]
     for name, raw in p.tables.items():
         lines += [
@@ -218,14 +238,25 @@ def _source_code(node: FlowNode, var: str, resolve: Any, values: dict[str, str])
             "reader = {'parquet': f'read_parquet({files})', 'jsonl': f\"read_json_auto({files}, format='newline_delimited')\", 'csv': f'read_csv_auto({files})', 'tsv': f\"read_csv_auto({files}, delim='\\\\t')\"}[fmt]",
             f"con.execute(f'CREATE VIEW \"{name}\" AS SELECT * FROM {{reader}}')",
         ]
-    names = _re.findall(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", p.query)
-    query = _re.sub(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", r"$\1", p.query.strip().rstrip(";"))
-    binds = "{" + ", ".join(f"{n!r}: params[{n!r}]" for n in names) + "}"
+    query, binds = _bound_query(p.query, "$")
     lines += [
         f"{var} = pl.from_arrow(con.sql({query!r}, params={binds}).to_arrow_table()).lazy()",
         "con.close()",
     ]
     return lines
+
+
+def _source_code(node: FlowNode, var: str, resolve: Any, values: dict[str, str]) -> list[str]:
+    """The lines of code that load a source node into ``var``."""
+    p = parse_source(node.operator, node.parameters, node.id)
+    if isinstance(p, FileSourceParams):
+        return _file_source_code(p, node, var, resolve, values)
+    if isinstance(p, ObjectStoreSourceParams):
+        return _object_store_source_code(p, var)
+    if isinstance(p, SqlSourceParams):
+        return _sql_source_code(p, var, resolve)
+    assert isinstance(p, DuckDBSourceParams)
+    return _duckdb_source_code(p, var)
 
 
 def _plan(document: FlowDocument, node_id: str) -> list[FlowNode]:
