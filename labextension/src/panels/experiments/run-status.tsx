@@ -17,26 +17,27 @@ export function runStatusLabel(status: string): string {
 export function runStatusText(
   status: string,
   tags: Record<string, string> = {}
-): { label: string; title: string } {
+): { label: string; title: string; reason?: string } {
   const automl = tags[AUTOML_STATUS_TAG];
   if (status === 'KILLED' && automl && AUTOML_NOT_FAILED.has(automl)) {
     const reason = tags[AUTOML_REASON_TAG];
     return {
       label: runStatusLabel(automl.toUpperCase()),
-      title: reason ? `${automl}: ${reason}` : automl
+      title: reason ? `${automl}: ${reason}` : automl,
+      reason
     };
   }
   return { label: runStatusLabel(status), title: status };
 }
 
-/** A coloured pill showing a run's status. */
+/** A coloured pill showing a run's status, and beside it why a candidate was skipped. */
 export function RunStatusBadge(props: {
   status: string;
   tags?: Record<string, string>;
 }): JSX.Element {
   const { status, tags } = props;
-  const { label, title } = runStatusText(status, tags);
-  return (
+  const { label, title, reason } = runStatusText(status, tags);
+  const pill = (
     <span
       className={`jp-studio-StatusBadge jp-studio-RunStatus-${status}`}
       data-status={status}
@@ -45,5 +46,15 @@ export function RunStatusBadge(props: {
       <span className="jp-studio-StatusBadge-dot" aria-hidden="true" />
       {label}
     </span>
+  );
+  if (!reason) {
+    return pill;
+  }
+  // the reason is shown, not only a tooltip: people read it without hovering
+  return (
+    <>
+      {pill}
+      <div className="jp-studio-RunStatus-reason">{reason}</div>
+    </>
   );
 }

@@ -16,6 +16,7 @@ describe('run status pill', () => {
     });
     expect(text.label).toBe('Skipped');
     expect(text.title).toBe('skipped: not enough time left for one fold');
+    expect(text.reason).toBe('not enough time left for one fold');
   });
 
   it('keeps Killed for runs that were really killed', () => {
