@@ -202,6 +202,68 @@ def _custom_line(exc: BaseException) -> str:
     return ""
 
 
+def _cast_error(node: FlowNode, text: str) -> NodeError:
+    """A failed type conversion, naming the column and the values that fail when Polars does."""
+    column = ""
+    if "column '" in text:
+        column = text.split("column '", 1)[1].split("'", 1)[0]
+    examples = ""
+    if "values: [" in text:
+        examples = " Values that fail: " + text.split("values: [", 1)[1].split("]", 1)[0] + "."
+    return NodeError(
+        node.id,
+        f"Some values{f' of {column!r}' if column else ''} cannot be converted.{examples}",
+        "Set 'on_error' to 'null' to turn them into missing values, or clean them first "
+        "(for example with a 'Replace text' step).",
+        code="cast_failed",
+        columns=[column] if column else [],
+    )
+
+
+def _source_read_error(node: FlowNode, text: str, first: str) -> NodeError | None:
+    """What is wrong with a file a source could not read (encoding, quotes, types, shape), or None."""
+    low = text.lower()
+    if "utf-8" in low or "utf8" in low or "invalid utf" in low:
+        return NodeError(
+            node.id,
+            "The file is not valid UTF-8 text.",
+            "Set the encoding of the source to latin1, cp1252 or utf8-lossy.",
+            code="bad_encoding",
+        )
+    if "could not parse" in low and "as dtype `str`" in low:  # text always parses: quoting
+        return NodeError(
+            node.id,
+            "The CSV file has a quote that is never closed, or text right after a closing "
+            f"quote: {first}",
+            "Close the quote (a quote inside a quoted value is written twice), then try again.",
+            code="malformed_csv",
+        )
+    if "could not parse" in low and "as dtype" in low:
+        return NodeError(
+            node.id,
+            f"A value does not fit the column type guessed from the first rows: {first}",
+            "Raise 'infer rows' in the source's CSV settings (empty reads the whole file), "
+            "or read the column as text and convert it with a 'Change data types' step.",
+            code="csv_type_mismatch",
+        )
+    if "more fields" in low or "ragged" in low or "could not parse" in low or "schema" in low:
+        return NodeError(
+            node.id,
+            f"The CSV file is malformed: {first}",
+            "Check the delimiter (and quotes); to keep rows with extra fields, set "
+            "'ragged lines' to 'truncate'.",
+            code="malformed_csv",
+        )
+    if "empty" in low:
+        return NodeError(
+            node.id,
+            "The file has no data.",
+            "Pick a file with a header and rows.",
+            code="empty_file",
+        )
+    return None
+
+
 def translate_error(
     exc: BaseException, node: FlowNode, schema: dict[str, Any] | None = None
 ) -> NodeError:
@@ -229,60 +291,11 @@ def translate_error(
         missing = first.split('"')[1] if '"' in first else first
         return column_missing_error(node.id, [missing], list(schema or []))
     if name == "InvalidOperationError" and ("conversion" in text or "cast" in text.lower()):
-        column = ""
-        if "column '" in text:
-            column = text.split("column '", 1)[1].split("'", 1)[0]
-        examples = ""
-        if "values: [" in text:
-            examples = " Values that fail: " + text.split("values: [", 1)[1].split("]", 1)[0] + "."
-        return NodeError(
-            node.id,
-            f"Some values{f' of {column!r}' if column else ''} cannot be converted.{examples}",
-            "Set 'on_error' to 'null' to turn them into missing values, or clean them first "
-            "(for example with a 'Replace text' step).",
-            code="cast_failed",
-            columns=[column] if column else [],
-        )
+        return _cast_error(node, text)
     if name in ("ComputeError", "NoDataError") and node.kind == "source":
-        low = text.lower()
-        if "utf-8" in low or "utf8" in low or "invalid utf" in low:
-            return NodeError(
-                node.id,
-                "The file is not valid UTF-8 text.",
-                "Set the encoding of the source to latin1, cp1252 or utf8-lossy.",
-                code="bad_encoding",
-            )
-        if "could not parse" in low and "as dtype `str`" in low:  # text always parses: quoting
-            return NodeError(
-                node.id,
-                "The CSV file has a quote that is never closed, or text right after a closing "
-                f"quote: {first}",
-                "Close the quote (a quote inside a quoted value is written twice), then try again.",
-                code="malformed_csv",
-            )
-        if "could not parse" in low and "as dtype" in low:
-            return NodeError(
-                node.id,
-                f"A value does not fit the column type guessed from the first rows: {first}",
-                "Raise 'infer rows' in the source's CSV settings (empty reads the whole file), "
-                "or read the column as text and convert it with a 'Change data types' step.",
-                code="csv_type_mismatch",
-            )
-        if "more fields" in low or "ragged" in low or "could not parse" in low or "schema" in low:
-            return NodeError(
-                node.id,
-                f"The CSV file is malformed: {first}",
-                "Check the delimiter (and quotes); to keep rows with extra fields, set "
-                "'ragged lines' to 'truncate'.",
-                code="malformed_csv",
-            )
-        if "empty" in low:
-            return NodeError(
-                node.id,
-                "The file has no data.",
-                "Pick a file with a header and rows.",
-                code="empty_file",
-            )
+        read_error = _source_read_error(node, text, first)
+        if read_error is not None:
+            return read_error
     if name in ("SQLInterfaceError", "SQLSyntaxError"):
         return NodeError(
             node.id,
