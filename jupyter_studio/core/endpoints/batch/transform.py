@@ -492,8 +492,35 @@ def score_file(
         if path.resolve() == resolved_target:
             raise BatchTransformError(f"the output {target.name} is also an input")
     loaded = model if model is not None else _load(model_dir)
-    schema = loaded.schema
-    sources = [_Source(path, schema, chunk_rows) for path in files]
+    sources = [_Source(path, loaded.schema, chunk_rows) for path in files]
+    _check_same_columns(sources)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.partial")
+    writer = _Writer(partial, fmt)
+    try:
+        rows, chunks, prediction_names = _score_sources(
+            loaded, sources, writer, on_progress, should_stop
+        )
+        writer.close()
+        os.replace(partial, target)
+    except BaseException:
+        writer.close()
+        partial.unlink(missing_ok=True)
+        raise
+    return TransformResult(
+        output=target,
+        format=fmt,
+        rows=rows,
+        files=files,
+        columns=[*sources[0].columns, *prediction_names],
+        prediction_columns=prediction_names,
+        seconds=time.monotonic() - started,
+        chunks=chunks,
+    )
+
+
+def _check_same_columns(sources: list[_Source]) -> None:
+    """Refuse input files whose columns differ from the first file's (naming extra and missing)."""
     first_columns = sources[0].columns
     for source in sources[1:]:
         if set(source.columns) != set(first_columns):
@@ -511,62 +538,53 @@ def score_file(
                 f"{source.path.name} does not have the columns of {sources[0].path.name} "
                 f"({detail}); all files of a transform must have the same columns"
             )
+
+
+def _score_sources(
+    loaded: LoadedModel,
+    sources: list[_Source],
+    writer: _Writer,
+    on_progress: Callable[[int, float], None] | None,
+    should_stop: Callable[[], bool] | None,
+) -> tuple[int, int, list[str]]:
+    """Score every chunk of every source into ``writer``: the rows, chunks and prediction columns."""
+    schema = loaded.schema
+    first_columns = sources[0].columns
     total_bytes = sum(s.size for s in sources)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.partial")
-    writer = _Writer(partial, fmt)
     rows = chunks = 0
     done_bytes = 0
     prediction_names: list[str] | None = None
-    try:
-        for source in sources:
-            for table in source.chunks():
-                if should_stop is not None and should_stop():
-                    raise TransformStopped("stopped")
-                where = f"{source.path.name} rows {source.rows_read + 1}-{source.rows_read + table.num_rows}"
-                converted, out = _score_chunk(loaded, schema, source, table)
-                names = _unique_names([n for n, _ in out], set(first_columns))
-                if prediction_names is None:
-                    prediction_names = names
-                elif names != prediction_names:
-                    raise BatchTransformError(
-                        f"{where}: the model answered with columns {names}, but earlier rows with "
-                        f"{prediction_names}"
-                    )
-                arrays = [
-                    converted[name] if name in converted else table.column(name).combine_chunks()
-                    for name in first_columns
-                ]
-                arrays += [
-                    _arrow(values, name) for name, (_, values) in zip(names, out, strict=True)
-                ]
-                writer.write(pa.Table.from_arrays(arrays, names=[*first_columns, *names]), where)
-                source.rows_read += table.num_rows
-                rows += table.num_rows
-                chunks += 1
-                if on_progress is not None:
-                    on_progress(rows, (done_bytes + source.fraction() * source.size) / total_bytes)
-            done_bytes += source.size
-        if not rows:
-            raise BatchTransformError(
-                f"there are no rows to score in {', '.join(s.path.name for s in sources)}"
-            )
-        writer.close()
-        os.replace(partial, target)
-    except BaseException:
-        writer.close()
-        partial.unlink(missing_ok=True)
-        raise
-    return TransformResult(
-        output=target,
-        format=fmt,
-        rows=rows,
-        files=files,
-        columns=[*first_columns, *(prediction_names or [])],
-        prediction_columns=prediction_names or [],
-        seconds=time.monotonic() - started,
-        chunks=chunks,
-    )
+    for source in sources:
+        for table in source.chunks():
+            if should_stop is not None and should_stop():
+                raise TransformStopped("stopped")
+            where = f"{source.path.name} rows {source.rows_read + 1}-{source.rows_read + table.num_rows}"
+            converted, out = _score_chunk(loaded, schema, source, table)
+            names = _unique_names([n for n, _ in out], set(first_columns))
+            if prediction_names is None:
+                prediction_names = names
+            elif names != prediction_names:
+                raise BatchTransformError(
+                    f"{where}: the model answered with columns {names}, but earlier rows with "
+                    f"{prediction_names}"
+                )
+            arrays = [
+                converted[name] if name in converted else table.column(name).combine_chunks()
+                for name in first_columns
+            ]
+            arrays += [_arrow(values, name) for name, (_, values) in zip(names, out, strict=True)]
+            writer.write(pa.Table.from_arrays(arrays, names=[*first_columns, *names]), where)
+            source.rows_read += table.num_rows
+            rows += table.num_rows
+            chunks += 1
+            if on_progress is not None:
+                on_progress(rows, (done_bytes + source.fraction() * source.size) / total_bytes)
+        done_bytes += source.size
+    if not rows:
+        raise BatchTransformError(
+            f"there are no rows to score in {', '.join(s.path.name for s in sources)}"
+        )
+    return rows, chunks, prediction_names or []
 
 
 def _score_chunk(
