@@ -125,6 +125,8 @@ class LoadedModel:
         self.predict_fn: str = conf.get("predict_fn", "predict")
         self.flavor = self.loader_module.rsplit(".", 1)[-1] or "python_function"
         self._transforms: list[Any] = []
+        #: The pipeline's transforms with a numpy first step, when proven equivalent.
+        self._sklearn_fast: Any = None
         self._estimator: Any = None
         self._argmax = False
         self.has_probabilities = False
@@ -162,6 +164,9 @@ class LoadedModel:
             return
         self._transforms = transforms
         self._estimator = estimator
+        from .sklearn_fast import FastTransforms
+
+        self._sklearn_fast = FastTransforms.build(transforms, self.schema)
         if self.predict_fn != "predict":
             if not hasattr(estimator, self.predict_fn):
                 self._estimator = None
@@ -185,8 +190,11 @@ class LoadedModel:
         if self._estimator is None:
             return Prediction(self.pyfunc.predict(frame))
         rows: Any = frame
-        for transform in self._transforms:
-            rows = transform.transform(rows)
+        if self._sklearn_fast is not None:  # the same rows, faster (see .sklearn_fast)
+            rows = self._sklearn_fast.transform(frame)
+        else:
+            for transform in self._transforms:
+                rows = transform.transform(rows)
         if self.predict_fn != "predict":
             return Prediction(getattr(self._estimator, self.predict_fn)(rows))
         if not self.has_probabilities:
