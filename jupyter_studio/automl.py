@@ -24,6 +24,8 @@ class AutoML(_EngineAutoML):
     ipywidgets installed; True or False forces the choice.
     """
 
+    progress: bool | None = None
+
     def __init__(self, *args: Any, progress: bool | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.progress = progress
@@ -38,7 +40,7 @@ class AutoML(_EngineAutoML):
         try:
             from .widgets.automl import LiveFit
 
-            return LiveFit(self.settings["max_runtime"]).show()
+            return LiveFit(self.settings.max_runtime).show()
         except ImportError:  # no ipywidgets: train without the display
             return None
 
@@ -47,21 +49,21 @@ class AutoML(_EngineAutoML):
         live = self._live()
         if live is None:
             return super().fit(data)
-        user_callback = self.settings.get("on_candidate")
+        user_callback = self.hooks.on_candidate
 
         def on_candidate(row: dict[str, Any]) -> None:
             live.on_candidate(row)
             if user_callback is not None:
                 user_callback(row)
 
-        self.settings["on_candidate"] = on_candidate
+        self.hooks.on_candidate = on_candidate
         try:
             result = super().fit(data)
         except BaseException as exc:
             live.finish(error=exc)
             raise
         finally:
-            self.settings["on_candidate"] = user_callback
+            self.hooks.on_candidate = user_callback
         live.finish(result)
         return result
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import pandas as pd
 from .engine import ENSEMBLE_NAME, Engine
 from .pipeline import TabularModel
 from .problem import REGRESSION
-from .validate import DEFAULT_MIN_ROWS, validate_settings
+from .settings import DEFAULT_MIN_ROWS, RunHooks, RunSettings
 
 LEADERBOARD_COLUMNS = [
     "candidate",
@@ -93,42 +94,43 @@ class AutoML:
         folds: int | None = None,
         stacking: bool = True,
     ):
-        validate_settings(
-            target=target,
-            problem_type=problem_type,
-            objective_metric=objective_metric,
-            mode=mode,
-            max_runtime=max_runtime,
-            max_candidate_runtime=max_candidate_runtime,
-            algorithms=algorithms,
-            feature_types=feature_types,
-            validation=validation if isinstance(validation, (int, float)) else None,
-            min_rows=min_rows,
+        from ..validation import parse_model
+
+        self.settings: RunSettings = parse_model(
+            RunSettings,
+            {
+                "target": target,
+                "problem_type": problem_type,
+                "objective_metric": objective_metric,
+                "mode": mode,
+                "max_runtime": max_runtime,
+                "max_candidate_runtime": max_candidate_runtime,
+                "seed": seed,
+                "sample_weight": sample_weight,
+                "feature_types": feature_types,
+                "features": features,
+                "algorithms": algorithms,
+                "validation": validation,
+                "min_rows": min_rows,
+                "folds": folds,
+                "stacking": stacking,
+            },
+            "AutoML settings",
+            code="invalid_automl_request",
         )
-        self.settings: dict[str, Any] = {
-            "target": target,
-            "problem_type": problem_type,
-            "objective_metric": objective_metric,
-            "mode": mode,
-            "max_runtime": float(max_runtime),
-            "max_candidate_runtime": max_candidate_runtime,
-            "seed": int(seed),
-            "sample_weight": sample_weight,
-            "feature_types": feature_types,
-            "features": features,
-            "algorithms": algorithms,
-            "validation": validation,
-            "on_candidate": on_candidate,
-            "on_plan": on_plan,
-            "should_stop": should_stop,
-            "min_rows": min_rows,
-            "folds": folds,
-            "stacking": stacking,
-        }
+        self.hooks = RunHooks(on_candidate=on_candidate, on_plan=on_plan, should_stop=should_stop)
+
+    @classmethod
+    def from_settings(cls, settings: RunSettings, hooks: RunHooks | None = None) -> AutoML:
+        """An AutoML for settings already built and checked (the ``automl`` job's way in)."""
+        automl = cls.__new__(cls)
+        automl.settings = settings
+        automl.hooks = hooks or RunHooks()
+        return automl
 
     def fit(self, data: pd.DataFrame | str | Path) -> AutoMLResult:
         """Train on a DataFrame or a CSV/Parquet path; bad input raises ``InvalidInput`` first."""
-        engine = Engine(dict(self.settings))
+        engine = Engine(self.settings, replace(self.hooks))
         engine.run(data)
         return AutoMLResult(engine)
 
@@ -153,7 +155,7 @@ class AutoMLResult:
         self.classes: list[Any] | None = engine.classes
         self.stopped: bool = engine.stopped
         self.elapsed: float = engine.elapsed
-        self.target: str = engine.s["target"]
+        self.target: str = str(engine.settings.target)
         self.columns: list[str] = list(engine.columns)
         self.best_candidate: str | None = engine.best_name()
 

@@ -34,7 +34,8 @@ from .pipeline import CandidateSpec, FittedCandidate, TabularModel, stack_column
 from .portfolio import portfolio, stack_portfolio
 from .preprocess import NUMERICAL, Preprocessor, infer_feature_types
 from .problem import DEFAULT_METRIC_REASON, REGRESSION, Metric, all_scores, get_metric
-from .validate import ALGORITHMS, DEFAULT_MIN_ROWS, ValidatedRequest, validate_request
+from .settings import ALGORITHMS, RunHooks, RunSettings
+from .validate import ValidatedRequest, validate_request
 
 #: Below this many bytes of data (and rows), Auto picks ensembling, like SageMaker Autopilot.
 AUTO_ENSEMBLING_MAX_BYTES = 100 * 2**20
@@ -98,8 +99,9 @@ class StopRun(Exception):
 class Engine:
     """One AutoML run (use :class:`jupyter_studio.core.automl.AutoML`)."""
 
-    def __init__(self, settings: dict[str, Any]):
-        self.s = settings
+    def __init__(self, settings: RunSettings, hooks: RunHooks | None = None):
+        self.settings = settings
+        self.hooks = hooks or RunHooks()
         self.results: list[CandidateResult] = []
         self.lock = threading.Lock()
         self.speed: dict[str, float] = {}  # measured / estimated cost, per family
@@ -125,10 +127,10 @@ class Engine:
                     run_hpo(self)
                 else:
                     self._run_portfolio()
-                if self.scheme == "cv" and self.s.get("stacking", True):
+                if self.scheme == "cv" and self.settings.stacking:
                     self._run_stacking()
                 if self.mode != "hpo" and self.remaining() - self.reserve() > max(
-                    5.0, 0.1 * float(self.s["max_runtime"])
+                    5.0, 0.1 * self.settings.max_runtime
                 ):
                     from .hpo import run_hpo
 
@@ -148,36 +150,21 @@ class Engine:
 
     def prepare(self, data: Any) -> None:
         """Check the request, infer types, plan validation and mode (the clock starts here)."""
-        s = self.s
+        s = self.settings
         self.t0 = time.monotonic()
-        self.deadline = self.t0 + float(s["max_runtime"])
-        req = validate_request(
-            data,
-            target=s["target"],
-            problem_type=s.get("problem_type"),
-            objective_metric=s.get("objective_metric"),
-            mode=s.get("mode", "auto"),
-            max_runtime=s["max_runtime"],
-            max_candidate_runtime=s.get("max_candidate_runtime"),
-            sample_weight=s.get("sample_weight"),
-            feature_types=s.get("feature_types"),
-            features=s.get("features"),
-            algorithms=s.get("algorithms"),
-            validation=s.get("validation"),
-            min_rows=s.get("min_rows", DEFAULT_MIN_ROWS),
-            min_rows_setting=s.get("min_rows_setting") or "AutoML(min_rows=...)",
-        )
+        self.deadline = self.t0 + s.max_runtime
+        req = validate_request(data, s)
         self.request = req
         self.problem_type = req.problem_type
-        self.metric: Metric = get_metric(s.get("objective_metric"), req.problem_type)
+        self.metric: Metric = get_metric(s.objective_metric, req.problem_type)
         self.metric_reason = (
             "as chosen"
-            if s.get("objective_metric")
+            if s.objective_metric
             else f"the default for {req.problem_type}: {DEFAULT_METRIC_REASON[req.problem_type]}"
         )
         self._encode_target(req)
         self.feature_types, self.feature_reasons, self.dropped = infer_feature_types(
-            req.frame, s.get("feature_types")
+            req.frame, s.feature_types
         )
         if not self.feature_types:
             from ..errors import InvalidInput
@@ -194,7 +181,7 @@ class Engine:
         self._plan_validation(req)
         self._plan_mode()
         self.elapsed = 0.0
-        on_plan = s.get("on_plan")
+        on_plan = self.hooks.on_plan
         if on_plan is not None:
             on_plan(
                 {
@@ -282,10 +269,10 @@ class Engine:
 
     def _plan_validation(self, req: ValidatedRequest) -> None:
         n = len(self.X)
-        budget = float(self.s["max_runtime"])
+        budget = self.settings.max_runtime
         cores = self.n_jobs
         self.parallel_folds = min(2, cores)
-        rng = np.random.default_rng(self.s.get("seed", 0))
+        rng = np.random.default_rng(self.settings.seed)
         if req.validation_frame is not None:
             self.scheme = "holdout"
             self.train_rows = np.arange(n)
@@ -296,14 +283,14 @@ class Engine:
             )
             self.parallel_folds = 1
             return
-        if req.validation_ratio is not None or self.s.get("folds") == 0:
+        if req.validation_ratio is not None or self.settings.folds == 0:
             ratio = req.validation_ratio or 0.2
             self._holdout_split(ratio, rng)
             self.validation_reason = f"Holdout: {ratio:.0%} of the rows, chosen at random" + (
                 " (stratified by class)." if self.problem_type != REGRESSION else "."
             )
             return
-        folds = int(self.s.get("folds") or (8 if n <= 1000 else 5))
+        folds = int(self.settings.folds or (8 if n <= 1000 else 5))
         lgb_bag = self.estimate("lightgbm", int(n * (folds - 1) / folds)) * folds / 2
         reason = ""
         if lgb_bag > 0.25 * budget and folds > 3:
@@ -329,7 +316,7 @@ class Engine:
     def _kfold(self, k: int, rng: np.random.Generator) -> list[tuple[np.ndarray, np.ndarray]]:
         from sklearn.model_selection import KFold, StratifiedKFold
 
-        seed = int(self.s.get("seed", 0))
+        seed = self.settings.seed
         n = len(self.X)
         if self.problem_type != REGRESSION and np.bincount(self.y).min() >= k:
             splitter: Any = StratifiedKFold(k, shuffle=True, random_state=seed)
@@ -347,7 +334,7 @@ class Engine:
         tr, va = train_test_split(
             np.arange(n),
             test_size=ratio,
-            random_state=int(self.s.get("seed", 0)),
+            random_state=self.settings.seed,
             stratify=stratify,
         )
         self.scheme = "holdout"
@@ -361,7 +348,7 @@ class Engine:
         self.parallel_folds = 1
 
     def _plan_mode(self) -> None:
-        mode = self.s.get("mode", "auto")
+        mode = self.settings.mode
         n, size = len(self.X), int(self.X.memory_usage(deep=True).sum())
         if mode == "auto":
             if size < AUTO_ENSEMBLING_MAX_BYTES and n < AUTO_ENSEMBLING_MAX_ROWS:
@@ -384,7 +371,7 @@ class Engine:
     def end(self) -> float:
         """When training must end (``time.monotonic()``): the budget's deadline, or earlier when
         the ``end_by`` setting (the job's clock, which keeps time to save the results) says so."""
-        end_by = self.s.get("end_by")
+        end_by = self.hooks.end_by
         return self.deadline if end_by is None else min(self.deadline, float(end_by()))
 
     def remaining(self) -> float:
@@ -392,16 +379,16 @@ class Engine:
 
     def reserve(self) -> float:
         """Seconds kept for the final ensemble and bookkeeping."""
-        return min(10.0, 1.0 + 0.03 * float(self.s["max_runtime"]))
+        return min(10.0, 1.0 + 0.03 * self.settings.max_runtime)
 
     def check_stop(self) -> None:
-        stop = self.s.get("should_stop")
+        stop = self.hooks.should_stop
         if stop is not None and stop():
             raise StopRun()
 
     # ------------------------------------------------------------------ candidates
     def _run_portfolio(self) -> None:
-        specs = portfolio(self.s.get("algorithms"))
+        specs = portfolio(self.settings.algorithms)
         for spec in specs:
             self.check_stop()
             if self.remaining() - self.reserve() < 0.5:
@@ -425,7 +412,7 @@ class Engine:
 
     def _run_stacking(self) -> None:
         done = [r for r in self.results if r.status == "completed" and r.level == 1]
-        budget = float(self.s["max_runtime"])
+        budget = self.settings.max_runtime
         if len(done) < 3 or len(self.X) < 1000 or self.remaining() - self.reserve() < 0.25 * budget:
             return
         # the best candidate of each family, then the next best overall, at most 6
@@ -436,7 +423,7 @@ class Engine:
                 chosen.append(r)
         chosen = chosen[:6]
         self._prepare_stack(chosen)
-        for spec in stack_portfolio(self.s.get("algorithms")):
+        for spec in stack_portfolio(self.settings.algorithms):
             self.check_stop()
             if self.remaining() - self.reserve() < 0.5:
                 self._record_skip(spec, "the time budget is spent")
@@ -466,10 +453,10 @@ class Engine:
     def _publish(self, result: CandidateResult) -> None:
         with self.lock:
             self.results.append(result)
-        callback = self.s.get("on_candidate")
+        callback = self.hooks.on_candidate
         if callback is not None:
             callback(result.row(self.metric.name))
-        on_model = self.s.get("on_model")
+        on_model = self.hooks.on_model
         if on_model is not None and result.status == "completed" and result.weights is None:
             on_model(result.name, lambda: self.model(result.name))
 
@@ -478,8 +465,8 @@ class Engine:
         # one candidate may not eat the run: diversity is what ensembles need
         share = 0.45 if first else 0.3
         if not getattr(self, "lift_share", False):
-            left = min(left, max(share * float(self.s["max_runtime"]), 5.0))
-        cap = self.s.get("max_candidate_runtime")
+            left = min(left, max(share * self.settings.max_runtime, 5.0))
+        cap = self.settings.max_candidate_runtime
         if cap:
             left = min(left, float(cap))
         return left
@@ -559,7 +546,7 @@ class Engine:
             return cached
         X, types = self._data_for(spec)
         prep = Preprocessor(
-            types, cls.style, self.problem_type, scaler=scaler, seed=self.s.get("seed", 0)
+            types, cls.style, self.problem_type, scaler=scaler, seed=self.settings.seed
         )
         Xtr = prep.fit_transform(X.iloc[train_idx].reset_index(drop=True), self.y[train_idx])
         Xva = prep.transform(X_valid)
@@ -583,7 +570,7 @@ class Engine:
             self.problem_type,
             self.n_classes,
             spec.params,
-            int(self.s.get("seed", 0)) + fold,
+            self.settings.seed + fold,
             n_jobs,
         )
         w = None if self.w is None or not cls.supports_weights else self.w[train_idx]
@@ -755,7 +742,7 @@ class Engine:
             {c: str(t) for c, t in self.request.frame.dtypes.items()},
             members,
             dict(weights),
-            target=self.s["target"],
+            target=str(self.settings.target),
         )
 
 

@@ -94,9 +94,9 @@ def run_hpo(
     import optuna
 
     optuna.logging.set_verbosity(logging.WARNING)
-    allowed = engine.s.get("algorithms")
+    allowed = engine.settings.algorithms
     families = [f for f in HPO_FAMILIES if allowed is None or f in allowed]
-    seed = int(engine.s.get("seed", 0))
+    seed = engine.settings.seed
     cv = engine.scheme == "cv"
     n_defaults = len(families) if with_defaults else 0
     study = optuna.create_study(

@@ -23,8 +23,9 @@ from ..errors import InvalidInput
 from ..jobs.context import JobContext
 from ..jobs.errors import JobFailed, JobStopped
 from ..jobs.kinds import JobKind, PrepareContext
+from .settings import ALGORITHMS, DEFAULT_MIN_ROWS, MODES, RunHooks, RunSettings
 from .tracking import experiment_name_for
-from .validate import ALGORITHMS, DEFAULT_MIN_ROWS, MODES, TABLE_SUFFIXES, validate_settings
+from .validate import TABLE_SUFFIXES
 
 
 class AutoMLParameters(BaseModel):
@@ -59,6 +60,16 @@ class AutoMLParameters(BaseModel):
     )
     tags: dict[str, str] = Field(default_factory=dict, description="Labels copied onto every run.")
 
+    @classmethod
+    def of_request(cls, request: Any, *, min_rows: int) -> AutoMLParameters:
+        """The parameters of an experiment's job: the REST request's fields of the same name."""
+        shared = request.model_dump(include=set(cls.model_fields), exclude_none=True)
+        return cls(**shared, min_rows=min_rows)
+
+    def run_settings(self, **overrides: Any) -> RunSettings:
+        """The run's settings (checked: ``InvalidInput`` names each bad field), plus ``overrides``."""
+        return RunSettings.of(self, **{"min_rows": self.min_rows, **overrides})
+
 
 def _prefixed(exc: InvalidInput) -> InvalidInput:
     detail = [
@@ -89,18 +100,7 @@ class AutoMLJob(JobKind[AutoMLParameters]):
 
     def prepare(self, params: AutoMLParameters, context: PrepareContext) -> dict[str, Any]:
         try:
-            validate_settings(
-                target=params.target,
-                problem_type=params.problem_type,
-                objective_metric=params.objective_metric,
-                mode=params.mode,
-                max_runtime=params.max_runtime,
-                max_candidate_runtime=params.max_candidate_runtime,
-                algorithms=params.algorithms,
-                feature_types=params.feature_types,
-                validation=params.validation_ratio,
-                min_rows=params.min_rows,
-            )
+            params.run_settings()
         except InvalidInput as exc:
             raise _prefixed(exc) from None
         if params.validation_ratio is not None and params.validation_data is not None:
@@ -188,31 +188,21 @@ class AutoMLJob(JobKind[AutoMLParameters]):
             f"{training:.0f} s for training, about {clock.reserve():.0f} s kept for the results "
             "(adjusted as their cost is measured)"
         )
-        automl = AutoML(
-            target=params.target,
-            problem_type=None if params.problem_type == "auto" else params.problem_type,
-            objective_metric=params.objective_metric,
-            mode=params.mode,
+        settings = params.run_settings(
             max_runtime=training,
-            max_candidate_runtime=params.max_candidate_runtime,
-            seed=params.seed,
-            sample_weight=params.sample_weight,
-            feature_types=params.feature_types or None,
-            features=params.features,
-            algorithms=params.algorithms,
             validation=validation,
+            min_rows=max(params.min_rows, int(context.resolved.get("min_rows") or 0)),
+            min_rows_setting="c.Studio.automl_min_rows",
+        )
+        hooks = RunHooks(
             on_candidate=on_candidate,
             on_plan=lambda plan: _write_json(out, "plan.json", plan),
             should_stop=lambda: context.should_stop,
-            min_rows=max(params.min_rows, int(context.resolved.get("min_rows") or 0)),
-        )
-        automl.settings.update(
-            min_rows_setting="c.Studio.automl_min_rows",
             end_by=clock.end_by,
             on_model=clock.on_model,
         )
         try:
-            result = automl.fit(data)
+            result = AutoML.from_settings(settings, hooks).fit(data)
         except InvalidInput as exc:
             raise JobFailed(f"Invalid input: {exc.message}") from None
         summary = result.summary()

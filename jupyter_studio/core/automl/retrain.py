@@ -12,6 +12,7 @@ import numpy as np
 
 from .engine import Engine
 from .pipeline import CandidateSpec, TabularModel
+from .settings import RunSettings
 
 
 def candidate_recipe(result: Any, candidate: str | None = None) -> dict[str, Any]:
@@ -36,15 +37,13 @@ def candidate_recipe(result: Any, candidate: str | None = None) -> dict[str, Any
     specs = [by_name[m].fitted.spec for m in needed]  # type: ignore[union-attr]
     stacked = any(by_name[m].fitted.stack_on for m in needed)  # type: ignore[union-attr]
     stack_base = list(getattr(engine, "stack_base", [])) if stacked else []
-    settings = {
-        k: v
-        for k, v in engine.s.items()
-        if k not in ("on_candidate", "should_stop", "validation") and not callable(v)
-    }
+    settings = engine.settings.replayable()
     settings.update(engine.replay_settings())
-    settings["feature_types"] = dict(engine.feature_types)
-    settings["problem_type"] = engine.problem_type
-    settings["objective_metric"] = engine.metric.name
+    settings.update(
+        feature_types=dict(engine.feature_types),
+        problem_type=engine.problem_type,
+        objective_metric=engine.metric.name,
+    )
     return {
         "candidate": name,
         "settings": settings,
@@ -61,12 +60,16 @@ def candidate_recipe(result: Any, candidate: str | None = None) -> dict[str, Any
 
 def retrain(data: Any, recipe: dict[str, Any], validation: Any = None) -> dict[str, Any]:
     """Retrain a recipe from :func:`candidate_recipe` on ``data``; returns the score and model."""
-    settings = dict(recipe["settings"])
-    settings["max_runtime"] = max(3600.0, float(settings.get("max_runtime", 0)))
-    settings["max_candidate_runtime"] = None
-    settings["stacking"] = False
+    stored = recipe["settings"]  # JSON in the notebook: keep only what a run reads
+    values = {k: v for k, v in stored.items() if k in RunSettings.model_fields}
+    values.update(
+        max_runtime=max(3600.0, float(values.get("max_runtime", 0))),
+        max_candidate_runtime=None,
+        stacking=False,
+    )
     if validation is not None:
-        settings["validation"] = validation
+        values["validation"] = validation
+    settings = RunSettings(**values)
     engine = Engine(settings)
     engine.prepare(data)
     specs = [
@@ -92,6 +95,6 @@ def retrain(data: Any, recipe: dict[str, Any], validation: Any = None) -> dict[s
         {c: str(t) for c, t in engine.request.frame.dtypes.items()},
         {n: by_name[n].fitted for n in by_name},  # type: ignore[misc]
         dict(weights),
-        target=settings["target"],
+        target=str(settings.target),
     )
     return {"score": score, "objective_metric": engine.metric.name, "model": model}

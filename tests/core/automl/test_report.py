@@ -49,12 +49,13 @@ def test_importance_ranks_every_feature_even_when_its_allowance_runs_out() -> No
     from jupyter_studio.core.automl.api import AutoMLResult
     from jupyter_studio.core.automl.engine import Engine
     from jupyter_studio.core.automl.pipeline import CandidateSpec
+    from jupyter_studio.core.automl.settings import RunSettings
 
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.normal(size=(400, 10))).add_prefix("f")
     # only the last two columns in file order carry the signal
     frame["y"] = np.where(2 * frame["f9"] - frame["f8"] + 0.3 * rng.normal(size=400) > 0, "a", "b")
-    engine = Engine({"target": "y", "max_runtime": 600, "min_rows": 0})
+    engine = Engine(RunSettings(target="y", max_runtime=600, min_rows=0))
     engine.prepare(frame)
     engine.replay([CandidateSpec("Linear", "linear")])
     engine.elapsed = 0.0

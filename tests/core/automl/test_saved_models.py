@@ -20,14 +20,13 @@ import pytest
 from jupyter_studio.core.automl.api import AutoMLResult
 from jupyter_studio.core.automl.engine import Engine
 from jupyter_studio.core.automl.pipeline import CandidateSpec
+from jupyter_studio.core.automl.settings import RunSettings
 
 
 def _replayed(frame: pd.DataFrame, problem_type: str | None = None) -> AutoMLResult:
     """Two level-1 candidates, one stacked on them and their weighted ensemble, whatever the
     machine's load (the candidates are replayed, not searched within a budget)."""
-    engine = Engine(
-        {"target": "y", "max_runtime": 600, "problem_type": problem_type, "min_rows": 0}
-    )
+    engine = Engine(RunSettings(target="y", max_runtime=600, problem_type=problem_type, min_rows=0))
     engine.prepare(frame)
     specs = [
         CandidateSpec("Linear", "linear"),

@@ -47,6 +47,6 @@ def test_fit_drives_the_live_display(monkeypatch: pytest.MonkeyPatch) -> None:
     assert seen and len(live.rows) == len(seen)  # the user's callback still runs
     assert live.bar.value == 1.0 and live.bar.bar_style == "success"
     assert result.best_candidate in live.table.value and "★" in live.table.value
-    assert automl.settings["on_candidate"] is not None
+    assert automl.hooks.on_candidate is not None
     # outside a notebook nothing is displayed
     assert AutoML(target="y")._live() is None
