@@ -384,9 +384,6 @@ class FastTransforms:
             return None
         names = [column.name for column in schema.columns]
         dtypes = [SCHEMA_DTYPES.get(column.type) for column in schema.columns]
-        if not all(column.required for column in schema.columns):
-            log.info("scikit-learn fast path off: the schema has optional columns")
-            return None
         try:
             plan = _Plan(transforms[0], names, dtypes)
         except NotEquivalent as why:
