@@ -34,6 +34,18 @@ class InvalidInput(StudioError):
     code = "invalid_input"
 
 
+class PathNotFound(InvalidInput):
+    """The request names a file, folder or flow that does not exist (HTTP 404).
+
+    Still an :class:`InvalidInput`, so code that collects bad input as problems (a validation
+    that lists every problem of a request) keeps catching it; only the HTTP status differs:
+    the request is well formed, the thing it names is missing.
+    """
+
+    status = 404
+    code = "path_not_found"
+
+
 class Forbidden(StudioError):
     """The caller may not do this (HTTP 403)."""
 

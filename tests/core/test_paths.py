@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_studio.core.errors import Forbidden, InvalidInput, StudioError
+from jupyter_studio.core.errors import Forbidden, InvalidInput, PathNotFound, StudioError
 from jupyter_studio.core.spaces.paths import PathScope, scope_for
 from jupyter_studio.core.spaces.schemas import CreateSpace, SpaceKind
 
@@ -142,8 +142,11 @@ def test_good_paths_resolve_inside(scope: PathScope, layout: dict[str, Path]) ->
 
 
 def test_missing_and_wrong_type_are_clear(scope: PathScope) -> None:
-    with pytest.raises(InvalidInput, match="does not exist"):
+    with pytest.raises(PathNotFound, match="does not exist") as missing:
         scope.resolve("nope.py", what="script", must_exist=True)
+    # a 404 (the request is well formed, the file is missing), still an InvalidInput
+    assert isinstance(missing.value, InvalidInput) and missing.value.status == 404
+    assert missing.value.code == "path_not_found"
     with pytest.raises(InvalidInput, match="not a file"):
         scope.resolve("studio/spaces/team-a", what="script", must_exist=True, expect="file")
 
@@ -174,4 +177,4 @@ def test_unusable_names_are_clear_errors(scope: PathScope, layout: dict[str, Pat
     ):
         with pytest.raises(StudioError) as info:
             scope.resolve(raw, what="script", must_exist=True)
-        assert info.value.status in (400, 403), raw
+        assert info.value.status in (400, 403, 404), raw  # 404: a long name that is not there

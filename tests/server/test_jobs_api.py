@@ -82,13 +82,13 @@ async def test_stop_a_running_job(api, jp_root_dir: Path) -> None:  # noqa: ANN0
 @pytest.mark.parametrize(
     ("body", "code", "error_code", "text"),
     [
-        ({"kind": "nope", "parameters": {}}, 400, "unknown_job_kind", "Unknown job kind 'nope'"),
+        ({"kind": "nope", "parameters": {}}, 404, "unknown_job_kind", "Known kinds: "),
         ({"parameters": {}}, 400, "validation_error", "kind"),
         ({"kind": "processing"}, 400, "invalid_parameters", "script"),
         ({"kind": "processing", "parameters": {"script": 5}}, 400, "invalid_parameters", "script"),
         (
             {"kind": "processing", "parameters": {"script": "missing.py"}},
-            400,
+            404,
             "path_not_found",
             "does not exist",
         ),

@@ -277,7 +277,7 @@ async def test_edits_add_steps_join_analysis_and_save(api, files: Path) -> None:
         ({"document": {"nodes": "x"}, "node_id": "src"}, 400, None),
         ({"document": SALES_FLOW, "node_id": "nope"}, 404, "unknown_node"),
         ({"document": SALES_FLOW, "node_id": "src", "rows_limit": 10_001}, 400, "validation_error"),
-        ({"path": "missing.flow", "node_id": "src"}, 400, "path_not_found"),
+        ({"path": "missing.flow", "node_id": "src"}, 404, "path_not_found"),
         ({"path": "../outside.flow", "node_id": "src"}, 400, None),
         ({"document": {"format_version": 99, "nodes": []}, "node_id": "src"}, 400, None),
     ],

@@ -34,6 +34,7 @@ __all__ = [
     "JobKind",
     "JobStopped",
     "PrepareContext",
+    "UnknownJobKind",
     "get_job_kind",
     "job_kinds",
     "register_job_kind",
@@ -189,14 +190,19 @@ def job_kinds() -> dict[str, type[JobKind]]:
     return dict(_REGISTRY)
 
 
+class UnknownJobKind(InvalidInput):
+    """No job kind of that name is registered (HTTP 404; the message names the kinds that are)."""
+
+    status = 404
+    code = "unknown_job_kind"
+
+
 def get_job_kind(name: str) -> type[JobKind]:
-    """The kind called ``name``; a 400 naming the known kinds otherwise."""
+    """The kind called ``name``; a 404 naming the known kinds otherwise."""
     kinds = job_kinds()
     if name not in kinds:
         known = ", ".join(sorted(kinds)) or "none"
-        raise InvalidInput(
-            f"Unknown job kind {name!r}. Known kinds: {known}.", code="unknown_job_kind"
-        )
+        raise UnknownJobKind(f"Unknown job kind {name!r}. Known kinds: {known}.")
     return kinds[name]
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..errors import Forbidden, InvalidInput
+from ..errors import Forbidden, InvalidInput, PathNotFound
 
 MAX_PATH_LENGTH = 4096
 _ENCODED = re.compile(r"%[0-9A-Fa-f]{2}")
@@ -122,7 +122,7 @@ class PathScope:
         what:
             How error messages name the path ("script", "input", ...).
         must_exist:
-            Refuse paths that do not exist.
+            Refuse paths that do not exist (:class:`PathNotFound`, a 404).
         expect:
             ``"file"`` or ``"dir"`` to require that type when the path exists.
         """
@@ -147,7 +147,7 @@ class PathScope:
                 code="path_outside_space",
             )
         if must_exist and not exists:
-            raise InvalidInput(f"The {what} {rel!r} does not exist.", code="path_not_found")
+            raise PathNotFound(f"The {what} {rel!r} does not exist.")
         if expect == "file" and exists and not is_file:
             raise InvalidInput(f"The {what} {rel!r} is not a file.", code="not_a_file")
         if expect == "dir" and exists and not is_dir:

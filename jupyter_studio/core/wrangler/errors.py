@@ -1,18 +1,18 @@
 """Errors of the Data Wrangler engine.
 
 A :class:`NodeError` names the node that failed, says what happened and what to do. It is a
-:class:`~jupyter_studio.core.errors.StudioError`, so the REST layer turns it into a 400 with
-the node id in ``detail``; previews return it as data (the failing node shows it, earlier
-nodes keep their previews).
+:class:`~jupyter_studio.core.errors.StudioError`, so the REST layer turns it into a 400 (a 404
+for a path that does not exist) with the node id in ``detail``; previews return it as data
+(the failing node shows it, earlier nodes keep their previews).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, PathNotFound
 
-__all__ = ["FlowFormatError", "NodeError"]
+__all__ = ["FlowFormatError", "FlowNotFound", "NodeError", "NodePathNotFound"]
 
 
 class NodeError(InvalidInput):
@@ -69,6 +69,19 @@ class FlowFormatError(InvalidInput):
     """A ``.flow`` file cannot be read: not JSON, an unknown version, or an invalid document."""
 
     code = "invalid_flow"
+
+
+class NodePathNotFound(NodeError, PathNotFound):
+    """A node names a file or database that does not exist: a :class:`NodeError` (previews show
+    it on the node) that the REST layer answers with a 404, like any missing path."""
+
+    code = "path_not_found"
+
+
+class FlowNotFound(FlowFormatError, PathNotFound):
+    """The ``.flow`` file to read does not exist (a 404)."""
+
+    code = "path_not_found"
 
 
 def column_missing_error(

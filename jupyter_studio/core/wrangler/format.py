@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import FlowFormatError
+from .errors import FlowFormatError, FlowNotFound
 from .schemas import FORMAT_VERSION, FlowDocument
 
 __all__ = [
@@ -119,9 +119,7 @@ def load_document(path: str | os.PathLike[str]) -> FlowDocument:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise FlowFormatError(
-            f"The flow file {path.name!r} does not exist.", code="path_not_found"
-        ) from None
+        raise FlowNotFound(f"The flow file {path.name!r} does not exist.") from None
     if size > MAX_FILE_BYTES:
         raise FlowFormatError(f"The flow file {path.name!r} is larger than {MAX_FILE_BYTES} bytes.")
     return document_from_json(path.read_bytes())

@@ -32,7 +32,7 @@ from ..tabular_files import (
     inspect_csv,
     sniff_delimiter,
 )
-from .errors import NodeError
+from .errors import NodeError, NodePathNotFound
 
 __all__ = [
     "MAX_COLUMNS",
@@ -244,11 +244,10 @@ def local_files(
 ) -> tuple[list[Path], str]:
     """The data files of a path (a file, or the files of a folder) and their format."""
     if not root.exists():
-        raise NodeError(
+        raise NodePathNotFound(
             node_id,
             f"The path {shown!r} does not exist.",
             "Check the path, and the values of the flow parameters it uses.",
-            code="path_not_found",
         )
     if root.is_file():
         fmt = _format_of(root.name, declared)
@@ -547,11 +546,10 @@ def _sql_engine(p: SqlSourceParams, ctx: SourceContext) -> Any:
             )
         real = ctx.resolve(database)
         if not real.is_file():
-            raise NodeError(
+            raise NodePathNotFound(
                 ctx.node_id,
                 f"The SQLite database {database!r} does not exist.",
                 "Check the path.",
-                code="path_not_found",
             )
         url = url.set(database=str(real))
         return sa.create_engine(url, connect_args={"uri": False}), url

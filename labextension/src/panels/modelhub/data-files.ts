@@ -123,8 +123,13 @@ export async function readColumns(
       };
     }
   } catch (error) {
-    // 404: no AutoML on this server; anything else (a bad file) is reported.
-    if (!(error instanceof StudioAPIError) || error.status !== 404) {
+    // A 404 without path_not_found: no AutoML on this server; anything else (a missing or
+    // bad file) is reported.
+    if (
+      !(error instanceof StudioAPIError) ||
+      error.status !== 404 ||
+      error.code === 'path_not_found'
+    ) {
       throw error;
     }
   }

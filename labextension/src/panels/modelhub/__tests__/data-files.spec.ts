@@ -1,3 +1,5 @@
+import { ServerConnection } from '@jupyterlab/services';
+
 import { parseCsv } from '../../../utils/csv';
 import {
   guessLabelColumn,
@@ -6,6 +8,7 @@ import {
   INSTRUCTION_HINTS,
   kindOfInferredType,
   LABEL_HINTS,
+  readColumns,
   RESPONSE_HINTS,
   TEXT_HINTS
 } from '../data-files';
@@ -85,5 +88,52 @@ describe('preselected columns', () => {
     const columns = ['x', 'y'];
     const kinds = { x: 'numeric', y: 'numeric' } as const;
     expect(guessTextColumn({ columns, kinds }, TEXT_HINTS)).toBe('');
+  });
+});
+
+describe('readColumns', () => {
+  /** Server settings whose fetch answers every request with `status` and `body`. */
+  function answering(
+    status: number,
+    body: unknown
+  ): ServerConnection.ISettings {
+    const fetchMock = async () =>
+      new Response(JSON.stringify(body), {
+        status,
+        headers: { 'Content-Type': 'application/json' }
+      });
+    return ServerConnection.makeSettings({
+      baseUrl: 'http://localhost:8888/',
+      wsUrl: 'ws://localhost:8888/',
+      token: 'tok',
+      fetch: fetchMock as any,
+      Request: Request,
+      Headers: Headers
+    });
+  }
+  const contents = {
+    get: jest.fn(async () => ({ content: 'text,label\nhi,a\n' }) as any)
+  };
+
+  beforeEach(() => contents.get.mockClear());
+
+  it('reads the CSV through the contents API when the server has no AutoML', async () => {
+    const settings = answering(404, { message: 'Not Found' });
+    const read = await readColumns('d.csv', contents, settings);
+    expect(read.columns).toEqual(['text', 'label']);
+    expect(contents.get).toHaveBeenCalled();
+  });
+
+  it("reports the server's message for a file that does not exist", async () => {
+    // Issue 22: a missing file is a 404 path_not_found, not a missing AutoML route.
+    const settings = answering(404, {
+      message: "The data 'd.parquet' does not exist.",
+      reason: 'Not Found',
+      code: 'path_not_found'
+    });
+    await expect(readColumns('d.parquet', contents, settings)).rejects.toThrow(
+      'does not exist'
+    );
+    expect(contents.get).not.toHaveBeenCalled();
   });
 });
