@@ -7,16 +7,32 @@ try:
 except ImportError:  # pragma: no cover - only in a checkout that was never built
     __version__ = "0.0.0.dev0"
 
-__all__ = ["Studio", "__version__"]
+#: The Python clients, imported on first use so that `import jupyter_studio` stays cheap for the
+#: server's extension discovery. Each acts as the current user (or ``user=...``) of a Studio.
+_CLIENTS = {
+    "Studio": ".core.studio",
+    "AutoML": ".automl",
+    "Flow": ".flows",
+    "ModelHub": ".modelhub",
+    "Models": ".models",
+    "Endpoints": ".endpoints",
+    "Predictor": ".endpoints",
+}
+
+__all__ = [*_CLIENTS, "__version__"]
 
 
 def __getattr__(name: str):
-    # Import lazily so `import jupyter_studio` stays cheap for the server's extension discovery.
-    if name == "Studio":
-        from .core.studio import Studio
+    module = _CLIENTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'jupyter_studio' has no attribute {name!r}")
+    import importlib
 
-        return Studio
-    raise AttributeError(name)
+    return getattr(importlib.import_module(module, __name__), name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_CLIENTS})
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

@@ -1,15 +1,19 @@
-"""Invoke Studio endpoints from Python: ``from jupyter_studio.endpoints import Predictor``.
+"""Endpoints from Python: ``from jupyter_studio import Endpoints, Predictor``.
 
->>> from jupyter_studio.endpoints import Predictor
+>>> from jupyter_studio import Endpoints, Predictor
+>>> endpoints = Endpoints()                  # acts as you; Endpoints(user="bob") as bob
+>>> endpoints.create("churn", model_name="churn")      # waits until InService (or Failed)
 >>> Predictor("churn").predict(df)          # one row per input row
+>>> endpoints.update("churn", model_version=2)         # switches with no downtime
+>>> endpoints.delete("churn")
 
-It talks to the endpoint's model server on its loopback port (same machine as the domain),
-sending the rows as CSV or JSON and reading the answer in the format it asked for.
+:class:`Predictor` talks to the endpoint's model server on its loopback port (same machine as
+the domain), sending the rows as CSV or JSON and reading the answer in the format it asked for.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .core.endpoints.invocation import (
     JSON,
@@ -18,9 +22,15 @@ from .core.endpoints.invocation import (
     encode_rows,
     invoke_port,
 )
+from .core.endpoints.schemas import CreateEndpoint, UpdateEndpoint
 from .core.studio import Studio
+from .core.validation import parse_model
 
-__all__ = ["InvocationError", "Predictor"]
+if TYPE_CHECKING:
+    from .core.endpoints.schemas import DescribeEndpoint, EndpointStats
+    from .core.spaces.service import Caller
+
+__all__ = ["Endpoints", "InvocationError", "Predictor"]
 
 
 class Predictor:
@@ -61,3 +71,99 @@ class Predictor:
         """Predictions (and class probabilities where the model has them) as a DataFrame."""
         body, content_type, _ = self.invoke(data)
         return decode_predictions(body, content_type)
+
+
+class Endpoints:
+    """The endpoints (``studio.endpoints``) for one user: deploy, update, delete, describe."""
+
+    def __init__(self, studio: Any = None, *, user: str | None = None):
+        if studio is None:
+            studio = Studio()
+        self.studio = studio
+        self.user = user
+
+    @property
+    def caller(self) -> Caller:
+        """Who calls (the default user unless ``user`` was given)."""
+        return self.studio.caller(self.user)
+
+    def create(
+        self,
+        endpoint_name: str,
+        model_name: str,
+        *,
+        model_version: int | None = None,
+        model_space_id: str | None = None,
+        instance_count: int = 1,
+        capture_percent: float = 0.0,
+        wait: bool = True,
+        timeout: float = 300.0,
+    ) -> DescribeEndpoint:
+        """Deploy a version of the registered model ``model_name`` (default: the latest) to a new
+        endpoint; with ``wait``, return once it is InService or Failed (see its ``status``)."""
+        body = parse_model(
+            CreateEndpoint,
+            {
+                "endpoint_name": endpoint_name,
+                "model_name": model_name,
+                "model_version": model_version,
+                "model_space_id": model_space_id,
+                "instance_count": instance_count,
+                "capture_percent": capture_percent,
+            },
+            "endpoint",
+        )
+        endpoint = self.studio.endpoints.create(self.caller, body)
+        return self.wait(endpoint_name, timeout=timeout) if wait else endpoint
+
+    def update(
+        self,
+        endpoint_name: str,
+        *,
+        model_name: str | None = None,
+        model_version: int | None = None,
+        model_space_id: str | None = None,
+        instance_count: int | None = None,
+        capture_percent: float | None = None,
+        wait: bool = True,
+        timeout: float = 300.0,
+    ) -> DescribeEndpoint:
+        """Switch to another model or version (a new ``model_name`` alone: its latest version),
+        instance count or capture rate, with no downtime; ``wait`` as in :meth:`create`."""
+        changes = {
+            "model_name": model_name,
+            "model_version": model_version,
+            "model_space_id": model_space_id,
+            "instance_count": instance_count,
+            "capture_percent": capture_percent,
+        }
+        body = parse_model(
+            UpdateEndpoint, {k: v for k, v in changes.items() if v is not None}, "endpoint update"
+        )
+        endpoint = self.studio.endpoints.update(self.caller, endpoint_name, body)
+        return self.wait(endpoint_name, timeout=timeout) if wait else endpoint
+
+    def delete(self, endpoint_name: str) -> None:
+        """Stop the endpoint's model server and forget it (its folder and captures stay)."""
+        self.studio.endpoints.delete(self.caller, endpoint_name)
+
+    def describe(self, endpoint_name: str) -> DescribeEndpoint:
+        """The endpoint: status (and why), model version, instance count, port, folders."""
+        return self.studio.endpoints.get(self.caller, endpoint_name)
+
+    def list(self) -> list[DescribeEndpoint]:
+        """The endpoints you may see (yours and your spaces')."""
+        return self.studio.endpoints.list(self.caller)
+
+    def wait(self, endpoint_name: str, timeout: float = 300.0) -> DescribeEndpoint:
+        """Block until the endpoint is InService or Failed (or ``timeout`` seconds pass)."""
+        return self.studio.endpoints.wait(self.caller, endpoint_name, timeout=timeout)
+
+    def stats(self, endpoint_name: str) -> EndpointStats:
+        """Requests, errors and latency percentiles reported by the model server."""
+        return self.studio.endpoints.stats(self.caller, endpoint_name)
+
+    def predictor(self, endpoint_name: str, **options: Any) -> Predictor:
+        """A :class:`Predictor` of the endpoint, as the same user (``options``: ``content_type``,
+        ``accept``, ``timeout``)."""
+        return Predictor(endpoint_name, studio=self.studio, user=self.user, **options)
