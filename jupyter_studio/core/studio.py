@@ -174,8 +174,10 @@ class Studio(LoggingConfigurable):
     warm_up_tracking_store = Bool(
         True,
         config=True,
-        help="Open (and on a new domain, create) the MLflow tracking store in the background when "
-        "the server starts, so the first experiments request does not wait for it.",
+        help="Have the MLflow tracking store ready when the server starts, so the first "
+        "experiments request does not wait for it: a new domain's store is created before the "
+        "server answers (once: MLflow's migrations take seconds), an existing one is opened in "
+        "the background.",
     )
     flows_class = Type(
         default_value="jupyter_studio.core.wrangler.service.FlowService",
@@ -385,7 +387,7 @@ class Studio(LoggingConfigurable):
         self.endpoints.start()
         self.automl.start()  # auto-deploys experiments that completed (also after a restart)
         if self.warm_up_tracking_store:
-            self.experiments.warm_up()  # a new tracking store takes seconds (MLflow's migrations)
+            self.experiments.warm_up()  # creates a new store now, opens an existing one meanwhile
 
     def close(self) -> None:
         """Stop the background threads; jobs and model servers keep running in their processes."""

@@ -107,7 +107,7 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 "--ip=127.0.0.1",
                 f"--ServerApp.root_dir={root}",
                 f"--IdentityProvider.token={TOKEN}",
-                # the MLflow store is made in the background while other operations run
+                # a new MLflow store is made before the server answers (the first requests need it)
                 "--Studio.warm_up_tracking_store=True",
             ],
             cwd=root,

@@ -121,6 +121,14 @@ class TrackingStore:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    def exists(self) -> bool:
+        """False for a SQLite store whose file is not there yet (its creation runs MLflow's
+        migrations, which take seconds); True for any other database (a server that may hold it)."""
+        url = make_url(self.tracking_uri)
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            return True
+        return Path(url.database).exists()
+
     def open(self) -> Any:
         """MLflow's ``SqlAlchemyStore``, created (and its schema made or upgraded by MLflow) on
         first use."""
@@ -203,9 +211,15 @@ class ExperimentService:
         """MLflow's ``SqlAlchemyStore`` on the tracking URI, created on first use."""
         return self._tracking.open()
 
-    def warm_up(self) -> threading.Thread:
-        """Open the store in a background thread: creating a new SQLite store runs MLflow's
-        migrations, which takes seconds that the first job or request should not wait for."""
+    def warm_up(self) -> threading.Thread | None:
+        """Have the store ready before the first experiments request needs it.
+
+        A new SQLite store is created here and now: MLflow's migrations take seconds (a minute on
+        a busy machine), once per domain, and a request arriving while they run would wait for
+        them (the experiments operations come first in the REST API). An existing store is opened
+        in a background thread (importing MLflow takes seconds too); the thread is returned.
+        A store that cannot be opened is logged, not raised: the requests that need it say why.
+        """
 
         def open_store() -> None:
             try:
@@ -213,6 +227,10 @@ class ExperimentService:
             except Exception:
                 log.exception("Cannot open the MLflow tracking store at %s", self.tracking_uri)
 
+        if not self._tracking.exists():
+            log.info("Creating the MLflow tracking store at %s (once)", self.tracking_uri)
+            open_store()
+            return None
         thread = threading.Thread(target=open_store, name="studio-mlflow-store", daemon=True)
         thread.start()
         return thread

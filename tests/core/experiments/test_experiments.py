@@ -12,6 +12,7 @@ import pytest
 from jupyter_studio.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from jupyter_studio.core.spaces.schemas import CreateSpace, SpaceKind
 from tests.core.experiments.conftest import run_script
+from tests.support import SHORT_WAIT
 
 TRAIN = textwrap.dedent(
     """
@@ -276,3 +277,22 @@ def test_run_context_provider_tags(monkeypatch) -> None:  # noqa: ANN001
     }
     monkeypatch.setenv("STUDIO_SPACE_ID", "s-9")
     assert provider.tags()["studio.space_id"] == "s-9"
+
+
+def test_warm_up_creates_a_new_store_before_the_server_answers(studio, tmp_path: Path) -> None:  # noqa: ANN001
+    """Issue 22: the first experiments requests timed out while a new store ran its migrations."""
+    import threading
+
+    from jupyter_studio.core.experiments.service import ExperimentService
+
+    service = ExperimentService(spaces=studio.spaces, domain_root=tmp_path)
+    opened: list[str] = []
+    service.store = lambda: opened.append(threading.current_thread().name)  # type: ignore[method-assign]
+    assert service.warm_up() is None  # a new store: made now, in the caller's thread
+    assert opened == [threading.current_thread().name]
+    (tmp_path / "mlflow").mkdir()
+    (tmp_path / "mlflow" / "mlflow.db").touch()  # an existing store: opened in the background
+    thread = service.warm_up()
+    assert thread is not None
+    thread.join(SHORT_WAIT)
+    assert opened[-1] == "studio-mlflow-store"
