@@ -1,17 +1,22 @@
 """Benchmark of the endpoint model server against ``mlflow models serve``, on the loopback port.
 
-One command, bounded in time (about 1.5 minutes with the defaults, never more than 3)::
+One command, bounded in time (about 2.5 minutes with the defaults, never more than 3)::
 
     python benchmarks/endpoints/run.py
 
-It trains a LightGBM classifier on a synthetic 20-column table (16 float columns and 4 integer
-category codes, 5000 rows), saves it with ``mlflow.sklearn.save_model`` and a signature, then
-serves the same folder twice, each with 2 worker processes:
+It benchmarks two models trained on a synthetic 20-column table (16 float columns and 4 integer
+category codes, 5000 rows), each saved with ``mlflow.sklearn.save_model`` and a signature:
+
+- **lightgbm**: a LightGBM classifier (the codes as categorical features);
+- **sklearn**: a scikit-learn pipeline, ``ColumnTransformer`` (``StandardScaler`` on the floats,
+  ``OneHotEncoder`` on the codes) then ``LogisticRegression``, the typical tabular pipeline.
+
+Each model folder is served twice, each with 2 worker processes, one model after the other:
 
 - **studio**: ``python -m jupyter_studio.core.endpoints.runtime.model_server`` (answers with
   predictions *and* class probabilities);
-- **mlflow**: ``mlflow models serve --env-manager local`` (full ``mlflow`` is needed, a
-  benchmark-only extra; the row is skipped with a note when it is not installed).
+- **mlflow**: ``mlflow models serve --env-manager local`` (full ``mlflow`` is needed, the ``bench``
+  extra of pyproject.toml; the row is skipped with a note when it is not installed).
 
 For each server and payload (a 1-row JSON ``dataframe_split`` body, a 100-row CSV body with a header)
 it measures latency with 1 connection and throughput with ``--connections`` connections for
@@ -19,11 +24,11 @@ it measures latency with 1 connection and throughput with ``--connections`` conn
 ``apt-get install -y wrk``) with a Lua script for the POST body, or, without ``wrk``, a small asyncio
 HTTP/1.1 client (slower: it shares the 2 cores with the servers, so its numbers are pessimistic).
 
+``--model lightgbm`` or ``--model sklearn`` benchmarks one of the two only.
 ``--proxy-url URL`` aims the same load at an endpoint reached through the Jupyter server as well,
-e.g. ``--proxy-url http://127.0.0.1:8888/studio/endpoints/bench --proxy-token TOKEN``; deploy the
-benchmark's model there first (``--save-model DIR`` writes the model folder and exits).
-``--model sklearn`` benchmarks a scikit-learn pipeline (scaling, one-hot encoding, logistic
-regression) instead of LightGBM. ``--json FILE`` also writes the results as JSON.
+e.g. ``--proxy-url http://127.0.0.1:8888/studio/endpoints/bench --proxy-token TOKEN`` (with one
+``--model``); deploy the benchmark's model there first (``--save-model DIR`` writes the model folder
+and exits). ``--json FILE`` also writes the results as JSON.
 """
 
 from __future__ import annotations
@@ -52,12 +57,15 @@ SERVER_MODULE = "jupyter_studio.core.endpoints.runtime.model_server"
 NUMERIC = [f"x{i:02d}" for i in range(16)]
 CODES = [f"c{i}" for i in range(4)]
 TARGETS = {"p50_ms": 2.0, "p99_ms": 10.0, "rps": 1000.0, "vs_mlflow": 3.0}
+#: The benchmark's models: name -> what the table's title calls it.
+MODELS = {"lightgbm": "a LightGBM classifier", "sklearn": "a scikit-learn pipeline"}
 
 
 @dataclass
 class Result:
     """One measured run."""
 
+    model: str
     target: str
     payload: str
     connections: int
@@ -341,6 +349,7 @@ def run_python(
 
 
 def measure(
+    model: str,
     target: str,
     url: str,
     bodies: dict[str, tuple[Path, str]],
@@ -359,6 +368,7 @@ def measure(
             )
             results.append(
                 Result(
+                    model=model,
                     target=target,
                     payload=name,
                     connections=connections,
@@ -369,7 +379,11 @@ def measure(
                     failures=failures,
                 )
             )
-            print(f"  {target:<22} {name:<12} c={connections:<3} done", file=sys.stderr, flush=True)
+            print(
+                f"  {model:<9} {target:<22} {name:<12} c={connections:<3} done",
+                file=sys.stderr,
+                flush=True,
+            )
     return results
 
 
@@ -378,26 +392,30 @@ def measure(
 
 def table(results: list[Result]) -> str:
     """The results as a fixed-width table."""
-    header = f"{'server':<24} {'payload':<12} {'conns':>5} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>9} {'failed':>7}"
+    header = (
+        f"{'model':<9} {'server':<24} {'payload':<12} {'conns':>5} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'req/s':>9} {'failed':>7}"
+    )
     lines = [header, "-" * len(header)]
     for r in results:
         if r.rps is None:
-            lines.append(f"{r.target:<24} {r.payload:<12} {'':>5} {r.note}")
+            lines.append(f"{r.model:<9} {r.target:<24} {r.payload:<12} {'':>5} {r.note}")
             continue
         lines.append(
-            f"{r.target:<24} {r.payload:<12} {r.connections:>5} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} "
-            f"{r.rps:>9.0f} {r.failures:>7}"
+            f"{r.model:<9} {r.target:<24} {r.payload:<12} {r.connections:>5} {r.p50_ms:>8.2f} "
+            f"{r.p99_ms:>8.2f} {r.rps:>9.0f} {r.failures:>7}"
         )
     return "\n".join(lines)
 
 
-def verdicts(results: list[Result], connections: int) -> list[str]:
-    """The targets of the issue, checked on the studio rows."""
+def verdicts(results: list[Result], connections: int, model: str) -> list[str]:
+    """The targets of the issue, checked on the studio rows of ``model``."""
 
     def find(target: str, payload: str, conns: int) -> Result | None:
         for r in results:
             if (
-                r.target.startswith(target)
+                r.model == model
+                and r.target.startswith(target)
                 and r.payload == payload
                 and r.connections == conns
                 and r.rps
@@ -405,26 +423,39 @@ def verdicts(results: list[Result], connections: int) -> list[str]:
                 return r
         return None
 
+    def yes(ok: bool) -> str:
+        return "yes" if ok else "NO"
+
     lines = []
     one = find("studio", "1-row JSON", 1)
     busy = find("studio", "1-row JSON", connections)
     if one:
         lines.append(
-            f"p50 {one.p50_ms:.2f} ms (1-row, 1 connection) < {TARGETS['p50_ms']} ms: {'yes' if one.p50_ms < TARGETS['p50_ms'] else 'NO'}"
+            f"{model}: p50 {one.p50_ms:.2f} ms (1-row, 1 connection) < {TARGETS['p50_ms']} ms: "
+            f"{yes(one.p50_ms < TARGETS['p50_ms'])}"
         )
         lines.append(
-            f"p99 {one.p99_ms:.2f} ms (1-row, 1 connection) < {TARGETS['p99_ms']} ms: {'yes' if one.p99_ms < TARGETS['p99_ms'] else 'NO'}"
+            f"{model}: p99 {one.p99_ms:.2f} ms (1-row, 1 connection) < {TARGETS['p99_ms']} ms: "
+            f"{yes(one.p99_ms < TARGETS['p99_ms'])}"
         )
     if busy:
         lines.append(
-            f"throughput {busy.rps:.0f} req/s (1-row, {connections} connections) >= {TARGETS['rps']:.0f}: {'yes' if busy.rps >= TARGETS['rps'] else 'NO'}"
+            f"{model}: throughput {busy.rps:.0f} req/s (1-row, {connections} connections) >= "
+            f"{TARGETS['rps']:.0f}: {yes(busy.rps >= TARGETS['rps'])}"
         )
     for payload in ("1-row JSON", "100-row CSV"):
         ours, theirs = find("studio", payload, connections), find("mlflow", payload, connections)
-        if ours and theirs:
+        if ours and theirs and ours.rps and theirs.rps:
             ratio = ours.rps / theirs.rps
             lines.append(
-                f"{payload}: {ratio:.1f}x MLflow's throughput (target >= {TARGETS['vs_mlflow']:.0f}x): {'yes' if ratio >= TARGETS['vs_mlflow'] else 'NO'}"
+                f"{model}: {payload}: {ratio:.1f}x MLflow's throughput "
+                f"(target >= {TARGETS['vs_mlflow']:.0f}x): {yes(ratio >= TARGETS['vs_mlflow'])}"
+            )
+        ours, theirs = find("studio", payload, 1), find("mlflow", payload, 1)
+        if ours and theirs and ours.p50_ms and theirs.p50_ms:
+            lines.append(
+                f"{model}: {payload}: p50 latency {theirs.p50_ms / ours.p50_ms:.1f}x lower than "
+                "MLflow's (1 connection)"
             )
     return lines
 
@@ -435,9 +466,9 @@ def verdicts(results: list[Result], connections: int) -> list[str]:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The benchmark's options."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", choices=("lightgbm", "sklearn"), default="lightgbm")
+    parser.add_argument("--model", choices=("all", *MODELS), default="all")
     parser.add_argument("--workers", type=int, default=2, help="worker processes of each server")
-    parser.add_argument("--duration", type=float, default=5.0, help="seconds per measured run")
+    parser.add_argument("--duration", type=float, default=4.0, help="seconds per measured run")
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds of warm-up per payload")
     parser.add_argument(
         "--connections", type=int, default=8, help="connections of the throughput runs"
@@ -453,30 +484,37 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--save-model", default=None, help="write the model folder here and exit")
     parser.add_argument("--json", default=None, help="also write the results to this JSON file")
     args = parser.parse_args(argv)
+    args.models = list(MODELS) if args.model == "all" else [args.model]
+    if (args.proxy_url or args.save_model) and len(args.models) != 1:
+        parser.error("--proxy-url and --save-model need one --model (lightgbm or sklearn)")
     if args.load == "auto":
         args.load = "wrk" if shutil.which("wrk") else "python"
-    runs = (2 if args.skip_mlflow else 4) + (2 if args.proxy_url else 0)
+    runs = len(args.models) * ((2 if args.skip_mlflow else 4) + (2 if args.proxy_url else 0))
     budget = runs * (args.warmup + 2 * args.duration)
     if budget > 150:
         parser.error(f"{runs} payload runs of this length take {budget:.0f}s; keep it under 150s")
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and print the table; 0 when it ran (whether or not targets are met)."""
-    args = parse_args(argv)
-    began = time.monotonic()
-    work = Path(tempfile.mkdtemp(prefix="endpoint-bench-"))
+def mlflow_available() -> str | None:
+    """The ``mlflow`` command when full MLflow (its scoring server) is installed, else None."""
+    try:
+        import mlflow.server  # noqa: F401  (only full mlflow has it)
+    except ImportError:
+        return None
+    return shutil.which("mlflow")
+
+
+def bench_model(kind: str, args: argparse.Namespace, work: Path, notes: list[str]) -> list[Result]:
+    """Train, serve and measure one model (studio, then mlflow when installed); its results."""
     processes: list[subprocess.Popen[bytes]] = []
     results: list[Result] = []
-    notes: list[str] = []
+    folder = work / kind
+    folder.mkdir()
     try:
-        model_dir = Path(args.save_model) if args.save_model else work / "model"
-        frame = build_model(args.model, model_dir)
-        if args.save_model:
-            print(f"model saved in {model_dir}")
-            return 0
-        bodies = payloads(frame, work)
+        model_dir = folder / "model"
+        frame = build_model(kind, model_dir)
+        bodies = payloads(frame, folder)
         studio_port = free_port()
         studio = start(
             [
@@ -494,61 +532,55 @@ def main(argv: list[str] | None = None) -> int:
                 "--model-version",
                 "bench/1",
             ],
-            work / "studio.log",
+            folder / "studio.log",
         )
         processes.append(studio)
         mlflow_port = free_port()
-        mlflow_cli = shutil.which("mlflow")
-        have_mlflow = False
-        if not args.skip_mlflow:
-            try:
-                import mlflow.server  # noqa: F401  (only full mlflow has it)
-
-                have_mlflow = mlflow_cli is not None
-            except ImportError:
-                pass
-            if have_mlflow:
-                processes.append(
-                    start(
-                        [
-                            mlflow_cli,
-                            "models",
-                            "serve",
-                            "-m",
-                            str(model_dir),
-                            "--env-manager",
-                            "local",
-                            "-h",
-                            "127.0.0.1",
-                            "-p",
-                            str(mlflow_port),
-                            "-w",
-                            str(args.workers),
-                        ],
-                        work / "mlflow.log",
-                    )
+        mlflow_cli = None if args.skip_mlflow else mlflow_available()
+        if mlflow_cli:
+            processes.append(
+                start(
+                    [
+                        mlflow_cli,
+                        "models",
+                        "serve",
+                        "-m",
+                        str(model_dir),
+                        "--env-manager",
+                        "local",
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        str(mlflow_port),
+                        "-w",
+                        str(args.workers),
+                    ],
+                    folder / "mlflow.log",
                 )
-            else:
-                notes.append(
-                    "mlflow models serve: full `mlflow` is not installed (pip install mlflow); not measured"
-                )
+            )
+        elif not args.skip_mlflow and not any(n.startswith("mlflow models serve:") for n in notes):
+            notes.append(
+                "mlflow models serve: full `mlflow` is not installed (pip install "
+                "'jupyter-studio[bench]'); not measured"
+            )
         studio_url = f"http://127.0.0.1:{studio_port}"
         wait_ping(studio_url, studio, 90, {})
         # correctness first: both servers must agree on the 100-row payload
         csv_body = bodies["100-row CSV"][0].read_bytes()
         ours = invoke(studio_url, csv_body, "text/csv", {})["predictions"]
         targets = [(f"studio ({args.workers} workers)", studio_url, {})]
-        if have_mlflow:
+        if mlflow_cli:
             mlflow_url = f"http://127.0.0.1:{mlflow_port}"
             try:
                 wait_ping(mlflow_url, processes[-1], 120, {})
                 theirs = invoke(mlflow_url, csv_body, "text/csv", {})["predictions"]
                 if theirs != ours:
-                    notes.append("WARNING: the two servers disagree on the 100-row predictions")
+                    notes.append(f"WARNING: {kind}: the two servers disagree on the predictions")
                 targets.append((f"mlflow ({args.workers} workers)", mlflow_url, {}))
             except RuntimeError as error:
                 notes.append(
-                    f"mlflow models serve did not start: {error} (log: {work / 'mlflow.log'})"
+                    f"{kind}: mlflow models serve did not start: {error} "
+                    f"(log: {folder / 'mlflow.log'})"
                 )
         if args.proxy_url:
             headers = {"Authorization": f"token {args.proxy_token}"} if args.proxy_token else {}
@@ -558,25 +590,49 @@ def main(argv: list[str] | None = None) -> int:
                 targets.append(("studio via Jupyter proxy", proxy, headers))
             except RuntimeError as error:
                 notes.append(f"proxy {proxy}: {error}")
-        print(
-            f"load generator: {args.load}; model: {args.model}; {os.cpu_count()} CPUs",
-            file=sys.stderr,
-        )
         for name, url, headers in targets:
-            results += measure(name, url, bodies, args, headers, work)
+            results += measure(kind, name, url, bodies, args, headers, folder)
     finally:
         for process in processes:
             stop(process)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the table; 0 when it ran (whether or not targets are met)."""
+    args = parse_args(argv)
+    began = time.monotonic()
+    # SIGTERM (a timeout, say) unwinds like Ctrl-C, so the servers are stopped on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if args.save_model:
+        build_model(args.models[0], Path(args.save_model))
+        print(f"model saved in {args.save_model}")
+        return 0
+    work = Path(tempfile.mkdtemp(prefix="endpoint-bench-"))
+    results: list[Result] = []
+    notes: list[str] = []
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"load generator: {args.load}; models: {', '.join(args.models)}; {os.cpu_count()} CPUs; "
+        f"load average {load:.2f}",
+        file=sys.stderr,
+    )
+    for kind in args.models:
+        results += bench_model(kind, args, work, notes)
     print()
     print(
-        f"Endpoint benchmark: {args.model} model, 20 columns; load by {args.load}; "
-        f"{args.duration:.0f}s per run; latency rows use 1 connection, throughput rows {args.connections}"
+        f"Endpoint benchmark: {' and '.join(MODELS[m] for m in args.models)} on 20 columns; "
+        f"load by {args.load}; {args.duration:.0f}s per run; latency rows use 1 connection, "
+        f"throughput rows {args.connections}; load average {load:.2f} at the start"
     )
     print("studio answers predictions and class probabilities; mlflow answers predictions only")
     print()
     print(table(results))
     print()
-    for line in verdicts(results, args.connections) + notes:
+    for kind in args.models:
+        for line in verdicts(results, args.connections, kind):
+            print(line)
+    for line in notes:
         print(line)
     print(f"(took {time.monotonic() - began:.0f}s)")
     if args.json:
