@@ -175,7 +175,7 @@ class RequestChecks:
     ) -> RunSettings | None:
         """The run settings of the request (None, with their problems added, when invalid)."""
         try:
-            return RunSettings.of(body, min_rows=self.min_rows, min_rows_setting=MIN_ROWS_SETTING)
+            return body.run_settings(min_rows=self.min_rows, min_rows_setting=MIN_ROWS_SETTING)
         except InvalidInput as exc:
             problems.extend(self.problems(exc, body))
             return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,6 +11,9 @@ from ..endpoints.schemas import ENDPOINT_NAME_PATTERN
 from ..jobs.schemas import JobStatus
 from ..models.schemas import MODEL_NAME_PATTERN
 from ..schemas import Seed, StrictBool, StrictFloat, StrictInt
+
+if TYPE_CHECKING:
+    from .settings import RunSettings
 
 #: Letters, digits and hyphens, at most 63, not starting or ending with a hyphen.
 EXPERIMENT_NAME_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
@@ -59,6 +62,13 @@ class AutoMLSettings(BaseModel):
     endpoint_name: str | None = Field(
         default=None, description="Endpoint to create when auto_deploy is set."
     )
+
+    def run_settings(self, **overrides: Any) -> RunSettings:
+        """The engine's settings for this request, plus ``overrides`` (``min_rows``...); building
+        them checks them: :class:`~..errors.InvalidInput` names each bad field."""
+        from .settings import RunSettings
+
+        return RunSettings.of(self, **overrides)
 
 
 class CreateAutoMLExperiment(AutoMLSettings):
