@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput
 from ..jobs.context import JobContext
@@ -27,6 +27,9 @@ from .evaluate import (
 )
 from .finetune import check_columns, load_rows, model_cache_root, require_license
 from .worker_studio import facade_settings
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["EvaluateJob"]
 
@@ -98,41 +101,18 @@ class EvaluateJob(JobKind[EvaluateParameters]):
 
     # ------------------------------------------------------------------ worker
     def run(self, context: JobContext) -> None:
-        from .metrics import PERTURBATIONS, comparison_chart, perturb
-        from .run_log import RunLog
-
         params = self.parameters_of(context)
         say = context.log.studio
         out = context.output_dir
         out.mkdir(parents=True, exist_ok=True)
         frame = load_rows(Path(context.resolved["data"])).head(params.max_rows)
-        if params.task == "classification":
-            inputs = [str(x) for x in frame[params.text_column]]
-            references = [str(x).strip() for x in frame[params.label_column]]
-        else:
-            inputs = [str(x) for x in frame[params.instruction_column]]
-            references = [str(x) for x in frame[params.response_column]]
+        inputs, references = _inputs_and_references(params, frame)
         labels = sorted(set(references))
-        variants: list[tuple[str | None, list[str]]] = [(None, inputs)]
-        if params.perturbations:
-            variants += [(kind, perturb(inputs, kind, params.seed)) for kind in PERTURBATIONS]
+        variants = _variants(params, inputs)
         rows: list[dict[str, Any]] = []
         entries = context.resolved["models"]
         total = len(entries) * len(variants)
         done = 0
-
-        def write(complete: bool) -> None:
-            result = {
-                "rows": rows,
-                "chart": comparison_chart(rows, f"{params.task.capitalize()} on {params.data}"),
-                "task": params.task,
-                "rows_evaluated": len(inputs),
-                "complete": complete,
-            }
-            tmp = out / f".{EVALUATION_FILE}.tmp"
-            tmp.write_text(json.dumps(result, indent=1))
-            tmp.replace(out / EVALUATION_FILE)
-
         say(f"evaluating {len(entries)} model(s) on {len(inputs)} rows of {params.data}")
         for index, entry in enumerate(entries, start=1):
             context.check_stop()
@@ -153,24 +133,7 @@ class EvaluateJob(JobKind[EvaluateParameters]):
                 )
                 predictions = predictor(texts)
                 values = score(params.task, predictions, references)
-                for metric, value in values.items():
-                    row: dict[str, Any] = {"model": entry["raw"], "metric": metric, "value": value}
-                    if perturbation:
-                        row["perturbation"] = perturbation
-                        rows.append(row)
-                        rows.append(
-                            {
-                                "model": entry["raw"],
-                                "metric": f"{metric}_change",
-                                "value": value - clean[metric],
-                                "perturbation": perturbation,
-                            }
-                        )
-                        logged[f"{metric}.{perturbation}"] = value
-                    else:
-                        clean[metric] = value
-                        logged[metric] = value
-                        rows.append(row)
+                rows += _metric_rows(entry["raw"], perturbation, values, clean, logged)
                 records += [
                     {
                         "input": t,
@@ -183,25 +146,117 @@ class EvaluateJob(JobKind[EvaluateParameters]):
                 done += 1
             say(f"{entry['raw']}: " + ", ".join(f"{k}={v:.4f}" for k, v in clean.items()))
             _save_predictions(out / f"predictions-{index}.csv", entry["raw"], records)
-            run_log = RunLog(
-                context.resolved.get("tracking_environment"),
-                EXPERIMENT,
-                f"{entry['raw']} on {Path(params.data).name}",
-                params={
-                    "model": entry["raw"],
-                    "task": params.task,
-                    "data": params.data,
-                    "rows": len(inputs),
-                    "perturbations": params.perturbations,
-                },
-                tags={"modelhub.model": entry["raw"], "modelhub.evaluation_job": context.job_id},
-                report=say,
-            )
-            run_log.log_metrics(logged)
-            run_log.finish()
-            write(complete=False)
-        write(complete=True)
+            _log_run(context, params, entry["raw"], len(inputs), logged)
+            _write_evaluation(out, params, rows, len(inputs), complete=False)
+        _write_evaluation(out, params, rows, len(inputs), complete=True)
         context.set_progress(1.0, f"{len(entries)} model(s) evaluated")
+
+
+def _inputs_and_references(
+    params: EvaluateParameters, frame: pd.DataFrame
+) -> tuple[list[str], list[str]]:
+    """The texts given to the models and the answers expected, from the task's two columns."""
+    if params.task == "classification":
+        inputs = [str(x) for x in frame[params.text_column]]
+        references = [str(x).strip() for x in frame[params.label_column]]
+    else:
+        inputs = [str(x) for x in frame[params.instruction_column]]
+        references = [str(x) for x in frame[params.response_column]]
+    return inputs, references
+
+
+def _variants(params: EvaluateParameters, inputs: list[str]) -> list[tuple[str | None, list[str]]]:
+    """The clean inputs (perturbation None), then each perturbed copy if perturbations are on."""
+    from .metrics import PERTURBATIONS, perturb
+
+    variants: list[tuple[str | None, list[str]]] = [(None, inputs)]
+    if params.perturbations:
+        variants += [(kind, perturb(inputs, kind, params.seed)) for kind in PERTURBATIONS]
+    return variants
+
+
+def _metric_rows(
+    model: str,
+    perturbation: str | None,
+    values: dict[str, float],
+    clean: dict[str, float],
+    logged: dict[str, float],
+) -> list[dict[str, Any]]:
+    """The comparison rows of one model on one variant of the inputs.
+
+    A clean variant records its values in ``clean``; a perturbed one adds, per metric, a
+    ``<metric>_change`` row against the clean value. ``logged`` collects the MLflow metrics.
+    """
+    rows: list[dict[str, Any]] = []
+    for metric, value in values.items():
+        row: dict[str, Any] = {"model": model, "metric": metric, "value": value}
+        if perturbation:
+            row["perturbation"] = perturbation
+            rows.append(row)
+            rows.append(
+                {
+                    "model": model,
+                    "metric": f"{metric}_change",
+                    "value": value - clean[metric],
+                    "perturbation": perturbation,
+                }
+            )
+            logged[f"{metric}.{perturbation}"] = value
+        else:
+            clean[metric] = value
+            logged[metric] = value
+            rows.append(row)
+    return rows
+
+
+def _log_run(
+    context: JobContext,
+    params: EvaluateParameters,
+    model: str,
+    rows: int,
+    logged: dict[str, float],
+) -> None:
+    """One MLflow run (experiment ``modelhub/evaluate``) with a model's metrics."""
+    from .run_log import RunLog
+
+    run_log = RunLog(
+        context.resolved.get("tracking_environment"),
+        EXPERIMENT,
+        f"{model} on {Path(params.data).name}",
+        params={
+            "model": model,
+            "task": params.task,
+            "data": params.data,
+            "rows": rows,
+            "perturbations": params.perturbations,
+        },
+        tags={"modelhub.model": model, "modelhub.evaluation_job": context.job_id},
+        report=context.log.studio,
+    )
+    run_log.log_metrics(logged)
+    run_log.finish()
+
+
+def _write_evaluation(
+    out: Path,
+    params: EvaluateParameters,
+    rows: list[dict[str, Any]],
+    evaluated: int,
+    complete: bool,
+) -> None:
+    """Rewrite ``evaluation.json`` (atomically) with the rows so far and their chart."""
+    from .metrics import comparison_chart
+
+    result = {
+        "rows": rows,
+        "chart": comparison_chart(rows, f"{params.task.capitalize()} on {params.data}"),
+        "task": params.task,
+        "rows_evaluated": evaluated,
+        "complete": complete,
+    }
+    tmp = out / f".{EVALUATION_FILE}.tmp"
+    tmp.write_text(json.dumps(result, indent=1))
+    tmp.replace(out / EVALUATION_FILE)
 
 
 def score(task: str, predictions: list[str], references: list[str]) -> dict[str, float]:

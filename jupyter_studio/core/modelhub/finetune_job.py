@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Conflict, InvalidInput, NotFound
 from ..jobs.context import JobContext
@@ -25,6 +26,7 @@ from .finetune import (
     MODEL_DIR,
     RESULT_FILE,
     FinetuneParameters,
+    TrainableModel,
     check_columns,
     default_model_name,
     load_rows,
@@ -35,6 +37,9 @@ from .finetune import (
     trainable_model,
 )
 from .worker_studio import facade_settings
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["FinetuneJob"]
 
@@ -150,10 +155,6 @@ class FinetuneJob(JobKind[FinetuneParameters]):
 
     # ------------------------------------------------------------------ worker
     def run(self, context: JobContext) -> None:
-        from ..experiments.tags import SPACE_ID_ENV
-        from .finetune_train import ClassificationTask, GenerationTask, Trainer, TrainingStopped
-        from .run_log import RunLog
-
         params = self.parameters_of(context)
         resolved = context.resolved
         model = trainable_model(params.model_id)
@@ -161,75 +162,16 @@ class FinetuneJob(JobKind[FinetuneParameters]):
         out = context.output_dir
         out.mkdir(parents=True, exist_ok=True)
         say = context.log.studio
-        resume = Path(resolved["resume_checkpoint"]) if resolved.get("resume_checkpoint") else None
-        start_step = 0
-        if resume is not None:
-            start_step = int(json.loads((resume / "state.json").read_text())["step"])
-            earlier = [
-                p for p in read_loss(Path(resolved["resume_output"])) if p["step"] <= start_step
-            ]
-            with (out / LOSS_FILE).open("w") as handle:
-                handle.writelines(json.dumps(p) + "\n" for p in earlier)
+        resume, start_step = _restore_loss_history(resolved, out)
         frame = load_rows(Path(resolved["data"]))
         context.set_progress(0.01, f"loading {model.id}")
         say(
             f"fine-tuning {model.id} ({task_name}, {params.method}) on {params.data}: {len(frame)} rows"
         )
-        if task_name == "classification":
-            task: Any = ClassificationTask(params, model, frame)
-        else:
-            cache = Path(resolved["cache_root"]) if resolved.get("cache_root") else None
-            task = GenerationTask(params, model, frame, cache, say)
-        environment = resolved.get("tracking_environment")
-        run_log = RunLog(
-            environment,
-            EXPERIMENT,
-            context.name,
-            params={
-                "model_id": model.id,
-                "task": task_name,
-                "method": params.method,
-                "max_steps": params.max_steps,
-                "learning_rate": params.learning_rate or model.default_learning_rate,
-                "batch_size": params.batch_size,
-                "lora_r": params.lora_r,
-                "rows": len(frame),
-                "resumed_from": params.resume_from_job or "",
-            },
-            tags={"modelhub.base_model": model.id, "modelhub.task": task_name},
-            report=say,
-        )
+        task = _training_task(params, model, task_name, frame, resolved, say)
+        run_log = _open_run_log(context, params, model, task_name, len(frame))
         started = time.monotonic()
-
-        def on_step(step: int, loss: float) -> None:
-            run_log.log_metrics({"loss": loss}, step)
-            context.set_progress(
-                0.05 + 0.85 * step / params.max_steps, f"step {step}: loss {loss:.4f}"
-            )
-
-        trainer = Trainer(
-            task,
-            params,
-            model,
-            out,
-            should_stop=lambda: context.should_stop,
-            on_step=on_step,
-            log=say,
-            job_id=context.job_id,
-            start_step=start_step,
-        )
-        try:
-            losses = trainer.run(resume=resume)
-        except TrainingStopped as stopped:
-            run_log.finish("KILLED")
-            say(f"checkpoint saved at step {stopped.step}")
-            raise JobStopped(
-                f"{context.stop_reason or 'Stopped'}; the checkpoint at step {stopped.step} is kept: "
-                f"resume with resume_from_job={context.job_id!r}"
-            ) from None
-        except Exception:
-            run_log.finish("FAILED")
-            raise
+        losses = _train(context, task, params, model, run_log, resume, start_step)
         seconds = time.monotonic() - started
         say(f"{len(losses)} steps in {seconds:.1f} s")
         context.set_progress(0.92, "merging the adapter and saving the model")
@@ -251,28 +193,149 @@ class FinetuneJob(JobKind[FinetuneParameters]):
             "run_id": run_log.run_id,
         }
         if params.register_version:
-            context.set_progress(0.96, "registering the model")
-            space_id = params.space_id or (environment or {}).get(SPACE_ID_ENV) or None
-            version = register_model(
-                resolved.get("studio") or {},
-                owner=context.owner,
-                folder=out / MODEL_DIR,
-                name=resolved["model_name"],
-                space_id=space_id,
-                task=task_name,
-                labels=labels,
-                base_model=model.id,
-                final_loss=result["final_loss"],
-                job_id=context.job_id,
-            )
-            result.update(model_name=version["name"], model_version=version["version"])
-            say(f"registered as {version['name']} version {version['version']}")
+            _register_version(context, params, model.id, labels, result)
             run_log.log_metrics({"final_loss": result["final_loss"] or 0.0}, params.max_steps)
         (out / RESULT_FILE).write_text(json.dumps(result, indent=1))
         run_log.log_json(result, "result.json")
         run_log.finish("FINISHED")
         shutil.rmtree(out / CHECKPOINT_DIR, ignore_errors=True)  # the model supersedes it
         context.set_progress(1.0, f"done: loss {result['first_loss']} -> {result['final_loss']}")
+
+
+def _restore_loss_history(resolved: dict[str, Any], out: Path) -> tuple[Path | None, int]:
+    """The checkpoint to resume from and its step (None, 0 for a fresh start).
+
+    On a resume, the earlier job's loss points up to the checkpoint are copied into this job's
+    loss file, so the curve continues where it stopped.
+    """
+    resume = Path(resolved["resume_checkpoint"]) if resolved.get("resume_checkpoint") else None
+    if resume is None:
+        return None, 0
+    start_step = int(json.loads((resume / "state.json").read_text())["step"])
+    earlier = [p for p in read_loss(Path(resolved["resume_output"])) if p["step"] <= start_step]
+    with (out / LOSS_FILE).open("w") as handle:
+        handle.writelines(json.dumps(p) + "\n" for p in earlier)
+    return resume, start_step
+
+
+def _training_task(
+    params: FinetuneParameters,
+    model: TrainableModel,
+    task_name: str,
+    frame: pd.DataFrame,
+    resolved: dict[str, Any],
+    say: Callable[[str], None],
+) -> Any:
+    """The classification or generation task that turns the rows into training batches."""
+    from .finetune_train import ClassificationTask, GenerationTask
+
+    if task_name == "classification":
+        return ClassificationTask(params, model, frame)
+    cache = Path(resolved["cache_root"]) if resolved.get("cache_root") else None
+    return GenerationTask(params, model, frame, cache, say)
+
+
+def _open_run_log(
+    context: JobContext,
+    params: FinetuneParameters,
+    model: TrainableModel,
+    task_name: str,
+    rows: int,
+) -> Any:
+    """The MLflow run (in the ``modelhub/finetune`` experiment) that records the training."""
+    from .run_log import RunLog
+
+    return RunLog(
+        context.resolved.get("tracking_environment"),
+        EXPERIMENT,
+        context.name,
+        params={
+            "model_id": model.id,
+            "task": task_name,
+            "method": params.method,
+            "max_steps": params.max_steps,
+            "learning_rate": params.learning_rate or model.default_learning_rate,
+            "batch_size": params.batch_size,
+            "lora_r": params.lora_r,
+            "rows": rows,
+            "resumed_from": params.resume_from_job or "",
+        },
+        tags={"modelhub.base_model": model.id, "modelhub.task": task_name},
+        report=context.log.studio,
+    )
+
+
+def _train(
+    context: JobContext,
+    task: Any,
+    params: FinetuneParameters,
+    model: TrainableModel,
+    run_log: Any,
+    resume: Path | None,
+    start_step: int,
+) -> list[Any]:
+    """Run the training loop; a stop keeps the checkpoint and ends the job as stopped."""
+    from .finetune_train import Trainer, TrainingStopped
+
+    say = context.log.studio
+
+    def on_step(step: int, loss: float) -> None:
+        run_log.log_metrics({"loss": loss}, step)
+        context.set_progress(0.05 + 0.85 * step / params.max_steps, f"step {step}: loss {loss:.4f}")
+
+    trainer = Trainer(
+        task,
+        params,
+        model,
+        context.output_dir,
+        should_stop=lambda: context.should_stop,
+        on_step=on_step,
+        log=say,
+        job_id=context.job_id,
+        start_step=start_step,
+    )
+    try:
+        return trainer.run(resume=resume)
+    except TrainingStopped as stopped:
+        run_log.finish("KILLED")
+        say(f"checkpoint saved at step {stopped.step}")
+        raise JobStopped(
+            f"{context.stop_reason or 'Stopped'}; the checkpoint at step {stopped.step} is kept: "
+            f"resume with resume_from_job={context.job_id!r}"
+        ) from None
+    except Exception:
+        run_log.finish("FAILED")
+        raise
+
+
+def _register_version(
+    context: JobContext,
+    params: FinetuneParameters,
+    base_model: str,
+    labels: list[str] | None,
+    result: dict[str, Any],
+) -> None:
+    """Register the saved model as a new version; its name and version go into ``result``."""
+    from ..experiments.tags import SPACE_ID_ENV
+
+    context.set_progress(0.96, "registering the model")
+    resolved = context.resolved
+    environment = resolved.get("tracking_environment")
+    space_id = params.space_id or (environment or {}).get(SPACE_ID_ENV) or None
+    version = register_model(
+        resolved.get("studio") or {},
+        owner=context.owner,
+        folder=context.output_dir / MODEL_DIR,
+        name=resolved["model_name"],
+        space_id=space_id,
+        task=result["task"],
+        labels=labels,
+        base_model=base_model,
+        final_loss=result["final_loss"],
+        job_id=context.job_id,
+    )
+    result.update(model_name=version["name"], model_version=version["version"])
+    context.log.studio(f"registered as {version['name']} version {version['version']}")
 
 
 def save_pyfunc(
