@@ -23,6 +23,17 @@ for _name in (
 STUDIO_ENV = ("JUPYTER_STUDIO_ROOT", "JUPYTER_STUDIO_DB_URL", "JUPYTER_STUDIO_CONTENTS_ROOT")
 
 
+#: With STUDIO_TEST_TIMINGS=<file>, each test's set-up, call and tear-down time is appended to that
+#: file as the test ends (tab-separated), so a run cut short still tells where the time went.
+_TIMINGS = os.environ.get("STUDIO_TEST_TIMINGS")
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if _TIMINGS:
+        with open(_TIMINGS, "a", encoding="utf-8") as out:
+            out.write(f"{report.duration:.2f}\t{report.when}\t{report.outcome}\t{report.nodeid}\n")
+
+
 @pytest.fixture(autouse=True)
 def _forget_exported_domain(monkeypatch: pytest.MonkeyPatch) -> None:
     """A server exports its domain for kernels; no test may see another test's domain."""
