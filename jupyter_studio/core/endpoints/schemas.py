@@ -29,7 +29,7 @@ class CreateEndpoint(BaseModel):
 
     endpoint_name: str = Field(
         pattern=ENDPOINT_NAME_PATTERN,
-        description="Unique in the domain: letters, digits and hyphens, at most 63 characters.",
+        description="Letters, digits and hyphens, at most 63 characters; unique in the domain.",
     )
     model_name: str = Field(min_length=1, max_length=63, description="A registered model.")
     model_version: StrictInt | None = Field(

@@ -109,7 +109,7 @@ class DeployModel(BaseModel):
 
     endpoint_name: str = Field(
         pattern=ENDPOINT_NAME_PATTERN,
-        description="Unique in the domain: letters, digits and hyphens, at most 63 characters.",
+        description="Letters, digits and hyphens, at most 63 characters; unique in the domain.",
     )
     space_id: str | None = Field(default=None, max_length=64, description="Deploy in this space.")
     accept_eula: StrictBool = Field(
