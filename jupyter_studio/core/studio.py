@@ -175,9 +175,9 @@ class Studio(LoggingConfigurable):
         True,
         config=True,
         help="Have the MLflow tracking store ready when the server starts, so the first "
-        "experiments request does not wait for it: a new domain's store is created before the "
-        "server answers (once: MLflow's migrations take seconds), an existing one is opened in "
-        "the background.",
+        "experiments request does not wait for it: it is opened in the background, and the "
+        "creation of a new domain's store (once: MLflow's migrations take seconds) is waited "
+        "for, up to a minute, before the server answers.",
     )
     flows_class = Type(
         default_value="jupyter_studio.core.wrangler.service.FlowService",
@@ -387,7 +387,7 @@ class Studio(LoggingConfigurable):
         self.endpoints.start()
         self.automl.start()  # auto-deploys experiments that completed (also after a restart)
         if self.warm_up_tracking_store:
-            self.experiments.warm_up()  # creates a new store now, opens an existing one meanwhile
+            self.experiments.warm_up()  # waits (a while) for a new store, opens an existing one meanwhile
 
     def close(self) -> None:
         """Stop the background threads; jobs and model servers keep running in their processes."""

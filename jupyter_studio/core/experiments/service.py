@@ -81,6 +81,8 @@ TRACKING_DB = "mlflow.db"
 ARTIFACTS_FOLDER = "artifacts"
 #: Runs MLflow returns per query while a page of visible runs is being filled.
 SCAN_BATCH = 200
+#: Seconds the server's start waits for a new tracking store to be created (see ``warm_up``).
+STORE_CREATION_WAIT = 60.0
 _SCOPE_TAGS = (SPACE_ID_TAG, OWNER_TAG, MLFLOW_USER_TAG)
 
 
@@ -211,13 +213,14 @@ class ExperimentService:
         """MLflow's ``SqlAlchemyStore`` on the tracking URI, created on first use."""
         return self._tracking.open()
 
-    def warm_up(self) -> threading.Thread | None:
+    def warm_up(self, create_wait: float = STORE_CREATION_WAIT) -> threading.Thread:
         """Have the store ready before the first experiments request needs it.
 
-        A new SQLite store is created here and now: MLflow's migrations take seconds (a minute on
-        a busy machine), once per domain, and a request arriving while they run would wait for
-        them (the experiments operations come first in the REST API). An existing store is opened
-        in a background thread (importing MLflow takes seconds too); the thread is returned.
+        The store is opened in a background thread (importing MLflow takes seconds), which is
+        returned. A new SQLite store is waited for up to ``create_wait`` seconds: MLflow's
+        migrations take seconds (a minute or more on a busy machine), once per domain, and a
+        request arriving meanwhile would wait for them (the first schemathesis requests timed
+        out); past that the server starts anyway and the creation goes on in the background.
         A store that cannot be opened is logged, not raised: the requests that need it say why.
         """
 
@@ -227,12 +230,12 @@ class ExperimentService:
             except Exception:
                 log.exception("Cannot open the MLflow tracking store at %s", self.tracking_uri)
 
-        if not self._tracking.exists():
-            log.info("Creating the MLflow tracking store at %s (once)", self.tracking_uri)
-            open_store()
-            return None
+        new = not self._tracking.exists()
         thread = threading.Thread(target=open_store, name="studio-mlflow-store", daemon=True)
         thread.start()
+        if new:
+            log.info("Creating the MLflow tracking store at %s (once)", self.tracking_uri)
+            thread.join(create_wait)
         return thread
 
     def close(self) -> None:

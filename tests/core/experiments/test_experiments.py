@@ -287,12 +287,27 @@ def test_warm_up_creates_a_new_store_before_the_server_answers(studio, tmp_path:
 
     service = ExperimentService(spaces=studio.spaces, domain_root=tmp_path)
     opened: list[str] = []
-    service.store = lambda: opened.append(threading.current_thread().name)  # type: ignore[method-assign]
-    assert service.warm_up() is None  # a new store: made now, in the caller's thread
-    assert opened == [threading.current_thread().name]
+    go = threading.Event()
+
+    def store() -> None:
+        go.wait(SHORT_WAIT)
+        opened.append(threading.current_thread().name)
+
+    service.store = store  # type: ignore[method-assign]
+    go.set()
+    service.warm_up()
+    assert opened == ["studio-mlflow-store"]  # a new store: made before warm_up returns
+    go.clear()
     (tmp_path / "mlflow").mkdir()
     (tmp_path / "mlflow" / "mlflow.db").touch()  # an existing store: opened in the background
     thread = service.warm_up()
-    assert thread is not None
+    assert thread.is_alive() and len(opened) == 1
+    go.set()
     thread.join(SHORT_WAIT)
-    assert opened[-1] == "studio-mlflow-store"
+    assert opened == ["studio-mlflow-store"] * 2
+    go.clear()  # a creation past create_wait goes on in the background
+    (tmp_path / "mlflow" / "mlflow.db").unlink()
+    thread = service.warm_up(create_wait=0.1)
+    assert thread.is_alive() and len(opened) == 2
+    go.set()
+    thread.join(SHORT_WAIT)
