@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..processes import THIS_HOST, ProcessHandle, find_process, signal_group, spawn_detached
@@ -378,19 +379,14 @@ class EndpointService:
         """
         generation = claim_from + 1
         with self.store.session() as session:
-            claimed = session.execute(
-                update(EndpointRow)
-                .where(
-                    EndpointRow.endpoint_name == name,
-                    EndpointRow.generation == claim_from,
-                    EndpointRow.pending.is_(None),
-                )
-                .values(
-                    generation=generation,
-                    pending={"generation": generation, "claimed_at": time.time()},
-                    updated_at=utcnow(),
-                )
-            ).rowcount
+            claimed = _update_if(
+                session,
+                name,
+                claim_from,
+                pending_claimed=False,
+                generation=generation,
+                pending={"generation": generation, "claimed_at": time.time()},
+            )
             if not claimed:
                 return None
             row = session.get(EndpointRow, name)
@@ -463,11 +459,7 @@ class EndpointService:
             "started_at": time.time(),
         }
         with self.store.session() as session:
-            recorded = session.execute(
-                update(EndpointRow)
-                .where(EndpointRow.endpoint_name == name, EndpointRow.generation == generation)
-                .values(pending=pending, updated_at=utcnow())
-            ).rowcount
+            recorded = _update_if(session, name, generation, pending=pending)
         if not recorded:  # deleted or superseded meanwhile: nobody would ever stop this process
             self.log.warning("Endpoint %s moved on while it started: stopping it", name)
             signal_group(handle_, signal.SIGKILL)
@@ -500,25 +492,20 @@ class EndpointService:
         pending = row.pending or {}
         old = _handle(row)
         with self.store.session() as session:
-            done = session.execute(
-                update(EndpointRow)
-                .where(
-                    EndpointRow.endpoint_name == row.endpoint_name,
-                    EndpointRow.generation == pending.get("generation"),
-                )
-                .values(
-                    status=EndpointStatus.IN_SERVICE.value,
-                    status_message=None,
-                    port=pending["port"],
-                    pid=pending["pid"],
-                    pid_started_at=pending.get("pid_started_at"),
-                    host=pending.get("host"),
-                    model_name=pending.get("model_name", row.model_name),
-                    model_version=pending.get("model_version", row.model_version),
-                    pending=None,
-                    updated_at=utcnow(),
-                )
-            ).rowcount
+            done = _update_if(
+                session,
+                row.endpoint_name,
+                pending.get("generation"),
+                status=EndpointStatus.IN_SERVICE.value,
+                status_message=None,
+                port=pending["port"],
+                pid=pending["pid"],
+                pid_started_at=pending.get("pid_started_at"),
+                host=pending.get("host"),
+                model_name=pending.get("model_name", row.model_name),
+                model_version=pending.get("model_version", row.model_version),
+                pending=None,
+            )
         if not done:
             return None
         return old if old is not None and old.pid != pending["pid"] else None
@@ -629,7 +616,7 @@ class EndpointService:
         if time.time() - float(pending.get("claimed_at") or 0) <= self.launch_lease_seconds:
             return
         serving = row.port is not None and find_process(_handle(row)) is not None
-        values: dict[str, Any] = {"pending": None, "updated_at": utcnow()}
+        values: dict[str, Any] = {"pending": None}
         if serving:
             values.update(
                 status=EndpointStatus.IN_SERVICE.value,
@@ -637,15 +624,9 @@ class EndpointService:
                 "the previous version still serves: send the update again.",
             )
         with self.store.session() as session:
-            released = session.execute(
-                update(EndpointRow)
-                .where(
-                    EndpointRow.endpoint_name == row.endpoint_name,
-                    EndpointRow.generation == row.generation,
-                    EndpointRow.pending.is_not(None),
-                )
-                .values(**values)
-            ).rowcount
+            released = _update_if(
+                session, row.endpoint_name, row.generation, pending_claimed=True, **values
+            )
         if not released or serving:
             return
         self.log.warning("Endpoint %s: its launch was interrupted", row.endpoint_name)
@@ -665,21 +646,16 @@ class EndpointService:
             )
             return
         with self.store.session() as session:
-            done = session.execute(
-                update(EndpointRow)
-                .where(
-                    EndpointRow.endpoint_name == row.endpoint_name,
-                    EndpointRow.generation == row.generation,
-                    EndpointRow.pending.is_(None),
-                )
-                .values(
-                    restarts=row.restarts + 1,
-                    status=EndpointStatus.CREATING.value,
-                    status_message=f"{reason}: restarting it (attempt {row.restarts + 1}).",
-                    port=None,
-                    updated_at=utcnow(),
-                )
-            ).rowcount
+            done = _update_if(
+                session,
+                row.endpoint_name,
+                row.generation,
+                pending_claimed=False,
+                restarts=row.restarts + 1,
+                status=EndpointStatus.CREATING.value,
+                status_message=f"{reason}: restarting it (attempt {row.restarts + 1}).",
+                port=None,
+            )
         if not done:
             return
         self.log.warning("Endpoint %s: %s; restarting it", row.endpoint_name, reason)
@@ -728,6 +704,30 @@ class EndpointService:
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._thread = None
+
+
+def _update_if(
+    session: Session,
+    name: str,
+    expected_generation: int | None,
+    *,
+    pending_claimed: bool | None = None,
+    **values: Any,
+) -> bool:
+    """Compare-and-swap on an endpoint row: set ``values`` (and ``updated_at``) only while the
+    row is still at ``expected_generation`` and, if ``pending_claimed`` is given, while a launch
+    claim is (True) or is not (False) pending. True when the row was updated.
+
+    Launchers and supervisors on several servers race on the same row; this single UPDATE is
+    how exactly one of them wins.
+    """
+    conditions = [EndpointRow.endpoint_name == name, EndpointRow.generation == expected_generation]
+    if pending_claimed is True:
+        conditions.append(EndpointRow.pending.is_not(None))
+    elif pending_claimed is False:
+        conditions.append(EndpointRow.pending.is_(None))
+    statement = update(EndpointRow).where(*conditions).values(**values, updated_at=utcnow())
+    return bool(session.execute(statement).rowcount)
 
 
 def check_endpoint_name(name: str) -> str:

@@ -33,6 +33,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from ..endpoints.runtime.capture import capture_invocation
 from ..endpoints.runtime.registry import ServingRuntime
 
 log = logging.getLogger("jupyter_studio.model_server")
@@ -282,7 +283,9 @@ async def invoke(app: Any, scope: dict[str, Any], receive: Receive, send: Send) 
     if app.stats is not None:
         app.stats.record(elapsed, status)
     await app._send(send, status, payload, answer_type.encode(), close=status == 413)
-    _capture(app, started_wall, body, content_type, payload, status, elapsed)
+    capture_invocation(
+        app.capture, started_wall, (body, content_type), (payload, JSON), status, elapsed
+    )
 
 
 async def _stream(
@@ -361,34 +364,15 @@ async def _stream(
     elapsed = time.perf_counter() - started
     if app.stats is not None:
         app.stats.record(elapsed, 200 if status == 499 else status)
-    _capture(app, started_wall, body, JSON, json.dumps(final).encode(), status, elapsed)
+    capture_invocation(
+        app.capture, started_wall, (body, JSON), (json.dumps(final).encode(), JSON), status, elapsed
+    )
 
 
 async def _answer_error(app: Any, send: Send, error: Any, started: float) -> None:
     if app.stats is not None:
         app.stats.record(time.perf_counter() - started, error.status)
     await app._send(send, error.status, _error_json(error), JSON.encode())
-
-
-def _capture(
-    app: Any,
-    started_wall: float,
-    body: bytes,
-    content_type: str | None,
-    payload: bytes,
-    status: int,
-    elapsed: float,
-) -> None:
-    if app.capture is not None and app.capture.sample():
-        app.capture.record(
-            started_at=started_wall,
-            request_body=body,
-            request_type=content_type,
-            response_body=payload,
-            response_type=JSON,
-            status=status,
-            latency_ms=elapsed * 1000.0,
-        )
 
 
 def _load_engine(python_model: Any, metadata: Any) -> Any:

@@ -183,3 +183,29 @@ class DataCapture:
     def close(self) -> None:
         """Close the current file (records are already on disk: nothing is buffered)."""
         self._close_quietly()
+
+
+def capture_invocation(
+    capture: DataCapture | None,
+    started_at: float,
+    request: tuple[bytes, str | None],
+    response: tuple[bytes, str | None],
+    status: int,
+    elapsed: float,
+) -> None:
+    """Record one answered invocation, if data capture is on and samples this one.
+
+    ``request`` and ``response`` are ``(body, content type)``; ``started_at`` is the wall-clock
+    time the request arrived and ``elapsed`` the seconds it took to answer. The model server and
+    the model hub's serving runtime both call this after the answer is sent.
+    """
+    if capture is not None and capture.sample():
+        capture.record(
+            started_at=started_at,
+            request_body=request[0],
+            request_type=request[1],
+            response_body=response[0],
+            response_type=response[1],
+            status=status,
+            latency_ms=elapsed * 1000.0,
+        )

@@ -59,6 +59,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .capture import capture_invocation
 from .lease import DEFAULT_CHECK_SECONDS, EndpointLease
 from .limits import (
     DEFAULT_CAPTURE_MAX_BYTES,
@@ -359,16 +360,14 @@ class ModelApp:
         if self.stats is not None:
             self.stats.record(elapsed, status)
         await self._send(send, status, payload, answer_type.encode(), close=close, headers=headers)
-        if self.capture is not None and self.capture.sample():
-            self.capture.record(
-                started_at=started_wall,
-                request_body=body,
-                request_type=content_type,
-                response_body=payload,
-                response_type=answer_type,
-                status=status,
-                latency_ms=elapsed * 1000.0,
-            )
+        capture_invocation(
+            self.capture,
+            started_wall,
+            (body, content_type),
+            (payload, answer_type),
+            status,
+            elapsed,
+        )
 
     async def _predict_aside(self, frame: Any) -> Any:
         if self.executor is None:
