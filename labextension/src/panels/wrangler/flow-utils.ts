@@ -14,6 +14,40 @@ interface ICatalogueLike {
   analyses: IListOperators;
 }
 
+/**
+ * A node's display name: its title, else for a source the last part of its
+ * path (or URL, table, query), else its operator's title, else the operator.
+ */
+export function nodeLabel(
+  catalogue: ICatalogueLike | null,
+  node: IFlowNode
+): string {
+  if (node.title) {
+    return node.title;
+  }
+  if (node.kind === 'source') {
+    const p = node.parameters ?? {};
+    const where = p.path ?? p.url ?? p.table ?? p.query ?? node.operator;
+    return String(where).split('/').pop() || node.operator;
+  }
+  const known =
+    catalogue?.transforms.items.find(t => t.name === node.operator) ??
+    catalogue?.analyses.items.find(a => a.name === node.operator);
+  return known?.title ?? node.operator;
+}
+
+/** Whether a node is a transform that takes two inputs (join, concatenate). */
+export function hasTwoInputs(
+  catalogue: ICatalogueLike | null,
+  node: IFlowNode
+): boolean {
+  return (
+    node.kind === 'transform' &&
+    catalogue?.transforms.items.find(t => t.name === node.operator)?.inputs ===
+      2
+  );
+}
+
 /** One operator the picker offers. */
 export interface IPickerItem {
   name: string;

@@ -2,7 +2,9 @@ import type { IColumnProfile, IFlowNode } from '../../../api/wrangler';
 import {
   IPickerItem,
   filterItems,
+  hasTwoInputs,
   histogramBars,
+  nodeLabel,
   secondInput
 } from '../flow-utils';
 
@@ -78,5 +80,65 @@ describe('histogramBars', () => {
       ]
     } as unknown as IColumnProfile;
     expect(histogramBars(text)).toEqual([1, 1 / 3]);
+  });
+});
+
+describe('nodeLabel and hasTwoInputs', () => {
+  const transform = (name: string, title: string, inputs: number) => ({
+    name,
+    title,
+    family: 'Combine',
+    keywords: [],
+    description: '',
+    inputs,
+    version: 1,
+    streaming: true,
+    parameters_schema: {}
+  });
+  const catalogue = {
+    transforms: {
+      items: [transform('join', 'Join', 2), transform('fill', 'Fill', 1)],
+      families: ['Combine']
+    },
+    analyses: {
+      items: [
+        {
+          name: 'hist',
+          title: 'Histogram',
+          keywords: [],
+          parameters_schema: {}
+        }
+      ]
+    }
+  };
+
+  it('prefers the title, then a source file name, then the operator title', () => {
+    expect(nodeLabel(catalogue, { ...node('a'), title: 'Mine' })).toBe('Mine');
+    const source = {
+      ...node('s', [], 'source'),
+      operator: 'file',
+      parameters: { path: 'data/sales.csv' }
+    };
+    expect(nodeLabel(catalogue, source)).toBe('sales.csv');
+    expect(nodeLabel(null, { ...node('j'), operator: 'join' })).toBe('join');
+    expect(nodeLabel(catalogue, { ...node('j'), operator: 'join' })).toBe(
+      'Join'
+    );
+    expect(
+      nodeLabel(catalogue, {
+        ...node('h', ['a'], 'analysis'),
+        operator: 'hist'
+      })
+    ).toBe('Histogram');
+  });
+
+  it('knows the two-input transforms', () => {
+    expect(hasTwoInputs(catalogue, { ...node('j'), operator: 'join' })).toBe(
+      true
+    );
+    expect(hasTwoInputs(catalogue, { ...node('f'), operator: 'fill' })).toBe(
+      false
+    );
+    expect(hasTwoInputs(null, { ...node('j'), operator: 'join' })).toBe(false);
   });
 });
