@@ -57,3 +57,37 @@ export function spaceDisplayName(
   const space = spaces.find(s => s.space_id === spaceId);
   return space ? space.name : `${spaceId.slice(0, 8)}…`;
 }
+
+/** One option of a space select. */
+export interface ISpaceOption {
+  value: string;
+  label: string;
+}
+
+/**
+ * The options of a space select: `''` (no space: the home, or "All" in a
+ * filter) labelled `emptyLabel`, then each space; and, when `unknownLabel` is
+ * given and `value` names no listed space (not loaded yet, or gone), an option
+ * for `value` so the select still shows it.
+ */
+export function spaceOptions<
+  S extends Pick<ISpace, 'space_id' | 'name' | 'kind'>
+>(
+  spaces: ReadonlyArray<S>,
+  value: string,
+  options: {
+    emptyLabel: string;
+    unknownLabel?: string;
+    label?: (space: S) => string;
+  }
+): ISpaceOption[] {
+  const label = options.label ?? spaceOptionLabel;
+  const listed = spaces.map(s => ({ value: s.space_id, label: label(s) }));
+  const unknown =
+    value &&
+    options.unknownLabel !== undefined &&
+    !spaces.some(s => s.space_id === value)
+      ? [{ value, label: options.unknownLabel }]
+      : [];
+  return [{ value: '', label: options.emptyLabel }, ...listed, ...unknown];
+}

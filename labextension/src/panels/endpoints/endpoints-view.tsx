@@ -2,15 +2,12 @@
  * The Endpoints panel: the endpoints table with status and traffic, and the
  * selected endpoint's details with its invoke box.
  */
-import {
-  Button,
-  closeIcon,
-  folderIcon,
-  refreshIcon
-} from '@jupyterlab/ui-components';
+import { Button, folderIcon, refreshIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import type { IEndpoint, IEndpointStats } from '../../api/endpoints';
+import { DetailHeader } from '../../components/detail-header';
+import { PanelHeader } from '../../components/panel-header';
 import { StatusBadge } from '../../components/status-badge';
 import { useSignal } from '../../components/use-signal';
 import { formatTimestamp } from '../../utils/format';
@@ -50,39 +47,34 @@ export function EndpointsView(props: {
   const selected = model.selected;
   return (
     <div className="jp-studio-MLView jp-studio-EndpointsView">
-      <div className="jp-studio-JobsView-header">
-        <div className="jp-studio-JobsView-heading">
-          <h2>Endpoints</h2>
-          <span
-            className="jp-studio-muted"
-            data-testid="studio-endpoints-count"
-          >
-            {state.status === 'loading'
-              ? ''
-              : `${endpoints.length} endpoint${endpoints.length === 1 ? '' : 's'}`}
-          </span>
-        </div>
-        <div className="jp-studio-JobsView-toolbar">
-          <Button
-            small
-            className="jp-studio-secondary"
-            aria-label="Refresh endpoints"
-            title="Refresh the endpoints"
-            onClick={() => void model.refresh()}
-          >
-            <refreshIcon.react tag="span" className="jp-studio-ButtonIcon" />
-            Refresh
-          </Button>
-          <Button
-            small
-            className="jp-studio-primary"
-            title="Deploy a registered model version from the Models panel"
-            onClick={actions.openModels}
-          >
-            Deploy a model
-          </Button>
-        </div>
-      </div>
+      <PanelHeader
+        title="Endpoints"
+        subtitle={
+          state.status === 'loading'
+            ? ''
+            : `${endpoints.length} endpoint${endpoints.length === 1 ? '' : 's'}`
+        }
+        subtitleTestId="studio-endpoints-count"
+      >
+        <Button
+          small
+          className="jp-studio-secondary"
+          aria-label="Refresh endpoints"
+          title="Refresh the endpoints"
+          onClick={() => void model.refresh()}
+        >
+          <refreshIcon.react tag="span" className="jp-studio-ButtonIcon" />
+          Refresh
+        </Button>
+        <Button
+          small
+          className="jp-studio-primary"
+          title="Deploy a registered model version from the Models panel"
+          onClick={actions.openModels}
+        >
+          Deploy a model
+        </Button>
+      </PanelHeader>
       {state.status === 'error' ? (
         <div className="jp-studio-error jp-studio-banner" role="alert">
           Could not load the endpoints: {state.error}
@@ -201,16 +193,10 @@ function EndpointsTable(props: {
                 >
                   {value?.error_count ?? '—'}
                 </td>
-                <td
-                  className="jp-studio-Table-num"
-                  title={latencyTitle(value)}
-                >
+                <td className="jp-studio-Table-num" title={latencyTitle(value)}>
                   {formatMs(value?.p50_ms)}
                 </td>
-                <td
-                  className="jp-studio-Table-num"
-                  title={latencyTitle(value)}
-                >
+                <td className="jp-studio-Table-num" title={latencyTitle(value)}>
                   {formatMs(value?.p99_ms)}
                 </td>
               </tr>
@@ -261,43 +247,34 @@ function EndpointDetail(props: {
       data-name={endpoint.endpoint_name}
       aria-label={`Endpoint ${endpoint.endpoint_name}`}
     >
-      <header className="jp-studio-JobDetail-header">
-        <div className="jp-studio-JobDetail-titleRow">
-          <h3 className="jp-studio-JobDetail-title">
-            {endpoint.endpoint_name}
-          </h3>
-          <StatusBadge status={endpoint.status} />
-        </div>
-        <div className="jp-studio-JobDetail-actions">
-          <Button
-            small
-            className="jp-studio-secondary"
-            title="Switch to another version of the model"
-            disabled={busy}
-            onClick={() => void updateEndpointDialog(model, endpoint)}
-          >
-            Update
-          </Button>
-          <Button
-            small
-            className="jp-studio-danger"
-            title="Stop the model server and remove the endpoint"
-            disabled={endpoint.status === 'Deleting'}
-            onClick={() => void deleteEndpointDialog(model, endpoint)}
-          >
-            Delete
-          </Button>
-          <Button
-            small
-            minimal
-            aria-label="Close endpoint details"
-            title="Close"
-            onClick={() => model.select(null)}
-          >
-            <closeIcon.react tag="span" />
-          </Button>
-        </div>
-      </header>
+      <DetailHeader
+        title={endpoint.endpoint_name}
+        badges={<StatusBadge status={endpoint.status} />}
+        actions={
+          <>
+            <Button
+              small
+              className="jp-studio-secondary"
+              title="Switch to another version of the model"
+              disabled={busy}
+              onClick={() => void updateEndpointDialog(model, endpoint)}
+            >
+              Update
+            </Button>
+            <Button
+              small
+              className="jp-studio-danger"
+              title="Stop the model server and remove the endpoint"
+              disabled={endpoint.status === 'Deleting'}
+              onClick={() => void deleteEndpointDialog(model, endpoint)}
+            >
+              Delete
+            </Button>
+          </>
+        }
+        onClose={() => model.select(null)}
+        closeLabel="Close endpoint details"
+      />
       {endpoint.status_message && endpoint.status !== 'InService' ? (
         <pre
           className={`jp-studio-StatusMessage jp-studio-EndpointMessage${failed ? ' jp-mod-error' : ''}`}

@@ -8,6 +8,7 @@ import { Button, refreshIcon } from '@jupyterlab/ui-components';
 import React, { useEffect, useState } from 'react';
 
 import type { IExperiment } from '../../api/experiments';
+import { PanelHeader } from '../../components/panel-header';
 import { useSignal } from '../../components/use-signal';
 import { LoadState } from '../../utils/load-state';
 import { spaceDisplayName } from '../../utils/spaces';
@@ -44,26 +45,21 @@ export function ExperimentsView(props: {
 
   return (
     <div className="jp-studio-MLView jp-studio-ExperimentsView">
-      <div className="jp-studio-JobsView-header">
-        <div className="jp-studio-JobsView-heading">
-          <h2>Experiments</h2>
-          <span className="jp-studio-muted">
-            {current ? current.name : 'All experiments'}
-          </span>
-        </div>
-        <div className="jp-studio-JobsView-toolbar">
-          <Button
-            small
-            className="jp-studio-secondary"
-            aria-label="Refresh experiments"
-            title="Refresh experiments and runs"
-            onClick={() => void model.refresh()}
-          >
-            <refreshIcon.react tag="span" className="jp-studio-ButtonIcon" />
-            Refresh
-          </Button>
-        </div>
-      </div>
+      <PanelHeader
+        title="Experiments"
+        subtitle={current ? current.name : 'All experiments'}
+      >
+        <Button
+          small
+          className="jp-studio-secondary"
+          aria-label="Refresh experiments"
+          title="Refresh experiments and runs"
+          onClick={() => void model.refresh()}
+        >
+          <refreshIcon.react tag="span" className="jp-studio-ButtonIcon" />
+          Refresh
+        </Button>
+      </PanelHeader>
       {model.experiments.status === 'error' ? (
         <div className="jp-studio-error jp-studio-banner" role="alert">
           Could not load the experiments: {model.experiments.error}

@@ -1,6 +1,5 @@
 import {
   Button,
-  closeIcon,
   fileIcon,
   folderIcon,
   refreshIcon,
@@ -10,6 +9,7 @@ import React, { useState } from 'react';
 
 import { IArtifact, IJob, isStoppable } from '../../api/jobs';
 import { errorMessage } from '../../api/request';
+import { DetailHeader } from '../../components/detail-header';
 import { ElapsedTime } from '../../components/elapsed-time';
 import { LogViewer } from '../../components/log-viewer';
 import { ProgressBar } from '../../components/progress-bar';
@@ -74,15 +74,12 @@ export function JobDetail(props: {
       data-job-id={job.job_id}
       aria-label={`Job ${job.name}`}
     >
-      <header className="jp-studio-JobDetail-header">
-        <div className="jp-studio-JobDetail-titleRow">
-          <h3 className="jp-studio-JobDetail-title" title={job.name}>
-            {job.name}
-          </h3>
-          <StatusBadge status={job.status} title={job.status_message} />
-        </div>
-        <div className="jp-studio-JobDetail-actions">
-          {isStoppable(job.status) ? (
+      <DetailHeader
+        title={job.name}
+        tooltip={job.name}
+        badges={<StatusBadge status={job.status} title={job.status_message} />}
+        actions={
+          isStoppable(job.status) ? (
             <Button
               small
               className="jp-studio-danger"
@@ -104,18 +101,11 @@ export function JobDetail(props: {
             >
               Retry
             </Button>
-          )}
-          <Button
-            small
-            minimal
-            aria-label="Close job details"
-            title="Close"
-            onClick={props.onClose}
-          >
-            <closeIcon.react tag="span" />
-          </Button>
-        </div>
-      </header>
+          )
+        }
+        onClose={props.onClose}
+        closeLabel="Close job details"
+      />
       {stopError ? (
         <div className="jp-studio-error" role="alert">
           {stopError}

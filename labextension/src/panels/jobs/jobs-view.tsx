@@ -2,11 +2,12 @@ import { Button, refreshIcon } from '@jupyterlab/ui-components';
 import React, { useEffect, useState } from 'react';
 
 import { IJobKind, JOB_STATUSES, JobStatus } from '../../api/jobs';
+import { PanelHeader } from '../../components/panel-header';
+import { SpaceSelect } from '../../components/space-select';
 import { useSignal } from '../../components/use-signal';
 import type { IJobFormRegistry } from '../../tokens';
 import { statusLabel } from '../../utils/format';
 import { LoadState } from '../../utils/load-state';
-import { spaceOptionLabel } from '../../utils/spaces';
 import type { IPathOpener } from '../../tokens';
 import { JobDetail } from './job-detail';
 import { JobsTable } from './jobs-table';
@@ -81,106 +82,93 @@ export function JobsView(props: {
   const kinds = model.jobKinds;
   const filter = model.filter;
   const filtered = filter.status !== '' || filter.kind !== '' || filter.spaceId;
-  const filterSpace = model.spaceById(filter.spaceId);
   const selected = model.selected;
   const kindsError = LoadState.errorOf(model.studio.kinds);
 
   return (
     <div className="jp-studio-JobsView">
-      <div className="jp-studio-JobsView-header">
-        <div className="jp-studio-JobsView-heading">
-          <h2>Jobs</h2>
-          <span className="jp-studio-muted" data-testid="studio-jobs-count">
-            {page
-              ? `${page.totalCount} job${page.totalCount === 1 ? '' : 's'}`
-              : ''}
-          </span>
-        </div>
-        <div className="jp-studio-JobsView-toolbar">
-          <label className="jp-studio-filter">
-            <span>Status</span>
-            <select
-              className="jp-mod-styled jp-studio-select"
-              aria-label="Filter by status"
-              value={filter.status}
-              onChange={e =>
-                model.setFilter({ status: e.target.value as JobStatus | '' })
-              }
-            >
-              <option value="">All</option>
-              {JOB_STATUSES.map(status => (
-                <option key={status} value={status}>
-                  {statusLabel(status)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="jp-studio-filter">
-            <span>Kind</span>
-            <select
-              className="jp-mod-styled jp-studio-select"
-              aria-label="Filter by kind"
-              data-testid="studio-jobs-kind-filter"
-              value={filter.kind}
-              onChange={e => model.setFilter({ kind: e.target.value })}
-            >
-              <option value="">All</option>
-              {kinds.map(kind => (
-                <option key={kind.name} value={kind.name}>
-                  {kind.title || kind.name}
-                </option>
-              ))}
-              {filter.kind && !kinds.some(k => k.name === filter.kind) ? (
-                <option value={filter.kind}>{filter.kind}</option>
-              ) : null}
-            </select>
-          </label>
-          <label className="jp-studio-filter">
-            <span>Space</span>
-            <select
-              className="jp-mod-styled jp-studio-select"
-              aria-label="Filter by space"
-              data-testid="studio-jobs-space-filter"
-              value={filter.spaceId}
-              onChange={e => model.setFilter({ spaceId: e.target.value })}
-            >
-              <option value="">All</option>
-              {spaces.map(space => (
-                <option key={space.space_id} value={space.space_id}>
-                  {spaceOptionLabel(space)}
-                </option>
-              ))}
-              {filter.spaceId && !filterSpace ? (
-                <option value={filter.spaceId}>
-                  {spacesLoaded ? 'Unknown space' : 'Loading…'}
-                </option>
-              ) : null}
-            </select>
-          </label>
-          <Button
-            small
-            className="jp-studio-secondary"
-            title="Refresh the job list"
-            aria-label="Refresh jobs"
-            onClick={() => void model.refresh()}
-          >
-            <refreshIcon.react tag="span" className="jp-studio-ButtonIcon" />
-            Refresh
-          </Button>
-          <KindMenu
-            kinds={kinds}
-            status={
-              model.studio.kinds.status === 'loading'
-                ? 'Loading job kinds…'
-                : kindsError
+      <PanelHeader
+        title="Jobs"
+        subtitle={
+          page
+            ? `${page.totalCount} job${page.totalCount === 1 ? '' : 's'}`
+            : ''
+        }
+        subtitleTestId="studio-jobs-count"
+      >
+        <label className="jp-studio-filter">
+          <span>Status</span>
+          <select
+            className="jp-mod-styled jp-studio-select"
+            aria-label="Filter by status"
+            value={filter.status}
+            onChange={e =>
+              model.setFilter({ status: e.target.value as JobStatus | '' })
             }
-            onChoose={(kind: IJobKind) => {
-              void model.studio.refreshSpaces().catch(() => undefined);
-              openForm({ kind: kind.name });
-            }}
+          >
+            <option value="">All</option>
+            {JOB_STATUSES.map(status => (
+              <option key={status} value={status}>
+                {statusLabel(status)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="jp-studio-filter">
+          <span>Kind</span>
+          <select
+            className="jp-mod-styled jp-studio-select"
+            aria-label="Filter by kind"
+            data-testid="studio-jobs-kind-filter"
+            value={filter.kind}
+            onChange={e => model.setFilter({ kind: e.target.value })}
+          >
+            <option value="">All</option>
+            {kinds.map(kind => (
+              <option key={kind.name} value={kind.name}>
+                {kind.title || kind.name}
+              </option>
+            ))}
+            {filter.kind && !kinds.some(k => k.name === filter.kind) ? (
+              <option value={filter.kind}>{filter.kind}</option>
+            ) : null}
+          </select>
+        </label>
+        <label className="jp-studio-filter">
+          <span>Space</span>
+          <SpaceSelect
+            aria-label="Filter by space"
+            data-testid="studio-jobs-space-filter"
+            spaces={spaces}
+            value={filter.spaceId}
+            onChange={spaceId => model.setFilter({ spaceId })}
+            emptyLabel="All"
+            unknownLabel={spacesLoaded ? 'Unknown space' : 'Loading…'}
           />
-        </div>
-      </div>
+        </label>
+        <Button
+          small
+          className="jp-studio-secondary"
+          title="Refresh the job list"
+          aria-label="Refresh jobs"
+          onClick={() => void model.refresh()}
+        >
+          <refreshIcon.react tag="span" className="jp-studio-ButtonIcon" />
+          Refresh
+        </Button>
+        <KindMenu
+          kinds={kinds}
+          status={
+            model.studio.kinds.status === 'loading'
+              ? 'Loading job kinds…'
+              : kindsError
+          }
+          onChoose={(kind: IJobKind) => {
+            void model.studio.refreshSpaces().catch(() => undefined);
+            openForm({ kind: kind.name });
+          }}
+        />
+      </PanelHeader>
 
       {form ? (
         <NewJobFormSlot

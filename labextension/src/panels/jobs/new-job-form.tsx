@@ -5,9 +5,9 @@ import type { ICreateJob, IJobKind } from '../../api/jobs';
 import { errorMessage, StudioAPIError } from '../../api/request';
 import type { ISpace } from '../../api/spaces';
 import { FormRow } from '../../components/schema-field';
+import { SpaceSelect } from '../../components/space-select';
 import type { IJobParameters, JobParametersForm } from '../../tokens';
 import { sortErrorDetail } from '../../utils/field-errors';
-import { spaceOptionLabel } from '../../utils/spaces';
 
 /** The fields of `ICreateJob` this form shows itself. */
 const COMMON_FIELDS = ['space_id', 'name', 'max_runtime_seconds'] as const;
@@ -171,23 +171,15 @@ export function NewJobForm(props: {
         >
           {aria => (
             <div className="jp-studio-NewJobForm-space">
-              <select
+              <SpaceSelect
                 {...aria}
-                className="jp-mod-styled jp-studio-select"
                 data-testid="studio-new-job-space"
+                spaces={props.spaces}
                 value={effectiveSpaceId}
-                onChange={e => setSpaceId(e.target.value)}
-              >
-                <option value="">My home (no space)</option>
-                {props.spaces.map(s => (
-                  <option key={s.space_id} value={s.space_id}>
-                    {spaceOptionLabel(s)}
-                  </option>
-                ))}
-                {effectiveSpaceId && !space ? (
-                  <option value={effectiveSpaceId}>Loading spaces…</option>
-                ) : null}
-              </select>
+                onChange={setSpaceId}
+                emptyLabel="My home (no space)"
+                unknownLabel="Loading spaces…"
+              />
               <span
                 className="jp-studio-muted jp-studio-NewJobForm-hint"
                 data-testid="studio-new-job-space-hint"

@@ -3,15 +3,12 @@
  * the selected version's details.
  */
 import { Notification } from '@jupyterlab/apputils';
-import {
-  addIcon,
-  Button,
-  closeIcon,
-  refreshIcon
-} from '@jupyterlab/ui-components';
+import { addIcon, Button, refreshIcon } from '@jupyterlab/ui-components';
 import React, { useEffect, useState } from 'react';
 
 import type { IModel, IModelVersion } from '../../api/models';
+import { DetailHeader } from '../../components/detail-header';
+import { PanelHeader } from '../../components/panel-header';
 import { useSignal } from '../../components/use-signal';
 import { formatTimestamp } from '../../utils/format';
 import { LoadState } from '../../utils/load-state';
@@ -102,45 +99,43 @@ export function ModelsView(props: {
 
   return (
     <div className="jp-studio-MLView jp-studio-ModelsView">
-      <div className="jp-studio-JobsView-header">
-        <div className="jp-studio-JobsView-heading">
-          <h2>Models</h2>
-          <span className="jp-studio-muted" data-testid="studio-models-count">
-            {state.status === 'loading'
-              ? ''
-              : `${models.length} model${models.length === 1 ? '' : 's'}`}
-          </span>
-        </div>
-        <div className="jp-studio-JobsView-toolbar">
-          <input
-            className="jp-mod-styled jp-studio-input jp-studio-SearchInput"
-            type="search"
-            placeholder="Filter by name"
-            aria-label="Filter models by name"
-            value={filter}
-            onChange={e => setFilter(e.target.value)}
-          />
-          <Button
-            small
-            className="jp-studio-secondary"
-            title="Refresh the models"
-            aria-label="Refresh models"
-            onClick={() => void model.refresh()}
-          >
-            <refreshIcon.react tag="span" className="jp-studio-ButtonIcon" />
-            Refresh
-          </Button>
-          <Button
-            small
-            className="jp-studio-primary"
-            title="Register an MLflow model folder as a new model version"
-            onClick={() => void register({})}
-          >
-            <addIcon.react tag="span" className="jp-studio-ButtonIcon" />
-            Register model
-          </Button>
-        </div>
-      </div>
+      <PanelHeader
+        title="Models"
+        subtitle={
+          state.status === 'loading'
+            ? ''
+            : `${models.length} model${models.length === 1 ? '' : 's'}`
+        }
+        subtitleTestId="studio-models-count"
+      >
+        <input
+          className="jp-mod-styled jp-studio-input jp-studio-SearchInput"
+          type="search"
+          placeholder="Filter by name"
+          aria-label="Filter models by name"
+          value={filter}
+          onChange={e => setFilter(e.target.value)}
+        />
+        <Button
+          small
+          className="jp-studio-secondary"
+          title="Refresh the models"
+          aria-label="Refresh models"
+          onClick={() => void model.refresh()}
+        >
+          <refreshIcon.react tag="span" className="jp-studio-ButtonIcon" />
+          Refresh
+        </Button>
+        <Button
+          small
+          className="jp-studio-primary"
+          title="Register an MLflow model folder as a new model version"
+          onClick={() => void register({})}
+        >
+          <addIcon.react tag="span" className="jp-studio-ButtonIcon" />
+          Register model
+        </Button>
+      </PanelHeader>
       {state.status === 'error' ? (
         <div className="jp-studio-error jp-studio-banner" role="alert">
           Could not load the models: {state.error}
@@ -272,25 +267,16 @@ function ModelDetail(props: {
   const current = model.selectedVersion;
   return (
     <div className="jp-studio-ModelDetail" data-testid="studio-model-detail">
-      <header className="jp-studio-JobDetail-header">
-        <div className="jp-studio-JobDetail-titleRow">
-          <h3 className="jp-studio-JobDetail-title">{ref.name}</h3>
+      <DetailHeader
+        title={ref.name}
+        badges={
           <span className="jp-studio-Tag">
             {ref.spaceId ? spaceDisplayName(ref.spaceId, model.spaces) : 'Home'}
           </span>
-        </div>
-        <div className="jp-studio-JobDetail-actions">
-          <Button
-            small
-            minimal
-            aria-label="Close model details"
-            title="Close"
-            onClick={() => model.select(null)}
-          >
-            <closeIcon.react tag="span" />
-          </Button>
-        </div>
-      </header>
+        }
+        onClose={() => model.select(null)}
+        closeLabel="Close model details"
+      />
       {described?.description ? (
         <div className="jp-studio-help">{described.description}</div>
       ) : null}

@@ -7,7 +7,7 @@ import React from 'react';
 import type { IModelVersion, IRegisterModel } from '../../api/models';
 import type { ISpace } from '../../api/spaces';
 import { FormRow } from '../../components/schema-field';
-import { spaceOptionLabel } from '../../utils/spaces';
+import { SpaceSelect } from '../../components/space-select';
 import { NAME_RULE } from '../../utils/names';
 import { FormBody, IFormErrors, showFormDialog } from './form-dialog';
 import { IRegisterValues, registerBody, registerProblems } from './form-checks';
@@ -65,22 +65,14 @@ class RegisterBody extends FormBody<IRegisterValues> {
           error={this.fieldError('space_id')}
         >
           {aria => (
-            <select
+            <SpaceSelect
               {...aria}
-              className="jp-mod-styled jp-studio-select"
+              spaces={this._spaces}
               value={v.space_id}
-              onChange={e => this.set({ space_id: e.target.value })}
-            >
-              <option value="">My home (no space)</option>
-              {this._spaces.map(s => (
-                <option key={s.space_id} value={s.space_id}>
-                  {spaceOptionLabel(s)}
-                </option>
-              ))}
-              {v.space_id && !space ? (
-                <option value={v.space_id}>{v.space_id}</option>
-              ) : null}
-            </select>
+              onChange={spaceId => this.set({ space_id: spaceId })}
+              emptyLabel="My home (no space)"
+              unknownLabel={v.space_id}
+            />
           )}
         </FormRow>
         {this.serverErrors.message ? (

@@ -6,6 +6,7 @@ import { Button, folderIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import type { IModelVersion } from '../../api/models';
+import { DetailHeader } from '../../components/detail-header';
 import type { IPathOpener } from '../../tokens';
 import { formatTimestamp } from '../../utils/format';
 import { formatCell } from '../../components/response-table';
@@ -51,17 +52,17 @@ export function VersionDetail(props: {
       data-version={version.version}
       aria-label={`${version.model_name} version ${version.version}`}
     >
-      <header className="jp-studio-JobDetail-header">
-        <div className="jp-studio-JobDetail-titleRow">
-          <h3 className="jp-studio-JobDetail-title">
-            {version.model_name} · version {version.version}
-          </h3>
-          <span className="jp-studio-Tag">{version.flavor}</span>
-          {version.status !== 'Ready' ? (
-            <span className="jp-studio-Tag">{version.status}</span>
-          ) : null}
-        </div>
-        <div className="jp-studio-JobDetail-actions">
+      <DetailHeader
+        title={`${version.model_name} · version ${version.version}`}
+        badges={
+          <>
+            <span className="jp-studio-Tag">{version.flavor}</span>
+            {version.status !== 'Ready' ? (
+              <span className="jp-studio-Tag">{version.status}</span>
+            ) : null}
+          </>
+        }
+        actions={
           <Button
             small
             className="jp-studio-primary"
@@ -71,8 +72,8 @@ export function VersionDetail(props: {
           >
             Deploy
           </Button>
-        </div>
-      </header>
+        }
+      />
 
       <dl className="jp-studio-Properties">
         <dt>Problem type</dt>

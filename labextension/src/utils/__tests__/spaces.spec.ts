@@ -3,7 +3,8 @@ import {
   NO_SPACE,
   spaceDisplayName,
   spaceForScript,
-  spaceOptionLabel
+  spaceOptionLabel,
+  spaceOptions
 } from '../spaces';
 
 const space = {
@@ -56,5 +57,46 @@ describe('spaceDisplayName', () => {
     expect(spaceDisplayName(null, [space])).toBe('Home');
     expect(spaceDisplayName(undefined, [])).toBe(NO_SPACE);
     expect(spaceDisplayName('0123456789ab', [space])).toBe('01234567…');
+  });
+});
+
+describe('spaceOptions', () => {
+  const mine = {
+    ...space,
+    space_id: 'mine',
+    name: 'Mine',
+    kind: 'private' as const
+  };
+
+  it('lists no space first, then every space', () => {
+    expect(spaceOptions([space, mine], '', { emptyLabel: 'Home' })).toEqual([
+      { value: '', label: 'Home' },
+      { value: space.space_id, label: 'Churn (shared)' },
+      { value: 'mine', label: 'Mine' }
+    ]);
+    expect(
+      spaceOptions([space], '', { emptyLabel: 'All', label: s => s.name })
+    ).toEqual([
+      { value: '', label: 'All' },
+      { value: space.space_id, label: 'Churn' }
+    ]);
+  });
+
+  it('keeps a value no listed space has only when asked to', () => {
+    expect(spaceOptions([space], 'gone', { emptyLabel: 'Home' })).toHaveLength(
+      2
+    );
+    expect(
+      spaceOptions([space], 'gone', {
+        emptyLabel: 'Home',
+        unknownLabel: 'Unknown space'
+      }).pop()
+    ).toEqual({ value: 'gone', label: 'Unknown space' });
+    expect(
+      spaceOptions([space], space.space_id, {
+        emptyLabel: 'Home',
+        unknownLabel: 'Unknown space'
+      })
+    ).toHaveLength(2);
   });
 });
