@@ -10,12 +10,7 @@ import { IListResponse, requestAPI, toQuery } from './request';
 
 /** A feature's type as the user sets it. */
 export type FeatureType =
-  | 'auto'
-  | 'numerical'
-  | 'categorical'
-  | 'text'
-  | 'datetime'
-  | 'sequence';
+  'auto' | 'numerical' | 'categorical' | 'text' | 'datetime' | 'sequence';
 
 export type AutoMLProblemType = 'auto' | 'binary' | 'multiclass' | 'regression';
 
@@ -253,12 +248,12 @@ function experimentPath(name: string, suffix = ''): string {
 
 /** The experiments the user may see, newest first. */
 export async function listExperiments(
-  settings: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings
 ): Promise<IAutoMLExperiment[]> {
   const page = await requestAPI<IListResponse<IAutoMLExperiment>>(
     'automl/experiments',
     { method: 'GET' },
-    settings
+    serverSettings
   );
   return page.items;
 }
@@ -266,106 +261,106 @@ export async function listExperiments(
 /** Check everything (data included) and start the experiment's job. */
 export function createExperiment(
   body: ICreateAutoMLExperiment,
-  settings: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings
 ): Promise<IAutoMLExperiment> {
   return requestAPI<IAutoMLExperiment>(
     'automl/experiments',
     { method: 'POST', body: JSON.stringify(body) },
-    settings
+    serverSettings
   );
 }
 
 /** Check any subset of the fields; nothing is submitted. */
 export function validateExperiment(
   body: IValidateAutoMLExperiment,
-  settings: ServerConnection.ISettings,
+  serverSettings: ServerConnection.ISettings,
   signal?: AbortSignal
 ): Promise<IAutoMLValidation> {
   return requestAPI<IAutoMLValidation>(
     'automl/validate',
     { method: 'POST', body: JSON.stringify(body), signal },
-    settings
+    serverSettings
   );
 }
 
 /** Columns, inferred types and first rows of a CSV or Parquet file. */
 export function previewData(
   path: string,
-  settings: ServerConnection.ISettings,
+  serverSettings: ServerConnection.ISettings,
   rows = 20
 ): Promise<IDataPreview> {
   return requestAPI<IDataPreview>(
     `automl/preview${toQuery({ path, rows })}`,
     { method: 'GET' },
-    settings
+    serverSettings
   );
 }
 
 export function getExperiment(
   name: string,
-  settings: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings
 ): Promise<IAutoMLExperiment> {
   return requestAPI<IAutoMLExperiment>(
     experimentPath(name),
     { method: 'GET' },
-    settings
+    serverSettings
   );
 }
 
 export function stopExperiment(
   name: string,
-  settings: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings
 ): Promise<IAutoMLExperiment> {
   return requestAPI<IAutoMLExperiment>(
     experimentPath(name, '/stop'),
     { method: 'POST' },
-    settings
+    serverSettings
   );
 }
 
 export function getLeaderboard(
   name: string,
-  settings: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings
 ): Promise<IAutoMLLeaderboard> {
   return requestAPI<IAutoMLLeaderboard>(
     experimentPath(name, '/leaderboard'),
     { method: 'GET' },
-    settings
+    serverSettings
   );
 }
 
 export function getCandidate(
   name: string,
   candidate: string,
-  settings: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings
 ): Promise<ICandidateResults> {
   return requestAPI<ICandidateResults>(
     experimentPath(name, `/candidates/${encodeURIComponent(candidate)}`),
     { method: 'GET' },
-    settings
+    serverSettings
   );
 }
 
 export function registerCandidate(
   name: string,
   body: IRegisterCandidate,
-  settings: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings
 ): Promise<IModelVersion> {
   return requestAPI<IModelVersion>(
     experimentPath(name, '/register'),
     { method: 'POST', body: JSON.stringify(body) },
-    settings
+    serverSettings
   );
 }
 
 export function deployCandidate(
   name: string,
   body: IDeployCandidate,
-  settings: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings
 ): Promise<IDeployedCandidate> {
   return requestAPI<IDeployedCandidate>(
     experimentPath(name, '/deploy'),
     { method: 'POST', body: JSON.stringify(body) },
-    settings
+    serverSettings
   );
 }

@@ -354,96 +354,96 @@ const BASE = 'flows';
 function post<T>(
   path: string,
   body: object,
-  settings: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings
 ): Promise<T> {
   return requestAPI<T>(
     `${BASE}/${path}`,
     { method: 'POST', body: JSON.stringify(body) },
-    settings
+    serverSettings
   );
 }
 
 /** The transforms with their parameter forms. */
 export function listTransforms(
-  settings: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings
 ): Promise<IListTransforms> {
-  return requestAPI<IListTransforms>(`${BASE}/transforms`, {}, settings);
+  return requestAPI<IListTransforms>(`${BASE}/transforms`, {}, serverSettings);
 }
 
 /** The analyses with their parameter forms. */
 export function listAnalyses(
-  settings: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings
 ): Promise<IListOperators> {
-  return requestAPI<IListOperators>(`${BASE}/analyses`, {}, settings);
+  return requestAPI<IListOperators>(`${BASE}/analyses`, {}, serverSettings);
 }
 
 /** The source types with their parameter forms. */
 export function listSources(
-  settings: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings
 ): Promise<IListOperators> {
-  return requestAPI<IListOperators>(`${BASE}/sources`, {}, settings);
+  return requestAPI<IListOperators>(`${BASE}/sources`, {}, serverSettings);
 }
 
 /** A node on the sample (its error is a 200 with `status: 'error'`). */
 export function previewNode(
   body: IPreviewFlowNode,
-  settings: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings
 ): Promise<INodePreview> {
-  return post('preview', body, settings);
+  return post('preview', body, serverSettings);
 }
 
 /** Which sources and steps compute on the sample, and their errors. */
 export function flowStatuses(
   body: IFlowStatusRequest,
-  settings: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings
 ): Promise<IFlowStatuses> {
-  return post('statuses', body, settings);
+  return post('statuses', body, serverSettings);
 }
 
 /** Apply one edit to a flow document. */
 export function editFlow(
   body: IEditFlow,
-  settings: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings
 ): Promise<IEditFlowResponse> {
-  return post('edits', body, settings);
+  return post('edits', body, serverSettings);
 }
 
 /** The insights report of a node on the sample. */
 export function flowReport(
   body: IFlowReportRequest,
-  settings: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings
 ): Promise<IInsightsReport> {
-  return post('report', body, settings);
+  return post('report', body, serverSettings);
 }
 
 /** Write the report as a standalone HTML file. */
 export function exportReportHtml(
   body: IExportReportHtml,
-  settings: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings
 ): Promise<IExportedFile> {
-  return post('report/html', body, settings);
+  return post('report/html', body, serverSettings);
 }
 
 /** Write a Python script or notebook reproducing the flow. */
 export function exportFlowCode(
   body: IExportFlowCode,
-  settings: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings
 ): Promise<IExportedFile> {
-  return post('exports', body, settings);
+  return post('exports', body, serverSettings);
 }
 
 /** Run a saved flow on all rows as a `flow` job. */
 export function runFlow(
   body: IRunFlow,
-  settings: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings
 ): Promise<IJob> {
-  return post('runs', body, settings);
+  return post('runs', body, serverSettings);
 }
 
 /** Export and train: a job writes the training data; the AutoML request. */
 export function trainFromFlow(
   body: ITrainFromFlow,
-  settings: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings
 ): Promise<ITrainFromFlowResponse> {
-  return post('handoffs', body, settings);
+  return post('handoffs', body, serverSettings);
 }

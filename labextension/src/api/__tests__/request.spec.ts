@@ -16,7 +16,7 @@ interface ICall {
  * Server settings whose fetch records the request and answers with
  * `status`/`body`.
  */
-function mockSettings(
+function mockServerSettings(
   status: number,
   body: unknown,
   calls: ICall[] = []
@@ -71,16 +71,20 @@ describe('makeURL / toQuery', () => {
 describe('requestAPI', () => {
   it('parses JSON responses', async () => {
     const calls: ICall[] = [];
-    const settings = mockSettings(200, { version: '0.1.0' }, calls);
-    const info = await requestAPI<{ version: string }>('info', {}, settings);
+    const serverSettings = mockServerSettings(200, { version: '0.1.0' }, calls);
+    const info = await requestAPI<{ version: string }>(
+      'info',
+      {},
+      serverSettings
+    );
     expect(info.version).toBe('0.1.0');
     expect(calls[0].url).toBe('http://localhost:8888/lab-base/studio/api/info');
   });
 
   it('returns undefined for 204', async () => {
     const calls: ICall[] = [];
-    const settings = mockSettings(204, undefined, calls);
-    await expect(deleteSpace('s1', settings)).resolves.toBeUndefined();
+    const serverSettings = mockServerSettings(204, undefined, calls);
+    await expect(deleteSpace('s1', serverSettings)).resolves.toBeUndefined();
     expect(calls[0].method).toBe('DELETE');
     expect(calls[0].url).toBe(
       'http://localhost:8888/lab-base/studio/api/spaces/s1'
@@ -88,7 +92,7 @@ describe('requestAPI', () => {
   });
 
   it('throws StudioAPIError with message, code and detail', async () => {
-    const settings = mockSettings(400, {
+    const serverSettings = mockServerSettings(400, {
       message: "Script 'x.py' does not exist",
       reason: 'Bad Request',
       code: 'script_not_found',
@@ -96,7 +100,7 @@ describe('requestAPI', () => {
     });
     const error = await createJob(
       { kind: 'processing', parameters: { script: 'x.py' } },
-      settings
+      serverSettings
     ).catch(e => e);
     expect(error).toBeInstanceOf(StudioAPIError);
     expect(error).toBeInstanceOf(ServerConnection.ResponseError);
@@ -109,8 +113,8 @@ describe('requestAPI', () => {
   });
 
   it('falls back to the status for non-JSON errors', async () => {
-    const settings = mockSettings(404, '<html>Not Found</html>');
-    const error = (await requestAPI('info', {}, settings).catch(
+    const serverSettings = mockServerSettings(404, '<html>Not Found</html>');
+    const error = (await requestAPI('info', {}, serverSettings).catch(
       e => e
     )) as StudioAPIError;
     expect(error).toBeInstanceOf(StudioAPIError);
@@ -123,12 +127,15 @@ describe('requestAPI', () => {
 describe('jobs client', () => {
   it('sends filters as query parameters', async () => {
     const calls: ICall[] = [];
-    const settings = mockSettings(
+    const serverSettings = mockServerSettings(
       200,
       { items: [], next_token: null, total_count: 0 },
       calls
     );
-    await listJobs({ status: 'InProgress', kind: '', limit: 50 }, settings);
+    await listJobs(
+      { status: 'InProgress', kind: '', limit: 50 },
+      serverSettings
+    );
     expect(calls[0].url).toBe(
       'http://localhost:8888/lab-base/studio/api/jobs?status=InProgress&limit=50'
     );
@@ -136,13 +143,13 @@ describe('jobs client', () => {
 
   it('posts JSON bodies', async () => {
     const calls: ICall[] = [];
-    const settings = mockSettings(201, { job_id: 'j1' }, calls);
+    const serverSettings = mockServerSettings(201, { job_id: 'j1' }, calls);
     await createJob(
       {
         kind: 'processing',
         parameters: { script: 'a.py', arguments: ['--n', '3'] }
       },
-      settings
+      serverSettings
     );
     expect(calls[0].method).toBe('POST');
     expect(calls[0].contentType).toBe('application/json');
@@ -154,9 +161,9 @@ describe('jobs client', () => {
 
   it('uses the stop and logs sub-resources', async () => {
     const calls: ICall[] = [];
-    const settings = mockSettings(202, { job_id: 'j 1' }, calls);
-    await stopJob('j 1', settings);
-    await getJobLogs('j1', 120, settings);
+    const serverSettings = mockServerSettings(202, { job_id: 'j 1' }, calls);
+    await stopJob('j 1', serverSettings);
+    await getJobLogs('j1', 120, serverSettings);
     expect(calls[0].url).toBe(
       'http://localhost:8888/lab-base/studio/api/jobs/j%201/stop'
     );
@@ -172,8 +179,12 @@ describe('profiles client', () => {
 
   it('lists profiles', async () => {
     const calls: ICall[] = [];
-    const settings = mockSettings(200, { items: [], total_count: 0 }, calls);
-    await expect(listProfiles(settings)).resolves.toEqual({
+    const serverSettings = mockServerSettings(
+      200,
+      { items: [], total_count: 0 },
+      calls
+    );
+    await expect(listProfiles(serverSettings)).resolves.toEqual({
       items: [],
       total_count: 0
     });
@@ -182,14 +193,14 @@ describe('profiles client', () => {
 
   it('posts a new profile', async () => {
     const calls: ICall[] = [];
-    const settings = mockSettings(201, { username: 'dana' }, calls);
+    const serverSettings = mockServerSettings(201, { username: 'dana' }, calls);
     await createProfile(
       {
         username: 'dana',
         display_name: 'Dana D',
         settings: { default_max_runtime_seconds: 600 }
       },
-      settings
+      serverSettings
     );
     expect(calls[0]).toMatchObject({ url: base, method: 'POST' });
     expect(JSON.parse(calls[0].body!)).toEqual({
@@ -201,20 +212,21 @@ describe('profiles client', () => {
 
   it('patches one profile, escaping the username', async () => {
     const calls: ICall[] = [];
-    const settings = mockSettings(200, { username: 'a b' }, calls);
-    await updateProfile('a b', { is_admin: true }, settings);
+    const serverSettings = mockServerSettings(200, { username: 'a b' }, calls);
+    await updateProfile('a b', { is_admin: true }, serverSettings);
     expect(calls[0]).toMatchObject({ url: `${base}/a%20b`, method: 'PATCH' });
     expect(JSON.parse(calls[0].body!)).toEqual({ is_admin: true });
   });
 
   it('reports a conflict with the server message', async () => {
-    const settings = mockSettings(409, {
+    const serverSettings = mockServerSettings(409, {
       message: "A profile for 'dana' already exists: update it instead.",
       code: 'profile_exists'
     });
-    const error = await createProfile({ username: 'dana' }, settings).catch(
-      e => e
-    );
+    const error = await createProfile(
+      { username: 'dana' },
+      serverSettings
+    ).catch(e => e);
     expect(error).toBeInstanceOf(StudioAPIError);
     expect(error.status).toBe(409);
     expect(error.code).toBe('profile_exists');

@@ -55,7 +55,7 @@ class FakeServer {
   fail = new Set<string>();
   jobs: IJob[] = [job('j1'), job('j2', 'Completed')];
 
-  settings(): ServerConnection.ISettings {
+  serverSettings(): ServerConnection.ISettings {
     const fetchMock = async (input: RequestInfo) => {
       const request = input as Request;
       const url = new URL(request.url.replace(/[?&]\d+$/, ''));
@@ -114,7 +114,7 @@ function connection(server: FakeServer, active: string | null = null) {
       contents_root: '/srv',
       job_kinds: ['processing', 'greet']
     },
-    serverSettings: server.settings(),
+    serverSettings: server.serverSettings(),
     activeSpaceId: active,
     setActiveSpace: () => undefined,
     activeSpaceChanged: changed

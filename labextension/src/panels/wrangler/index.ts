@@ -71,7 +71,7 @@ async function writeOrAsk(
 
 function makeActions(
   app: JupyterFrontEnd,
-  settings: ServerConnection.ISettings,
+  serverSettings: ServerConnection.ISettings,
   model: FlowEditorModel
 ): IWranglerActions {
   const { commands } = app;
@@ -113,7 +113,7 @@ function makeActions(
                 format: kind,
                 overwrite
               },
-              settings
+              serverSettings
             )
           );
           if (file) {
@@ -133,7 +133,7 @@ function makeActions(
                 target,
                 overwrite
               },
-              settings
+              serverSettings
             )
           );
           if (file) {
@@ -176,7 +176,7 @@ function makeActions(
                   }
                 : { output: answer.value })
             },
-            settings
+            serverSettings
           );
           jobStarted(
             `Exporting to ${answer.value} (job ${job.name})`,
@@ -194,7 +194,7 @@ function makeActions(
               report: kind === 'report-job',
               report_target: kind === 'report-job' ? target : null
             },
-            settings
+            serverSettings
           );
           jobStarted(
             kind === 'job'
@@ -224,7 +224,7 @@ function makeActions(
               parameters,
               target: column
             },
-            settings
+            serverSettings
           );
           const request = handoff.automl_request;
           jobStarted(
@@ -276,7 +276,7 @@ export const wranglerPlugin: JupyterFrontEndPlugin<void> = {
       return;
     }
     const { commands, docRegistry } = app;
-    const settings = connection.serverSettings;
+    const { serverSettings } = connection;
 
     docRegistry.addFileType({
       name: FLOW_FILE_TYPE,
@@ -296,9 +296,9 @@ export const wranglerPlugin: JupyterFrontEndPlugin<void> = {
         modelName: 'text'
       },
       {
-        serverSettings: settings,
+        serverSettings,
         rendermime,
-        actions: model => makeActions(app, settings, model)
+        actions: model => makeActions(app, serverSettings, model)
       }
     );
     const tracker = new WidgetTracker<FlowDocumentWidget>({

@@ -38,13 +38,13 @@ let cataloguePromise: Promise<ICatalogue> | null = null;
 
 /** The transforms, analyses and sources (cached for the page's lifetime). */
 export function loadCatalogue(
-  settings: ServerConnection.ISettings
+  serverSettings: ServerConnection.ISettings
 ): Promise<ICatalogue> {
   if (!cataloguePromise) {
     cataloguePromise = Promise.all([
-      listTransforms(settings),
-      listAnalyses(settings),
-      listSources(settings)
+      listTransforms(serverSettings),
+      listAnalyses(serverSettings),
+      listSources(serverSettings)
     ]).then(([transforms, analyses, sources]) => ({
       transforms,
       analyses,
