@@ -28,11 +28,13 @@ ERROR_SCHEMA = {
         "detail": {"type": "array", "items": {"type": "object"}},
     },
 }
-#: The error answers every operation may give.
+#: The error answers every operation may give. A well-formed request that names something that
+#: does not exist (a file, folder or flow of the caller's files, a job kind, a job, a model...) is
+#: a 404 with the code saying what (``path_not_found``, ``unknown_job_kind``, ...), not a 400.
 ERRORS = (
     ("400", "Invalid input"),
     ("403", "Forbidden"),
-    ("404", "Not found"),
+    ("404", "Not found: a named thing (file, flow, job kind, resource) does not exist"),
     ("409", "Conflict"),
 )
 

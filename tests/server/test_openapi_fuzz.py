@@ -39,15 +39,18 @@ from tests.support import LONG_WAIT, free_port, studio_api  # noqa: E402
 
 TOKEN = "studio-fuzz-token"
 REPO = Path(__file__).resolve().parents[2]
-#: Operations whose valid input still depends on the server's state, which no schema can say:
-#: a file or flow that must exist in the caller's files, a job kind that must be registered,
-#: an MLflow filter that must parse. A 4xx there is a refusal with a reason, not a disagreement.
+#: Operations whose valid input still depends on the server's state, which no schema can say: a
+#: job kind's own parameters, a file of the right kind (a table with the target, a saved flow, an
+#: MLflow model folder: an existing file of another kind is a 400), a flow document's nodes, an
+#: MLflow filter's syntax. A 4xx there is a refusal with a reason, not a disagreement. A file, flow
+#: or job kind that does not exist is a 404 (path_not_found, unknown_job_kind), which the check
+#: takes; a private space's members and an existing profile are in the schema or a 409.
 STATEFUL = {
-    "POST /studio/api/jobs",  # kind must be a registered job kind, parameters are the kind's
+    "POST /studio/api/jobs",  # parameters are the kind's
     "POST /studio/api/models",  # path must be an MLflow model folder
-    "POST /studio/api/automl/experiments",  # data must be a readable table with the target
+    # data must be a readable table with the target (AutoML answers a missing file with a 400)
+    "POST /studio/api/automl/experiments",
     "GET /studio/api/automl/preview",  # path must be a readable table
-    "POST /studio/api/automl/validate",
     "POST /studio/api/flows/runs",  # path must be a saved flow
     "POST /studio/api/flows/handoffs",
     "POST /studio/api/flows/edits",  # the document must be a flow, the edit one of its ops
@@ -58,9 +61,7 @@ STATEFUL = {
     "POST /studio/api/flows/exports",
     "POST /studio/api/modelhub/finetune",  # data must be a readable table with the columns
     "POST /studio/api/modelhub/evaluate",
-    "POST /studio/api/spaces",  # a private space takes no members
     "GET /studio/api/runs",  # filter and order_by are MLflow syntax
-    "POST /studio/api/profiles",  # admins only; an existing profile conflicts
 }
 
 #: A regression guard that stays fast on a busy machine: random cases only (the coverage phase's

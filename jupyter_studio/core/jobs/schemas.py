@@ -11,16 +11,22 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ..schemas import MAX_INT, MAX_RUNTIME_LIMIT_SECONDS, NEXT_TOKEN_PATTERN, StrictFloat
 
 MAX_JOB_NAME_LENGTH = 200
+#: What a job name may hold, as the OpenAPI document says it: no control characters.
+JOB_NAME_PATTERN = r"^[^\x00-\x1f]*$"
 
 
 def clean_job_name(value: str) -> str | None:
-    """A user-given job name, stripped; None when blank. Raises ValueError when unusable."""
-    value = value.strip()
+    """A user-given job name, stripped; None when blank. Raises ValueError when unusable.
+
+    The checks are on the name as sent (what ``JOB_NAME_PATTERN`` and the length limit of the
+    OpenAPI document describe), so a name the document allows is never refused, nor the other
+    way round.
+    """
     if any(ord(ch) < 32 for ch in value):
         raise ValueError("the name may not contain control characters")
     if len(value) > MAX_JOB_NAME_LENGTH:
         raise ValueError(f"the name may have at most {MAX_JOB_NAME_LENGTH} characters")
-    return value or None
+    return value.strip() or None
 
 
 def default_job_name(value: str, fallback: str) -> str:
@@ -60,6 +66,8 @@ class CreateJob(BaseModel):
     )
     name: str | None = Field(
         default=None,
+        max_length=MAX_JOB_NAME_LENGTH,
+        pattern=JOB_NAME_PATTERN,
         description=f"At most {MAX_JOB_NAME_LENGTH} characters; default from the kind.",
     )
     space_id: str | None = Field(default=None, max_length=64)
@@ -71,10 +79,10 @@ class CreateJob(BaseModel):
     )
     parameters: dict[str, Any] = Field(default_factory=dict)
 
-    @field_validator("name")
+    @field_validator("name", mode="before")
     @classmethod
-    def _check_name(cls, value: str | None) -> str | None:
-        return None if value is None else clean_job_name(value)
+    def _check_name(cls, value: Any) -> Any:
+        return clean_job_name(value) if isinstance(value, str) else value
 
 
 class DescribeJob(BaseModel):
