@@ -15,7 +15,7 @@ import { LoadState } from '../../utils/load-state';
 import type { IPathOpener } from '../../tokens';
 import { ExperimentView, IAutoMLActions } from './experiment-view';
 import { AutoMLModel } from './model';
-import { AutoMLWizard } from './wizard';
+import { AutoMLWizard } from './wizard/wizard';
 
 export interface IAutoMLViewActions extends IAutoMLActions {
   /** The spaces the user may run in. */
@@ -128,7 +128,7 @@ export function AutoMLView(props: {
             />
           ) : (
             <div className="jp-studio-Placeholder-text jp-studio-AutoMLIntro">
-              <h3>Autopilot</h3>
+              <h3>AutoML</h3>
               <p>
                 Point AutoML at a CSV or Parquet file and a target column: it
                 infers the problem type, trains and ensembles LightGBM,

@@ -1,5 +1,5 @@
 /*
- * The AutoML panel plugin: `studio:open-autopilot` (the AutoML launcher
+ * The AutoML panel plugin: `studio:open-automl` (the AutoML launcher
  * card) and `studio:create-automl-experiment` (the wizard).
  */
 import {
@@ -113,7 +113,7 @@ export const automlPlugin: JupyterFrontEndPlugin<void> = {
       });
     });
 
-    commands.addCommand(CommandIDs.openAutopilot, {
+    commands.addCommand(CommandIDs.openAutoML, {
       label: 'AutoML',
       caption: 'Train and compare models automatically on a tabular dataset',
       icon: args => (args.isPalette ? undefined : automlIcon),
@@ -146,7 +146,7 @@ export const automlPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     offerPanel({
-      command: CommandIDs.openAutopilot,
+      command: CommandIDs.openAutoML,
       tracker,
       restorer,
       palette,

@@ -9,7 +9,7 @@ import {
   FeatureType,
   ICreateAutoMLExperiment,
   IFieldProblem
-} from '../../api/automl';
+} from '../../../api/automl';
 
 /** The wizard's steps, in order (SageMaker Autopilot's). */
 export const STEPS = [
@@ -21,6 +21,9 @@ export const STEPS = [
 ] as const;
 
 export type StepId = (typeof STEPS)[number]['id'];
+
+/** How long typing pauses before the server is asked (preview, checks). */
+export const DEBOUNCE_MS = 350;
 
 /** Which step shows each request field. */
 export const FIELD_STEP: Record<string, StepId> = {
@@ -74,6 +77,13 @@ export interface IWizardForm {
   maxCandidateMinutes: string;
   /** `key=value` lines. */
   tags: string;
+}
+
+/** What every step is given: the form, a way to change it, the problems by field. */
+export interface IStepProps {
+  form: IWizardForm;
+  update: (changes: Partial<IWizardForm>) => void;
+  problems: Record<string, string>;
 }
 
 /** The algorithms a training mode pre-selects. */
@@ -211,6 +221,21 @@ export function buildRequest(
     endpoint_name: form.autoDeploy ? form.endpointName.trim() || null : null
   };
   return { body, problems };
+}
+
+/** The fields Create needs that are still empty, by field. */
+export function requiredProblems(form: IWizardForm): Record<string, string> {
+  const required: Record<string, string> = {};
+  if (!form.name.trim()) {
+    required.experiment_name = 'give the experiment a name';
+  }
+  if (!form.data.trim()) {
+    required.data = 'pick a CSV or Parquet file';
+  }
+  if (!form.target) {
+    required.target = 'choose the column to predict';
+  }
+  return required;
 }
 
 /** Problems by field (`loc[0]`; `features.<col>` keeps its column). */

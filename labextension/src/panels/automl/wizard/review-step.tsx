@@ -4,7 +4,7 @@
  */
 import React from 'react';
 
-import type { IAutoMLValidation } from '../../api/automl';
+import type { IAutoMLValidation } from '../../../api/automl';
 import { featureSummary, IWizardForm } from './wizard-state';
 
 function splitText(form: IWizardForm): string {

@@ -5,7 +5,8 @@ import {
   featureSummary,
   firstStepWithProblem,
   parseTags,
-  problemsByField
+  problemsByField,
+  requiredProblems
 } from '../wizard-state';
 
 describe('the AutoML wizard form', () => {
@@ -66,6 +67,19 @@ describe('the AutoML wizard form', () => {
         { loc: ['features', 'empty'], msg: 'every value is missing' }
       ])
     ).toEqual({ 'features.empty': 'every value is missing' });
+  });
+
+  it('names the empty fields Create needs', () => {
+    expect(Object.keys(requiredProblems(emptyForm())).sort()).toEqual([
+      'data',
+      'experiment_name',
+      'target'
+    ]);
+    const filled = { ...emptyForm(), name: 'a', data: 'd.csv', target: 'y' };
+    expect(requiredProblems(filled)).toEqual({});
+    expect(
+      firstStepWithProblem(requiredProblems({ ...filled, target: '' }))
+    ).toBe('target');
   });
 
   it('lists the excluded columns for the review step', () => {
