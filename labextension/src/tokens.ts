@@ -33,8 +33,6 @@ export namespace CommandIDs {
   export const stopJob = 'studio:stop-job';
   export const openHome = 'studio:open-home';
   export const openAutoML = 'studio:open-automl';
-  /** @deprecated Data Wrangler's old name of `openAutoML`; to be removed. */
-  export const openAutopilot = openAutoML;
   export const createAutoML = 'studio:create-automl-experiment';
   export const openModelHub = 'studio:open-model-hub';
   export const openDataWrangler = 'studio:open-data-wrangler';

@@ -42,8 +42,6 @@ import { FlowDocumentWidget, FlowEditorFactory } from './widget';
 
 /** Name of the `.flow` file type. */
 export const FLOW_FILE_TYPE = 'studio-flow';
-/** The AutoML wizard's command (Export and train opens it with the request as args). */
-export const CREATE_AUTOML = 'studio:create-automl-experiment';
 /** Name of the widget factory. */
 export const FLOW_FACTORY = 'Data Wrangler';
 
@@ -234,11 +232,8 @@ function makeActions(
           // The AutoML wizard, pre-filled: the args are the AutoML create body
           // (`data`, `target`, `experiment_name`, `space_id`) plus the job that
           // writes the data and the pipeline kept beside the model.
-          const command = [CREATE_AUTOML, CommandIDs.openAutopilot].find(id =>
-            commands.hasCommand(id)
-          );
-          if (command) {
-            await commands.execute(command, {
+          if (commands.hasCommand(CommandIDs.createAutoML)) {
+            await commands.execute(CommandIDs.createAutoML, {
               ...request,
               jobId: handoff.job.job_id,
               jobName: handoff.job.name,
