@@ -188,7 +188,7 @@ def cmd_deploy(studio: Any, args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add the ``automl`` command group."""
-    group = sub.add_parser("automl", help="AutoML (Autopilot) experiments.").add_subparsers(
+    group = sub.add_parser("automl", help="AutoML experiments.").add_subparsers(
         dest="automl_command", required=True
     )
     p = group.add_parser("create", help="Check a request and start an AutoML experiment.")
