@@ -7,6 +7,7 @@ import { addIcon, Button, refreshIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import type { ISpace } from '../../api/spaces';
+import { PanelHeader } from '../../components/panel-header';
 import { ProgressBar } from '../../components/progress-bar';
 import { StatusBadge } from '../../components/status-badge';
 import { useSignal } from '../../components/use-signal';
@@ -37,36 +38,34 @@ export function AutoMLView(props: {
   const selected = model.selected;
   return (
     <div className="jp-studio-MLView jp-studio-AutoMLView">
-      <div className="jp-studio-JobsView-header">
-        <div className="jp-studio-JobsView-heading">
-          <h2>AutoML</h2>
-          <span className="jp-studio-muted" data-testid="automl-count">
-            {state.status === 'loading'
-              ? ''
-              : `${items.length} experiment${items.length === 1 ? '' : 's'}`}
-          </span>
-        </div>
-        <div className="jp-studio-JobsView-toolbar">
-          <Button
-            small
-            className="jp-studio-secondary"
-            title="Refresh"
-            onClick={() => void model.refresh()}
-          >
-            <refreshIcon.react tag="span" className="jp-studio-ButtonIcon" />
-            Refresh
-          </Button>
-          <Button
-            small
-            className="jp-studio-primary"
-            data-testid="automl-new"
-            onClick={() => model.showWizard()}
-          >
-            <addIcon.react tag="span" className="jp-studio-ButtonIcon" />
-            Create experiment
-          </Button>
-        </div>
-      </div>
+      <PanelHeader
+        title="AutoML"
+        subtitle={
+          state.status === 'loading'
+            ? ''
+            : `${items.length} experiment${items.length === 1 ? '' : 's'}`
+        }
+        subtitleTestId="automl-count"
+      >
+        <Button
+          small
+          className="jp-studio-secondary"
+          title="Refresh"
+          onClick={() => void model.refresh()}
+        >
+          <refreshIcon.react tag="span" className="jp-studio-ButtonIcon" />
+          Refresh
+        </Button>
+        <Button
+          small
+          className="jp-studio-primary"
+          data-testid="automl-new"
+          onClick={() => model.showWizard()}
+        >
+          <addIcon.react tag="span" className="jp-studio-ButtonIcon" />
+          Create experiment
+        </Button>
+      </PanelHeader>
       {state.status === 'error' ? (
         <div className="jp-studio-error jp-studio-banner" role="alert">
           {state.error}
