@@ -9,6 +9,7 @@ import React, { useEffect, useState } from 'react';
 
 import type { IDataPreview } from '../../../api/automl';
 import type { ISpace } from '../../../api/spaces';
+import { SpaceSelect } from '../../../components/space-select';
 import type { DataFileLister } from '../model';
 import { Field } from './field';
 import { PreviewTable } from './preview-table';
@@ -96,18 +97,13 @@ export function DataStep(
       {props.preview ? <PreviewTable preview={props.preview} /> : null}
       <SplitFieldset form={form} update={update} problems={problems} />
       <Field label="Space" field="space_id" problems={problems}>
-        <select
-          className="jp-mod-styled jp-studio-select"
+        <SpaceSelect
+          spaces={props.spaces}
           value={form.spaceId}
-          onChange={e => update({ spaceId: e.target.value })}
-        >
-          <option value="">Home (private)</option>
-          {props.spaces.map(s => (
-            <option key={s.space_id} value={s.space_id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
+          onChange={spaceId => update({ spaceId })}
+          emptyLabel="Home (private)"
+          optionLabel={s => s.name}
+        />
       </Field>
       <Field
         label="Output location"
