@@ -164,10 +164,11 @@ async def _wait(api, name: str, timeout: float = 240) -> dict[str, Any]:  # noqa
 @pytest.mark.slow
 async def test_an_experiment_over_rest(api, jp_root_dir: Path) -> None:  # noqa: ANN001
     write_files(jp_root_dir)
-    # 30 s: the budget counts from the worker's start, which a loaded machine makes slow
+    # 60 s: the budget counts from the worker's start, and under load a 30 s job was stopped while
+    # saving its results (their cost is not yet in the reserve: issue 22, defect 18)
     body = {
         **BASE,
-        "max_runtime": 30,
+        "max_runtime": 60,
         "algorithms": ["lightgbm", "linear", "extra_trees"],
         "tags": {"t": "1"},
     }

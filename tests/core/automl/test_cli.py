@@ -39,7 +39,7 @@ def test_bad_requests_are_refused_before_any_job(cli) -> None:  # noqa: ANN001
 def test_create_wait_leaderboard(cli) -> None:  # noqa: ANN001
     code, out, err = cli(
         "automl", "create", "--name", "cli-1", "--data", "churn.csv", "--target", "y",
-        "--max-runtime", "30", "--algorithms", "lightgbm,linear", "--tag", "a=b", "--wait",
+        "--max-runtime", "60", "--algorithms", "lightgbm,linear", "--tag", "a=b", "--wait",
     )  # fmt: skip
     assert code == 0, err
     assert "cli-1  Completed  100%" in out
