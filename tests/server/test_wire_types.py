@@ -77,8 +77,8 @@ from jupyter_studio.core.modelhub.schemas import (
     PromptTemplate,
     SaveTemplate,
 )
-from jupyter_studio.core.modelhub.schemas import ListModelsQuery as HubModelsQuery
-from jupyter_studio.core.modelhub.schemas import ListModelsResponse as HubModelList
+from jupyter_studio.core.modelhub.schemas import ListModelsQuery as ModelHubModelsQuery
+from jupyter_studio.core.modelhub.schemas import ListModelsResponse as ModelHubModelList
 from jupyter_studio.core.modelhub.solutions import LaunchedSolution, LaunchSolution, Solution
 from jupyter_studio.core.modelhub.training_service import EvaluateRequest, FinetuneRequest
 from jupyter_studio.core.models.schemas import (
@@ -204,13 +204,13 @@ PAIRS: dict[str, type[BaseModel]] = {
     "ITrainFromFlow": flow_requests.TrainFromFlow,
     "IAutoMLRequest": flow_requests.AutoMLRequest,
     "ITrainFromFlowResponse": flow_requests.TrainFromFlowResponse,
-    "IHubModelCard": ModelCard,
-    "IHubModelDetail": ModelDetail,
-    "IHubNotebook": Notebook,
-    "IHubAcceptance": Acceptance,
-    "IHubModelsQuery": HubModelsQuery,
-    "IHubModelList": HubModelList,
-    "IHubDeploy": DeployModel,
+    "IModelHubModelCard": ModelCard,
+    "IModelHubModelDetail": ModelDetail,
+    "IModelHubNotebook": Notebook,
+    "IModelHubAcceptance": Acceptance,
+    "IModelHubModelsQuery": ModelHubModelsQuery,
+    "IModelHubModelList": ModelHubModelList,
+    "IModelHubDeploy": DeployModel,
     "IGenerationSettings": GenerationSettings,
     "ISaveTemplate": SaveTemplate,
     "IPromptTemplate": PromptTemplate,

@@ -138,7 +138,7 @@ def test_catalogue_search_and_license_gate(page, hub_server: LabServer, studio_e
     assert detail["acceptance"] and detail["accepted"]
 
     # Example notebooks open in JupyterLab (copied into the home on first view).
-    notebooks = model_page.locator(".jp-studio-HubNotebooks button")
+    notebooks = model_page.locator(".jp-studio-ModelHubNotebooks button")
     if notebooks.count():
         title = notebooks.first.get_attribute("title") or ""
         notebooks.first.click()
@@ -378,7 +378,7 @@ def test_playground_side_by_side_templates_and_server_refusal(
     playground.locator("#jp-studio-hub-labels").fill("sports, politics")
     playground.locator("#jp-studio-hub-examples").fill("Parliament passed the bill => politics")
     sides.nth(1).locator("summary", has_text="Prompt sent").click()
-    sent = sides.nth(1).locator(".jp-studio-HubPrompt pre").inner_text()
+    sent = sides.nth(1).locator(".jp-studio-ModelHubPrompt pre").inner_text()
     assert "labels: sports, politics." in sent
     assert "Text: Parliament passed the bill\nLabel: politics" in sent
     playground.get_by_label("Temperature").fill("0")

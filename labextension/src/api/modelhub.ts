@@ -11,23 +11,24 @@ import type { IEndpoint } from './endpoints';
 import type { IJob } from './jobs';
 import { requestAPI, StudioAPIError, toQuery } from './request';
 
-/** What a hub model does. */
-export type HubModelTask =
+/** What a model-hub model does. */
+export type ModelHubModelTask =
   'text-generation' | 'text-embedding' | 'text-classification';
 
 /** Where a catalogue entry comes from. */
-export type HubModelSource = 'packaged' | 'registry' | 'folder' | 'huggingface';
+export type ModelHubModelSource =
+  'packaged' | 'registry' | 'folder' | 'huggingface';
 
 /** One catalogue entry (`ModelCard`). */
-export interface IHubModelCard {
+export interface IModelHubModelCard {
   /** `smollm2-135m-instruct`, `registry:<name>/<version>`, `hf:<repo>`… */
   id: string;
   name: string;
-  task: HubModelTask;
-  tasks: HubModelTask[];
+  task: ModelHubModelTask;
+  tasks: ModelHubModelTask[];
   /** `transformers` or `sentence-transformers`. */
   framework: string;
-  source: HubModelSource;
+  source: ModelHubModelSource;
   license: string;
   /** Deploy and fine-tune need the license accepted first. */
   gated: boolean;
@@ -40,14 +41,14 @@ export interface IHubModelCard {
 }
 
 /** An example notebook of a model page. */
-export interface IHubNotebook {
+export interface IModelHubNotebook {
   title: string;
   /** File-browser path. */
   path: string;
 }
 
 /** A license accepted by a profile (`Acceptance`). */
-export interface IHubAcceptance {
+export interface IModelHubAcceptance {
   model_id: string;
   license: string;
   accepted_at: string;
@@ -55,37 +56,37 @@ export interface IHubAcceptance {
 }
 
 /** The model page (`ModelDetail`). */
-export interface IHubModelDetail extends IHubModelCard {
+export interface IModelHubModelDetail extends IModelHubModelCard {
   license_text: string;
   license_url: string | null;
   inputs: Record<string, unknown>;
   outputs: Record<string, unknown>;
   example_request: Record<string, unknown>;
   example_python: string;
-  notebooks: IHubNotebook[];
-  acceptance: IHubAcceptance | null;
+  notebooks: IModelHubNotebook[];
+  acceptance: IModelHubAcceptance | null;
   context_length: number | null;
 }
 
 /** Query of `GET modelhub/models` (`ListModelsQuery`); all optional. */
-export interface IHubModelsQuery {
+export interface IModelHubModelsQuery {
   q?: string | null;
-  task?: HubModelTask | null;
+  task?: ModelHubModelTask | null;
   framework?: string | null;
   license?: string | null;
   gated?: boolean | null;
-  source?: HubModelSource | null;
+  source?: ModelHubModelSource | null;
   max_size_mb?: number | null;
 }
 
 /** Response of `GET modelhub/models`. */
-export interface IHubModelList {
-  items: IHubModelCard[];
+export interface IModelHubModelList {
+  items: IModelHubModelCard[];
   total: number;
 }
 
 /** Body of `POST modelhub/models/{id}/deploy` (`DeployModel`). */
-export interface IHubDeploy {
+export interface IModelHubDeploy {
   endpoint_name: string;
   space_id?: string | null;
   /** Accept the model's license now (needed once for a gated model). */
@@ -184,7 +185,7 @@ export interface IFinetuneLoss {
 
 /** Body of `POST modelhub/evaluate` (`EvaluateParameters`). */
 export interface IEvaluateRequest {
-  /** Hub ids, `registry:<name>/<version>` or `endpoint:<name>` (1 to 5). */
+  /** Catalogue ids, `registry:<name>/<version>` or `endpoint:<name>` (1 to 5). */
   models: string[];
   data: string;
   task: FinetuneTask;
@@ -261,11 +262,11 @@ function modelPath(id: string, suffix = ''): string {
 }
 
 /** `GET modelhub/models`: the catalogue, searched and filtered. */
-export function listHubModels(
-  query: IHubModelsQuery,
+export function listModelHubModels(
+  query: IModelHubModelsQuery,
   serverSettings: ServerConnection.ISettings
-): Promise<IHubModelList> {
-  return requestAPI<IHubModelList>(
+): Promise<IModelHubModelList> {
+  return requestAPI<IModelHubModelList>(
     `${BASE}/models${toQuery({ ...query })}`,
     { method: 'GET' },
     serverSettings
@@ -273,11 +274,11 @@ export function listHubModels(
 }
 
 /** `GET modelhub/models/{id}`: the model page. */
-export function getHubModel(
+export function getModelHubModel(
   id: string,
   serverSettings: ServerConnection.ISettings
-): Promise<IHubModelDetail> {
-  return requestAPI<IHubModelDetail>(
+): Promise<IModelHubModelDetail> {
+  return requestAPI<IModelHubModelDetail>(
     modelPath(id),
     { method: 'GET' },
     serverSettings
@@ -285,11 +286,11 @@ export function getHubModel(
 }
 
 /** `POST modelhub/models/{id}/accept`: record the caller's acceptance. */
-export function acceptHubLicense(
+export function acceptModelHubLicense(
   id: string,
   serverSettings: ServerConnection.ISettings
-): Promise<IHubAcceptance> {
-  return requestAPI<IHubAcceptance>(
+): Promise<IModelHubAcceptance> {
+  return requestAPI<IModelHubAcceptance>(
     modelPath(id, '/accept'),
     { method: 'POST', body: '{}' },
     serverSettings
@@ -301,9 +302,9 @@ export function acceptHubLicense(
  *
  * @throws {StudioAPIError} 403 `license_not_accepted` for a gated model.
  */
-export function deployHubModel(
+export function deployModelHubModel(
   id: string,
-  body: IHubDeploy,
+  body: IModelHubDeploy,
   serverSettings: ServerConnection.ISettings
 ): Promise<IEndpoint> {
   return requestAPI<IEndpoint>(

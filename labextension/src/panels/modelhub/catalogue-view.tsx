@@ -5,7 +5,7 @@
 import { Button, refreshIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
-import type { IHubModelCard } from '../../api/modelhub';
+import type { IModelHubModelCard } from '../../api/modelhub';
 import { useSignal } from '../../components/use-signal';
 import { LoadState } from '../../utils/load-state';
 import type { IPathOpener } from '../../tokens';
@@ -20,7 +20,7 @@ import {
   taskLabel
 } from './catalogue';
 import { ModelHubModel } from './model';
-import { ModelPage } from './model-page';
+import { ModelPage } from './model-page/model-page';
 
 export function CatalogueView(props: {
   model: ModelHubModel;
@@ -32,8 +32,8 @@ export function CatalogueView(props: {
   const state = model.cards;
   const cards = model.visibleCards;
   return (
-    <div className="jp-studio-HubCatalogue">
-      <div className="jp-studio-HubCatalogue-main">
+    <div className="jp-studio-ModelHubCatalogue">
+      <div className="jp-studio-ModelHubCatalogue-main">
         <Filters model={model} />
         {state.status === 'error' ? (
           <div className="jp-studio-error jp-studio-banner" role="alert">
@@ -46,7 +46,7 @@ export function CatalogueView(props: {
             : `${cards.length} model${cards.length === 1 ? '' : 's'}`}
         </div>
         <ul
-          className="jp-studio-HubCards"
+          className="jp-studio-ModelHubCards"
           data-testid="studio-hub-cards"
           aria-label="Models"
         >
@@ -82,7 +82,7 @@ export function CatalogueView(props: {
         ) : null}
       </div>
       {model.selectedId ? (
-        <div className="jp-studio-HubCatalogue-detail">
+        <div className="jp-studio-ModelHubCatalogue-detail">
           <ModelPage
             key={model.selectedId}
             model={model}
@@ -108,7 +108,7 @@ function Filters(props: { model: ModelHubModel }): JSX.Element {
     options: Array<{ value: string; label: string }>,
     onChange: (value: string) => void
   ) => (
-    <label className="jp-studio-HubFilter" htmlFor={id}>
+    <label className="jp-studio-ModelHubFilter" htmlFor={id}>
       <span>{label}</span>
       <select
         id={id}
@@ -128,13 +128,13 @@ function Filters(props: { model: ModelHubModel }): JSX.Element {
   const plain = (values: string[]) => values.map(v => ({ value: v, label: v }));
   return (
     <div
-      className="jp-studio-HubFilters"
+      className="jp-studio-ModelHubFilters"
       role="search"
       aria-label="Search the catalogue"
     >
       <input
         type="search"
-        className="jp-mod-styled jp-studio-input jp-studio-HubSearch"
+        className="jp-mod-styled jp-studio-input jp-studio-ModelHubSearch"
         placeholder="Search models"
         aria-label="Search models"
         value={f.q}
@@ -193,14 +193,14 @@ function Filters(props: { model: ModelHubModel }): JSX.Element {
 }
 
 function ModelCardItem(props: {
-  card: IHubModelCard;
+  card: IModelHubModelCard;
   selected: boolean;
   onOpen: () => void;
 }): JSX.Element {
   const { card, selected } = props;
   return (
     <li
-      className={`jp-studio-HubCard${selected ? ' jp-mod-selected' : ''}`}
+      className={`jp-studio-ModelHubCard${selected ? ' jp-mod-selected' : ''}`}
       data-testid="studio-hub-card"
       data-id={card.id}
       aria-selected={selected}
@@ -213,11 +213,11 @@ function ModelCardItem(props: {
         }
       }}
     >
-      <div className="jp-studio-HubCard-title">
-        <span className="jp-studio-HubCard-name">{card.name}</span>
+      <div className="jp-studio-ModelHubCard-title">
+        <span className="jp-studio-ModelHubCard-name">{card.name}</span>
         {card.gated ? (
           <span
-            className={`jp-studio-HubBadge ${card.accepted ? 'jp-mod-accepted' : 'jp-mod-gated'}`}
+            className={`jp-studio-ModelHubBadge ${card.accepted ? 'jp-mod-accepted' : 'jp-mod-gated'}`}
             data-testid="studio-hub-gated"
             title={
               card.accepted
@@ -229,7 +229,7 @@ function ModelCardItem(props: {
           </span>
         ) : null}
       </div>
-      <div className="jp-studio-HubCard-meta">
+      <div className="jp-studio-ModelHubCard-meta">
         <span>{taskLabel(card.task)}</span>
         <span>{card.framework}</span>
         <span>{formatSize(card.size_mb)}</span>
@@ -237,16 +237,18 @@ function ModelCardItem(props: {
           <span>{formatParameters(card.parameters)} parameters</span>
         ) : null}
       </div>
-      <div className="jp-studio-HubCard-description">{card.description}</div>
-      <div className="jp-studio-HubCard-tags">
-        <span className="jp-studio-HubTag" title="License">
+      <div className="jp-studio-ModelHubCard-description">
+        {card.description}
+      </div>
+      <div className="jp-studio-ModelHubCard-tags">
+        <span className="jp-studio-ModelHubTag" title="License">
           {card.license}
         </span>
-        <span className="jp-studio-HubTag" title="Source">
+        <span className="jp-studio-ModelHubTag" title="Source">
           {card.source}
         </span>
         {card.tags.slice(0, 4).map(tag => (
-          <span key={tag} className="jp-studio-HubTag">
+          <span key={tag} className="jp-studio-ModelHubTag">
             {tag}
           </span>
         ))}

@@ -4,10 +4,10 @@
  */
 import type {
   FinetuneTask,
-  HubModelSource,
-  HubModelTask,
-  IHubModelCard,
-  IHubModelsQuery
+  ModelHubModelSource,
+  ModelHubModelTask,
+  IModelHubModelCard,
+  IModelHubModelsQuery
 } from '../../api/modelhub';
 
 /** Size buckets of the size filter. */
@@ -26,11 +26,11 @@ export const SIZE_BUCKETS: Record<
 /** The catalogue filters as the form holds them (`''`: any). */
 export interface ICatalogueFilter {
   q: string;
-  task: HubModelTask | '';
+  task: ModelHubModelTask | '';
   framework: string;
   license: string;
   gated: '' | 'true' | 'false';
-  source: HubModelSource | '';
+  source: ModelHubModelSource | '';
   size: SizeBucket;
 }
 
@@ -45,8 +45,8 @@ export const EMPTY_FILTER: ICatalogueFilter = {
 };
 
 /** The server query of a filter (the size's upper bound as `max_size_mb`). */
-export function toModelsQuery(filter: ICatalogueFilter): IHubModelsQuery {
-  const query: IHubModelsQuery = {};
+export function toModelsQuery(filter: ICatalogueFilter): IModelHubModelsQuery {
+  const query: IModelHubModelsQuery = {};
   const q = filter.q.trim();
   if (q) {
     query.q = q;
@@ -77,7 +77,7 @@ export function toModelsQuery(filter: ICatalogueFilter): IHubModelsQuery {
 
 /** Whether a card's size is in the bucket (cards of unknown size are in none). */
 export function inSizeBucket(
-  card: Pick<IHubModelCard, 'size_mb'>,
+  card: Pick<IModelHubModelCard, 'size_mb'>,
   size: SizeBucket
 ): boolean {
   if (!size) {
@@ -100,7 +100,7 @@ function words(text: string): string[] {
  * size bucket's lower bound, which the server has no parameter for).
  */
 export function matchesFilter(
-  card: IHubModelCard,
+  card: IModelHubModelCard,
   filter: ICatalogueFilter
 ): boolean {
   const haystack = [
@@ -142,7 +142,7 @@ export function matchesFilter(
 
 /** The distinct values of a field over the cards, sorted, plus `keep` (a chosen value). */
 export function choices(
-  cards: IHubModelCard[],
+  cards: IModelHubModelCard[],
   field: 'framework' | 'license',
   keep = ''
 ): string[] {
@@ -154,14 +154,14 @@ export function choices(
 }
 
 /** Tasks, in the order the filter lists them. */
-export const TASKS: Array<{ value: HubModelTask; label: string }> = [
+export const TASKS: Array<{ value: ModelHubModelTask; label: string }> = [
   { value: 'text-generation', label: 'Text generation' },
   { value: 'text-classification', label: 'Text classification' },
   { value: 'text-embedding', label: 'Text embedding' }
 ];
 
 /** Sources, in the order the filter lists them. */
-export const SOURCES: Array<{ value: HubModelSource; label: string }> = [
+export const SOURCES: Array<{ value: ModelHubModelSource; label: string }> = [
   { value: 'packaged', label: 'Packaged' },
   { value: 'registry', label: 'Registry (fine-tuned)' },
   { value: 'folder', label: 'Admin folder' },
@@ -198,23 +198,25 @@ export function formatParameters(count: number | null | undefined): string {
   return `${Math.round(count / 1e3)}K`;
 }
 
-/** The registry name of a hub model's deploy wrapper (`hub-<id>`, as the server names it). */
-export function hubModelName(modelId: string): string {
+/** The registry name of a model-hub model's deploy wrapper (`hub-<id>`, as the server names it). */
+export function modelHubModelName(modelId: string): string {
   const slug = modelId.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
   return `hub-${slug}`.slice(0, 63).replace(/-+$/, '');
 }
 
 /**
- * The catalogue card an endpoint serves: a hub model's wrapper (`hub-<id>`)
+ * The catalogue card an endpoint serves: a model-hub model's wrapper (`hub-<id>`)
  * or a fine-tuned copy (`registry:<name>/<version>`); `null` for others.
  */
 export function cardOfEndpoint(
   endpoint: { model_name: string; model_version: number },
-  cards: IHubModelCard[]
-): IHubModelCard | null {
+  cards: IModelHubModelCard[]
+): IModelHubModelCard | null {
   return (
     cards.find(
-      c => c.source !== 'registry' && hubModelName(c.id) === endpoint.model_name
+      c =>
+        c.source !== 'registry' &&
+        modelHubModelName(c.id) === endpoint.model_name
     ) ??
     cards.find(
       c => c.id === `registry:${endpoint.model_name}/${endpoint.model_version}`
@@ -226,18 +228,18 @@ export function cardOfEndpoint(
 /** Endpoint statuses that answer invocations. */
 export const SERVING_STATUSES = new Set(['InService', 'Updating']);
 
-/** The hub task an endpoint serves (`null`: not a hub model, or cards not loaded yet). */
+/** The model-hub task an endpoint serves (`null`: not a model-hub model, or cards not loaded yet). */
 export function endpointTask(
   endpoint: { model_name: string; model_version: number },
-  cards: IHubModelCard[]
-): HubModelTask | null {
+  cards: IModelHubModelCard[]
+): ModelHubModelTask | null {
   return cardOfEndpoint(endpoint, cards)?.task ?? null;
 }
 
-/** The endpoints serving a hub model of `task`, in their order. */
+/** The endpoints serving a model-hub model of `task`, in their order. */
 export function endpointsOfTask<
   T extends { model_name: string; model_version: number }
->(endpoints: T[], cards: IHubModelCard[], task: HubModelTask): T[] {
+>(endpoints: T[], cards: IModelHubModelCard[], task: ModelHubModelTask): T[] {
   return endpoints.filter(e => endpointTask(e, cards) === task);
 }
 
@@ -257,7 +259,7 @@ export interface IEvaluationChoice {
  */
 export function evaluationChoices(
   task: FinetuneTask,
-  cards: IHubModelCard[],
+  cards: IModelHubModelCard[],
   endpoints: Array<{
     endpoint_name: string;
     model_name: string;
@@ -265,11 +267,11 @@ export function evaluationChoices(
     status: string;
   }>
 ): IEvaluationChoice[] {
-  const cardFits = (c: IHubModelCard) =>
+  const cardFits = (c: IModelHubModelCard) =>
     task === 'generation'
       ? c.task === 'text-generation'
       : c.task === 'text-embedding' || c.task === 'text-classification';
-  const endpointFits = (t: HubModelTask | null) =>
+  const endpointFits = (t: ModelHubModelTask | null) =>
     task === 'generation'
       ? t === 'text-generation'
       : t === 'text-classification';

@@ -99,7 +99,7 @@ export function DataPicker(props: {
         ))}
       </select>
       <label htmlFor={`${idPrefix}-file`}>Data file</label>
-      <div className="jp-studio-HubRow">
+      <div className="jp-studio-ModelHubRow">
         <select
           id={`${idPrefix}-file`}
           className="jp-mod-styled jp-studio-select"

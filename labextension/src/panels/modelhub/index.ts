@@ -14,13 +14,13 @@ import { makePathOpener } from '../../file-browser';
 import { modelHubIcon } from '../../icons';
 import { offerPanel, singlePanel } from '../main-area-panel';
 import { CommandIDs, IStudioConnection, PLUGIN_PREFIX } from '../../tokens';
-import { HubTab, ModelHubModel } from './model';
+import { ModelHubTab, ModelHubModel } from './model';
 import { ModelHubPanel } from './widget';
 
 export { ModelHubModel } from './model';
 export { ModelHubPanel } from './widget';
 
-const TABS: HubTab[] = [
+const TABS: ModelHubTab[] = [
   'catalogue',
   'playground',
   'finetune',
@@ -72,7 +72,7 @@ export const modelHubPlugin: JupyterFrontEndPlugin<void> = {
       icon: args => (args.isPalette ? undefined : modelHubIcon),
       execute: args => {
         const widget = openPanel();
-        const tab = args.tab as HubTab | undefined;
+        const tab = args.tab as ModelHubTab | undefined;
         if (tab && TABS.includes(tab)) {
           widget.model.setTab(tab);
         }

@@ -6,7 +6,7 @@
 import { Button } from '@jupyterlab/ui-components';
 import React, { useState } from 'react';
 
-import { getHubModel, IHubModelDetail } from '../../api/modelhub';
+import { getModelHubModel, IModelHubModelDetail } from '../../api/modelhub';
 import { errorMessage } from '../../api/request';
 import { LoadState } from '../../utils/load-state';
 import { ModelHubModel } from './model';
@@ -38,7 +38,7 @@ export function LicenseGate(props: {
   const { model, modelId, action } = props;
   const card = model.allCards.find(c => c.id === modelId);
   const shown = model.detail ? LoadState.valueOf(model.detail) : undefined;
-  const [terms, setTerms] = useState<LoadState<IHubModelDetail> | null>(
+  const [terms, setTerms] = useState<LoadState<IModelHubModelDetail> | null>(
     shown?.id === modelId ? LoadState.ready(shown) : null
   );
   const [open, setOpen] = useState(false);
@@ -56,7 +56,7 @@ export function LicenseGate(props: {
     setTerms(LoadState.loading());
     try {
       setTerms(
-        LoadState.ready(await getHubModel(modelId, model.serverSettings))
+        LoadState.ready(await getModelHubModel(modelId, model.serverSettings))
       );
     } catch (e) {
       setTerms(LoadState.failed(e));
@@ -79,7 +79,7 @@ export function LicenseGate(props: {
   const verb = action === 'deploy' ? 'deploy' : 'start fine-tuning';
   return (
     <div
-      className="jp-studio-HubGate"
+      className="jp-studio-ModelHubGate"
       role="alert"
       data-testid="studio-hub-license-gate"
     >
@@ -87,7 +87,7 @@ export function LicenseGate(props: {
       {open ? (
         <>
           <div
-            className="jp-studio-HubLicense"
+            className="jp-studio-ModelHubLicense"
             data-testid="studio-hub-gate-terms"
             tabIndex={0}
             aria-label={`${license} license text`}
@@ -107,8 +107,9 @@ export function LicenseGate(props: {
               </a>
             </div>
           ) : null}
-          <div className="jp-studio-HubAcceptRow">
+          <div className="jp-studio-ModelHubAcceptRow">
             <Button
+              type="button"
               small
               className="jp-studio-primary"
               data-testid="studio-hub-accept-retry"
@@ -118,6 +119,7 @@ export function LicenseGate(props: {
               {busy ? 'Accepting…' : `Accept and ${verb}`}
             </Button>
             <Button
+              type="button"
               small
               className="jp-studio-secondary"
               disabled={busy}
@@ -128,8 +130,9 @@ export function LicenseGate(props: {
           </div>
         </>
       ) : (
-        <div className="jp-studio-HubAcceptRow">
+        <div className="jp-studio-ModelHubAcceptRow">
           <Button
+            type="button"
             small
             className="jp-studio-primary"
             data-testid="studio-hub-accept"

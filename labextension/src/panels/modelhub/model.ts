@@ -12,19 +12,19 @@ import {
 } from '../../api/endpoints';
 import { getJob, IJob, isTerminal, stopJob } from '../../api/jobs';
 import {
-  acceptHubLicense,
-  deployHubModel,
+  acceptModelHubLicense,
+  deployModelHubModel,
   getEvaluation,
   getFinetuneLoss,
-  getHubModel,
+  getModelHubModel,
   IEvaluateRequest,
   IEvaluationResult,
   IFinetuneLoss,
   IFinetuneRequest,
-  IHubDeploy,
-  IHubModelCard,
-  IHubModelDetail,
-  listHubModels,
+  IModelHubDeploy,
+  IModelHubModelCard,
+  IModelHubModelDetail,
+  listModelHubModels,
   startEvaluation,
   startFinetune
 } from '../../api/modelhub';
@@ -41,7 +41,7 @@ import {
 } from './catalogue';
 
 /** The tabs of the panel. */
-export type HubTab =
+export type ModelHubTab =
   'catalogue' | 'playground' | 'finetune' | 'evaluate' | 'solutions';
 
 /** A fine-tuning followed by the panel. */
@@ -100,11 +100,11 @@ export class ModelHubModel extends PolledPanelModel {
 
   // ------------------------------------------------------------- tabs
 
-  get tab(): HubTab {
+  get tab(): ModelHubTab {
     return this._tab;
   }
 
-  setTab(tab: HubTab): void {
+  setTab(tab: ModelHubTab): void {
     if (tab !== this._tab) {
       this._tab = tab;
       if (tab === 'playground' || tab === 'evaluate') {
@@ -121,17 +121,17 @@ export class ModelHubModel extends PolledPanelModel {
   }
 
   /** The catalogue's cards for the current filter. */
-  get cards(): LoadState<IHubModelCard[]> {
+  get cards(): LoadState<IModelHubModelCard[]> {
     return this._cards;
   }
 
   /** Every card seen without a filter (for the filters' choices and the forms). */
-  get allCards(): IHubModelCard[] {
+  get allCards(): IModelHubModelCard[] {
     return this._allCards;
   }
 
   /** The cards to show: the server's answer, narrowed at once by the filter. */
-  get visibleCards(): IHubModelCard[] {
+  get visibleCards(): IModelHubModelCard[] {
     return (LoadState.valueOf(this._cards) ?? []).filter(c =>
       matchesFilter(c, this._filter)
     );
@@ -155,7 +155,7 @@ export class ModelHubModel extends PolledPanelModel {
     const seq = ++this._cardsSeq;
     const filter = this._filter;
     try {
-      const response = await listHubModels(
+      const response = await listModelHubModels(
         toModelsQuery(filter),
         this.serverSettings
       );
@@ -185,7 +185,7 @@ export class ModelHubModel extends PolledPanelModel {
   }
 
   /** The selected model's page (`null` when none is selected). */
-  get detail(): LoadState<IHubModelDetail> | null {
+  get detail(): LoadState<IModelHubModelDetail> | null {
     return this._detail;
   }
 
@@ -209,7 +209,7 @@ export class ModelHubModel extends PolledPanelModel {
       return;
     }
     try {
-      const detail = await getHubModel(id, this.serverSettings);
+      const detail = await getModelHubModel(id, this.serverSettings);
       if (id === this._selectedId) {
         this._detail = LoadState.ready(detail);
       }
@@ -223,13 +223,13 @@ export class ModelHubModel extends PolledPanelModel {
 
   /** Accept a model's license, then reload its page and the catalogue. */
   async accept(id: string): Promise<void> {
-    await acceptHubLicense(id, this.serverSettings);
+    await acceptModelHubLicense(id, this.serverSettings);
     await Promise.all([this.loadDetail(), this.loadCatalogue()]);
   }
 
   /** Deploy a model to a new endpoint. */
-  async deploy(id: string, body: IHubDeploy): Promise<IEndpoint> {
-    const endpoint = await deployHubModel(id, body, this.serverSettings);
+  async deploy(id: string, body: IModelHubDeploy): Promise<IEndpoint> {
+    const endpoint = await deployModelHubModel(id, body, this.serverSettings);
     void this.refreshEndpoints();
     return endpoint;
   }
@@ -389,7 +389,7 @@ export class ModelHubModel extends PolledPanelModel {
 
   private async _loadAllCards(): Promise<void> {
     try {
-      const response = await listHubModels({}, this.serverSettings);
+      const response = await listModelHubModels({}, this.serverSettings);
       this._allCards = response?.items ?? [];
       this.emit();
     } catch {
@@ -480,15 +480,15 @@ export class ModelHubModel extends PolledPanelModel {
     this.emit();
   }
 
-  private _tab: HubTab = 'catalogue';
+  private _tab: ModelHubTab = 'catalogue';
   private _filter: ICatalogueFilter = EMPTY_FILTER;
-  private _cards: LoadState<IHubModelCard[]> = LoadState.loading();
-  private _allCards: IHubModelCard[] = [];
+  private _cards: LoadState<IModelHubModelCard[]> = LoadState.loading();
+  private _allCards: IModelHubModelCard[] = [];
   private _cardsSeq = 0;
   private _debounce: ReturnType<typeof setTimeout> | null = null;
   private _debounceMs: number;
   private _selectedId: string | null = null;
-  private _detail: LoadState<IHubModelDetail> | null = null;
+  private _detail: LoadState<IModelHubModelDetail> | null = null;
   private _endpoints: LoadState<IEndpoint[]> = LoadState.loading();
   private _spaces: LoadState<ISpace[]> = LoadState.loading();
   private _finetune: IFinetuneRun | null = null;

@@ -9,10 +9,10 @@ import React from 'react';
 import { useSignal } from '../../components/use-signal';
 import type { IPathOpener } from '../../tokens';
 import { CatalogueView } from './catalogue-view';
-import { EvaluateView } from './evaluate-view';
-import { FinetuneView } from './finetune-view';
-import { HubTab, ModelHubModel } from './model';
-import { Playground } from './playground';
+import { EvaluateView } from './evaluate/evaluate-view';
+import { FinetuneView } from './finetune/finetune-view';
+import { ModelHubTab, ModelHubModel } from './model';
+import { Playground } from './playground/playground';
 import { SolutionsView } from './solutions-view';
 
 /** What the panel asks the rest of JupyterLab to do. */
@@ -21,7 +21,7 @@ export interface IModelHubActions {
   openJobs(): void;
 }
 
-const TABS: Array<{ id: HubTab; label: string }> = [
+const TABS: Array<{ id: ModelHubTab; label: string }> = [
   { id: 'catalogue', label: 'Catalogue' },
   { id: 'playground', label: 'Prompt playground' },
   { id: 'finetune', label: 'Fine-tune' },
@@ -37,12 +37,12 @@ export function ModelHubView(props: {
 }): JSX.Element {
   const { model, actions } = props;
   useSignal(model.changed);
-  const pane = (id: HubTab, content: JSX.Element) => (
+  const pane = (id: ModelHubTab, content: JSX.Element) => (
     <div
       role="tabpanel"
       id={`jp-studio-hub-tab-${id}`}
       aria-labelledby={`jp-studio-hub-tabbutton-${id}`}
-      className="jp-studio-HubTabPanel"
+      className="jp-studio-ModelHubTabPanel"
       hidden={model.tab !== id}
     >
       {content}
@@ -50,7 +50,7 @@ export function ModelHubView(props: {
   );
   return (
     <div
-      className="jp-studio-MLView jp-studio-HubView"
+      className="jp-studio-MLView jp-studio-ModelHubView"
       data-testid="studio-modelhub"
     >
       <div className="jp-studio-JobsView-header">
@@ -58,7 +58,7 @@ export function ModelHubView(props: {
           <h2>Model hub</h2>
         </div>
         <div
-          className="jp-studio-HubTabs"
+          className="jp-studio-ModelHubTabs"
           role="tablist"
           aria-label="Model hub"
         >
@@ -69,7 +69,7 @@ export function ModelHubView(props: {
               id={`jp-studio-hub-tabbutton-${tab.id}`}
               aria-selected={model.tab === tab.id}
               aria-controls={`jp-studio-hub-tab-${tab.id}`}
-              className={`jp-studio-HubTab${model.tab === tab.id ? ' jp-mod-selected' : ''}`}
+              className={`jp-studio-ModelHubTab${model.tab === tab.id ? ' jp-mod-selected' : ''}`}
               onClick={() => model.setTab(tab.id)}
             >
               {tab.label}
@@ -77,7 +77,7 @@ export function ModelHubView(props: {
           ))}
         </div>
       </div>
-      <div className="jp-studio-HubBody">
+      <div className="jp-studio-ModelHubBody">
         {pane(
           'catalogue',
           <CatalogueView

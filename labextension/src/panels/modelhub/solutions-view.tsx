@@ -58,8 +58,8 @@ export function SolutionsView(props: {
 
   const items = LoadState.valueOf(solutions) ?? [];
   return (
-    <div className="jp-studio-HubSolutions">
-      <div className="jp-studio-HubRow">
+    <div className="jp-studio-ModelHubSolutions">
+      <div className="jp-studio-ModelHubRow">
         <label htmlFor="jp-studio-hub-solution-space">Launch in</label>
         <select
           id="jp-studio-hub-solution-space"
@@ -86,22 +86,22 @@ export function SolutionsView(props: {
           No solution template on this server.
         </div>
       ) : null}
-      <ul className="jp-studio-HubCards" aria-label="Solution templates">
+      <ul className="jp-studio-ModelHubCards" aria-label="Solution templates">
         {items.map(s => {
           const outcome = launched[s.id];
           return (
             <li
               key={s.id}
-              className="jp-studio-HubCard jp-studio-HubSolution"
+              className="jp-studio-ModelHubCard jp-studio-ModelHubSolution"
               data-testid="studio-hub-solution"
             >
-              <div className="jp-studio-HubCard-title">
-                <span className="jp-studio-HubCard-name">{s.title}</span>
+              <div className="jp-studio-ModelHubCard-title">
+                <span className="jp-studio-ModelHubCard-name">{s.title}</span>
               </div>
-              <div className="jp-studio-HubCard-description">
+              <div className="jp-studio-ModelHubCard-description">
                 {s.description}
               </div>
-              <ol className="jp-studio-HubSteps">
+              <ol className="jp-studio-ModelHubSteps">
                 {s.steps.map((step, i) => (
                   <li key={i}>{step}</li>
                 ))}

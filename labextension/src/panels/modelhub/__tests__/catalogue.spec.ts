@@ -1,4 +1,4 @@
-import type { IHubModelCard } from '../../../api/modelhub';
+import type { IModelHubModelCard } from '../../../api/modelhub';
 import {
   cardOfEndpoint,
   choices,
@@ -8,13 +8,13 @@ import {
   evaluationChoices,
   formatParameters,
   formatSize,
-  hubModelName,
+  modelHubModelName,
   inSizeBucket,
   matchesFilter,
   toModelsQuery
 } from '../catalogue';
 
-function card(overrides: Partial<IHubModelCard>): IHubModelCard {
+function card(overrides: Partial<IModelHubModelCard>): IModelHubModelCard {
   return {
     id: 'smollm2-135m-instruct',
     name: 'SmolLM2 135M Instruct',
@@ -134,7 +134,7 @@ describe('choices and formats', () => {
 });
 
 describe('cardOfEndpoint', () => {
-  it('finds the hub model or the fine-tuned copy an endpoint serves', () => {
+  it('finds the model-hub model or the fine-tuned copy an endpoint serves', () => {
     const tuned = card({
       id: 'registry:reviews/2',
       source: 'registry',
@@ -153,7 +153,7 @@ describe('cardOfEndpoint', () => {
     expect(
       cardOfEndpoint({ model_name: 'iris', model_version: 1 }, cards)
     ).toBeNull();
-    expect(hubModelName('hf:org/Model_v2')).toBe('hub-hf-org-Model-v2');
+    expect(modelHubModelName('hf:org/Model_v2')).toBe('hub-hf-org-Model-v2');
   });
 });
 

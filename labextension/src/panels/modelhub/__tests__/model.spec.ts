@@ -1,24 +1,28 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { Signal } from '@lumino/signaling';
 
-import * as hub from '../../../api/modelhub';
+import * as modelHub from '../../../api/modelhub';
 import { StudioAPIError } from '../../../api/request';
 import type { IStudioConnection } from '../../../tokens';
 import { ModelHubModel } from '../model';
 
 jest.mock('../../../api/modelhub', () => {
   const actual = jest.requireActual('../../../api/modelhub');
-  return { ...actual, listHubModels: jest.fn(), getHubModel: jest.fn() };
+  return {
+    ...actual,
+    listModelHubModels: jest.fn(),
+    getModelHubModel: jest.fn()
+  };
 });
 
-const listHubModels = hub.listHubModels as jest.MockedFunction<
-  typeof hub.listHubModels
+const listModelHubModels = modelHub.listModelHubModels as jest.MockedFunction<
+  typeof modelHub.listModelHubModels
 >;
 
 function card(
   id: string,
-  extra: Partial<hub.IHubModelCard> = {}
-): hub.IHubModelCard {
+  extra: Partial<modelHub.IModelHubModelCard> = {}
+): modelHub.IModelHubModelCard {
   return {
     id,
     name: id,
@@ -52,7 +56,7 @@ function makeModel(): ModelHubModel {
 }
 
 describe('ModelHubModel catalogue', () => {
-  beforeEach(() => listHubModels.mockReset());
+  beforeEach(() => listModelHubModels.mockReset());
   afterEach(() => jest.useRealTimers());
 
   it('sends the filter as a query after typing stops, and narrows at once', async () => {
@@ -60,7 +64,7 @@ describe('ModelHubModel catalogue', () => {
       card('smollm2'),
       card('gemma3-270m', { gated: true, accepted: false })
     ];
-    listHubModels.mockImplementation(async query => ({
+    listModelHubModels.mockImplementation(async query => ({
       items: query.q ? all.filter(c => c.id.includes(query.q!)) : all,
       total: 2
     }));
@@ -78,20 +82,20 @@ describe('ModelHubModel catalogue', () => {
     // Narrowed before the server answers.
     expect(model.visibleCards.map(c => c.id)).toEqual(['gemma3-270m']);
     await jest.advanceTimersByTimeAsync(50);
-    expect(listHubModels).toHaveBeenLastCalledWith(
+    expect(listModelHubModels).toHaveBeenLastCalledWith(
       { q: 'gemma' },
       expect.anything()
     );
-    expect(listHubModels).toHaveBeenCalledTimes(2);
+    expect(listModelHubModels).toHaveBeenCalledTimes(2);
     expect(model.allCards).toHaveLength(2);
     model.dispose();
   });
 
   it('keeps the last cards under an error', async () => {
-    listHubModels.mockResolvedValueOnce({ items: [card('a')], total: 1 });
+    listModelHubModels.mockResolvedValueOnce({ items: [card('a')], total: 1 });
     const model = makeModel();
     await model.loadCatalogue();
-    listHubModels.mockRejectedValueOnce(new Error('down'));
+    listModelHubModels.mockRejectedValueOnce(new Error('down'));
     await model.loadCatalogue();
     expect(model.cards.status).toBe('error');
     expect(model.visibleCards.map(c => c.id)).toEqual(['a']);
@@ -104,7 +108,7 @@ describe('isLicenseRefusal', () => {
 
   it('knows the license gate by its code', () => {
     expect(
-      hub.isLicenseRefusal(
+      modelHub.isLicenseRefusal(
         new StudioAPIError(
           response(403),
           'Accept the gemma license first',
@@ -113,10 +117,10 @@ describe('isLicenseRefusal', () => {
       )
     ).toBe(true);
     expect(
-      hub.isLicenseRefusal(
+      modelHub.isLicenseRefusal(
         new StudioAPIError(response(403), 'Not your space', 'forbidden')
       )
     ).toBe(false);
-    expect(hub.isLicenseRefusal(new Error('license'))).toBe(false);
+    expect(modelHub.isLicenseRefusal(new Error('license'))).toBe(false);
   });
 });
