@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._client import UserClient
 from .core.endpoints.invocation import (
     JSON,
     InvocationError,
@@ -28,7 +29,6 @@ from .core.validation import parse_model
 
 if TYPE_CHECKING:
     from .core.endpoints.schemas import DescribeEndpoint, EndpointStats
-    from .core.spaces.service import Caller
 
 __all__ = ["Endpoints", "InvocationError", "Predictor"]
 
@@ -73,19 +73,8 @@ class Predictor:
         return decode_predictions(body, content_type)
 
 
-class Endpoints:
+class Endpoints(UserClient):
     """The endpoints (``studio.endpoints``) for one user: deploy, update, delete, describe."""
-
-    def __init__(self, studio: Any = None, *, user: str | None = None):
-        if studio is None:
-            studio = Studio()
-        self.studio = studio
-        self.user = user
-
-    @property
-    def caller(self) -> Caller:
-        """Who calls (the default user unless ``user`` was given)."""
-        return self.studio.caller(self.user)
 
     def create(
         self,

@@ -22,30 +22,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._client import UserClient
 from .core.models.schemas import ListModelsQuery, UpdateModel
-from .core.studio import Studio
 from .core.validation import parse_model
 
 if TYPE_CHECKING:
     from .core.models.schemas import DescribeModel, DescribeModelVersion
-    from .core.spaces.service import Caller
 
 __all__ = ["Models"]
 
 
-class Models:
+class Models(UserClient):
     """The model registry (``studio.models``) for one user: register, list, read, load, delete."""
-
-    def __init__(self, studio: Any = None, *, user: str | None = None):
-        if studio is None:
-            studio = Studio()
-        self.studio = studio
-        self.user = user
-
-    @property
-    def caller(self) -> Caller:
-        """Who calls (the default user unless ``user`` was given)."""
-        return self.studio.caller(self.user)
 
     # ------------------------------------------------------------ registering
     def register(
