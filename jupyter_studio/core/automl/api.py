@@ -236,9 +236,12 @@ class AutoMLResult:
         ``importance`` is how much the objective gets worse when the column is shuffled. Every
         column is first ranked cheaply (one shuffle each on a sample of rows, all columns scored
         in one batch); then the columns are measured in that order, most important first, on up
-        to ``max_rows`` rows with ``repeats`` shuffles. Past ``time_limit`` seconds the columns
-        left keep their sample estimate (``estimated`` is True, ``std`` NaN): whatever the
-        allowance, every column has a value and the top ones are measured best.
+        to ``max_rows`` rows with ``repeats`` shuffles. A column is measured only when its
+        measurement, at the prediction cost measured so far, ends within ``time_limit`` seconds;
+        the others keep their sample estimate (``estimated`` is True, ``std`` NaN). The ranking's
+        sample shrinks (to 30 rows at least) to fit half the allowance when the model predicts
+        slowly: whatever the allowance, every column has a value and the top ones are measured
+        best, and the allowance is overrun by at most the 30-row ranking.
         """
         e = self._engine
         model = self.model(candidate or self.best_candidate or "")
@@ -262,22 +265,40 @@ class AutoMLResult:
             rng,
         )
         started = time.monotonic()
+        deadline = started + time_limit
         columns = list(self.columns)
+        sample = self._ranking_sample(scorer, rng, len(rows), columns, time_limit)
         # one shuffle per column on a sample: a ranking in about one prediction's time
-        sample = np.sort(
-            rng.choice(len(rows), size=min(len(rows), _sample_rows(columns)), replace=False)
-        )
         estimate = dict(zip(columns, scorer.drops(columns, 1, sample), strict=True))
         out = []
         for column in sorted(columns, key=lambda c: -estimate[c]):
             kind = self.feature_types.get(column, "dropped")
-            if time.monotonic() - started > time_limit:
+            measure_seconds = scorer.row_seconds * len(rows) * max(1, repeats)
+            if time.monotonic() + measure_seconds > deadline:
                 out.append((column, estimate[column], float("nan"), kind, True))
                 continue
             values = np.atleast_1d(scorer.drops([column], max(1, repeats))[0])
             out.append((column, float(np.mean(values)), float(np.std(values)), kind, False))
         frame = pd.DataFrame(out, columns=["feature", "importance", "std", "type", "estimated"])
         return frame.sort_values("importance", ascending=False).reset_index(drop=True)
+
+    @staticmethod
+    def _ranking_sample(
+        scorer: _ShuffleScorer,
+        rng: np.random.Generator,
+        n_rows: int,
+        columns: list[str],
+        time_limit: float,
+    ) -> np.ndarray:
+        """Rows of the cheap ranking: as many as fit half of ``time_limit`` at the measured
+        prediction cost (an ensemble predicts slowly, more so on a busy machine), at least 30."""
+        size = min(n_rows, _sample_rows(columns))
+        sample = np.sort(rng.choice(n_rows, size=size, replace=False))
+        scorer.base_loss(sample)  # measures what a row of prediction costs
+        fits = int(0.5 * time_limit / max(1e-9, scorer.row_seconds * max(1, len(columns))))
+        if fits < size:
+            sample = np.sort(rng.choice(sample, size=max(min(size, 30), fits), replace=False))
+        return sample
 
     # -- saving ----------------------------------------------------------------------
     def save(self, path: str | Path, candidate: str | None = None) -> Path:
@@ -333,14 +354,27 @@ class _ShuffleScorer:
         self.model, self.metric, self.X, self.y, self.w = model, metric, X, y, w
         self.oof_rows, self.rng = oof_rows, rng
         self._base: dict[int, float] = {}
+        #: Seconds per predicted row, measured on the last prediction (overheads included).
+        self.row_seconds = 0.0
 
     def _loss(self, pred: np.ndarray, at: np.ndarray) -> float:
         return float(self.metric.loss(self.y[at], pred, None if self.w is None else self.w[at]))
 
     def _predict(self, frames: list[pd.DataFrame], at: np.ndarray) -> list[np.ndarray]:
         rows = None if self.oof_rows is None else np.tile(self.oof_rows[at], len(frames))
-        raw = self.model.predict_raw(pd.concat(frames, ignore_index=True), rows=rows)
+        batch = pd.concat(frames, ignore_index=True)
+        started = time.monotonic()
+        raw = self.model.predict_raw(batch, rows=rows)
+        self.row_seconds = (time.monotonic() - started) / max(1, len(batch))
         return np.split(raw, len(frames))
+
+    def base_loss(self, at: np.ndarray) -> float:
+        """The loss on the rows ``at`` with nothing shuffled (computed once per set of rows)."""
+        key = hash(at.tobytes())
+        if key not in self._base:
+            X = self.X.iloc[at].reset_index(drop=True)
+            self._base[key] = self._loss(self._predict([X], at)[0], at)
+        return self._base[key]
 
     def drops(
         self, columns: list[str], repeats: int, at: np.ndarray | None = None
@@ -348,11 +382,8 @@ class _ShuffleScorer:
         """Per column, the loss increase of each of ``repeats`` shuffles (a float for one) on the
         rows ``at`` (all by default)."""
         at = np.arange(len(self.X)) if at is None else at
-        base_key = hash(at.tobytes())
+        base = self.base_loss(at)
         X = self.X.iloc[at].reset_index(drop=True)
-        if base_key not in self._base:
-            self._base[base_key] = self._loss(self._predict([X], at)[0], at)
-        base = self._base[base_key]
         jobs = [column for column in columns for _ in range(repeats)]
         per_call = max(1, _RANKING_CELLS // max(1, len(X)))
         losses: list[float] = []
