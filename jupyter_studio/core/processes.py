@@ -125,13 +125,46 @@ def signal_group(
 class ChildReaper:
     """Keeps the Popen objects of children started here and collects them when they end."""
 
+    #: How many exit statuses are remembered (the oldest are forgotten first).
+    REMEMBERED_EXITS = 256
+
     def __init__(self) -> None:
         self._children: dict[int, subprocess.Popen[bytes]] = {}
+        self._exits: dict[int, int] = {}
 
     def add(self, child: subprocess.Popen[bytes]) -> None:
         self._children[child.pid] = child
+        self._exits.pop(child.pid, None)
 
     def reap(self) -> None:
         for pid, child in list(self._children.items()):
-            if child.poll() is not None:
+            code = child.poll()
+            if code is not None:
                 del self._children[pid]
+                self._exits[pid] = code
+                while len(self._exits) > self.REMEMBERED_EXITS:
+                    del self._exits[next(iter(self._exits))]
+
+    def exit_code(self, pid: int | None) -> int | None:
+        """How a child started here ended (negative: the signal that ended it), if known."""
+        return None if pid is None else self._exits.get(pid)
+
+
+def describe_exit(code: int | None) -> str:
+    """How a process ended, in words a user can act on ('' when unknown)."""
+    if code is None:
+        return ""
+    if code >= 0:
+        return f"it exited with code {code}"
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        name = f"signal {-code}"
+    if name == "SIGKILL":
+        return (
+            "it was killed by SIGKILL (by someone, or by the system's out-of-memory killer "
+            "when memory ran out)"
+        )
+    if name in ("SIGSEGV", "SIGBUS", "SIGABRT", "SIGILL", "SIGFPE"):
+        return f"it crashed ({name}, a fault in native code; the log has its traceback)"
+    return f"it was ended by {name}"

@@ -193,6 +193,24 @@ def test_killed_worker_is_marked_failed_after_restart(contents_root: Path) -> No
         assert leftovers == []  # the orphaned script was cleaned up
 
 
+def test_a_worker_killed_while_the_server_watches_says_how_it_ended(contents_root: Path) -> None:
+    """A worker that dies under a running server (the out-of-memory killer, a native crash) is
+    Failed with the signal that ended it, so the user knows where to look."""
+    write_script(contents_root, "slow.py", SLOW_SCRIPT)
+    with Studio(
+        contents_root=str(contents_root), poll_interval=0.1, default_user="alice"
+    ) as engine:
+        engine.start()
+        job = engine.submit_job("processing", {"script": "slow.py"})
+        wait_until(lambda: "SCRIPT-READY" in engine.job_logs(job.job_id).content)
+        row = engine.jobs._row(engine.caller(), job.job_id)
+        os.kill(row.pid, signal.SIGKILL)
+        failed = engine.wait(job.job_id, timeout=SHORT_WAIT)
+        assert failed.status == JobStatus.FAILED
+        assert "killed by SIGKILL" in failed.status_message
+        assert "out-of-memory" in failed.status_message
+
+
 def test_job_survives_a_server_restart_and_finishes(contents_root: Path) -> None:
     go = contents_root.parent / "go"
     write_script(

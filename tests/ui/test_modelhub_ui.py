@@ -513,6 +513,19 @@ def test_finetune_stop_resume_then_evaluate(page, hub_server: LabServer, studio_
     view.locator('[data-testid="studio-hub-evaluation-chart"]').wait_for()
 
 
+def failed_job_logs(server: LabServer) -> str:
+    """The end of every failed job's log: a step's failure is explained in its own log."""
+    _, listing = server.api("GET", "jobs")
+    out = []
+    for job in listing.get("items", []):
+        if job.get("status") == "Failed":
+            _, logs = server.api("GET", f"jobs/{job['job_id']}/logs")
+            out.append(
+                f"\n--- {job['name']} ({job['job_id']}) ---\n{logs.get('content', '')[-3000:]}"
+            )
+    return "".join(out)
+
+
 @pytest.mark.slow
 def test_solution_launch_runs_to_a_live_endpoint(
     page,  # noqa: ANN001
@@ -543,7 +556,7 @@ def test_solution_launch_runs_to_a_live_endpoint(
     )
     assert row.get_attribute("data-status") == "Completed", page.locator(
         '[data-testid="studio-job-detail"]'
-    ).inner_text()
+    ).inner_text() + failed_job_logs(hub_server)
 
     page.locator(".lm-TabBar-tab", has_text="Model hub").first.click()
     status.get_by_role("button", name=endpoint_name).click()

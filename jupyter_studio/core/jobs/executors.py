@@ -20,6 +20,7 @@ from ..processes import (
     CREATE_TIME_TOLERANCE,
     ChildReaper,
     ProcessHandle,
+    describe_exit,
     find_process,
     signal_group,
     spawn_detached,
@@ -63,6 +64,10 @@ class Executor(LoggingConfigurable):
 
     def reap(self) -> None:
         """Collect finished children (no zombies)."""
+
+    def exit_description(self, row: JobRow) -> str:
+        """How the job's worker process ended, in words, when this executor saw it end."""
+        return ""
 
     def shutdown(self) -> None:
         """Release resources when Studio stops; running jobs keep running."""
@@ -121,3 +126,8 @@ class LocalProcessExecutor(Executor):
 
     def reap(self) -> None:
         self._children.reap()
+
+    def exit_description(self, row: JobRow) -> str:
+        if row.host and row.host != self.host:
+            return ""
+        return describe_exit(self._children.exit_code(row.pid))

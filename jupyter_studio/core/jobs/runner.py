@@ -120,9 +120,12 @@ class JobRunner:
 
     def _worker_gone(self, row: JobRow) -> None:
         self.executor.kill(row)  # whatever the dead worker started must not linger
+        how = self.executor.exit_description(row) or (
+            "it was killed or crashed, or the machine restarted"
+        )
         message = (
-            f"The worker process (pid {row.pid}) ended without reporting a result: it was killed or "
-            "crashed, or the machine restarted. Output written before that is kept; see the log."
+            f"The worker process (pid {row.pid}) ended without reporting a result: {how}. "
+            "Output written before that is kept; see the log."
         )
         # Decide on the row as it is now, not on the snapshot: a stop may have come in meanwhile.
         ended = state.finish_lost_worker(self.store, row.job_id, message)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import faulthandler
 import os
 import signal
 import socket
@@ -252,6 +253,8 @@ def run_job(db_url: str, job_id: str, *, in_main_thread: bool = True) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # A crash in native code (a segfault in a model library) leaves its Python stack in job.log.
+    faulthandler.enable()
     # Catch a stop that arrives before the job is set up; JobWorker turns it into a clean Stopped.
     signal.signal(signal.SIGTERM, lambda *_: _EARLY_STOP.set())
     parser = argparse.ArgumentParser(prog="jupyter_studio.core.jobs.worker", description=__doc__)
