@@ -46,6 +46,22 @@ class PathNotFound(InvalidInput):
     code = "path_not_found"
 
 
+class PathOfAnotherKind(InvalidInput):
+    """The request names a file or folder that exists but holds something else: a folder where
+    a file is needed, a file that is not a flow (HTTP 409).
+
+    Like :class:`PathNotFound`, still an :class:`InvalidInput` for code that lists problems;
+    the request is well formed, what is stored at the path conflicts with it.
+    """
+
+    status = 409
+    code = "path_of_another_kind"
+
+
+#: The codes a :class:`PathOfAnotherKind` carries.
+PATH_KIND_CODES = frozenset({"path_of_another_kind", "not_a_file", "not_a_folder", "invalid_flow"})
+
+
 class Forbidden(StudioError):
     """The caller may not do this (HTTP 403)."""
 

@@ -30,12 +30,18 @@ ERROR_SCHEMA = {
 }
 #: The error answers every operation may give. A well-formed request that names something that
 #: does not exist (a file, folder or flow of the caller's files, a job kind, a job, a model...) is
-#: a 404 with the code saying what (``path_not_found``, ``unknown_job_kind``, ...), not a 400.
+#: a 404 with the code saying what (``path_not_found``, ``unknown_job_kind``, ...), not a 400;
+#: one that names something of another kind (a folder where a file is needed, a file that is not
+#: a flow) or clashes with what exists is a 409.
 ERRORS = (
     ("400", "Invalid input"),
     ("403", "Forbidden"),
     ("404", "Not found: a named thing (file, flow, job kind, resource) does not exist"),
-    ("409", "Conflict"),
+    (
+        "409",
+        "Conflict: what the request names exists but is of another kind (a folder for a file, a "
+        "file that is not a flow), or clashes with the current state",
+    ),
 )
 
 Key = tuple[str, str, str]

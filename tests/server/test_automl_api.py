@@ -131,6 +131,22 @@ async def test_validate_preview_and_paths_outside(api, jp_fetch, jp_root_dir: Pa
     assert code in (400, 403) and body["detail"][0]["loc"] == ["data"]
 
 
+async def test_a_missing_data_file_is_a_404_and_a_folder_a_409(api, jp_root_dir: Path) -> None:  # noqa: ANN001
+    """A well-formed request whose only trouble is the file it names gets that file's status,
+    as every operation naming a file does; the problems are still listed."""
+    write_files(jp_root_dir)
+    (jp_root_dir / "folder.csv").mkdir()
+    code, body = await api("POST", "automl/experiments", {**BASE, "data": "nowhere.csv"})
+    assert code == 404 and body["code"] == "path_not_found", body
+    assert body["detail"][0]["loc"] == ["data"] and "does not exist" in body["message"]
+    code, body = await api("POST", "automl/experiments", {**BASE, "data": "folder.csv"})
+    assert code == 409 and body["detail"][0]["code"] == "not_a_file", body
+    # with another problem besides, the request itself is wrong: a 400 listing both
+    bad = {**BASE, "data": "nowhere.csv", "auto_deploy": True}
+    code, body = await api("POST", "automl/experiments", bad)
+    assert code == 400 and len(body["detail"]) == 2, body
+
+
 async def test_unknown_experiments_are_404_and_the_authorizer_gives_403(api, allow_all) -> None:  # noqa: ANN001
     for method, path in [
         ("GET", "automl/experiments/nope"),

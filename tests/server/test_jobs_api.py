@@ -93,6 +93,12 @@ async def test_stop_a_running_job(api, jp_root_dir: Path) -> None:  # noqa: ANN0
             "does not exist",
         ),
         (
+            {"kind": "processing", "parameters": {"script": "."}},
+            409,
+            "not_a_file",
+            "is not a file",
+        ),
+        (
             {"kind": "processing", "parameters": {"script": "../../etc/passwd"}},
             400,
             "invalid_path",

@@ -40,15 +40,16 @@ from tests.support import LONG_WAIT, free_port, studio_api  # noqa: E402
 TOKEN = "studio-fuzz-token"
 REPO = Path(__file__).resolve().parents[2]
 #: Operations whose valid input still depends on the server's state, which no schema can say: a
-#: job kind's own parameters, a file of the right kind (a table with the target, a saved flow, an
-#: MLflow model folder: an existing file of another kind is a 400), a flow document's nodes, an
+#: job kind's own parameters, a file's content (a table with the target, a readable table, an
+#: MLflow model folder), a path that climbs out of the caller's files, a flow document's nodes, an
 #: MLflow filter's syntax. A 4xx there is a refusal with a reason, not a disagreement. A file, flow
-#: or job kind that does not exist is a 404 (path_not_found, unknown_job_kind), which the check
-#: takes; a private space's members and an existing profile are in the schema or a 409.
+#: or job kind that does not exist is a 404 (path_not_found, unknown_job_kind) and a path of
+#: another kind (a folder for a file, a file that is not a flow) a 409, which the check takes; a
+#: private space's members and an existing profile are in the schema or a 409.
 STATEFUL = {
     "POST /studio/api/jobs",  # parameters are the kind's
     "POST /studio/api/models",  # path must be an MLflow model folder
-    # data must be a readable table with the target (AutoML answers a missing file with a 400)
+    # data must be a readable table with the target
     "POST /studio/api/automl/experiments",
     "GET /studio/api/automl/preview",  # path must be a readable table
     "POST /studio/api/flows/runs",  # path must be a saved flow

@@ -278,6 +278,9 @@ async def test_edits_add_steps_join_analysis_and_save(api, files: Path) -> None:
         ({"document": SALES_FLOW, "node_id": "nope"}, 404, "unknown_node"),
         ({"document": SALES_FLOW, "node_id": "src", "rows_limit": 10_001}, 400, "validation_error"),
         ({"path": "missing.flow", "node_id": "src"}, 404, "path_not_found"),
+        # what is stored at the path is of another kind: a conflict with the files, not bad input
+        ({"path": "data", "node_id": "src"}, 409, "not_a_file"),
+        ({"path": "data/sales.csv", "node_id": "src"}, 409, "invalid_flow"),
         ({"path": "../outside.flow", "node_id": "src"}, 400, None),
         ({"document": {"format_version": 99, "nodes": []}, "node_id": "src"}, 400, None),
     ],

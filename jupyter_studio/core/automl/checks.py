@@ -36,8 +36,8 @@ MIN_ROWS_SETTING = "c.Studio.automl_min_rows"
 PREVIEW_MAX_ROWS = 100
 
 
-def _problem(loc: list[str], msg: str) -> FieldProblem:
-    return FieldProblem(loc=[str(x) for x in loc], msg=msg)
+def _problem(loc: list[str], msg: str, code: str | None = None) -> FieldProblem:
+    return FieldProblem(loc=[str(x) for x in loc], msg=msg, code=code)
 
 
 def check_experiment_name(name: str) -> str | None:
@@ -292,7 +292,8 @@ class RequestChecks:
                 loc = loc[1:] or [default]
             if loc[0] == "validation":
                 loc[0] = "validation_data" if body.validation_data else "validation_ratio"
-            out.append(_problem(loc, str(item.get("msg") or exc.message)))
+            code = item.get("code") or (exc.code if not exc.detail else None)
+            out.append(_problem(loc, str(item.get("msg") or exc.message), code))
         return out
 
 

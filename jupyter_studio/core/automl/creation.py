@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import Conflict, InvalidInput
+from ..errors import PATH_KIND_CODES, Conflict, InvalidInput, PathNotFound, PathOfAnotherKind
 from ..jobs.schemas import CreateJob
 from ..spaces.service import Caller
 from .access import ExperimentAccess
@@ -144,9 +144,17 @@ def _refuse(checked: AutoMLValidation) -> None:
         return
     first = checked.problems[0]
     more = len(checked.problems) - 1
-    raise InvalidInput(
+    # a well-formed request whose only trouble is a file that is missing (404) or of another
+    # kind (409) gets that status, as any other operation naming such a file does
+    codes = {p.code for p in checked.problems}
+    error: type[InvalidInput] = InvalidInput
+    if codes == {PathNotFound.code}:
+        error = PathNotFound
+    elif codes and codes <= PATH_KIND_CODES:
+        error = PathOfAnotherKind
+    raise error(
         f"{'.'.join(first.loc)}: {first.msg}"
         + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""),
-        code="invalid_automl_request",
+        code="invalid_automl_request" if error is InvalidInput else None,
         detail=[p.model_dump() for p in checked.problems],
     )

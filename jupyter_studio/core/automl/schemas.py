@@ -98,6 +98,8 @@ class FieldProblem(BaseModel):
 
     loc: list[str]
     msg: str
+    #: The error code behind the problem (``path_not_found``, ``not_a_file``...), when one says it.
+    code: str | None = None
 
 
 class AutoMLValidation(BaseModel):

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import NotFound
+from ..jobs.schemas import JOB_NAME_PATTERN
 from ..validation import parse_model
 from .evaluate import EvaluateParameters, EvaluationResult, evaluation_result
 from .finetune import FinetuneParameters, LossCurve, loss_curve
@@ -34,7 +35,9 @@ class FinetuneRequest(FinetuneParameters):
 
     model_config = ConfigDict(extra="forbid", protected_namespaces=())
 
-    name: str | None = Field(None, max_length=100, description="Job name (default: generated).")
+    name: str | None = Field(
+        None, max_length=100, pattern=JOB_NAME_PATTERN, description="Job name (default: generated)."
+    )
 
 
 class EvaluateRequest(EvaluateParameters):
@@ -43,7 +46,9 @@ class EvaluateRequest(EvaluateParameters):
     model_config = ConfigDict(extra="forbid", protected_namespaces=())
 
     space_id: str | None = Field(None, max_length=64, description="Run the job in this space.")
-    name: str | None = Field(None, max_length=100, description="Job name (default: generated).")
+    name: str | None = Field(
+        None, max_length=100, pattern=JOB_NAME_PATTERN, description="Job name (default: generated)."
+    )
 
 
 def _create(jobs: Any, caller: Any, kind: str, body: BaseModel, space_id: str | None) -> Any:

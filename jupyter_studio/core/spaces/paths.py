@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..errors import Forbidden, InvalidInput, PathNotFound
+from ..errors import Forbidden, InvalidInput, PathNotFound, PathOfAnotherKind
 
 MAX_PATH_LENGTH = 4096
 _ENCODED = re.compile(r"%[0-9A-Fa-f]{2}")
@@ -149,9 +149,9 @@ class PathScope:
         if must_exist and not exists:
             raise PathNotFound(f"The {what} {rel!r} does not exist.")
         if expect == "file" and exists and not is_file:
-            raise InvalidInput(f"The {what} {rel!r} is not a file.", code="not_a_file")
+            raise PathOfAnotherKind(f"The {what} {rel!r} is not a file.", code="not_a_file")
         if expect == "dir" and exists and not is_dir:
-            raise InvalidInput(f"The {what} {rel!r} is not a folder.", code="not_a_folder")
+            raise PathOfAnotherKind(f"The {what} {rel!r} is not a folder.", code="not_a_folder")
         return real
 
     def to_contents_path(self, real: Path) -> str | None:

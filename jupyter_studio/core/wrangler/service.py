@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput, NotFound, PathOfAnotherKind
 from .analyses import ANALYSES
 from .edits import apply_edit, parse_edit
 from .engine import ResultCache, RunResult
@@ -126,7 +126,10 @@ class FlowService:
     def load(self, scope: PathScope, path: str) -> FlowDocument:
         """Open a ``.flow`` file in the caller's files."""
         real = scope.resolve(path, what="flow", must_exist=True, expect="file")
-        return load_document(real)
+        try:
+            return load_document(real)
+        except FlowFormatError as exc:  # the request is fine; the file at the path is not a flow
+            raise PathOfAnotherKind(f"The file {path!r}: {exc.message}", code=exc.code) from None
 
     def save(
         self, scope: PathScope, path: str, document: FlowDocument | dict[str, Any]
