@@ -38,19 +38,24 @@ __all__ = [
 ]
 
 
+#: The document says what ``_one_flow`` checks: a document or a path, not both null.
+_DOCUMENT_OR_PATH: dict[str, Any] = {
+    "anyOf": [
+        {"required": ["document"], "properties": {"document": {"type": "object"}}},
+        {"required": ["path"], "properties": {"path": {"type": "string"}}},
+    ]
+}
+#: The suffixes an export's ``output`` must have (checked case-insensitively by
+#: ``resolve_output``; the OpenAPI document only describes them, so both say the same).
+_HTML_OUTPUT = r"\.[hH][tT][mM][lL]?$"
+_SCRIPT_OUTPUT = r"\.[pP][yY]$"
+_NOTEBOOK_OUTPUT = r"\.[iI][pP][yY][nN][bB]$"
+
+
 class FlowRef(BaseModel):
     """Which flow: the editor's document, or a saved ``.flow`` file."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        # the document says what _one_flow checks: a document or a path, not both null
-        json_schema_extra={
-            "anyOf": [
-                {"required": ["document"], "properties": {"document": {"type": "object"}}},
-                {"required": ["path"], "properties": {"path": {"type": "string"}}},
-            ]
-        },
-    )
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_DOCUMENT_OR_PATH)
 
     document: dict[str, Any] | None = Field(
         default=None, description="The flow document (the JSON of a .flow file)."
@@ -153,12 +158,23 @@ class ExportReportHtml(FlowReportRequest):
     output: str | None = Field(
         default=None,
         description="File-browser path of the .html file (default: beside the flow file).",
+        json_schema_extra={"pattern": _HTML_OUTPUT},
     )
     overwrite: StrictBool = False
 
 
 class ExportFlowCode(FlowNodeRequest):
     """Body of ``POST /flows/exports``: a Python script or notebook that reproduces the flow."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            **_DOCUMENT_OR_PATH,
+            "if": {"required": ["format"], "properties": {"format": {"const": "notebook"}}},
+            "then": {"properties": {"output": {"pattern": _NOTEBOOK_OUTPUT}}},
+            "else": {"properties": {"output": {"pattern": _SCRIPT_OUTPUT}}},
+        },
+    )
 
     format: Literal["script", "notebook"] = "script"
     output: str | None = Field(
