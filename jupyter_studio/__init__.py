@@ -12,6 +12,7 @@ except ImportError:  # pragma: no cover - only in a checkout that was never buil
 _CLIENTS = {
     "Studio": ".core.studio",
     "AutoML": ".automl",
+    "AutoMLExperiments": ".automl_experiments",
     "Flow": ".flows",
     "ModelHub": ".modelhub",
     "Models": ".models",

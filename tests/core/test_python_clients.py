@@ -23,7 +23,16 @@ import pytest
 from jupyter_studio.core.errors import InvalidInput, NotFound, StudioError
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-CLIENTS = ("Studio", "AutoML", "Flow", "ModelHub", "Predictor", "Models", "Endpoints")
+CLIENTS = (
+    "Studio",
+    "AutoML",
+    "AutoMLExperiments",
+    "Flow",
+    "ModelHub",
+    "Predictor",
+    "Models",
+    "Endpoints",
+)
 
 
 def readme_snippet(marker: str) -> str:

@@ -227,3 +227,37 @@ def test_an_experiment_runs_and_auto_deploys_after_a_restart(contents_root: Path
         with contextlib.suppress(NotFound):
             second.endpoints.delete(second.caller(), "churn-ep")
         second.close()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)  # a job and a model server, on a busy 2-core machine
+def test_the_python_client_runs_an_experiment_as_a_job_and_deploys_it(
+    studio: Any, contents_root: Path
+) -> None:
+    """``AutoMLExperiments``: create (checked first), wait, leaderboard, register, deploy, predict,
+    as the user the client acts as."""
+    from jupyter_studio import AutoMLExperiments
+
+    frame = mixed_frame(300)
+    frame.to_csv(contents_root / "churn.csv", index=False)
+    experiments = AutoMLExperiments(studio)
+    with pytest.raises(InvalidInput, match="no column"):
+        experiments.create("bad-1", "churn.csv", "nope")
+    with pytest.raises(NotFound):
+        experiments.get("never-made")
+    churn = experiments.create(
+        "churn-py", "churn.csv", "y", max_runtime=30, algorithms=["linear", "lightgbm"]
+    )
+    assert [e.experiment_name for e in experiments.list()] == ["churn-py"]
+    done = churn.wait(timeout=300)
+    assert done.status == JobStatus.COMPLETED, done.status_message
+    board = churn.leaderboard()
+    assert board.iloc[0]["best"] and len(board) >= 2
+    assert churn.candidate().best
+    version = churn.register("churn-model")
+    assert version.model_name == "churn-model" and version.version == 1
+    predictor = churn.deploy("churn-py-ep", timeout=300)
+    predictions = predictor.predict(frame.drop(columns=["y"]).head(3))
+    assert len(predictions) == 3
+    assert experiments.get("churn-py").describe().best_candidate == board.iloc[0]["candidate"]
+    studio.endpoints.delete(studio.caller(), "churn-py-ep")
