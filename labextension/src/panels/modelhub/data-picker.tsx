@@ -6,8 +6,8 @@
 import React, { useEffect, useState } from 'react';
 
 import { errorMessage } from '../../api/request';
+import { SpaceSelect } from '../../components/space-select';
 import { LoadState } from '../../utils/load-state';
-import { spaceOptionLabel } from '../../utils/spaces';
 import { ColumnKind, listDataFiles, readColumns } from './data-files';
 import { ModelHubModel } from './model';
 
@@ -83,21 +83,12 @@ export function DataPicker(props: {
   return (
     <>
       <label htmlFor={`${idPrefix}-space`}>Space</label>
-      <select
+      <SpaceSelect
         id={`${idPrefix}-space`}
-        className="jp-mod-styled jp-studio-select"
+        spaces={spaces}
         value={value.spaceId}
-        onChange={e =>
-          onChange({ spaceId: e.target.value, path: '', columns: [] })
-        }
-      >
-        <option value="">Home</option>
-        {spaces.map(s => (
-          <option key={s.space_id} value={s.space_id}>
-            {spaceOptionLabel(s)}
-          </option>
-        ))}
-      </select>
+        onChange={spaceId => onChange({ spaceId, path: '', columns: [] })}
+      />
       <label htmlFor={`${idPrefix}-file`}>Data file</label>
       <div className="jp-studio-ModelHubRow">
         <select

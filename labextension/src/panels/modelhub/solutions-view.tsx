@@ -12,9 +12,9 @@ import {
   listSolutions
 } from '../../api/modelhub';
 import { errorMessage } from '../../api/request';
+import { SpaceSelect } from '../../components/space-select';
 import { useSignal } from '../../components/use-signal';
 import { LoadState } from '../../utils/load-state';
-import { spaceOptionLabel } from '../../utils/spaces';
 import { ModelHubModel } from './model';
 
 export function SolutionsView(props: {
@@ -61,19 +61,12 @@ export function SolutionsView(props: {
     <div className="jp-studio-ModelHubSolutions">
       <div className="jp-studio-ModelHubRow">
         <label htmlFor="jp-studio-hub-solution-space">Launch in</label>
-        <select
+        <SpaceSelect
           id="jp-studio-hub-solution-space"
-          className="jp-mod-styled jp-studio-select"
+          spaces={spaces}
           value={spaceId}
-          onChange={e => setSpaceId(e.target.value)}
-        >
-          <option value="">Home</option>
-          {spaces.map(s => (
-            <option key={s.space_id} value={s.space_id}>
-              {spaceOptionLabel(s)}
-            </option>
-          ))}
-        </select>
+          onChange={setSpaceId}
+        />
       </div>
       {solutions.status === 'error' ? (
         <div className="jp-studio-error" role="alert">

@@ -12,9 +12,9 @@ import {
 } from '../../../api/endpoints';
 import { IModelHubModelDetail, isLicenseRefusal } from '../../../api/modelhub';
 import { errorMessage, StudioAPIError } from '../../../api/request';
+import { SpaceSelect } from '../../../components/space-select';
 import { LoadState } from '../../../utils/load-state';
 import { nameProblem, NAME_RULE, toValidName } from '../../../utils/names';
-import { spaceOptionLabel } from '../../../utils/spaces';
 import { LicenseGate } from '../license-gate';
 import { ModelHubModel } from '../model';
 
@@ -79,19 +79,12 @@ export function DeploySection(props: {
           onChange={e => setName(e.target.value)}
         />
         <label htmlFor="jp-studio-hub-deploy-space">Space</label>
-        <select
+        <SpaceSelect
           id="jp-studio-hub-deploy-space"
-          className="jp-mod-styled jp-studio-select"
+          spaces={spaces}
           value={spaceId}
-          onChange={e => setSpaceId(e.target.value)}
-        >
-          <option value="">Home</option>
-          {spaces.map(s => (
-            <option key={s.space_id} value={s.space_id}>
-              {spaceOptionLabel(s)}
-            </option>
-          ))}
-        </select>
+          onChange={setSpaceId}
+        />
         <Button
           small
           className="jp-studio-primary"

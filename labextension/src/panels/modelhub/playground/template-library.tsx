@@ -6,7 +6,7 @@ import { Button } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import type { ISpace } from '../../../api/spaces';
-import { spaceOptionLabel } from '../../../utils/spaces';
+import { SpaceSelect } from '../../../components/space-select';
 import { IPromptTemplates } from './use-prompt-templates';
 
 export function TemplateLibrary(props: {
@@ -21,19 +21,12 @@ export function TemplateLibrary(props: {
   return (
     <div className="jp-studio-ModelHubTemplates">
       <label htmlFor="jp-studio-hub-template-space">Templates in</label>
-      <select
+      <SpaceSelect
         id="jp-studio-hub-template-space"
-        className="jp-mod-styled jp-studio-select"
+        spaces={props.spaces}
         value={templates.spaceId}
-        onChange={e => templates.setSpaceId(e.target.value)}
-      >
-        <option value="">Home</option>
-        {props.spaces.map(s => (
-          <option key={s.space_id} value={s.space_id}>
-            {spaceOptionLabel(s)}
-          </option>
-        ))}
-      </select>
+        onChange={templates.setSpaceId}
+      />
       <input
         className="jp-mod-styled jp-studio-input"
         placeholder="Template name"
