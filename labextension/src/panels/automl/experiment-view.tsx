@@ -9,6 +9,7 @@ import { Button } from '@jupyterlab/ui-components';
 import React, { useState } from 'react';
 
 import type { IAutoMLExperiment, ICandidateResults } from '../../api/automl';
+import { DetailHeader } from '../../components/detail-header';
 import { ProgressBar } from '../../components/progress-bar';
 import { StatusBadge } from '../../components/status-badge';
 import { VegaChart } from '../../components/vega-chart';
@@ -205,17 +206,17 @@ export function ExperimentView(props: {
 
   return (
     <div className="jp-studio-AutoMLExperiment" data-testid="automl-experiment">
-      <header className="jp-studio-JobDetail-header">
-        <div className="jp-studio-JobDetail-titleRow">
-          <h3 className="jp-studio-JobDetail-title">
-            {experiment.experiment_name}
-          </h3>
+      <DetailHeader
+        title={experiment.experiment_name}
+        tooltip={experiment.experiment_name}
+        badges={
           <StatusBadge
             status={experiment.status}
             title={experiment.status_message}
           />
-          <span className="jp-studio-spacer" />
-          {running ? (
+        }
+        actions={
+          running ? (
             <Button
               className="jp-studio-danger"
               data-testid="automl-stop"
@@ -227,15 +228,16 @@ export function ExperimentView(props: {
             >
               Stop
             </Button>
-          ) : null}
-        </div>
+          ) : null
+        }
+      >
         <ProgressBar
           progress={experiment.progress}
           message={experiment.status_message || experiment.progress_message}
           status={experiment.status}
           error={experiment.status === 'Failed'}
         />
-      </header>
+      </DetailHeader>
       <dl className="jp-studio-Properties">
         <dt>Problem</dt>
         <dd>{experiment.problem_type ?? 'being inferred'}</dd>

@@ -6,6 +6,7 @@
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import React from 'react';
 
+import { PanelHeader } from '../../components/panel-header';
 import { useSignal } from '../../components/use-signal';
 import type { IPathOpener } from '../../tokens';
 import { CatalogueView } from './catalogue-view';
@@ -53,30 +54,30 @@ export function ModelHubView(props: {
       className="jp-studio-MLView jp-studio-ModelHubView"
       data-testid="studio-modelhub"
     >
-      <div className="jp-studio-JobsView-header">
-        <div className="jp-studio-JobsView-heading">
-          <h2>Model hub</h2>
-        </div>
-        <div
-          className="jp-studio-ModelHubTabs"
-          role="tablist"
-          aria-label="Model hub"
-        >
-          {TABS.map(tab => (
-            <button
-              key={tab.id}
-              role="tab"
-              id={`jp-studio-hub-tabbutton-${tab.id}`}
-              aria-selected={model.tab === tab.id}
-              aria-controls={`jp-studio-hub-tab-${tab.id}`}
-              className={`jp-studio-ModelHubTab${model.tab === tab.id ? ' jp-mod-selected' : ''}`}
-              onClick={() => model.setTab(tab.id)}
-            >
-              {tab.label}
-            </button>
-          ))}
-        </div>
-      </div>
+      <PanelHeader
+        title="Model hub"
+        aside={
+          <div
+            className="jp-studio-ModelHubTabs"
+            role="tablist"
+            aria-label="Model hub"
+          >
+            {TABS.map(tab => (
+              <button
+                key={tab.id}
+                role="tab"
+                id={`jp-studio-hub-tabbutton-${tab.id}`}
+                aria-selected={model.tab === tab.id}
+                aria-controls={`jp-studio-hub-tab-${tab.id}`}
+                className={`jp-studio-ModelHubTab${model.tab === tab.id ? ' jp-mod-selected' : ''}`}
+                onClick={() => model.setTab(tab.id)}
+              >
+                {tab.label}
+              </button>
+            ))}
+          </div>
+        }
+      />
       <div className="jp-studio-ModelHubBody">
         {pane(
           'catalogue',
