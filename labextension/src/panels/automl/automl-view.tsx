@@ -3,11 +3,12 @@
  * experiment on the right.
  */
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
-import { addIcon, Button, refreshIcon } from '@jupyterlab/ui-components';
+import { addIcon, Button } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import type { ISpace } from '../../api/spaces';
 import { PanelHeader } from '../../components/panel-header';
+import { RefreshButton } from '../../components/refresh-button';
 import { ProgressBar } from '../../components/progress-bar';
 import { StatusBadge } from '../../components/status-badge';
 import { useSignal } from '../../components/use-signal';
@@ -47,15 +48,7 @@ export function AutoMLView(props: {
         }
         subtitleTestId="automl-count"
       >
-        <Button
-          small
-          className="jp-studio-secondary"
-          title="Refresh"
-          onClick={() => void model.refresh()}
-        >
-          <refreshIcon.react tag="span" className="jp-studio-ButtonIcon" />
-          Refresh
-        </Button>
+        <RefreshButton onRefresh={() => model.refresh()} />
         <Button
           small
           className="jp-studio-primary"

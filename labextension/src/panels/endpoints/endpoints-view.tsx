@@ -2,12 +2,13 @@
  * The Endpoints panel: the endpoints table with status and traffic, and the
  * selected endpoint's details with its invoke box.
  */
-import { Button, folderIcon, refreshIcon } from '@jupyterlab/ui-components';
+import { Button, folderIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import type { IEndpoint, IEndpointStats } from '../../api/endpoints';
 import { DetailHeader } from '../../components/detail-header';
 import { PanelHeader } from '../../components/panel-header';
+import { RefreshButton } from '../../components/refresh-button';
 import { StatusBadge } from '../../components/status-badge';
 import { useSignal } from '../../components/use-signal';
 import { formatTimestamp } from '../../utils/format';
@@ -56,16 +57,11 @@ export function EndpointsView(props: {
         }
         subtitleTestId="studio-endpoints-count"
       >
-        <Button
-          small
-          className="jp-studio-secondary"
-          aria-label="Refresh endpoints"
+        <RefreshButton
           title="Refresh the endpoints"
-          onClick={() => void model.refresh()}
-        >
-          <refreshIcon.react tag="span" className="jp-studio-ButtonIcon" />
-          Refresh
-        </Button>
+          ariaLabel="Refresh endpoints"
+          onRefresh={() => model.refresh()}
+        />
         <Button
           small
           className="jp-studio-primary"

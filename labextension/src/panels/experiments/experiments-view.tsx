@@ -4,11 +4,12 @@
  * compare; or the comparison of the selected runs.
  */
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
-import { Button, refreshIcon } from '@jupyterlab/ui-components';
+import { Button } from '@jupyterlab/ui-components';
 import React, { useEffect, useState } from 'react';
 
 import type { IExperiment } from '../../api/experiments';
 import { PanelHeader } from '../../components/panel-header';
+import { RefreshButton } from '../../components/refresh-button';
 import { useSignal } from '../../components/use-signal';
 import { LoadState } from '../../utils/load-state';
 import { spaceDisplayName } from '../../utils/spaces';
@@ -49,16 +50,11 @@ export function ExperimentsView(props: {
         title="Experiments"
         subtitle={current ? current.name : 'All experiments'}
       >
-        <Button
-          small
-          className="jp-studio-secondary"
-          aria-label="Refresh experiments"
+        <RefreshButton
           title="Refresh experiments and runs"
-          onClick={() => void model.refresh()}
-        >
-          <refreshIcon.react tag="span" className="jp-studio-ButtonIcon" />
-          Refresh
-        </Button>
+          ariaLabel="Refresh experiments"
+          onRefresh={() => model.refresh()}
+        />
       </PanelHeader>
       {model.experiments.status === 'error' ? (
         <div className="jp-studio-error jp-studio-banner" role="alert">

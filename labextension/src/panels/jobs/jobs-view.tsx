@@ -1,8 +1,9 @@
-import { Button, refreshIcon } from '@jupyterlab/ui-components';
+import { Button } from '@jupyterlab/ui-components';
 import React, { useEffect, useState } from 'react';
 
 import { IJobKind, JOB_STATUSES, JobStatus } from '../../api/jobs';
 import { PanelHeader } from '../../components/panel-header';
+import { RefreshButton } from '../../components/refresh-button';
 import { SpaceSelect } from '../../components/space-select';
 import { useSignal } from '../../components/use-signal';
 import type { IJobFormRegistry } from '../../tokens';
@@ -146,16 +147,11 @@ export function JobsView(props: {
             unknownLabel={spacesLoaded ? 'Unknown space' : 'Loading…'}
           />
         </label>
-        <Button
-          small
-          className="jp-studio-secondary"
+        <RefreshButton
           title="Refresh the job list"
-          aria-label="Refresh jobs"
-          onClick={() => void model.refresh()}
-        >
-          <refreshIcon.react tag="span" className="jp-studio-ButtonIcon" />
-          Refresh
-        </Button>
+          ariaLabel="Refresh jobs"
+          onRefresh={() => model.refresh()}
+        />
         <KindMenu
           kinds={kinds}
           status={

@@ -3,12 +3,13 @@
  * the selected version's details.
  */
 import { Notification } from '@jupyterlab/apputils';
-import { addIcon, Button, refreshIcon } from '@jupyterlab/ui-components';
+import { addIcon, Button } from '@jupyterlab/ui-components';
 import React, { useEffect, useState } from 'react';
 
 import type { IModel, IModelVersion } from '../../api/models';
 import { DetailHeader } from '../../components/detail-header';
 import { PanelHeader } from '../../components/panel-header';
+import { RefreshButton } from '../../components/refresh-button';
 import { useSignal } from '../../components/use-signal';
 import { formatTimestamp } from '../../utils/format';
 import { LoadState } from '../../utils/load-state';
@@ -116,16 +117,11 @@ export function ModelsView(props: {
           value={filter}
           onChange={e => setFilter(e.target.value)}
         />
-        <Button
-          small
-          className="jp-studio-secondary"
+        <RefreshButton
           title="Refresh the models"
-          aria-label="Refresh models"
-          onClick={() => void model.refresh()}
-        >
-          <refreshIcon.react tag="span" className="jp-studio-ButtonIcon" />
-          Refresh
-        </Button>
+          ariaLabel="Refresh models"
+          onRefresh={() => model.refresh()}
+        />
         <Button
           small
           className="jp-studio-primary"
