@@ -23,6 +23,7 @@ from typing import Any, Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..object_stores import classify_store_error, fsspec_options
 from ..tabular_files import (
     HEAD_RECORDS,
     TableFileError,
@@ -349,28 +350,13 @@ def _head(path: Path, size: int = 65536) -> bytes:
 
 
 def _fsspec_options(p: ObjectStoreSourceParams, node_id: str | None) -> dict[str, Any]:
-    options: dict[str, Any] = {}
-    if p.anonymous:
-        options["anon"] = True
-    key, secret = _env(p.key, node_id), _env(p.secret, node_id)
-    if key:
-        options["key"] = key
-    if secret:
-        options["secret"] = secret
-    client: dict[str, Any] = {}
-    if p.endpoint_url:
-        client["endpoint_url"] = p.endpoint_url
-    if p.region:
-        client["region_name"] = p.region
-    if client:
-        options["client_kwargs"] = client
-    options["config_kwargs"] = {
-        "connect_timeout": 5,
-        "read_timeout": 30,
-        "retries": {"max_attempts": 2},
-    }
-    options["skip_instance_cache"] = True
-    return options
+    return fsspec_options(
+        key=_env(p.key, node_id),
+        secret=_env(p.secret, node_id),
+        endpoint_url=p.endpoint_url,
+        region=p.region,
+        anonymous=p.anonymous,
+    )
 
 
 def _polars_storage(p: ObjectStoreSourceParams, node_id: str | None) -> dict[str, str]:
@@ -394,41 +380,8 @@ def store_error(
     exc: BaseException, node_id: str | None, url: str, endpoint: str | None
 ) -> NodeError:
     """Turn an fsspec/botocore failure into a NodeError that says what to do."""
-    text = f"{type(exc).__name__}: {exc}"
-    where = f" at {endpoint}" if endpoint else ""
-    if isinstance(exc, FileNotFoundError) or "NoSuchBucket" in text or "NoSuchKey" in text:
-        return NodeError(
-            node_id,
-            f"Nothing found at {url}.",
-            "Check the bucket and the key or prefix (and the flow parameters they use).",
-            code="object_not_found",
-        )
-    if isinstance(exc, PermissionError) or any(
-        s in text
-        for s in ("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "Forbidden", "403")
-    ):
-        return NodeError(
-            node_id,
-            f"The object store{where} refused access to {url} ({exc}).",
-            "Check the access key and secret (or the ${ENV_VAR} they name) and the bucket's permissions.",
-            code="store_access_denied",
-        )
-    if any(
-        s in text
-        for s in ("Connect", "connect", "Timeout", "timed out", "Name or service", "resolve")
-    ):
-        return NodeError(
-            node_id,
-            f"Cannot reach the object store{where}: {exc}.",
-            "Check the endpoint URL and that the store is running and reachable from the server.",
-            code="store_unreachable",
-        )
-    return NodeError(
-        node_id,
-        f"Reading {url} failed: {text}.",
-        "Check the URL, the endpoint and the credentials.",
-        code="store_error",
-    )
+    problem = classify_store_error(exc, url, endpoint)
+    return NodeError(node_id, problem.message, problem.hint, code=problem.code)
 
 
 def _object_store_files(
