@@ -53,7 +53,7 @@ def open_hub(page, server: LabServer):  # noqa: ANN001, ANN201
     page.locator(".jp-LauncherCard", has_text=re.compile(r"^Model hub$")).click()
     view = page.locator('[data-testid="studio-modelhub"]')
     view.wait_for()
-    view.locator('[data-testid="studio-hub-card"]').first.wait_for()
+    view.locator('[data-testid="studio-modelhub-card"]').first.wait_for()
     return view
 
 
@@ -65,44 +65,44 @@ def test_catalogue_search_and_license_gate(page, hub_server: LabServer, studio_e
         pytest.skip("Gemma's license was accepted earlier in this server's domain")
 
     view = open_hub(page, hub_server)
-    cards = view.locator('[data-testid="studio-hub-card"]')
+    cards = view.locator('[data-testid="studio-modelhub-card"]')
     assert cards.count() >= 3
 
     # Search narrows the cards; the gated filter keeps only the gated model, badged.
     view.get_by_label("Search models").fill("gemma")
     page.wait_for_function(
         """() => {
-            const cards = document.querySelectorAll('[data-testid="studio-hub-card"]');
+            const cards = document.querySelectorAll('[data-testid="studio-modelhub-card"]');
             return cards.length === 1 && cards[0].dataset.id === 'gemma3-270m';
         }"""
     )
     view.get_by_label("Search models").fill("")
-    view.locator("#jp-studio-hub-gated").select_option("true")
+    view.locator("#jp-studio-modelhub-gated").select_option("true")
     page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="studio-hub-card"]')]
-            .every(c => c.querySelector('[data-testid="studio-hub-gated"]'))"""
+        """() => [...document.querySelectorAll('[data-testid="studio-modelhub-card"]')]
+            .every(c => c.querySelector('[data-testid="studio-modelhub-gated"]'))"""
     )
-    card = view.locator(f'[data-testid="studio-hub-card"][data-id="{GATED}"]')
-    assert card.locator('[data-testid="studio-hub-gated"]').inner_text() == "Gated"
-    view.locator("#jp-studio-hub-task").select_option("text-embedding")
-    view.locator('[data-testid="studio-hub-count"]', has_text="0 models").wait_for()
-    view.locator("#jp-studio-hub-task").select_option("")
+    card = view.locator(f'[data-testid="studio-modelhub-card"][data-id="{GATED}"]')
+    assert card.locator('[data-testid="studio-modelhub-gated"]').inner_text() == "Gated"
+    view.locator("#jp-studio-modelhub-task").select_option("text-embedding")
+    view.locator('[data-testid="studio-modelhub-count"]', has_text="0 models").wait_for()
+    view.locator("#jp-studio-modelhub-task").select_option("")
     card.wait_for()
 
     # The model page: its license text, and Deploy refused until the license is accepted.
     card.click()
-    model_page = view.locator(f'[data-testid="studio-hub-model-page"][data-id="{GATED}"]')
-    license_text = model_page.locator('[data-testid="studio-hub-license"]')
+    model_page = view.locator(f'[data-testid="studio-modelhub-model-page"][data-id="{GATED}"]')
+    license_text = model_page.locator('[data-testid="studio-modelhub-license"]')
     license_text.wait_for()
     assert "Gemma" in license_text.inner_text()
-    assert model_page.locator('[data-testid="studio-hub-accepted"]').count() == 0
+    assert model_page.locator('[data-testid="studio-modelhub-accepted"]').count() == 0
 
     # Deploy is refused in words a user reads (no REST path, no Python argument), with the terms
     # one click away and one button that accepts them and deploys again.
     endpoint_name = f"ui-gemma-{int(time.time())}"
-    model_page.locator("#jp-studio-hub-endpoint-name").fill(endpoint_name)
-    model_page.locator('[data-testid="studio-hub-deploy-button"]').click()
-    gate = model_page.locator('[data-testid="studio-hub-license-gate"]')
+    model_page.locator("#jp-studio-modelhub-endpoint-name").fill(endpoint_name)
+    model_page.locator('[data-testid="studio-modelhub-deploy-button"]').click()
+    gate = model_page.locator('[data-testid="studio-modelhub-license-gate"]')
     gate.wait_for()
     words = gate.inner_text()
     assert "gated" in words and "gemma" in words.lower() and "accept" in words.lower(), words
@@ -111,29 +111,29 @@ def test_catalogue_search_and_license_gate(page, hub_server: LabServer, studio_e
     status, endpoints = hub_server.api("GET", "endpoints")
     assert not any(e["endpoint_name"].startswith("ui-gemma") for e in endpoints["items"])
 
-    gate.locator('[data-testid="studio-hub-accept"]').click()
-    terms = gate.locator('[data-testid="studio-hub-gate-terms"]')
+    gate.locator('[data-testid="studio-modelhub-accept"]').click()
+    terms = gate.locator('[data-testid="studio-modelhub-gate-terms"]')
     page.wait_for_function(
         """() => /Gemma/.test(document.querySelector(
-            '[data-testid="studio-hub-gate-terms"]')?.textContent ?? '')"""
+            '[data-testid="studio-modelhub-gate-terms"]')?.textContent ?? '')"""
     )
     assert terms.is_visible()
     page.screenshot(path=str(hub_server.root.parent / "modelhub-license-gate.png"))
-    gate.locator('[data-testid="studio-hub-accept-retry"]').click()
+    gate.locator('[data-testid="studio-modelhub-accept-retry"]').click()
 
     # Accepted (the time shows on the page, the badge changes) and deployed again, same name;
     # the endpoint is deleted at once (loading Gemma, 4 GB, has no place in a browser test).
-    accepted = model_page.locator('[data-testid="studio-hub-accepted"]')
+    accepted = model_page.locator('[data-testid="studio-modelhub-accepted"]')
     accepted.wait_for()
     assert re.search(r"Accepted by \S+ on .*\d", accepted.inner_text())
     try:
-        model_page.locator('[data-testid="studio-hub-deployed"]').wait_for()
+        model_page.locator('[data-testid="studio-modelhub-deployed"]').wait_for()
         assert gate.count() == 0
         status, endpoint = hub_server.api("GET", f"endpoints/{endpoint_name}")
         assert status == 200 and endpoint["model_name"] == "hub-gemma3-270m", endpoint
     finally:
         hub_server.api("DELETE", f"endpoints/{endpoint_name}")
-    card.locator('[data-testid="studio-hub-gated"]', has_text="License accepted").wait_for()
+    card.locator('[data-testid="studio-modelhub-gated"]', has_text="License accepted").wait_for()
     status, detail = hub_server.api("GET", f"modelhub/models/{GATED}")
     assert detail["acceptance"] and detail["accepted"]
 
@@ -149,7 +149,7 @@ def test_catalogue_search_and_license_gate(page, hub_server: LabServer, studio_e
 
     # The Solutions tab lists the solution templates, each with Launch.
     view.get_by_role("tab", name="Solutions").click()
-    solutions = view.locator('[data-testid="studio-hub-solution"]')
+    solutions = view.locator('[data-testid="studio-modelhub-solution"]')
     solutions.first.wait_for()
     assert solutions.count() >= 2
     assert solutions.first.get_by_role("button", name="Launch").is_enabled()
@@ -211,28 +211,28 @@ def test_panels_offer_endpoints_of_their_task_and_text_columns(
 
     # Only a tabular endpoint: the playground offers none, says what to do, and cannot run.
     view.get_by_role("tab", name="Prompt playground").click()
-    playground = view.locator('[data-testid="studio-hub-playground"]')
+    playground = view.locator('[data-testid="studio-modelhub-playground"]')
     playground.locator(
-        '[data-testid="studio-hub-no-endpoint"]', has_text="text-generation"
+        '[data-testid="studio-modelhub-no-endpoint"]', has_text="text-generation"
     ).wait_for()
-    endpoint_select = playground.locator("#jp-studio-hub-side0-endpoint")
+    endpoint_select = playground.locator("#jp-studio-modelhub-side0-endpoint")
     assert option_values(endpoint_select) == []
-    playground.locator("#jp-studio-hub-text").fill("Hello")
-    assert playground.locator('[data-testid="studio-hub-run"]').is_disabled()
+    playground.locator("#jp-studio-modelhub-text").fill("Hello")
+    assert playground.locator('[data-testid="studio-modelhub-run"]').is_disabled()
 
     # A SmolLM2 endpoint appears: it is the one chosen, still without the tabular one.
     listed["items"].append(stub_endpoint("smol", "hub-smollm2-135m-instruct"))
     listed["total_count"] = 2
     playground.get_by_role("button", name="Reload the endpoints").click()
     page.wait_for_function(
-        """() => document.querySelector('#jp-studio-hub-side0-endpoint')?.value === 'smol'"""
+        """() => document.querySelector('#jp-studio-modelhub-side0-endpoint')?.value === 'smol'"""
     )
     assert option_values(endpoint_select) == ["smol"]
-    assert playground.locator('[data-testid="studio-hub-no-endpoint"]').count() == 0
+    assert playground.locator('[data-testid="studio-modelhub-no-endpoint"]').count() == 0
 
     # Evaluate: the models and endpoints of the task only.
     view.get_by_role("tab", name="Evaluate").click()
-    evaluate = view.locator('[data-testid="studio-hub-evaluate-form"]')
+    evaluate = view.locator('[data-testid="studio-modelhub-evaluate-form"]')
     evaluate.locator("#jp-studio-ev-task").select_option("classification")
     choices = option_values(evaluate.locator("#jp-studio-ev-model0"))
     assert MINILM in choices and SMOLLM not in choices, choices
@@ -257,7 +257,7 @@ def test_panels_offer_endpoints_of_their_task_and_text_columns(
         "2,Name a primary colour.,Red is a primary colour.\n"
     )
     view.get_by_role("tab", name="Fine-tune").click()
-    form = view.locator('[data-testid="studio-hub-finetune-form"]')
+    form = view.locator('[data-testid="studio-modelhub-finetune-form"]')
     form.locator(f'#jp-studio-ft-model option[value="{MINILM}"]').wait_for(state="attached")
     form.locator("#jp-studio-ft-model").select_option(MINILM)
     form.get_by_label("Data file path").fill("ui-columns/reviews.csv")
@@ -306,30 +306,30 @@ def test_playground_streams_a_completion(
 ) -> None:
     view = open_hub(page, hub_server)
     view.get_by_role("tab", name="Prompt playground").click()
-    playground = view.locator('[data-testid="studio-hub-playground"]')
-    side = playground.locator('[data-testid="studio-hub-side"]').first
-    endpoint_select = side.locator("#jp-studio-hub-side0-endpoint")
+    playground = view.locator('[data-testid="studio-modelhub-playground"]')
+    side = playground.locator('[data-testid="studio-modelhub-side"]').first
+    endpoint_select = side.locator("#jp-studio-modelhub-side0-endpoint")
     endpoint_select.locator(f'option[value="{smollm_endpoint}"]').wait_for(state="attached")
     endpoint_select.select_option(smollm_endpoint)
 
     # Out-of-range settings are refused in the form, naming the field.
-    side.locator("#jp-studio-hub-side0-template-choice").select_option("builtin:Free prompt")
-    playground.locator("#jp-studio-hub-text").fill("Write one sentence about the sea.")
+    side.locator("#jp-studio-modelhub-side0-template-choice").select_option("builtin:Free prompt")
+    playground.locator("#jp-studio-modelhub-text").fill("Write one sentence about the sea.")
     playground.get_by_label("Temperature").fill("3")
     assert (
         "0 (greedy) to 2"
         in playground.locator('[data-testid="studio-field-error"]').first.inner_text()
     )
-    assert playground.locator('[data-testid="studio-hub-run"]').is_disabled()
+    assert playground.locator('[data-testid="studio-modelhub-run"]').is_disabled()
     playground.get_by_label("Temperature").fill("0")
     playground.get_by_label("Max tokens").fill("48")
 
-    playground.locator('[data-testid="studio-hub-run"]').click()
-    output = side.locator('[data-testid="studio-hub-output"]')
+    playground.locator('[data-testid="studio-modelhub-run"]').click()
+    output = side.locator('[data-testid="studio-modelhub-output"]')
     # Tokens appear while the answer is still streaming, then the answer completes.
     page.wait_for_function(
         """() => {
-            const out = document.querySelector('[data-testid="studio-hub-output"]');
+            const out = document.querySelector('[data-testid="studio-modelhub-output"]');
             return out && out.dataset.status === 'streaming' && out.textContent.trim().length > 3;
         }""",
         timeout=120_000,
@@ -337,13 +337,13 @@ def test_playground_streams_a_completion(
     partial = output.inner_text()
     page.wait_for_function(
         """() => ['done', 'error'].includes(
-            document.querySelector('[data-testid="studio-hub-output"]').dataset.status)""",
+            document.querySelector('[data-testid="studio-modelhub-output"]').dataset.status)""",
         timeout=120_000,
     )
     assert output.get_attribute("data-status") == "done", side.inner_text()
     final = output.inner_text()
     assert len(final) >= len(partial) > 0
-    stats = side.locator('[data-testid="studio-hub-output-stats"]').inner_text()
+    stats = side.locator('[data-testid="studio-modelhub-output-stats"]').inner_text()
     assert re.search(r"\d+ tokens", stats), stats
     assert "tokens/s" in stats
 
@@ -357,40 +357,42 @@ def test_playground_side_by_side_templates_and_server_refusal(
 ) -> None:
     view = open_hub(page, hub_server)
     view.get_by_role("tab", name="Prompt playground").click()
-    playground = view.locator('[data-testid="studio-hub-playground"]')
+    playground = view.locator('[data-testid="studio-modelhub-playground"]')
     playground.get_by_label("Side by side (two models or two prompts)").check()
-    sides = playground.locator('[data-testid="studio-hub-side"]')
+    sides = playground.locator('[data-testid="studio-modelhub-side"]')
     assert sides.count() == 2
     for i in range(2):
-        select = sides.nth(i).locator(f"#jp-studio-hub-side{i}-endpoint")
+        select = sides.nth(i).locator(f"#jp-studio-modelhub-side{i}-endpoint")
         select.locator(f'option[value="{smollm_endpoint}"]').wait_for(state="attached")
         select.select_option(smollm_endpoint)
 
     # Two prompts: zero-shot on the left, few-shot on the right, placeholders from the form.
-    sides.nth(0).locator("#jp-studio-hub-side0-template-choice").select_option(
+    sides.nth(0).locator("#jp-studio-modelhub-side0-template-choice").select_option(
         "builtin:Zero-shot classification"
     )
-    sides.nth(1).locator("#jp-studio-hub-side1-template-choice").select_option(
+    sides.nth(1).locator("#jp-studio-modelhub-side1-template-choice").select_option(
         "builtin:Few-shot classification"
     )
-    playground.locator("#jp-studio-hub-text").fill("The striker scored twice in the final.")
-    assert playground.locator('[data-testid="studio-hub-run"]').is_disabled()
-    playground.locator("#jp-studio-hub-labels").fill("sports, politics")
-    playground.locator("#jp-studio-hub-examples").fill("Parliament passed the bill => politics")
+    playground.locator("#jp-studio-modelhub-text").fill("The striker scored twice in the final.")
+    assert playground.locator('[data-testid="studio-modelhub-run"]').is_disabled()
+    playground.locator("#jp-studio-modelhub-labels").fill("sports, politics")
+    playground.locator("#jp-studio-modelhub-examples").fill(
+        "Parliament passed the bill => politics"
+    )
     sides.nth(1).locator("summary", has_text="Prompt sent").click()
     sent = sides.nth(1).locator(".jp-studio-ModelHubPrompt pre").inner_text()
     assert "labels: sports, politics." in sent
     assert "Text: Parliament passed the bill\nLabel: politics" in sent
     playground.get_by_label("Temperature").fill("0")
     playground.get_by_label("Max tokens").fill("8")
-    playground.locator('[data-testid="studio-hub-run"]').click()
+    playground.locator('[data-testid="studio-modelhub-run"]').click()
     page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="studio-hub-output"]')]
+        """() => [...document.querySelectorAll('[data-testid="studio-modelhub-output"]')]
             .every(o => o.dataset.status === 'done')""",
         timeout=120_000,
     )
     for i in range(2):
-        assert sides.nth(i).locator('[data-testid="studio-hub-output"]').inner_text().strip()
+        assert sides.nth(i).locator('[data-testid="studio-modelhub-output"]').inner_text().strip()
 
     # Save the left template in the home, then find it among the saved ones.
     playground.get_by_label("Template name").fill("ui-zero-shot")
@@ -401,16 +403,16 @@ def test_playground_side_by_side_templates_and_server_refusal(
     template = next(t for t in saved["items"] if t["name"] == "ui-zero-shot")
     assert template["placeholders"] == ["labels", "text"]
     assert template["settings"]["max_new_tokens"] == 8
-    choice = sides.nth(1).locator("#jp-studio-hub-side1-template-choice")
+    choice = sides.nth(1).locator("#jp-studio-modelhub-side1-template-choice")
     choice.locator('option[value="saved:ui-zero-shot"]').wait_for(state="attached")
     choice.select_option("saved:ui-zero-shot")
-    assert "{labels}" in sides.nth(1).locator("#jp-studio-hub-side1-template").input_value()
+    assert "{labels}" in sides.nth(1).locator("#jp-studio-modelhub-side1-template").input_value()
 
     # A prompt over the model's context length: the server's message shows under the answer.
     playground.get_by_label("Side by side (two models or two prompts)").uncheck()
-    playground.locator("#jp-studio-hub-text").fill("word " * 9000)
-    playground.locator('[data-testid="studio-hub-run"]').click()
-    error = sides.nth(0).locator('[data-testid="studio-hub-output-error"]')
+    playground.locator("#jp-studio-modelhub-text").fill("word " * 9000)
+    playground.locator('[data-testid="studio-modelhub-run"]').click()
+    error = sides.nth(0).locator('[data-testid="studio-modelhub-output-error"]')
     error.wait_for(timeout=60_000)
     assert re.search(r"context|too long|tokens", error.inner_text(), re.I), error.inner_text()
     hub_server.api("DELETE", "modelhub/templates/ui-zero-shot")
@@ -431,7 +433,7 @@ def test_finetune_stop_resume_then_evaluate(page, hub_server: LabServer, studio_
 
     view = open_hub(page, hub_server)
     view.get_by_role("tab", name="Fine-tune").click()
-    form = view.locator('[data-testid="studio-hub-finetune-form"]')
+    form = view.locator('[data-testid="studio-modelhub-finetune-form"]')
     form.locator(f'#jp-studio-ft-model option[value="{MINILM}"]').wait_for(state="attached")
     form.locator("#jp-studio-ft-model").select_option(MINILM)
     assert form.locator("#jp-studio-ft-task").input_value() == "classification"
@@ -447,35 +449,35 @@ def test_finetune_stop_resume_then_evaluate(page, hub_server: LabServer, studio_
     form.get_by_role("button", name="Start fine-tuning").click()
 
     # The loss chart grows while it trains; Stop keeps the last checkpoint.
-    job = view.locator('[data-testid="studio-hub-finetune-job"]')
-    job.locator('[data-testid="studio-hub-loss-chart"]').wait_for(timeout=120_000)
+    job = view.locator('[data-testid="studio-modelhub-finetune-job"]')
+    job.locator('[data-testid="studio-modelhub-loss-chart"]').wait_for(timeout=120_000)
     page.wait_for_function(
         """() => /step (1[1-9]|2\\d) of 36/.test(
-            document.querySelector('[data-testid="studio-hub-finetune-job"]').textContent)""",
+            document.querySelector('[data-testid="studio-modelhub-finetune-job"]').textContent)""",
         timeout=120_000,
     )
     job.get_by_role("button", name="Stop").click()
     page.wait_for_function(
         """() => /Stopped/.test(document.querySelector(
-            '[data-testid="studio-hub-finetune-job"] .jp-studio-JobDetail-titleRow').textContent)""",
+            '[data-testid="studio-modelhub-finetune-job"] .jp-studio-JobDetail-titleRow').textContent)""",
         timeout=60_000,
     )
     first_job = job.get_attribute("data-job-id")
     resume = job.get_by_role("button", name="Resume")
     page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="studio-hub-finetune-job"] button')]
+        """() => [...document.querySelectorAll('[data-testid="studio-modelhub-finetune-job"] button')]
             .some(b => b.textContent.trim() === 'Resume' && !b.disabled)""",
         timeout=90_000,
     )
     resume.click()
     page.wait_for_function(
         """(previous) => document.querySelector(
-            '[data-testid="studio-hub-finetune-job"]').dataset.jobId !== previous""",
+            '[data-testid="studio-modelhub-finetune-job"]').dataset.jobId !== previous""",
         arg=first_job,
     )
     page.wait_for_function(
         """() => /Completed/.test(document.querySelector(
-            '[data-testid="studio-hub-finetune-job"] .jp-studio-JobDetail-titleRow').textContent)""",
+            '[data-testid="studio-modelhub-finetune-job"] .jp-studio-JobDetail-titleRow').textContent)""",
         timeout=180_000,
     )
     assert "step 36 of 36" in job.inner_text()
@@ -483,7 +485,7 @@ def test_finetune_stop_resume_then_evaluate(page, hub_server: LabServer, studio_
 
     # Evaluate the base model against the tuned version on the held-out file.
     job.get_by_role("button", name="Compare with the base model").click()
-    evaluate = view.locator('[data-testid="studio-hub-evaluate-form"]')
+    evaluate = view.locator('[data-testid="studio-modelhub-evaluate-form"]')
     evaluate.wait_for()
     assert evaluate.locator("#jp-studio-ev-model0").input_value() == MINILM
     assert (
@@ -497,12 +499,12 @@ def test_finetune_stop_resume_then_evaluate(page, hub_server: LabServer, studio_
         """() => document.querySelector('#jp-studio-ev-col-b')?.value === 'label'"""
     )
     evaluate.get_by_role("button", name="Evaluate").click()
-    table = view.locator('[data-testid="studio-hub-evaluation-table"]')
+    table = view.locator('[data-testid="studio-modelhub-evaluation-table"]')
     table.wait_for(timeout=180_000)
     # each model's column appears as soon as it is scored; wait for both
     page.wait_for_function(
         """() => document.querySelectorAll(
-                   '[data-testid="studio-hub-evaluation-table"] thead th').length === 3""",
+                   '[data-testid="studio-modelhub-evaluation-table"] thead th').length === 3""",
         timeout=180_000,
     )
     header = table.locator("thead").text_content() or ""
@@ -510,7 +512,7 @@ def test_finetune_stop_resume_then_evaluate(page, hub_server: LabServer, studio_
     accuracy = table.locator("tbody tr", has_text="accuracy").first
     values = [float(v) for v in accuracy.locator("td.jp-studio-Table-num").all_inner_texts()]
     assert len(values) == 2 and all(0 <= v <= 1 for v in values)
-    view.locator('[data-testid="studio-hub-evaluation-chart"]').wait_for()
+    view.locator('[data-testid="studio-modelhub-evaluation-chart"]').wait_for()
 
 
 def failed_job_logs(server: LabServer) -> str:
@@ -536,7 +538,7 @@ def test_solution_launch_runs_to_a_live_endpoint(
     endpoint it deployed opens in Endpoints, InService."""
     view = open_hub(page, hub_server)
     view.get_by_role("tab", name="Solutions").click()
-    card = view.locator('[data-testid="studio-hub-solution"]', has_text="text classifier")
+    card = view.locator('[data-testid="studio-modelhub-solution"]', has_text="text classifier")
     card.get_by_role("button", name="Launch").click()
     status = card.get_by_role("status")
     status.wait_for()

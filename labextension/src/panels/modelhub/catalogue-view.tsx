@@ -40,14 +40,14 @@ export function CatalogueView(props: {
             Could not load the catalogue: {state.error}
           </div>
         ) : null}
-        <div className="jp-studio-muted" data-testid="studio-hub-count">
+        <div className="jp-studio-muted" data-testid="studio-modelhub-count">
           {state.status === 'loading'
             ? 'Loading the catalogue…'
             : `${cards.length} model${cards.length === 1 ? '' : 's'}`}
         </div>
         <ul
           className="jp-studio-ModelHubCards"
-          data-testid="studio-hub-cards"
+          data-testid="studio-modelhub-cards"
           aria-label="Models"
         >
           {cards.map(card => (
@@ -140,18 +140,18 @@ function Filters(props: { model: ModelHubModel }): JSX.Element {
         value={f.q}
         onChange={e => model.setFilter({ q: e.target.value })}
       />
-      {select('jp-studio-hub-task', 'Task', f.task, TASKS, v =>
+      {select('jp-studio-modelhub-task', 'Task', f.task, TASKS, v =>
         model.setFilter({ task: v as typeof f.task })
       )}
       {select(
-        'jp-studio-hub-framework',
+        'jp-studio-modelhub-framework',
         'Framework',
         f.framework,
         plain(choices(all, 'framework', f.framework)),
         v => model.setFilter({ framework: v })
       )}
       {select(
-        'jp-studio-hub-size',
+        'jp-studio-modelhub-size',
         'Size',
         f.size,
         (Object.keys(SIZE_BUCKETS) as Array<Exclude<SizeBucket, ''>>).map(
@@ -160,14 +160,14 @@ function Filters(props: { model: ModelHubModel }): JSX.Element {
         v => model.setFilter({ size: v as SizeBucket })
       )}
       {select(
-        'jp-studio-hub-license',
+        'jp-studio-modelhub-license',
         'License',
         f.license,
         plain(choices(all, 'license', f.license)),
         v => model.setFilter({ license: v })
       )}
       {select(
-        'jp-studio-hub-gated',
+        'jp-studio-modelhub-gated',
         'Gated',
         f.gated,
         [
@@ -176,7 +176,7 @@ function Filters(props: { model: ModelHubModel }): JSX.Element {
         ],
         v => model.setFilter({ gated: v as typeof f.gated })
       )}
-      {select('jp-studio-hub-source', 'Source', f.source, SOURCES, v =>
+      {select('jp-studio-modelhub-source', 'Source', f.source, SOURCES, v =>
         model.setFilter({ source: v as typeof f.source })
       )}
       <Button
@@ -201,7 +201,7 @@ function ModelCardItem(props: {
   return (
     <li
       className={`jp-studio-ModelHubCard${selected ? ' jp-mod-selected' : ''}`}
-      data-testid="studio-hub-card"
+      data-testid="studio-modelhub-card"
       data-id={card.id}
       aria-selected={selected}
       tabIndex={0}
@@ -218,7 +218,7 @@ function ModelCardItem(props: {
         {card.gated ? (
           <span
             className={`jp-studio-ModelHubBadge ${card.accepted ? 'jp-mod-accepted' : 'jp-mod-gated'}`}
-            data-testid="studio-hub-gated"
+            data-testid="studio-modelhub-gated"
             title={
               card.accepted
                 ? `You accepted the ${card.license} license`

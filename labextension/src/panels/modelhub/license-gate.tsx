@@ -81,14 +81,14 @@ export function LicenseGate(props: {
     <div
       className="jp-studio-ModelHubGate"
       role="alert"
-      data-testid="studio-hub-license-gate"
+      data-testid="studio-modelhub-license-gate"
     >
       <div>{gateMessage(name, license, action)}</div>
       {open ? (
         <>
           <div
             className="jp-studio-ModelHubLicense"
-            data-testid="studio-hub-gate-terms"
+            data-testid="studio-modelhub-gate-terms"
             tabIndex={0}
             aria-label={`${license} license text`}
           >
@@ -112,7 +112,7 @@ export function LicenseGate(props: {
               type="button"
               small
               className="jp-studio-primary"
-              data-testid="studio-hub-accept-retry"
+              data-testid="studio-modelhub-accept-retry"
               disabled={busy || terms?.status !== 'ready'}
               onClick={() => void accept()}
             >
@@ -135,7 +135,7 @@ export function LicenseGate(props: {
             type="button"
             small
             className="jp-studio-primary"
-            data-testid="studio-hub-accept"
+            data-testid="studio-modelhub-accept"
             onClick={() => void review()}
           >
             Review the license…

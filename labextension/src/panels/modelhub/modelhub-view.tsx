@@ -41,8 +41,8 @@ export function ModelHubView(props: {
   const pane = (id: ModelHubTab, content: JSX.Element) => (
     <div
       role="tabpanel"
-      id={`jp-studio-hub-tab-${id}`}
-      aria-labelledby={`jp-studio-hub-tabbutton-${id}`}
+      id={`jp-studio-modelhub-tab-${id}`}
+      aria-labelledby={`jp-studio-modelhub-tabbutton-${id}`}
       className="jp-studio-ModelHubTabPanel"
       hidden={model.tab !== id}
     >
@@ -66,9 +66,9 @@ export function ModelHubView(props: {
               <button
                 key={tab.id}
                 role="tab"
-                id={`jp-studio-hub-tabbutton-${tab.id}`}
+                id={`jp-studio-modelhub-tabbutton-${tab.id}`}
                 aria-selected={model.tab === tab.id}
-                aria-controls={`jp-studio-hub-tab-${tab.id}`}
+                aria-controls={`jp-studio-modelhub-tab-${tab.id}`}
                 className={`jp-studio-ModelHubTab${model.tab === tab.id ? ' jp-mod-selected' : ''}`}
                 onClick={() => model.setTab(tab.id)}
               >

@@ -60,9 +60,9 @@ export function SolutionsView(props: {
   return (
     <div className="jp-studio-ModelHubSolutions">
       <div className="jp-studio-ModelHubRow">
-        <label htmlFor="jp-studio-hub-solution-space">Launch in</label>
+        <label htmlFor="jp-studio-modelhub-solution-space">Launch in</label>
         <SpaceSelect
-          id="jp-studio-hub-solution-space"
+          id="jp-studio-modelhub-solution-space"
           spaces={spaces}
           value={spaceId}
           onChange={setSpaceId}
@@ -86,7 +86,7 @@ export function SolutionsView(props: {
             <li
               key={s.id}
               className="jp-studio-ModelHubCard jp-studio-ModelHubSolution"
-              data-testid="studio-hub-solution"
+              data-testid="studio-modelhub-solution"
             >
               <div className="jp-studio-ModelHubCard-title">
                 <span className="jp-studio-ModelHubCard-name">{s.title}</span>

@@ -13,7 +13,7 @@ export function ComparisonTable(props: {
   return (
     <table
       className="jp-studio-Table"
-      data-testid="studio-hub-evaluation-table"
+      data-testid="studio-modelhub-evaluation-table"
     >
       <thead>
         <tr>

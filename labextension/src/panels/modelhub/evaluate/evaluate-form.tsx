@@ -114,7 +114,7 @@ export function EvaluateForm(props: { model: ModelHubModel }): JSX.Element {
   return (
     <form
       className="jp-studio-ModelHubForm"
-      data-testid="studio-hub-evaluate-form"
+      data-testid="studio-modelhub-evaluate-form"
       onSubmit={e => {
         e.preventDefault();
         void submit();

@@ -28,7 +28,7 @@ export function EvaluationResults(props: {
   return (
     <section
       className="jp-studio-ModelHubResult"
-      data-testid="studio-hub-evaluation"
+      data-testid="studio-modelhub-evaluation"
     >
       {!run ? (
         <div className="jp-studio-muted">
@@ -65,7 +65,7 @@ export function EvaluationResults(props: {
               spec={chart}
               rendermime={props.rendermime}
               label="Metrics by model"
-              testId="studio-hub-evaluation-chart"
+              testId="studio-modelhub-evaluation-chart"
             />
           ) : null}
         </>

@@ -45,7 +45,7 @@ export function FinetuneProgress(props: {
   return (
     <section
       className="jp-studio-ModelHubResult"
-      data-testid="studio-hub-finetune-job"
+      data-testid="studio-modelhub-finetune-job"
       data-job-id={job.job_id}
       data-status={job.status}
     >
@@ -67,7 +67,7 @@ export function FinetuneProgress(props: {
           spec={lossChartSpec(points)}
           rendermime={props.rendermime}
           label="Training loss by step"
-          testId="studio-hub-loss-chart"
+          testId="studio-modelhub-loss-chart"
         />
       ) : null}
       {run.loss.status === 'error' ? (

@@ -147,7 +147,7 @@ export function FinetuneStartForm(props: {
   return (
     <form
       className="jp-studio-ModelHubForm"
-      data-testid="studio-hub-finetune-form"
+      data-testid="studio-modelhub-finetune-form"
       onSubmit={e => {
         e.preventDefault();
         void submit();
@@ -187,7 +187,7 @@ export function FinetuneStartForm(props: {
         <div
           className="jp-studio-error jp-studio-ModelHubDeployError"
           role="alert"
-          data-testid="studio-hub-finetune-error"
+          data-testid="studio-modelhub-finetune-error"
         >
           {error}
         </div>

@@ -68,19 +68,22 @@ export function DeploySection(props: {
   return (
     <>
       <h4 className="jp-studio-SectionTitle">Deploy</h4>
-      <div className="jp-studio-ModelHubDeploy" data-testid="studio-hub-deploy">
-        <label htmlFor="jp-studio-hub-endpoint-name">Endpoint name</label>
+      <div
+        className="jp-studio-ModelHubDeploy"
+        data-testid="studio-modelhub-deploy"
+      >
+        <label htmlFor="jp-studio-modelhub-endpoint-name">Endpoint name</label>
         <input
-          id="jp-studio-hub-endpoint-name"
+          id="jp-studio-modelhub-endpoint-name"
           className="jp-mod-styled jp-studio-input"
           value={name}
           aria-invalid={problem ? true : undefined}
           title={NAME_RULE}
           onChange={e => setName(e.target.value)}
         />
-        <label htmlFor="jp-studio-hub-deploy-space">Space</label>
+        <label htmlFor="jp-studio-modelhub-deploy-space">Space</label>
         <SpaceSelect
-          id="jp-studio-hub-deploy-space"
+          id="jp-studio-modelhub-deploy-space"
           spaces={spaces}
           value={spaceId}
           onChange={setSpaceId}
@@ -88,7 +91,7 @@ export function DeploySection(props: {
         <Button
           small
           className="jp-studio-primary"
-          data-testid="studio-hub-deploy-button"
+          data-testid="studio-modelhub-deploy-button"
           disabled={busy || !name || problem !== null}
           onClick={() => void deploy()}
         >
@@ -108,7 +111,7 @@ export function DeploySection(props: {
         <div
           className="jp-studio-error jp-studio-ModelHubDeployError"
           role="alert"
-          data-testid="studio-hub-deploy-error"
+          data-testid="studio-modelhub-deploy-error"
         >
           {errorMessage(error)}
         </div>
@@ -116,7 +119,7 @@ export function DeploySection(props: {
       {deployed ? (
         <div
           className={`jp-studio-ModelHubDeployed${deployed.status === 'Failed' ? ' jp-studio-error' : ''}`}
-          data-testid="studio-hub-deployed"
+          data-testid="studio-modelhub-deployed"
           data-status={deployed.status}
         >
           Endpoint{' '}

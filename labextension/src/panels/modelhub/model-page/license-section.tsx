@@ -21,7 +21,7 @@ export function LicenseSection(props: {
       <h4 className="jp-studio-SectionTitle">License · {detail.license}</h4>
       <div
         className="jp-studio-ModelHubLicense"
-        data-testid="studio-hub-license"
+        data-testid="studio-modelhub-license"
         tabIndex={0}
         aria-label={`${detail.license} license text`}
       >
@@ -38,7 +38,7 @@ export function LicenseSection(props: {
       {detail.acceptance ? (
         <div
           className="jp-studio-ModelHubAccepted"
-          data-testid="studio-hub-accepted"
+          data-testid="studio-modelhub-accepted"
           title={detail.acceptance.accepted_at}
         >
           Accepted by {detail.acceptance.profile} on{' '}
@@ -84,7 +84,7 @@ function AcceptButton(props: {
     <Button
       small
       className="jp-studio-primary"
-      data-testid="studio-hub-accept"
+      data-testid="studio-modelhub-accept"
       disabled={props.busy}
       title={`Accept the ${props.license} license for your profile`}
       onClick={props.onClick}

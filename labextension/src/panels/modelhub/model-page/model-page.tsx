@@ -27,7 +27,7 @@ export function ModelPage(props: {
   return (
     <section
       className="jp-studio-ModelHubPage"
-      data-testid="studio-hub-model-page"
+      data-testid="studio-modelhub-model-page"
       data-id={model.selectedId ?? ''}
       aria-label={detail ? `Model ${detail.name}` : 'Model'}
     >
@@ -126,7 +126,7 @@ function ModelPageBody(props: {
         <dt>Source</dt>
         <dd>{detail.source}</dd>
         <dt>Size</dt>
-        <dd data-testid="studio-hub-size">
+        <dd data-testid="studio-modelhub-size">
           {formatSize(detail.size_mb)}
           {detail.parameters
             ? ` · ${formatParameters(detail.parameters)} parameters`
@@ -151,7 +151,10 @@ function ModelPageBody(props: {
       />
 
       <h4 className="jp-studio-SectionTitle">Inputs</h4>
-      <pre className="jp-studio-ModelHubCode" data-testid="studio-hub-inputs">
+      <pre
+        className="jp-studio-ModelHubCode"
+        data-testid="studio-modelhub-inputs"
+      >
         {JSON.stringify(detail.inputs, null, 2)}
       </pre>
       <h4 className="jp-studio-SectionTitle">Outputs</h4>
@@ -163,7 +166,7 @@ function ModelPageBody(props: {
       <CodeBlock
         label="Copy the request body"
         text={example}
-        testId="studio-hub-example"
+        testId="studio-modelhub-example"
       />
       {detail.example_python ? (
         <CodeBlock label="Copy the Python call" text={detail.example_python} />

@@ -94,7 +94,7 @@ export function GenerationSettings(props: {
       <div className="jp-studio-ModelHubRunButtons">
         <Button
           className="jp-studio-primary"
-          data-testid="studio-hub-run"
+          data-testid="studio-modelhub-run"
           disabled={!props.canRun}
           onClick={props.onRun}
         >

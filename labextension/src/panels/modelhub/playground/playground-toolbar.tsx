@@ -38,7 +38,10 @@ export function PlaygroundToolbar(props: {
         <refreshIcon.react tag="span" className="jp-studio-ButtonIcon" />
       </Button>
       {props.endpointCount === 0 ? (
-        <span className="jp-studio-muted" data-testid="studio-hub-no-endpoint">
+        <span
+          className="jp-studio-muted"
+          data-testid="studio-modelhub-no-endpoint"
+        >
           {model.endpoints.status === 'loading'
             ? 'Loading endpoints…'
             : 'No text-generation endpoint is serving: deploy a text-generation model from its page in the catalogue.'}{' '}

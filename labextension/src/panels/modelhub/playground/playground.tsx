@@ -161,7 +161,7 @@ export function Playground(props: { model: ModelHubModel }): JSX.Element {
   return (
     <div
       className="jp-studio-ModelHubPlayground"
-      data-testid="studio-hub-playground"
+      data-testid="studio-modelhub-playground"
     >
       <div className="jp-studio-ModelHubPlayground-form">
         <PlaygroundToolbar

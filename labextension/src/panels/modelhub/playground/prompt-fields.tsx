@@ -15,11 +15,11 @@ export function PromptFields(props: {
   const { fields, onChange, used } = props;
   return (
     <div className="jp-studio-ModelHubFields">
-      <label htmlFor="jp-studio-hub-text">
+      <label htmlFor="jp-studio-modelhub-text">
         Text <code>{'{text}'}</code>
       </label>
       <textarea
-        id="jp-studio-hub-text"
+        id="jp-studio-modelhub-text"
         className="jp-mod-styled jp-studio-textarea"
         rows={3}
         value={fields.text}
@@ -27,11 +27,11 @@ export function PromptFields(props: {
       />
       {used.has('labels') ? (
         <>
-          <label htmlFor="jp-studio-hub-labels">
+          <label htmlFor="jp-studio-modelhub-labels">
             Labels <code>{'{labels}'}</code>
           </label>
           <input
-            id="jp-studio-hub-labels"
+            id="jp-studio-modelhub-labels"
             className="jp-mod-styled jp-studio-input"
             placeholder="sports, politics, tech"
             value={fields.labels}
@@ -41,11 +41,11 @@ export function PromptFields(props: {
       ) : null}
       {used.has('examples') ? (
         <>
-          <label htmlFor="jp-studio-hub-examples">
+          <label htmlFor="jp-studio-modelhub-examples">
             Examples <code>{'{examples}'}</code>
           </label>
           <textarea
-            id="jp-studio-hub-examples"
+            id="jp-studio-modelhub-examples"
             className="jp-mod-styled jp-studio-textarea"
             rows={3}
             placeholder={'One per line: text => label'}

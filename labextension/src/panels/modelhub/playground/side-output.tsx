@@ -44,7 +44,7 @@ export function SideOutput(props: { output: IOutput }): JSX.Element {
     <>
       <div
         className={`jp-studio-ModelHubOutput jp-mod-${output.status}`}
-        data-testid="studio-hub-output"
+        data-testid="studio-modelhub-output"
         data-status={output.status}
         aria-live="polite"
       >
@@ -54,12 +54,15 @@ export function SideOutput(props: { output: IOutput }): JSX.Element {
         <div
           className="jp-studio-error"
           role="alert"
-          data-testid="studio-hub-output-error"
+          data-testid="studio-modelhub-output-error"
         >
           {output.error}
         </div>
       ) : null}
-      <div className="jp-studio-muted" data-testid="studio-hub-output-stats">
+      <div
+        className="jp-studio-muted"
+        data-testid="studio-modelhub-output-stats"
+      >
         {statsText(output)}
       </div>
     </>

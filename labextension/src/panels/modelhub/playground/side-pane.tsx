@@ -25,7 +25,7 @@ export function SidePane(props: {
   onDelete: (name: string) => void;
 }): JSX.Element {
   const { index, side, output } = props;
-  const id = `jp-studio-hub-side${index}`;
+  const id = `jp-studio-modelhub-side${index}`;
   const label = index === 0 ? 'A' : 'B';
   const savedName = side.source.startsWith('saved:')
     ? side.source.slice('saved:'.length)
@@ -33,7 +33,7 @@ export function SidePane(props: {
   return (
     <section
       className="jp-studio-ModelHubSide"
-      data-testid="studio-hub-side"
+      data-testid="studio-modelhub-side"
       aria-label={`Side ${label}`}
     >
       <div className="jp-studio-ModelHubFields">

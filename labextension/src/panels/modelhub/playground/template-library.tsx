@@ -20,9 +20,9 @@ export function TemplateLibrary(props: {
   const { saved, message } = templates;
   return (
     <div className="jp-studio-ModelHubTemplates">
-      <label htmlFor="jp-studio-hub-template-space">Templates in</label>
+      <label htmlFor="jp-studio-modelhub-template-space">Templates in</label>
       <SpaceSelect
-        id="jp-studio-hub-template-space"
+        id="jp-studio-modelhub-template-space"
         spaces={props.spaces}
         value={templates.spaceId}
         onChange={templates.setSpaceId}
