@@ -141,7 +141,34 @@ export function DataPicker(props: {
   );
 }
 
-/** A select over a file's columns. */
+/** A select over a file's columns, without its label. */
+export function ColumnChoice(props: {
+  id: string;
+  columns: string[];
+  value: string;
+  onChange: (value: string) => void;
+}): JSX.Element {
+  return (
+    <select
+      id={props.id}
+      className="jp-mod-styled jp-studio-select"
+      value={props.columns.includes(props.value) ? props.value : ''}
+      disabled={!props.columns.length}
+      onChange={e => props.onChange(e.target.value)}
+    >
+      <option value="">
+        {props.columns.length ? 'Choose a column…' : 'Pick a file first'}
+      </option>
+      {props.columns.map(c => (
+        <option key={c} value={c}>
+          {c}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** A labelled select over a file's columns. */
 export function ColumnSelect(props: {
   id: string;
   label: string;
@@ -152,22 +179,12 @@ export function ColumnSelect(props: {
   return (
     <>
       <label htmlFor={props.id}>{props.label}</label>
-      <select
+      <ColumnChoice
         id={props.id}
-        className="jp-mod-styled jp-studio-select"
-        value={props.columns.includes(props.value) ? props.value : ''}
-        disabled={!props.columns.length}
-        onChange={e => props.onChange(e.target.value)}
-      >
-        <option value="">
-          {props.columns.length ? 'Choose a column…' : 'Pick a file first'}
-        </option>
-        {props.columns.map(c => (
-          <option key={c} value={c}>
-            {c}
-          </option>
-        ))}
-      </select>
+        columns={props.columns}
+        value={props.value}
+        onChange={props.onChange}
+      />
     </>
   );
 }

@@ -5,16 +5,50 @@
  */
 import React from 'react';
 
-import { ColumnSelect, DataPicker, IDataChoice } from '../data-picker';
+import type { FinetuneTask } from '../../../api/modelhub';
+import { ColumnChoice, DataPicker, IDataChoice } from '../data-picker';
 import { IFinetuneForm } from '../finetune-form';
 import { ModelHubModel } from '../model';
+import { FieldRow } from './field-row';
 
-const COLUMN_FIELDS = [
-  'instruction_column',
-  'response_column',
-  'text_column',
-  'label_column'
-];
+/** One column field of the form: where it is kept, its request field, its id and label. */
+interface IColumnField {
+  key: 'instruction' | 'response' | 'text' | 'label';
+  requestField: string;
+  id: string;
+  label: string;
+}
+
+const COLUMN_FIELDS: Record<FinetuneTask, IColumnField[]> = {
+  generation: [
+    {
+      key: 'instruction',
+      requestField: 'instruction_column',
+      id: 'jp-studio-ft-instruction',
+      label: 'Instruction column'
+    },
+    {
+      key: 'response',
+      requestField: 'response_column',
+      id: 'jp-studio-ft-response',
+      label: 'Response column'
+    }
+  ],
+  classification: [
+    {
+      key: 'text',
+      requestField: 'text_column',
+      id: 'jp-studio-ft-text',
+      label: 'Text column'
+    },
+    {
+      key: 'label',
+      requestField: 'label_column',
+      id: 'jp-studio-ft-label',
+      label: 'Label column'
+    }
+  ]
+};
 
 export function DataFields(props: {
   model: ModelHubModel;
@@ -24,7 +58,7 @@ export function DataFields(props: {
   errorOf: (name: string) => string | null;
 }): JSX.Element {
   const { form, onChange, errorOf } = props;
-  const columns = form.data.columns;
+  const dataError = errorOf('data');
   return (
     <>
       <DataPicker
@@ -33,55 +67,27 @@ export function DataFields(props: {
         value={form.data}
         onChange={props.onData}
       />
-      {errorOf('data') ? (
+      {dataError ? (
         <>
           <span />
-          <div className="jp-studio-FieldError">{errorOf('data')}</div>
+          <div className="jp-studio-FieldError">{dataError}</div>
         </>
       ) : null}
-      {form.task === 'generation' ? (
-        <>
-          <ColumnSelect
-            id="jp-studio-ft-instruction"
-            label="Instruction column"
-            columns={columns}
-            value={form.instruction}
-            onChange={v => onChange({ instruction: v })}
+      {COLUMN_FIELDS[form.task].map(field => (
+        <FieldRow
+          key={field.key}
+          id={field.id}
+          label={field.label}
+          error={errorOf(field.requestField)}
+        >
+          <ColumnChoice
+            id={field.id}
+            columns={form.data.columns}
+            value={form[field.key]}
+            onChange={value => onChange({ [field.key]: value })}
           />
-          <ColumnSelect
-            id="jp-studio-ft-response"
-            label="Response column"
-            columns={columns}
-            value={form.response}
-            onChange={v => onChange({ response: v })}
-          />
-        </>
-      ) : (
-        <>
-          <ColumnSelect
-            id="jp-studio-ft-text"
-            label="Text column"
-            columns={columns}
-            value={form.text}
-            onChange={v => onChange({ text: v })}
-          />
-          <ColumnSelect
-            id="jp-studio-ft-label"
-            label="Label column"
-            columns={columns}
-            value={form.label}
-            onChange={v => onChange({ label: v })}
-          />
-        </>
-      )}
-      {COLUMN_FIELDS.map(name => errorOf(name))
-        .filter(Boolean)
-        .map(text => (
-          <React.Fragment key={text}>
-            <span />
-            <div className="jp-studio-FieldError">{text}</div>
-          </React.Fragment>
-        ))}
+        </FieldRow>
+      ))}
     </>
   );
 }
