@@ -5,6 +5,7 @@
 import React, { useState } from 'react';
 
 import type { IFlowParameter } from '../../api/wrangler';
+import { ParameterRow } from './parameter-row';
 
 export function ParametersPanel(props: {
   parameters: IFlowParameter[];
@@ -48,41 +49,12 @@ export function ParametersPanel(props: {
         </thead>
         <tbody>
           {rows.map((row, i) => (
-            <tr key={i}>
-              <td>
-                <input
-                  aria-label="Parameter name"
-                  className="jp-mod-styled jp-studio-input"
-                  value={row.name}
-                  onChange={e => update(i, { name: e.target.value })}
-                />
-              </td>
-              <td>
-                <input
-                  aria-label="Default value"
-                  className="jp-mod-styled jp-studio-input"
-                  value={row.default ?? ''}
-                  onChange={e => update(i, { default: e.target.value })}
-                />
-              </td>
-              <td>
-                <input
-                  aria-label="Description"
-                  className="jp-mod-styled jp-studio-input"
-                  value={row.description ?? ''}
-                  onChange={e => update(i, { description: e.target.value })}
-                />
-              </td>
-              <td>
-                <button
-                  type="button"
-                  className="jp-mod-styled jp-studio-button"
-                  onClick={() => setRows(rows.filter((_, j) => j !== i))}
-                >
-                  Remove
-                </button>
-              </td>
-            </tr>
+            <ParameterRow
+              key={i}
+              parameter={row}
+              onChange={change => update(i, change)}
+              onRemove={() => setRows(rows.filter((_, j) => j !== i))}
+            />
           ))}
         </tbody>
       </table>
