@@ -13,19 +13,27 @@ attempts, so an unreachable store is an answer within seconds, not a hang.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from .errors import InvalidInput
+
 __all__ = [
     "ObjectStoreSettings",
     "StoreProblem",
     "classify_store_error",
+    "expand_env",
     "fsspec_options",
     "parse_s3_url",
+    "settings_options",
 ]
+
+#: ``${NAME}`` in a credential: read from the environment when the store is used.
+ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 #: ``s3://bucket`` or ``s3://bucket/key``: a bucket name as S3 allows it (3-63 characters).
 S3_URL = re.compile(r"^s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:/(.*))?$")
@@ -79,6 +87,36 @@ def fsspec_options(
     }
     options["skip_instance_cache"] = True
     return options
+
+
+def expand_env(text: str | None) -> str | None:
+    """``text`` with each ``${NAME}`` replaced by the environment variable (a 400 when unset)."""
+    if text is None:
+        return None
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in os.environ:
+            raise InvalidInput(
+                f"The environment variable {name} is not set: set it in the environment of the "
+                "server (or of the job), then try again.",
+                code="missing_environment",
+            )
+        return os.environ[name]
+
+    return ENV.sub(value, text)
+
+
+def settings_options(settings: ObjectStoreSettings | None) -> dict[str, Any]:
+    """The ``s3fs`` keyword arguments of :class:`ObjectStoreSettings` (``${ENV}`` read now)."""
+    settings = settings or ObjectStoreSettings()
+    return fsspec_options(
+        key=expand_env(settings.key),
+        secret=expand_env(settings.secret),
+        endpoint_url=settings.endpoint_url,
+        region=settings.region,
+        anonymous=settings.anonymous,
+    )
 
 
 @dataclass(frozen=True)

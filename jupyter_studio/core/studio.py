@@ -61,6 +61,7 @@ from .validation import invalid_input, parse_model
 if TYPE_CHECKING:  # loaded lazily (by their traits) so that `import jupyter_studio` stays light
     from .automl.service import AutoMLService
     from .modelhub.service import ModelHubService
+    from .processing.service import ProcessingService
     from .wrangler.service import FlowService
 
 ROOT_ENV = "JUPYTER_STUDIO_ROOT"
@@ -152,6 +153,12 @@ class Studio(LoggingConfigurable):
         klass=JobService,
         config=True,
         help="The jobs service: studio.jobs.",
+    )
+    processing_class = Type(
+        default_value="jupyter_studio.core.processing.service.ProcessingService",
+        klass="jupyter_studio.core.processing.service.ProcessingService",
+        config=True,
+        help="Processor runs (SageMaker-shaped processors as jobs): studio.processing.",
     )
     models_class = Type(
         default_value=ModelRegistry,
@@ -333,6 +340,7 @@ class Studio(LoggingConfigurable):
             grace_seconds=self.stop_grace_seconds,
             services=self,
         )
+        self.processing: ProcessingService = self.processing_class(self.jobs)
         self.experiments: ExperimentService = self.experiments_class(
             spaces=self.spaces, domain_root=root, tracking_uri=self.mlflow_tracking_uri or None
         )

@@ -100,6 +100,7 @@ FEATURE_ORDER = (
     "spaces",
     "experiments",
     "jobs",
+    "processing",
     "endpoints",
     "models",
     "wrangler",

@@ -47,6 +47,7 @@ ENTRY_POINT_GROUP = "jupyter_studio.job_kinds"
 #: Import paths of the kinds that ship with Studio (features add theirs here).
 BUILTIN_KINDS: tuple[str, ...] = (
     "jupyter_studio.core.jobs.processing:ProcessingJob",
+    "jupyter_studio.core.processing.job:ProcessorJob",
     "jupyter_studio.core.endpoints.batch.job:BatchTransformJob",
     "jupyter_studio.core.endpoints.monitor.job:ModelMonitorJob",
     "jupyter_studio.core.wrangler.job:FlowJob",
