@@ -23,6 +23,7 @@ from . import endpoints as endpoints_commands
 from . import flows as flows_commands
 from . import modelhub as modelhub_commands
 from . import models as models_commands
+from . import processing as processing_commands
 from .output import table
 
 
@@ -427,6 +428,7 @@ def build_parser() -> argparse.ArgumentParser:
     modelhub_commands.register(sub)
     flows_commands.register(sub)
     automl_commands.register(sub)
+    processing_commands.register(sub)
     return parser
 
 

@@ -5,7 +5,18 @@ A feature adds ``server/handlers/<feature>.py`` exporting ``ROUTES`` and lists i
 
 from __future__ import annotations
 
-from .handlers import automl, endpoints, experiments, flows, info, jobs, modelhub, models, spaces
+from .handlers import (
+    automl,
+    endpoints,
+    experiments,
+    flows,
+    info,
+    jobs,
+    modelhub,
+    models,
+    processing,
+    spaces,
+)
 from .routing import API_PREFIX, Route
 
 ENDPOINTS_PREFIX = "/studio/endpoints"
@@ -13,6 +24,7 @@ ENDPOINTS_PREFIX = "/studio/endpoints"
 ROUTES: list[Route] = [
     *info.ROUTES,
     *jobs.ROUTES,
+    *processing.ROUTES,
     *spaces.ROUTES,
     *models.ROUTES,
     *experiments.ROUTES,

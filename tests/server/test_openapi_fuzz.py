@@ -48,6 +48,7 @@ REPO = Path(__file__).resolve().parents[2]
 #: private space's members and an existing profile are in the schema or a 409.
 STATEFUL = {
     "POST /studio/api/jobs",  # parameters are the kind's
+    "POST /studio/api/processing/jobs",  # code and inputs must exist in the caller's files
     "POST /studio/api/models",  # path must be an MLflow model folder
     # data must be a readable table with the target
     "POST /studio/api/automl/experiments",

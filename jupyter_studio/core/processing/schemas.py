@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..jobs.schemas import JOB_NAME_PATTERN, MAX_JOB_NAME_LENGTH, MAX_RUNTIME_LIMIT_SECONDS
 from ..object_stores import ObjectStoreSettings
-from ..schemas import StrictFloat
+from ..schemas import MAX_INT, StrictFloat, StrictInt
 from .container_paths import CONTAINER_ROOT
 
 __all__ = [
@@ -140,8 +140,11 @@ class ProcessorParameters(BaseModel):
     inputs: list[ProcessingInput] = Field(default_factory=list, max_length=100)
     outputs: list[ProcessingOutput] = Field(default_factory=list, max_length=100)
     env: dict[str, str] = Field(default_factory=dict, description="Extra environment variables.")
-    instance_count: int = Field(
-        default=1, description="Machines; 1 for the script, sklearn and framework processors."
+    instance_count: StrictInt = Field(
+        default=1,
+        ge=0,
+        le=MAX_INT,
+        description="Machines; 1 for the script, sklearn and framework processors.",
     )
     framework: str | None = Field(
         default=None,
