@@ -129,6 +129,7 @@ def upload(
     """Copy every file under ``folder`` to ``destination`` (a local folder or an ``s3://`` prefix).
 
     ``partial`` (the reason the job did not complete) adds a ``_PARTIAL`` file holding it.
+    Without ``partial``, a marker an earlier partial upload left there is removed.
     Returns the number of files copied (the marker not counted).
     """
     files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
@@ -139,8 +140,11 @@ def upload(
             local = target / path.relative_to(folder)
             local.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, local)
+        marker = target / PARTIAL_MARKER
         if partial is not None:
-            (target / PARTIAL_MARKER).write_text(partial + "\n")
+            marker.write_text(partial + "\n")
+        elif marker.is_file():  # a complete run replaces an earlier partial one
+            marker.unlink()
         return len(files)
     fs = _filesystem(settings)
     prefix = destination[len("s3://") :].rstrip("/")
@@ -149,6 +153,8 @@ def upload(
             fs.put_file(str(path), f"{prefix}/{path.relative_to(folder).as_posix()}")
         if partial is not None:
             fs.pipe_file(f"{prefix}/{PARTIAL_MARKER}", (partial + "\n").encode())
+        elif fs.exists(f"{prefix}/{PARTIAL_MARKER}"):  # a complete run replaces a partial one
+            fs.rm_file(f"{prefix}/{PARTIAL_MARKER}")
     except Exception as exc:  # noqa: BLE001
         raise store_failure(exc, destination, settings) from None
     return len(files)

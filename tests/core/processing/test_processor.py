@@ -227,3 +227,40 @@ def test_the_installed_sklearn_version_is_accepted_and_named_when_another_is_ask
         installed in caught.value.message and caught.value.code == "framework_version_unavailable"
     )
     studio.wait(job.job_id, timeout=SHORT_WAIT)
+
+
+def test_a_stopped_job_uploads_what_it_wrote_marked_partial(
+    studio: Studio, contents_root: Path
+) -> None:
+    from tests.support import wait_until
+
+    write_script(
+        contents_root,
+        "slow.py",
+        "import time\n"
+        "open('/opt/ml/processing/output/o/early.txt', 'w').write('early')\n"
+        "print('wrote early', flush=True)\n"
+        "time.sleep(60)\n",
+    )
+    job = studio.processing.create(
+        studio.caller(),
+        _spec(code="slow.py", outputs=[{"output_name": "o", "destination": "kept"}]),
+    )
+    studio.start()
+    wait_until(lambda: "wrote early" in studio.job_logs(job.job_id).content, what="the first file")
+    studio.stop_job(job.job_id)
+    done = studio.wait(job.job_id, timeout=SHORT_WAIT)
+    assert done.status == JobStatus.STOPPED
+    assert (contents_root / "kept/early.txt").read_text() == "early"
+    assert "stopped" in (contents_root / "kept/_PARTIAL").read_text()
+
+
+def test_a_complete_run_removes_an_earlier_partial_marker(tmp_path: Path) -> None:
+    from jupyter_studio.core.processing.transfer import PARTIAL_MARKER, upload
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src/a.txt").write_text("a")
+    upload(tmp_path / "src", str(tmp_path / "dest"), None, partial="the job failed")
+    assert (tmp_path / "dest" / PARTIAL_MARKER).read_text() == "the job failed\n"
+    assert upload(tmp_path / "src", str(tmp_path / "dest"), None, partial=None) == 1
+    assert not (tmp_path / "dest" / PARTIAL_MARKER).exists()
