@@ -16,6 +16,7 @@ job environments on these machines", for the measured behaviour this follows.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import json
 import os
@@ -49,6 +50,11 @@ from jupyter_studio.core.processes import (
 STOP_GRACE_SECONDS = 10.0
 #: Default seconds to wait for the master and every worker to be ALIVE (a busy 2-core machine).
 START_TIMEOUT = 180.0
+#: JVM options of the master and worker daemons (not of drivers or executors): they only route
+#: messages, and without the C2 compiler's threads (and with one GC thread) competing for the
+#: cores, a master and 2 workers are ALIVE in about half the time on a busy 2-core machine
+#: (measured 9-12 s instead of 18-24 s). The user's SPARK_DAEMON_JAVA_OPTS come after, so win.
+DAEMON_JAVA_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 #: Oldest Java that Spark 4 runs on.
 JAVA_MIN_VERSION = 17
 
@@ -117,6 +123,7 @@ def java_executable() -> str:
     return candidate
 
 
+@functools.lru_cache(maxsize=8)
 def _java_major_version(java: str) -> int | None:
     try:
         out = subprocess.run(
@@ -377,6 +384,9 @@ class SparkStandaloneCluster:
                 "SPARK_WORKER_DIR": str(self.work_dir),
                 "PYSPARK_PYTHON": python or sys.executable,
                 "PYTHONUNBUFFERED": "1",
+                "SPARK_DAEMON_JAVA_OPTS": " ".join(
+                    filter(None, [DAEMON_JAVA_OPTS, os.environ.get("SPARK_DAEMON_JAVA_OPTS")])
+                ),
             }
         )
         return env

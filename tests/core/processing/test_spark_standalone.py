@@ -6,6 +6,7 @@ recorded process groups, and Java processes whose command line or folder is the 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import queue
@@ -16,6 +17,7 @@ import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import psutil
 import pytest
@@ -31,13 +33,27 @@ from jupyter_studio.core.processing.spark_standalone import (
 )
 from tests.support import LONG_WAIT, wait_until
 
-try:
-    spark_home()
-    java_executable()
-except SparkUnavailableError as missing:  # pragma: no cover - depends on the machine
-    pytest.skip(str(missing), allow_module_level=True)
+T = TypeVar("T")
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+
+def _spark_missing() -> str:
+    try:
+        spark_home()
+        java_executable()
+    except SparkUnavailableError as missing:  # pragma: no cover - depends on the machine
+        return str(missing)
+    return ""
+
+
+def real_spark(test: T) -> T:
+    """Mark a test that starts a real cluster: slow (JVMs on 2 busy cores), only where Spark runs."""
+    missing = _spark_missing()
+    marks = [pytest.mark.slow, pytest.mark.timeout(900)]
+    marks.append(pytest.mark.skipif(bool(missing), reason=missing or "Spark can run here"))
+    for mark in marks:
+        test = mark(test)
+    return test
+
 
 GROUP_BY_APP = """\
 import json, sys
@@ -130,6 +146,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkStandalon
     assert java_count(spark.work_dir, groups) == 0
 
 
+@real_spark
 def test_two_workers_alive_and_recorded(cluster: SparkStandaloneCluster) -> None:
     assert cluster.master_url.startswith("spark://127.0.0.1:")
     status = json.loads(get_url(f"{cluster.ui_url}/json/"))
@@ -142,6 +159,7 @@ def test_two_workers_alive_and_recorded(cluster: SparkStandaloneCluster) -> None
     assert java_count(cluster.work_dir, {p.pgid for p in cluster.processes}) == 3
 
 
+@real_spark
 def test_group_by_app_runs_on_the_cluster(cluster: SparkStandaloneCluster, tmp_path: Path) -> None:
     data = tmp_path / "sales.csv"
     lines = ["city,amount"]
@@ -167,6 +185,7 @@ def test_group_by_app_runs_on_the_cluster(cluster: SparkStandaloneCluster, tmp_p
     assert [p.role for p in cluster.processes] == ["master", "worker-1", "worker-2"]
 
 
+@real_spark
 def test_failing_app_exits_non_zero_with_its_traceback(
     cluster: SparkStandaloneCluster, tmp_path: Path
 ) -> None:
@@ -180,6 +199,7 @@ def test_failing_app_exits_non_zero_with_its_traceback(
     assert "ValueError: boom from the Spark app" in text
 
 
+@real_spark
 def test_stop_leaves_no_java_process(cluster: SparkStandaloneCluster) -> None:
     groups = {p.pgid for p in cluster.processes}
     work_dir, log_dir = cluster.work_dir, cluster.log_dir
@@ -200,6 +220,7 @@ def _read_lines(stream: object, lines: queue.Queue[str]) -> None:
         lines.put(line.rstrip("\n"))
 
 
+@real_spark
 def test_kill_9_of_the_owner_then_stop_recorded_leaves_nothing(tmp_path: Path) -> None:
     work, logs, record = tmp_path / "work", tmp_path / "logs", tmp_path / "cluster.json"
     (tmp_path / "owner.py").write_text(OWNER_SCRIPT)
@@ -251,3 +272,41 @@ def test_workers_must_be_at_least_one(tmp_path: Path) -> None:
 
 def test_stop_recorded_without_a_record_is_a_no_op(tmp_path: Path) -> None:
     assert stop_recorded(tmp_path / "missing.json") == 0
+
+
+def test_without_pyspark_a_clear_error_says_how_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *args: None if name == "pyspark" else real_find_spec(name, *args),
+    )
+    cluster = SparkStandaloneCluster(1, work_dir=tmp_path / "work", log_dir=tmp_path / "logs")
+    with pytest.raises(SparkUnavailableError, match=r"pip install pyspark"):
+        cluster.start()
+    assert cluster.processes == []
+
+
+def test_the_module_imports_without_importing_pyspark() -> None:
+    code = (
+        "import sys, jupyter_studio.core.processing.spark_standalone, "
+        "jupyter_studio.core.processing.dask_local\n"
+        "assert 'pyspark' not in sys.modules and 'distributed' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], env=package_env(), check=True, timeout=120)
+
+
+def test_without_java_a_clear_error_says_how_to_get_java_17(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(SparkUnavailableError, match=r"Java 17.*openjdk-17-jre-headless"):
+        java_executable()
+    old = tmp_path / "java"
+    old.write_text("#!/bin/sh\necho 'openjdk version \"11.0.2\" 2019-01-15' >&2\n")
+    old.chmod(0o755)
+    with pytest.raises(SparkUnavailableError, match=r"is Java 11\). Install a Java 17"):
+        java_executable()
