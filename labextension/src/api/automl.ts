@@ -59,6 +59,8 @@ export interface IValidateAutoMLExperiment extends IAutoMLSettings {
 export interface IFieldProblem {
   loc: string[];
   msg: string;
+  /** The error code behind the problem (`path_not_found`, `not_a_file`...), when one says it. */
+  code?: string | null;
 }
 
 /** Response of `POST studio/api/automl/validate`. */
