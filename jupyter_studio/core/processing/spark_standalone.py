@@ -443,9 +443,8 @@ class SparkStandaloneCluster:
         The driver runs here (PySpark apps run in client mode on a standalone cluster) with the
         cluster's environment plus ``env``; each line it prints goes to ``log``. ``python`` is
         the interpreter of the driver and the executors (default: this one); ``cwd`` the
-        driver's folder (default: ``work_dir``). After ``timeout``
-        seconds the driver is stopped and :class:`TimeoutError` raised (a driver whose last
-        worker died waits for ever).
+        driver's folder (default: ``work_dir``). After ``timeout`` seconds the driver is stopped
+        and :class:`TimeoutError` raised (a driver whose last worker died waits for ever).
         """
         home = self._spark_home or spark_home()
         command = [str(home / "bin" / "spark-submit"), "--master", self.master_url]
@@ -462,16 +461,18 @@ class SparkStandaloneCluster:
         full_env = {**self.environment(python), **(env or {})}
         child = self._spawn("driver", command, None, env=full_env, cwd=cwd)
         lines = _pump(child, log or (lambda line: None))
+        driver = [p for p in self.processes if p.pid == child.pid]
         try:
             code = child.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            self._stop_groups([p for p in self.processes if p.pid == child.pid])
             raise TimeoutError(
                 f"the Spark app {app} did not end within {timeout} s and was stopped"
             ) from None
         finally:
+            # Also what the driver started (the app's Python), were it interrupted or timed out.
+            self._stop_groups(driver)
             lines.join(timeout=10)
-        self._forget(child.pid)
+            self._forget(child.pid)
         return code
 
     def _executor_memory(self) -> str:
@@ -603,12 +604,36 @@ def stop_processes(
     return count
 
 
+def _under(text: str, folder: str) -> bool:
+    return text == folder or text.startswith(folder + os.sep)
+
+
+def java_processes_in(work_dir: Path) -> list[psutil.Process]:
+    """Live Java processes whose folder or a command-line argument lies in ``work_dir``.
+
+    A cluster's master, workers and executors all do (their properties file, work dirs and
+    folders are there), so this finds a JVM even when its record is missing.
+    """
+    folder = str(Path(work_dir).resolve())
+    found = []
+    for proc in psutil.process_iter(["name", "cmdline", "cwd", "status"]):
+        info = proc.info
+        if info["name"] != "java" or info["status"] == psutil.STATUS_ZOMBIE:
+            continue
+        if _under(info["cwd"] or "", folder) or any(
+            _under(a, folder) for a in info["cmdline"] or []
+        ):
+            found.append(proc)
+    return found
+
+
 def stop_recorded(path: Path, grace: float = STOP_GRACE_SECONDS) -> int:
     """Stop whatever is left of a cluster recorded at ``path`` (its owner may have been killed).
 
     Stops every recorded process group still running (matched by pid and start time, so a reused
-    pid is never signalled), deletes the recorded scratch folders and the record. Returns how many
-    processes were still running. A missing record means nothing to stop (0).
+    pid is never signalled), then the process group of any Java process still working in the
+    recorded ``work_dir`` (one started in the instant before it was recorded), deletes the recorded scratch folders and
+    the record. Returns how many processes were still running. No record: nothing to stop (0).
     """
     path = Path(path)
     try:
@@ -617,6 +642,15 @@ def stop_recorded(path: Path, grace: float = STOP_GRACE_SECONDS) -> int:
         return 0
     processes = [RecordedProcess(**entry) for entry in record.get("processes", [])]
     count = stop_processes(processes, grace)
+    if record.get("work_dir"):
+        # Their whole process groups: a driver's JVM leads the group its app's Python is in.
+        groups = set()
+        for proc in java_processes_in(Path(record["work_dir"])):
+            with contextlib.suppress(OSError):
+                groups.add(os.getpgid(proc.pid))
+        groups.discard(os.getpgrp())
+        found = [RecordedProcess("found", pgid, None, pgid) for pgid in sorted(groups)]
+        count += stop_processes(found, grace)
     for folder in record.get("local_dirs", []):
         shutil.rmtree(folder, ignore_errors=True)
     path.unlink(missing_ok=True)

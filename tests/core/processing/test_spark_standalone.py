@@ -200,6 +200,31 @@ def test_failing_app_exits_non_zero_with_its_traceback(
 
 
 @real_spark
+def test_an_app_that_never_ends_is_stopped_after_its_timeout(
+    cluster: SparkStandaloneCluster, tmp_path: Path
+) -> None:
+    app = tmp_path / "forever.py"
+    app.write_text("import time\nprint('SLEEPING', flush=True)\ntime.sleep(3600)\n")
+    drivers: list[int] = []
+    original = cluster._spawn
+
+    def spawn(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
+        child = original(*args, **kwargs)  # type: ignore[arg-type]
+        drivers.append(child.pid)
+        return child
+
+    cluster._spawn = spawn  # type: ignore[method-assign]
+    try:
+        with pytest.raises(TimeoutError, match="did not end within 20 s and was stopped"):
+            cluster.submit(app, timeout=20)
+    finally:
+        del cluster._spawn
+    assert [p.role for p in cluster.processes] == ["master", "worker-1", "worker-2"]
+    # The driver's JVM and the app's Python it started are gone.
+    assert cluster_processes(tmp_path / "nowhere", set(drivers)) == []
+
+
+@real_spark
 def test_stop_leaves_no_java_process(cluster: SparkStandaloneCluster) -> None:
     groups = {p.pgid for p in cluster.processes}
     work_dir, log_dir = cluster.work_dir, cluster.log_dir
@@ -250,6 +275,11 @@ def test_kill_9_of_the_owner_then_stop_recorded_leaves_nothing(tmp_path: Path) -
         groups = {p.pgid for p in recorded}
         owner.send_signal(signal.SIGKILL)
         owner.wait(timeout=60)
+        # As if the owner died in the instant between starting the driver and recording it:
+        # the driver's group is found by its JVM working in the cluster's folder.
+        data = json.loads(record.read_text())
+        data["processes"] = [p for p in data["processes"] if p["role"] != "driver"]
+        record.write_text(json.dumps(data))
         # Nothing stopped them: master, worker, executor and the driver's JVM outlive their owner.
         assert java_count(work, groups) >= 4
         assert stop_recorded(record, grace=10) >= 4
