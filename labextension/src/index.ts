@@ -9,7 +9,11 @@ import { automlPlugin } from './panels/automl';
 import { endpointsPlugin } from './panels/endpoints';
 import { experimentsPlugin } from './panels/experiments';
 import { homePlugin } from './panels/home';
-import { jobsPlugin, processingFormPlugin } from './panels/jobs';
+import {
+  jobsPlugin,
+  processingFormPlugin,
+  processorFormPlugin
+} from './panels/jobs';
 import { modelHubPlugin } from './panels/modelhub';
 import { modelsPlugin } from './panels/models';
 import { placeholderPlugin } from './panels/placeholder';
@@ -22,6 +26,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   studioModelPlugin,
   jobsPlugin,
   processingFormPlugin,
+  processorFormPlugin,
   homePlugin,
   modelsPlugin,
   experimentsPlugin,

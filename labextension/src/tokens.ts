@@ -226,6 +226,26 @@ export interface IJobFormEntry {
   form: JobParametersForm;
   /** Initial parameters when the form opens without any (e.g. the selected file). */
   initialParameters?: () => Record<string, unknown>;
+  /**
+   * Entries of the "New job" menu for this kind, each opening the form with
+   * its own parameters (default: one entry, the kind itself).
+   */
+  variants?: IJobFormVariant[];
+  /**
+   * Start the job another way than `POST /jobs` (e.g. the feature's own
+   * endpoint); its errors must be located as `POST /jobs` locates them.
+   */
+  create?: (body: ICreateJob) => Promise<IJob>;
+}
+
+/** One entry of the "New job" menu for a kind, e.g. one processor. */
+export interface IJobFormVariant {
+  /** Unique within the kind. */
+  id: string;
+  title: string;
+  description?: string;
+  /** Parameters the form opens with (merged over `initialParameters`). */
+  parameters: Record<string, unknown>;
 }
 
 /**

@@ -4,3 +4,4 @@ import './automl.css';
 import './modelhub.css';
 import '@xyflow/react/dist/style.css';
 import './wrangler.css';
+import './processing.css';

@@ -48,6 +48,7 @@ import { JobsPanel } from './widget';
 export { JobFormRegistry } from './form-registry';
 export { JobsModel } from './model';
 export { processingFormPlugin } from './processing';
+export { processorFormPlugin } from './processor';
 export { JobsPanel } from './widget';
 
 /** Arguments of `studio:open-jobs`. */

@@ -6,7 +6,7 @@ import { PanelHeader } from '../../components/panel-header';
 import { RefreshButton } from '../../components/refresh-button';
 import { SpaceSelect } from '../../components/space-select';
 import { useSignal } from '../../components/use-signal';
-import type { IJobFormRegistry } from '../../tokens';
+import type { IJobFormRegistry, IJobFormVariant } from '../../tokens';
 import { statusLabel } from '../../utils/format';
 import { LoadState } from '../../utils/load-state';
 import type { IPathOpener } from '../../tokens';
@@ -24,6 +24,8 @@ const DEFAULT_KIND = 'processing';
 interface IFormState {
   key: number;
   kind: string;
+  /** The menu entry the form was opened from, when the kind has several. */
+  variant: IJobFormVariant | null;
   parameters: Record<string, unknown>;
   spaceId: string | null;
 }
@@ -48,11 +50,17 @@ export function JobsView(props: {
       (kinds.some(k => k.name === DEFAULT_KIND)
         ? DEFAULT_KIND
         : (kinds[0]?.name ?? DEFAULT_KIND));
-    const parameters =
-      request.parameters ?? forms.get(kind)?.initialParameters?.() ?? {};
+    const entry = forms.get(kind);
+    const variant =
+      entry?.variants?.find(v => v.id === request.variant) ?? null;
+    const parameters = request.parameters ?? {
+      ...entry?.initialParameters?.(),
+      ...variant?.parameters
+    };
     setForm(previous => ({
       key: (previous?.key ?? 0) + 1,
       kind,
+      variant,
       parameters,
       spaceId:
         request.spaceId === undefined
@@ -159,9 +167,10 @@ export function JobsView(props: {
               ? 'Loading job kinds…'
               : kindsError
           }
-          onChoose={(kind: IJobKind) => {
+          variantsOf={kind => forms.get(kind.name)?.variants}
+          onChoose={(kind: IJobKind, variant) => {
             void model.studio.refreshSpaces().catch(() => undefined);
-            openForm({ kind: kind.name });
+            openForm({ kind: kind.name, variant: variant?.id });
           }}
         />
       </PanelHeader>
@@ -255,18 +264,21 @@ function NewJobFormSlot(props: {
     );
   }
   const spaces = model.spaces;
+  const entry = forms.get(kind.name);
   return (
     <NewJobForm
       key={form.key}
       kind={kind}
-      parametersForm={forms.get(kind.name)?.form ?? SchemaParametersForm}
+      title={form.variant?.title}
+      description={form.variant?.description}
+      parametersForm={entry?.form ?? SchemaParametersForm}
       initialParameters={form.parameters}
       initialSpaceId={form.spaceId}
       spaces={LoadState.valueOf(spaces) ?? []}
       spacesLoaded={spaces.status !== 'loading'}
       onCancel={onClose}
       onSubmit={async body => {
-        await model.create(body);
+        await model.create(body, entry?.create);
         onClose();
       }}
     />

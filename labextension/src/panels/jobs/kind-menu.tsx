@@ -2,6 +2,13 @@ import { addIcon, Button, caretDownIcon } from '@jupyterlab/ui-components';
 import React, { useEffect, useRef, useState } from 'react';
 
 import type { IJobKind } from '../../api/jobs';
+import type { IJobFormVariant } from '../../tokens';
+
+/** One entry of the menu: a kind, or one variant of it. */
+interface IMenuEntry {
+  kind: IJobKind;
+  variant: IJobFormVariant | null;
+}
 
 /**
  * The "New job" button: it opens a menu of the job kinds, each with its
@@ -11,9 +18,17 @@ export function KindMenu(props: {
   kinds: IJobKind[];
   /** Shown instead of the kinds while they load or when they failed. */
   status?: string | null;
-  onChoose: (kind: IJobKind) => void;
+  /** The entries of a kind that has several (its registered variants). */
+  variantsOf?: (kind: IJobKind) => IJobFormVariant[] | undefined;
+  onChoose: (kind: IJobKind, variant: IJobFormVariant | null) => void;
 }): JSX.Element {
   const [open, setOpen] = useState(false);
+  const entries = props.kinds.flatMap<IMenuEntry>(kind => {
+    const variants = props.variantsOf?.(kind);
+    return variants?.length
+      ? variants.map(variant => ({ kind, variant }))
+      : [{ kind, variant: null }];
+  });
   const root = useRef<HTMLDivElement>(null);
   const menu = useRef<HTMLUListElement>(null);
 
@@ -70,29 +85,38 @@ export function KindMenu(props: {
           aria-label="Job kinds"
           ref={menu}
         >
-          {props.kinds.map(kind => (
-            <li key={kind.name} role="none">
-              <button
-                type="button"
-                role="menuitem"
-                className="jp-studio-KindMenu-item"
-                data-kind={kind.name}
-                onClick={() => {
-                  setOpen(false);
-                  props.onChoose(kind);
-                }}
+          {entries.map(({ kind, variant }) => {
+            const description = variant
+              ? variant.description
+              : kind.description;
+            return (
+              <li
+                key={variant ? `${kind.name}:${variant.id}` : kind.name}
+                role="none"
               >
-                <span className="jp-studio-KindMenu-title">
-                  {kind.title || kind.name}
-                </span>
-                {kind.description ? (
-                  <span className="jp-studio-KindMenu-description">
-                    {kind.description}
+                <button
+                  type="button"
+                  role="menuitem"
+                  className="jp-studio-KindMenu-item"
+                  data-kind={kind.name}
+                  data-variant={variant?.id}
+                  onClick={() => {
+                    setOpen(false);
+                    props.onChoose(kind, variant);
+                  }}
+                >
+                  <span className="jp-studio-KindMenu-title">
+                    {variant?.title ?? (kind.title || kind.name)}
                   </span>
-                ) : null}
-              </button>
-            </li>
-          ))}
+                  {description ? (
+                    <span className="jp-studio-KindMenu-description">
+                      {description}
+                    </span>
+                  ) : null}
+                </button>
+              </li>
+            );
+          })}
           {props.status || !props.kinds.length ? (
             <li role="none" className="jp-studio-KindMenu-status">
               {props.status ?? 'No job kinds are registered on this server.'}

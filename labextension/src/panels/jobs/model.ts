@@ -195,9 +195,23 @@ export class JobsModel implements IVisibilityAwareModel {
     return pending;
   }
 
-  /** Create a job and select it; every filter is cleared to show it. */
-  async create(body: ICreateJob): Promise<IJob> {
-    const job = await this.studio.createJob(body);
+  /**
+   * Create a job and select it; every filter is cleared to show it.
+   *
+   * @param create - how to start it, when not through `POST /jobs` (a
+   *   kind's own endpoint).
+   */
+  async create(
+    body: ICreateJob,
+    create?: (body: ICreateJob) => Promise<IJob>
+  ): Promise<IJob> {
+    let job: IJob;
+    if (create) {
+      job = await create(body);
+      void this.refresh();
+    } else {
+      job = await this.studio.createJob(body);
+    }
     this.setFilter({ status: '', kind: '', spaceId: '' });
     this._showNew(job);
     return job;
@@ -318,6 +332,8 @@ export namespace JobsModel {
   export interface INewJobRequest {
     /** The job kind (default: `processing`, else the first kind). */
     kind?: string;
+    /** One of the kind's registered variants (its "New job" menu entries). */
+    variant?: string;
     /** Initial parameters (default: the kind form's own defaults). */
     parameters?: Record<string, unknown>;
     /** Preselect this space (`null`: none, `undefined`: the active space). */

@@ -47,6 +47,9 @@ const NO_ERRORS: IFormErrors = {
  */
 export function NewJobForm(props: {
   kind: IJobKind;
+  /** Title and description instead of the kind's (a variant of it). */
+  title?: string;
+  description?: string;
   /** The kind's parameters form. */
   parametersForm: JobParametersForm;
   initialParameters: Record<string, unknown>;
@@ -156,11 +159,11 @@ export function NewJobForm(props: {
       noValidate
     >
       <div className="jp-studio-NewJobForm-title">
-        New job: {kind.title || kind.name}
+        New job: {props.title ?? (kind.title || kind.name)}
       </div>
-      {kind.description ? (
+      {(props.description ?? kind.description) ? (
         <div className="jp-studio-help jp-studio-NewJobForm-description">
-          {kind.description}
+          {props.description ?? kind.description}
         </div>
       ) : null}
       <div className="jp-studio-NewJobForm-grid">
