@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -11,6 +12,7 @@ from typing import Any, BinaryIO
 from pydantic import BaseModel
 
 from .errors import JobStopped
+from .tracked import TrackedProcess, write_tracked
 
 
 class JobLog:
@@ -83,6 +85,23 @@ class JobContext:
     @property
     def should_stop(self) -> bool:
         return self.stop_event.is_set()
+
+    def track_processes(
+        self,
+        key: str,
+        processes: Iterable[TrackedProcess],
+        *,
+        folders: Sequence[Path | str] = (),
+        names: Sequence[str] = (),
+        scratch: Sequence[Path | str] = (),
+    ) -> None:
+        """Record processes this job started outside its worker's process group (under ``key``).
+
+        Call it again with the current set whenever it changes, and with none once they are
+        stopped. Whatever is recorded when the worker is gone without cleaning up (kill -9, a
+        stop that outlasted its grace period) is killed by the runner; see :mod:`.tracked`.
+        """
+        write_tracked(self.job_dir, key, processes, folders=folders, names=names, scratch=scratch)
 
     def check_stop(self) -> None:
         """Raise :class:`JobStopped` if the job was asked to stop (call it between steps)."""

@@ -20,6 +20,7 @@ from . import state
 from .executors import Executor
 from .schemas import JobStatus
 from .tables import JobRow
+from .tracked import kill_tracked
 
 log = logging.getLogger(__name__)
 
@@ -118,8 +119,19 @@ class JobRunner:
             else:
                 self._enforce_limits(row, now)
 
+    def _kill(self, row: JobRow) -> None:
+        """Kill the worker's process group and what the job recorded outside it (processes.json)."""
+        self.executor.kill(row)
+        try:
+            count = kill_tracked(Path(row.job_dir))
+        except Exception:  # the runner goes on; the next restart finds the record again
+            self.log.exception("Could not stop the processes recorded by Studio job %s", row.job_id)
+            return
+        if count:
+            self.log.warning("Studio job %s: killed %d recorded process(es)", row.job_id, count)
+
     def _worker_gone(self, row: JobRow) -> None:
-        self.executor.kill(row)  # whatever the dead worker started must not linger
+        self._kill(row)  # whatever the dead worker started must not linger
         how = self.executor.exit_description(row) or (
             "it was killed or crashed, or the machine restarted"
         )
@@ -153,7 +165,7 @@ class JobRunner:
         if row.status == JobStatus.STOPPING.value:
             requested = row.stop_requested_at or now
             if (now - requested).total_seconds() > self.grace_seconds:
-                self.executor.kill(row)
+                self._kill(row)
                 message = f"{row.status_message or 'Stopped'} (killed after the {self.grace_seconds:g} s grace period)"
                 if state.finish(self.store, row.job_id, JobStatus.STOPPED, message):
                     self._append_log(row, message)

@@ -33,6 +33,7 @@ from .errors import JobFailed, JobStopped
 from .kinds import JobKind, import_kind
 from .schemas import JobStatus
 from .tables import JobRow
+from .tracked import kill_tracked
 
 HEARTBEAT_SECONDS = 1.0
 WORKER_DB_URL_ENV = "STUDIO_WORKER_DB_URL"
@@ -237,6 +238,17 @@ class JobWorker:
         return status
 
 
+def _stop_leftovers(spec: JobSpec, log: JobLog) -> None:
+    """Stop what the job recorded in processes.json and did not stop itself (a safety net)."""
+    try:
+        count = kill_tracked(spec.job_dir, grace=spec.grace_seconds)
+    except Exception as exc:
+        log.studio(f"could not stop the processes the job recorded: {exc}")
+        return
+    if count:
+        log.studio(f"stopped {count} process(es) the job had left running")
+
+
 def run_job(db_url: str, job_id: str, *, in_main_thread: bool = True) -> str:
     """Run job ``job_id`` to its end; returns the final status value."""
     store = Store(db_url, upgrade=False)
@@ -247,7 +259,10 @@ def run_job(db_url: str, job_id: str, *, in_main_thread: bool = True) -> str:
         (spec.job_dir / "output").mkdir(parents=True, exist_ok=True)
         with open(spec.job_dir / "job.log", "ab", buffering=0) as handle:
             worker = JobWorker(store, spec, JobLog(handle))
-            return worker.run(in_main_thread=in_main_thread).value
+            try:
+                return worker.run(in_main_thread=in_main_thread).value
+            finally:
+                _stop_leftovers(spec, worker.log)
     finally:
         store.dispose()
 
