@@ -34,7 +34,9 @@ from .core.processing.schemas import CreateProcessingJob, ProcessingInput, Proce
 from .core.validation import parse_model
 
 __all__ = [
+    "DaskProcessor",
     "FrameworkProcessor",
+    "PySparkProcessor",
     "ProcessingInput",
     "ProcessingOutput",
     "SKLearnProcessor",
@@ -93,9 +95,12 @@ class ScriptProcessor(UserClient):
         outputs: Sequence[ProcessingOutput | Mapping[str, Any]] | None = None,
         arguments: Sequence[str] | None = None,
         job_name: str | None = None,
+        **extra: Any,
     ) -> CreateProcessingJob:
         """The request :meth:`run` sends (checked: a bad field raises InvalidInput naming it)."""
         fields: dict[str, Any] = {
+            **self._cluster_fields(),
+            **extra,
             "processor": self.processor,
             "code": code,
             "source_dir": source_dir,
@@ -113,6 +118,9 @@ class ScriptProcessor(UserClient):
             "space_id": self.space_id,
         }
         return parse_model(CreateProcessingJob, fields, "processing job")
+
+    def _cluster_fields(self) -> dict[str, Any]:
+        return {}
 
     def run(
         self,
@@ -138,6 +146,9 @@ class ScriptProcessor(UserClient):
             arguments=arguments,
             job_name=job_name,
         )
+        return self._start(body, wait, logs)
+
+    def _start(self, body: CreateProcessingJob, wait: bool, logs: bool) -> DescribeJob:
         job = self.studio.processing.create(self.caller, body)
         self.studio.start()
         self.latest_job = job
@@ -184,6 +195,123 @@ class FrameworkProcessor(ScriptProcessor):
         super().__init__(framework_version=framework_version, **kwargs)
         name = estimator_cls if isinstance(estimator_cls, str) else estimator_cls.__name__
         self.framework = name.lower()
+
+
+class _ClusterProcessor(ScriptProcessor):
+    """A processor whose job starts a cluster of ``instance_count`` workers."""
+
+    def __init__(
+        self,
+        *,
+        instance_count: int = 1,
+        cores_per_worker: int = 1,
+        memory_per_worker: str | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(instance_count=instance_count, **kwargs)
+        self.cores_per_worker = cores_per_worker
+        self.memory_per_worker = memory_per_worker
+
+    def _cluster_fields(self) -> dict[str, Any]:
+        return {
+            "cores_per_worker": self.cores_per_worker,
+            "memory_per_worker": self.memory_per_worker,
+        }
+
+
+class PySparkProcessor(_ClusterProcessor):
+    """Run a PySpark app on an Apache Spark cluster started for the job (SageMaker's
+    ``PySparkProcessor``).
+
+    ``instance_count`` workers (1 to ``Studio.processing_max_instances``) of ``cores_per_worker``
+    cores and ``memory_per_worker`` (default ``"1g"``) join a standalone master on this machine;
+    the app's driver and executor logs land in the job log, the master UI's address in the job's
+    progress message, and the cluster stops with the job. ``framework_version`` (Spark's version)
+    must be the installed pyspark's; ``py_version`` and ``container_version`` are accepted and
+    ignored. Needs the pyspark package and Java 17 or newer.
+    """
+
+    processor = "pyspark"
+
+    def __init__(
+        self,
+        *,
+        framework_version: str | None = None,
+        py_version: str | None = None,
+        container_version: str | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(framework_version=framework_version, **kwargs)
+        self.py_version, self.container_version = py_version, container_version
+
+    def run(  # type: ignore[override]
+        self,
+        submit_app: str,
+        submit_py_files: Sequence[str] | None = None,
+        submit_jars: Sequence[str] | None = None,
+        submit_files: Sequence[str] | None = None,
+        inputs: Sequence[ProcessingInput | Mapping[str, Any]] | None = None,
+        outputs: Sequence[ProcessingOutput | Mapping[str, Any]] | None = None,
+        arguments: Sequence[str] | None = None,
+        wait: bool = True,
+        logs: bool = True,
+        job_name: str | None = None,
+        configuration: Sequence[Mapping[str, Any]] | Mapping[str, Any] | None = None,
+    ) -> DescribeJob:
+        """Submit ``submit_app`` (a .py file in your files) to the job's Spark cluster.
+
+        ``configuration`` takes the SDK's form, ``[{"Classification": "spark-defaults",
+        "Properties": {"spark.executor.cores": "1"}}]`` (only spark-defaults), or a plain
+        ``{"spark.x": "y"}``. Returns the job as :meth:`ScriptProcessor.run` does.
+        """
+        body = self.spec(
+            submit_app,
+            inputs=inputs,
+            outputs=outputs,
+            arguments=arguments,
+            job_name=job_name,
+            submit_py_files=list(submit_py_files or []),
+            submit_jars=list(submit_jars or []),
+            submit_files=list(submit_files or []),
+            spark_conf=spark_properties(configuration),
+        )
+        return self._start(body, wait, logs)
+
+
+class DaskProcessor(_ClusterProcessor):
+    """Run a Python script on a Dask cluster started for the job (``dask.distributed``).
+
+    ``instance_count`` worker processes (1 to ``Studio.processing_max_instances``) of
+    ``cores_per_worker`` threads and ``memory_per_worker`` (default: Dask's ``"auto"``) start
+    with a scheduler on this machine, or, when the administrator set
+    ``Studio.dask_scheduler_address``, the job uses that scheduler. The script runs with
+    ``DASK_SCHEDULER_ADDRESS`` set, so ``distributed.Client()`` connects to the cluster;
+    ``run(code, ...)`` is :meth:`ScriptProcessor.run`.
+    """
+
+    processor = "dask"
+
+
+def spark_properties(
+    configuration: Sequence[Mapping[str, Any]] | Mapping[str, Any] | None,
+) -> dict[str, str]:
+    """Spark properties from the SDK's ``configuration`` (spark-defaults) or a plain dict."""
+    if not configuration:
+        return {}
+    if isinstance(configuration, Mapping) and "Classification" not in configuration:
+        return {str(k): str(v) for k, v in configuration.items()}
+    items = [configuration] if isinstance(configuration, Mapping) else list(configuration)
+    properties: dict[str, str] = {}
+    for item in items:
+        classification = item.get("Classification")
+        if classification != "spark-defaults":
+            raise InvalidInput(
+                f"configuration classification {classification!r} is not supported here: only "
+                "'spark-defaults' (Spark properties) applies to the job's standalone cluster.",
+                code="invalid_configuration",
+            )
+        properties.update({str(k): str(v) for k, v in (item.get("Properties") or {}).items()})
+    return properties
 
 
 def _as_dict(item: Any) -> Any:

@@ -160,6 +160,19 @@ class Studio(LoggingConfigurable):
         config=True,
         help="Processor runs (SageMaker-shaped processors as jobs): studio.processing.",
     )
+    processing_max_instances = Int(
+        4,
+        config=True,
+        help="The most workers (instance_count) a pyspark or dask processor job may start for "
+        "its cluster; a request above it is refused (400). Each Spark worker is a JVM.",
+    )
+    dask_scheduler_address = Unicode(
+        "",
+        config=True,
+        help="Address of an existing Dask scheduler (tcp://host:8786) that dask processor jobs "
+        "run on, instead of a local cluster of instance_count workers started for each job. "
+        "Studio never stops it.",
+    )
     models_class = Type(
         default_value=ModelRegistry,
         klass=ModelRegistry,
@@ -288,6 +301,12 @@ class Studio(LoggingConfigurable):
         except ValidationError as exc:
             message = invalid_input(exc, "settings").message
             raise TraitError(f"Studio.default_user_settings: {message}") from None
+        return proposal["value"]
+
+    @validate("processing_max_instances")
+    def _check_max_instances(self, proposal: Any) -> int:
+        if proposal["value"] < 1:
+            raise ValueError("Studio.processing_max_instances must be at least 1")
         return proposal["value"]
 
     @validate("max_workers")

@@ -16,8 +16,10 @@ its parent through a pipe).
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -80,6 +82,7 @@ class DaskLocalCluster:
         local_directory: Path,
         dashboard: bool = True,
         start_timeout: float = START_TIMEOUT,
+        env: Mapping[str, str] | None = None,
     ) -> None:
         _validate(workers, threads_per_worker)
         self.workers = workers
@@ -88,6 +91,8 @@ class DaskLocalCluster:
         self.local_directory = Path(local_directory).resolve()
         self.dashboard = dashboard
         self.start_timeout = start_timeout
+        #: Variables the worker processes start with (before Python runs its startup hooks).
+        self.env = dict(env or {})
         self._cluster: LocalCluster | None = None
         self._client: Client | None = None
         self._pids: list[int] = []
@@ -131,11 +136,17 @@ class DaskLocalCluster:
         self.local_directory.mkdir(parents=True, exist_ok=True)
         dashboard_address = "127.0.0.1:0" if self.dashboard else None
         # Workers get the configuration in force when they are created: scratch space goes here.
-        with dask.config.set(
-            {
-                "temporary-directory": str(self.local_directory),
-                "distributed.comm.timeouts.connect": f"{max(timeout, 30):.0f}s",
-            }
+        pre_spawn = {**(dask.config.get("distributed.nanny.pre-spawn-environ") or {}), **self.env}
+        # The nanny prefers this process's variables to its pre-spawn-environ: set both.
+        with (
+            _environ(self.env),
+            dask.config.set(
+                {
+                    "distributed.nanny.pre-spawn-environ": pre_spawn,
+                    "temporary-directory": str(self.local_directory),
+                    "distributed.comm.timeouts.connect": f"{max(timeout, 30):.0f}s",
+                }
+            ),
         ):
             self._cluster = distributed.LocalCluster(
                 n_workers=self.workers,
@@ -190,6 +201,21 @@ class DaskLocalCluster:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+@contextlib.contextmanager
+def _environ(variables: Mapping[str, str]) -> Iterator[None]:
+    """Set ``variables`` in this process's environment for a while, then restore it."""
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _end_processes(pids: list[int], timeout: float) -> None:

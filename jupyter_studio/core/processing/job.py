@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,9 @@ from ..jobs.context import JobContext
 from ..jobs.errors import JobFailed, JobStopped
 from ..jobs.kinds import JobKind, PrepareContext
 from ..jobs.processing import ProcessingJob
+from .cluster_run import prepare_cluster, run_dask, run_pyspark
 from .container_paths import CONTAINER_ROOT, ROOT_VARIABLE
-from .schemas import CODE_DESTINATION, FRAMEWORK_PACKAGES, ProcessorParameters
+from .schemas import CLUSTER_PROCESSORS, CODE_DESTINATION, FRAMEWORK_PACKAGES, ProcessorParameters
 from .transfer import check_s3, download, is_s3, upload
 
 __all__ = ["ProcessorJob", "check_framework", "installed_version"]
@@ -57,6 +59,8 @@ def _major_minor(version: str) -> str:
 
 def check_framework(params: ProcessorParameters) -> str | None:
     """The framework package a processor uses (None for a script); a 400 for an unusable one."""
+    if params.processor in CLUSTER_PROCESSORS:
+        return _check_engine(params)
     if params.processor == "script":
         if params.framework or params.framework_version:
             raise InvalidInput(
@@ -91,6 +95,26 @@ def check_framework(params: ProcessorParameters) -> str | None:
             f"has {package} {installed} (use framework_version={_major_minor(installed)!r} or "
             "none). Job environments (built with uv) that install another version are not "
             "available yet.",
+            code="framework_version_unavailable",
+        )
+    return package
+
+
+def _check_engine(params: ProcessorParameters) -> str:
+    """pyspark and dask: no framework; a framework_version must be the installed engine's."""
+    package = "pyspark" if params.processor == "pyspark" else "dask"
+    if params.framework:
+        raise InvalidInput(
+            f"A {params.processor} processor takes no framework (it runs {package}).",
+            code="invalid_framework",
+        )
+    installed = installed_version(package)
+    wanted = params.framework_version
+    if wanted and installed and _major_minor(wanted) != _major_minor(installed):
+        raise InvalidInput(
+            f"{package} {wanted} is not available: jobs run in the server's environment, which "
+            f"has {package} {installed} (use framework_version={_major_minor(installed)!r} or "
+            "none).",
             code="framework_version_unavailable",
         )
     return package
@@ -149,11 +173,14 @@ class ProcessorJob(JobKind[ProcessorParameters]):
     Parameters = ProcessorParameters
 
     def prepare(self, params: ProcessorParameters, context: PrepareContext) -> dict[str, Any]:
-        if params.instance_count != 1:
+        extra: dict[str, Any] = {}
+        if params.processor in CLUSTER_PROCESSORS:
+            extra = prepare_cluster(params, context)
+        elif params.instance_count != 1:
             raise InvalidInput(
                 f"instance_count is {params.instance_count}: the {params.processor} processor "
-                "runs on one machine, so it must be 1 (processors that spread over several "
-                "machines, Spark and Dask, are not available yet).",
+                "runs on one machine, so it must be 1 (use the pyspark or dask processor to "
+                "spread the work over a cluster of workers).",
                 code="invalid_instance_count",
             )
         check_framework(params)
@@ -184,6 +211,7 @@ class ProcessorJob(JobKind[ProcessorParameters]):
             "interpreter_options": options,
             "inputs": inputs,
             "outputs": outputs,
+            **extra,
         }
 
     @staticmethod
@@ -259,7 +287,17 @@ class ProcessorJob(JobKind[ProcessorParameters]):
         context.set_progress(0.1, "running")
         unfinished: str | None = "it did not run to its end"
         try:
-            self._run_code(context, params, code)
+            if params.processor == "pyspark":
+                run_pyspark(context, params, code, self._script_env(context, params))
+            elif params.processor == "dask":
+                run_dask(
+                    context,
+                    params,
+                    lambda env: self._run_code(context, params, code, env),
+                    self._script_env(context, params),
+                )
+            else:
+                self._run_code(context, params, code)
             unfinished = None
         except JobStopped as exc:
             unfinished = f"the job was stopped ({exc})"
@@ -300,14 +338,15 @@ class ProcessorJob(JobKind[ProcessorParameters]):
                 raise JobFailed(f"Copying the input {name!r} from {source} failed: {exc}") from None
             context.log.studio(f"input {name}: {count} file(s) from {source} to {destination}")
 
-    def _run_code(self, context: JobContext, params: ProcessorParameters, code: Path) -> None:
+    @staticmethod
+    def _script_env(context: JobContext, params: ProcessorParameters) -> dict[str, str]:
+        """What the code's environment adds to the worker's (the container paths, STUDIO_*)."""
         python_path = os.pathsep.join(
             p
             for p in (str(STARTUP_DIR), params.env.get("PYTHONPATH"), os.environ.get("PYTHONPATH"))
             if p
         )
-        env = {
-            **os.environ,
+        return {
             **context.resolved.get("tracking_environment", {}),
             **params.env,
             "PYTHONPATH": python_path,
@@ -317,6 +356,15 @@ class ProcessorJob(JobKind[ProcessorParameters]):
             "STUDIO_OUTPUT_DIR": str(context.output_dir),
             "STUDIO_INPUT_DIR": str(context.input_dir),
         }
+
+    def _run_code(
+        self,
+        context: JobContext,
+        params: ProcessorParameters,
+        code: Path,
+        extra_env: Mapping[str, str] | None = None,
+    ) -> None:
+        env = {**os.environ, **self._script_env(context, params), **(extra_env or {})}
         shown = posixpath.join(
             CODE_DESTINATION, code.relative_to(context.job_dir / "input" / "code").as_posix()
         )

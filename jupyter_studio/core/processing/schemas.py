@@ -28,7 +28,13 @@ __all__ = [
     "ProcessorParameters",
 ]
 
-ProcessorName = Literal["script", "sklearn", "framework"]
+ProcessorName = Literal["script", "sklearn", "framework", "pyspark", "dask"]
+#: Processors that run on a cluster of ``instance_count`` workers started for the job.
+CLUSTER_PROCESSORS = frozenset({"pyspark", "dask"})
+#: Default of ``Studio.processing_max_instances``: the most workers a cluster processor may ask.
+DEFAULT_MAX_INSTANCES = 4
+#: Spark's memory sizes, in megabytes or gigabytes: ``512m``, ``2g``.
+MEMORY_PATTERN = r"^[1-9][0-9]{0,6}[mMgG]$"
 #: Frameworks a ``framework`` processor names (``framework``), with the package that carries each.
 FRAMEWORK_PACKAGES: dict[str, str] = {
     "sklearn": "scikit-learn",
@@ -144,7 +150,42 @@ class ProcessorParameters(BaseModel):
         default=1,
         ge=0,
         le=MAX_INT,
-        description="Machines; 1 for the script, sklearn and framework processors.",
+        description="Machines: 1 for the script, sklearn and framework processors; for pyspark "
+        "and dask the workers of the job's cluster (1 to the administrator's "
+        "Studio.processing_max_instances).",
+    )
+    cores_per_worker: StrictInt = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="pyspark and dask: cores of each Spark worker, threads of each Dask worker.",
+    )
+    memory_per_worker: str | None = Field(
+        default=None,
+        pattern=MEMORY_PATTERN,
+        description="pyspark and dask: memory of each worker, e.g. '512m' or '2g' (default: "
+        "1g for a Spark worker and its executor, Dask's 'auto' share of the machine's memory).",
+    )
+    submit_py_files: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="pyspark: .py, .zip or .egg files in your files for the app's Python path "
+        "(spark-submit --py-files).",
+    )
+    submit_files: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="pyspark: files in your files put in each executor's folder (--files).",
+    )
+    submit_jars: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="pyspark: .jar files in your files added to the classpath (--jars).",
+    )
+    spark_conf: dict[str, str] = Field(
+        default_factory=dict,
+        description="pyspark: Spark properties (spark.*) for spark-submit --conf; the SDK's "
+        "configuration=[{'Classification': 'spark-defaults', 'Properties': {...}}] lands here.",
     )
     framework: str | None = Field(
         default=None,
@@ -177,6 +218,16 @@ class ProcessorParameters(BaseModel):
                 os.fsencode(arg)
             except UnicodeError:
                 raise ValueError(f"{arg!r} has characters a command line cannot hold") from None
+        return value
+
+    @field_validator("spark_conf")
+    @classmethod
+    def _spark_conf(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, val in value.items():
+            if not re.match(r"^spark\.[A-Za-z0-9_.-]+$", name):
+                raise ValueError(f"{name!r} is not a Spark property (spark.something)")
+            if "\x00" in val or "\n" in val:
+                raise ValueError(f"the value of {name} contains a NUL or newline character")
         return value
 
     @field_validator("env")

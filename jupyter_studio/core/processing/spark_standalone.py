@@ -199,6 +199,8 @@ class SparkStandaloneCluster:
         record_path: Path | None = None,
         stop_grace: float = STOP_GRACE_SECONDS,
         start_timeout: float = START_TIMEOUT,
+        on_record: Callable[[list[RecordedProcess]], None] | None = None,
+        cancel: threading.Event | None = None,
     ) -> None:
         _validate(workers, cores_per_worker, memory_per_worker)
         self.workers = workers
@@ -209,6 +211,10 @@ class SparkStandaloneCluster:
         self.record_path = Path(record_path) if record_path is not None else None
         self.stop_grace = stop_grace
         self.start_timeout = start_timeout
+        #: Called with every process of the cluster each time that set changes (a job tracks them).
+        self.on_record = on_record
+        #: Once set, ``start`` gives up (SparkClusterError) and ``submit`` stops the driver.
+        self.cancel = cancel
         self._children: list[subprocess.Popen[bytes]] = []
         self._processes: list[RecordedProcess] = []
         self._lock = threading.Lock()
@@ -314,11 +320,16 @@ class SparkStandaloneCluster:
                     f"the Spark master ended with code {master.returncode} before it was ALIVE; "
                     f"the end of {log}:\n{_tail(log)}"
                 )
+            self._check_cancel()
             if time.monotonic() > deadline:
                 raise SparkClusterError(
                     f"the Spark master was not ALIVE in time; the end of {log}:\n{_tail(log)}"
                 )
             time.sleep(0.25)
+
+    def _check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise SparkClusterError("the start of the Spark cluster was cancelled")
 
     @staticmethod
     def _master_ui_from_log(log: Path) -> str | None:
@@ -364,6 +375,7 @@ class SparkStandaloneCluster:
                         f"Spark {recorded.role} ended with code {child.returncode}; "
                         f"the end of {log}:\n{_tail(log)}"
                     )
+            self._check_cancel()
             if time.monotonic() > deadline:
                 raise SparkClusterError(
                     f"{len(alive)} of {self.workers} Spark workers were ALIVE in time; "
@@ -444,7 +456,8 @@ class SparkStandaloneCluster:
         cluster's environment plus ``env``; each line it prints goes to ``log``. ``python`` is
         the interpreter of the driver and the executors (default: this one); ``cwd`` the
         driver's folder (default: ``work_dir``). After ``timeout`` seconds the driver is stopped
-        and :class:`TimeoutError` raised (a driver whose last worker died waits for ever).
+        and :class:`TimeoutError` raised (a driver whose last worker died waits for ever). Once
+        :attr:`cancel` is set, the driver is stopped and its exit code returned.
         """
         home = self._spark_home or spark_home()
         command = [str(home / "bin" / "spark-submit"), "--master", self.master_url]
@@ -463,7 +476,7 @@ class SparkStandaloneCluster:
         lines = _pump(child, log or (lambda line: None))
         driver = [p for p in self.processes if p.pid == child.pid]
         try:
-            code = child.wait(timeout=timeout)
+            code = self._wait_driver(child, timeout)
         except subprocess.TimeoutExpired:
             raise TimeoutError(
                 f"the Spark app {app} did not end within {timeout} s and was stopped"
@@ -474,6 +487,21 @@ class SparkStandaloneCluster:
             lines.join(timeout=10)
             self._forget(child.pid)
         return code
+
+    def _wait_driver(self, child: subprocess.Popen[bytes], timeout: float | None) -> int:
+        """The driver's exit code; on :attr:`cancel`, stop its group and return what it gives."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            step = 0.25 if deadline is None else max(0.0, min(0.25, deadline - time.monotonic()))
+            try:
+                return child.wait(timeout=step)
+            except subprocess.TimeoutExpired:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+            if self.cancel is not None and self.cancel.is_set():
+                self._stop_groups([p for p in self.processes if p.pid == child.pid])
+                code = child.poll()
+                return -signal.SIGTERM if code is None else code
 
     def _executor_memory(self) -> str:
         # An executor must fit in its worker's memory, and the JVM needs some of it for itself.
@@ -506,11 +534,15 @@ class SparkStandaloneCluster:
         self._master_url = self._ui_url = None
         if self.record_path is not None:
             self.record_path.unlink(missing_ok=True)
+        if self.on_record is not None:
+            self.on_record([])
 
     def _stop_groups(self, processes: Iterable[RecordedProcess]) -> None:
         stop_processes(list(processes), self.stop_grace, self._children)
 
     def _save_record(self) -> None:
+        if self.on_record is not None:
+            self.on_record(self.processes)
         if self.record_path is None:
             return
         record = {
