@@ -18,6 +18,10 @@ finds ``/opt/ml/processing/...`` mapped to its job folder (see
 your files or ``s3://`` URLs (``store=`` says how to reach the store). ``role`` and
 ``instance_type`` are accepted for SageMaker code and ignored: jobs run on this machine.
 Every processor acts as one user, like the other clients: ``studio=`` and ``user=``.
+
+``PySparkProcessor(instance_count=N).run(submit_app, ...)`` and
+``DaskProcessor(instance_count=N).run(code, ...)`` run on a Spark standalone or Dask cluster of N
+workers started for the job and stopped with it (:mod:`jupyter_studio.core.processing.cluster_run`).
 """
 
 from __future__ import annotations

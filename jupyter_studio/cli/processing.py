@@ -42,7 +42,13 @@ def _split(text: str) -> tuple[str, bool, str]:
 
 def cmd_run(studio: Any, args: argparse.Namespace) -> int:
     """Start the job (and with --wait follow its log to its end)."""
-    from ..processing import FrameworkProcessor, ScriptProcessor, SKLearnProcessor
+    from ..processing import (
+        DaskProcessor,
+        FrameworkProcessor,
+        PySparkProcessor,
+        ScriptProcessor,
+        SKLearnProcessor,
+    )
 
     common: dict[str, Any] = {
         "instance_count": args.instance_count,
@@ -56,6 +62,10 @@ def cmd_run(studio: Any, args: argparse.Namespace) -> int:
         processor: Any = FrameworkProcessor(args.framework or "", **common)
     elif args.processor == "sklearn":
         processor = SKLearnProcessor(**common)
+    elif args.processor in ("pyspark", "dask"):
+        cluster = {"cores_per_worker": args.cores_per_worker, "memory_per_worker": args.memory}
+        kind = PySparkProcessor if args.processor == "pyspark" else DaskProcessor
+        processor = kind(**common, **cluster)
     else:
         processor = ScriptProcessor(**common)
     job = processor.run(
@@ -113,10 +123,17 @@ def register(sub: Any) -> None:
         action="append",
         help="An argument for the script (repeat it; --arg=--flag for a dash).",
     )
-    p.add_argument("--processor", choices=["script", "sklearn", "framework"], default="script")
+    p.add_argument(
+        "--processor",
+        choices=["script", "sklearn", "framework", "pyspark", "dask"],
+        default="script",
+        help="pyspark and dask start a cluster of --instance-count workers for the job.",
+    )
     p.add_argument("--framework", help="For --processor framework: sklearn, xgboost, ...")
     p.add_argument("--framework-version")
     p.add_argument("--instance-count", type=int, default=1)
+    p.add_argument("--cores-per-worker", type=int, default=1, help="pyspark and dask.")
+    p.add_argument("--memory", help="pyspark and dask: memory per worker, e.g. 512m or 2g.")
     p.add_argument("--name", help="The job's name (base_job_name).")
     p.add_argument("--max-runtime-seconds", type=float)
     p.add_argument("--env", action="append", metavar="NAME=VALUE")

@@ -68,6 +68,19 @@ async def test_bad_processor_requests_are_4xx_naming_the_problem(
             "not available",
         ),
         ({"code": "ok.py", "processor": "spark"}, 400, "processor"),
+        ({"code": "ok.py", "processor": "pyspark", "instance_count": 0}, 400, "at least 1 worker"),
+        ({"code": "ok.py", "processor": "dask", "instance_count": 0}, 400, "at least 1 worker"),
+        (
+            {"code": "ok.py", "processor": "pyspark", "instance_count": 5},
+            400,
+            "Studio.processing_max_instances",
+        ),
+        (
+            {"code": "ok.py", "processor": "dask", "instance_count": 99},
+            400,
+            "Studio.processing_max_instances",
+        ),
+        ({"code": "ok.py", "processor": "dask", "memory_per_worker": "1 TB"}, 400, "memory"),
         ({"code": "ok.py", "unknown": 1}, 400, "unknown"),
     ]
     for body, status, words in cases:

@@ -1,8 +1,10 @@
-"""The ``processor`` job kind: a SageMaker-shaped processor run (script, sklearn, framework).
+"""The ``processor`` job kind: a SageMaker-shaped processor run (script, sklearn, framework,
+pyspark, dask; the last two on a cluster started for the job, see :mod:`.cluster_run`).
 
 The server checks the request (``prepare``): the code and every input exist, paths stay in the
 caller's files, ``s3://`` URLs are well formed and answer, names and container paths are unique,
-``instance_count`` is 1 and ``framework_version`` is the installed one. The worker then:
+``instance_count`` is 1 (for pyspark and dask: 1 to ``Studio.processing_max_instances``) and
+``framework_version`` is the installed one. The worker then:
 
 1. copies the code (or ``source_dir``) to ``<job folder>/input/code`` and each input to the place
    its container destination maps to (``/opt/ml/processing/X`` is ``<job folder>/X``);
@@ -168,7 +170,9 @@ class ProcessorJob(JobKind[ProcessorParameters]):
     description = (
         "Copies inputs (your files or s3://) in, runs a Python script written for SageMaker's "
         "processing container (/opt/ml/processing paths work unchanged), and uploads its output "
-        "folders to your files or s3://, also when it fails (marked _PARTIAL)."
+        "folders to your files or s3://, also when it fails (marked _PARTIAL). The pyspark and "
+        "dask processors run it on a Spark or Dask cluster of instance_count workers started "
+        "for the job."
     )
     Parameters = ProcessorParameters
 
