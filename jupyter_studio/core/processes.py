@@ -8,6 +8,7 @@ the start time guards against a recycled pid being mistaken for the original pro
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -145,9 +146,21 @@ class ChildReaper:
                 while len(self._exits) > self.REMEMBERED_EXITS:
                     del self._exits[next(iter(self._exits))]
 
-    def exit_code(self, pid: int | None) -> int | None:
-        """How a child started here ended (negative: the signal that ended it), if known."""
-        return None if pid is None else self._exits.get(pid)
+    def exit_code(self, pid: int | None, wait: float = 0.0) -> int | None:
+        """How a child started here ended (negative: the signal that ended it), if known.
+
+        ``wait``: seconds to wait for a child still being collected. A killed multi-threaded
+        process shows as a zombie while its other threads are still exiting, and only then can
+        its status be read.
+        """
+        if pid is None:
+            return None
+        child = self._children.get(pid)
+        if child is not None and wait > 0:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(timeout=wait)
+            self.reap()
+        return self._exits.get(pid)
 
 
 def describe_exit(code: int | None) -> str:

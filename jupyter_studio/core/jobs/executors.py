@@ -73,6 +73,10 @@ class Executor(LoggingConfigurable):
         """Release resources when Studio stops; running jobs keep running."""
 
 
+#: Seconds to wait for a vanished worker's exit status (it shows as a zombie a moment before).
+EXIT_STATUS_WAIT = 2.0
+
+
 class LocalProcessExecutor(Executor):
     """Runs each job in a new local process (its own session and process group)."""
 
@@ -130,4 +134,4 @@ class LocalProcessExecutor(Executor):
     def exit_description(self, row: JobRow) -> str:
         if row.host and row.host != self.host:
             return ""
-        return describe_exit(self._children.exit_code(row.pid))
+        return describe_exit(self._children.exit_code(row.pid, wait=EXIT_STATUS_WAIT))
