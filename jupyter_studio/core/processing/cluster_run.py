@@ -212,6 +212,9 @@ def _submit(
     context.log.studio(f"Spark master {cluster.master_url}, master UI {cluster.ui_url}")
     conf = {
         "spark.app.name": context.name,
+        # As SPARK_LOCAL_DIRS says; on the driver's command line, it lets the runner find the
+        # driver by its folder even if it was started in the instant before it was recorded.
+        "spark.local.dir": str(cluster.work_dir / "local"),
         "spark.executorEnv.STUDIO_PROCESSING_ROOT": str(context.job_dir),
         "spark.executorEnv.PYTHONPATH": str(STARTUP_DIR),
         **_spark_command_files(context),

@@ -15,7 +15,8 @@ import pytest
 
 from jupyter_studio.core.errors import InvalidInput
 from jupyter_studio.core.jobs.schemas import DescribeJob, JobStatus
-from jupyter_studio.core.jobs.tracked import TRACKED_FILE
+from jupyter_studio.core.jobs.tracked import TRACKED_FILE, processes_in
+from jupyter_studio.core.processing import spark_launcher
 from jupyter_studio.core.studio import Studio
 from jupyter_studio.processing import (
     DaskProcessor,
@@ -156,6 +157,23 @@ def test_spark_only_fields_are_refused_for_dask(studio: Studio, contents_root: P
         studio.processing.create(studio.caller(), body)
 
 
+def test_the_spark_launcher_maps_container_paths_in_path_arguments(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("STUDIO_PROCESSING_ROOT", str(tmp_path))
+
+    class Reader:
+        def csv(self, path: object, schema: object = None, **options: object) -> object:
+            return path, schema, options
+
+    spark_launcher._wrap(Reader, "csv", spark_launcher._translator())
+    reader = Reader()
+    got = reader.csv("/opt/ml/processing/input/a.csv", "x INT", header=True)
+    assert got == (f"{tmp_path}/input/a.csv", "x INT", {"header": True})
+    assert reader.csv(path=["/opt/ml/processing/b", "s3://x/y"])[0] == [f"{tmp_path}/b", "s3://x/y"]
+    assert reader.csv("/opt/ml/processingX")[0] == "/opt/ml/processingX"
+
+
 # ---------------------------------------------------------------------------- Dask
 
 
@@ -266,6 +284,10 @@ def test_kill_9_of_a_pyspark_worker_process_leaves_no_jvm(
 ) -> None:
     studio.start()
     job, job_dir = _running_spark_job(studio, contents_root)
+    # Every JVM of the job (master, worker, executor, driver) is found by its folder as well, so
+    # one started in the instant before it was recorded in processes.json is killed too.
+    by_folder = {p.pid for p in processes_in([str(job_dir / "spark" / "work")], ["java"])}
+    assert {p.pid for p in job_java(job_dir)} <= by_folder
     row = studio.jobs._row(studio.caller(), job.job_id)
     os.kill(row.pid, signal.SIGKILL)
     failed = studio.wait(job.job_id, timeout=LONG_WAIT)
