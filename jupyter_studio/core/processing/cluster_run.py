@@ -305,6 +305,7 @@ def run_dask(
             raise JobFailed(f"The Dask cluster did not start: {exc}") from None
         if isinstance(cluster, DaskLocalCluster):
             context.track_processes("dask", _tracked(cluster.pids, "dask-worker"))
+            context.log.studio(f"Dask worker processes: pids {cluster.pids}")
         dashboard = cluster.dashboard_url
         context.set_progress(
             0.1,

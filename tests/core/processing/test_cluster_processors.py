@@ -7,6 +7,7 @@ are few, marked slow, and count the Java processes that mention the job's folder
 from __future__ import annotations
 
 import os
+import re
 import signal
 from pathlib import Path
 
@@ -196,6 +197,43 @@ def test_dask_processor_runs_on_two_workers(studio: Studio, contents_root: Path)
     assert not (job_dir / "dask" / "dask-scratch-space").exists()
 
 
+@pytest.mark.slow
+def test_a_dask_job_over_its_max_runtime_stops_with_its_cluster(
+    studio: Studio, contents_root: Path
+) -> None:
+    write_script(
+        contents_root,
+        "forever.py",
+        "import time\nprint('READY', flush=True)\ntime.sleep(600)\n",
+    )
+    studio.start()
+    job = DaskProcessor(instance_count=2, max_runtime_in_seconds=20, studio=studio).run(
+        "forever.py", wait=False
+    )
+    wait_until(
+        lambda: "READY" in studio.job_logs(job.job_id).content, timeout=LONG_WAIT, what="READY"
+    )
+    log = studio.job_logs(job.job_id).content
+    pids = [int(p) for p in re.findall(r"pids \[([\d, ]+)\]", log)[0].split(",")]
+    assert len(pids) == 2 and all(psutil.pid_exists(pid) for pid in pids)
+    wait_until(  # the worker saves its progress with its next heartbeat
+        lambda: "dashboard: http://127.0.0.1:" in studio.get_job(job.job_id).progress_message,
+        timeout=SHORT_WAIT,
+        what="the dashboard in the progress message",
+    )
+    ended = studio.wait(job.job_id, timeout=LONG_WAIT)
+    assert ended.status == JobStatus.STOPPED
+    assert "Maximum runtime" in (ended.status_message or "")
+
+    def gone(pid: int) -> bool:
+        try:
+            return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return True
+
+    wait_until(lambda: all(gone(pid) for pid in pids), timeout=SHORT_WAIT, what="workers gone")
+
+
 def test_dask_processor_with_an_unreachable_scheduler_fails(
     studio: Studio, contents_root: Path
 ) -> None:
@@ -262,8 +300,11 @@ def _running_spark_job(studio: Studio, contents_root: Path) -> tuple[DescribeJob
         timeout=LONG_WAIT,
         what="the Spark app running",
     )
-    running = studio.get_job(job.job_id)
-    assert "Spark master UI: http://127.0.0.1:" in running.progress_message
+    wait_until(  # the worker saves its progress with its next heartbeat
+        lambda: "Spark master UI: http://" in studio.get_job(job.job_id).progress_message,
+        timeout=SHORT_WAIT,
+        what="the master UI in the progress message",
+    )
     job_dir = _job_dir(studio, job)
     assert len(job_java(job_dir)) >= 3  # master, worker, executor (and the driver)
     return job, job_dir
