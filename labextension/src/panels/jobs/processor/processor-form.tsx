@@ -163,6 +163,7 @@ export function ProcessorForm(
           {
             key: 'name',
             label: 'Name',
+            width: 0.6,
             placeholder: (_, i) => `input-${i + 1}`
           },
           {
@@ -174,6 +175,7 @@ export function ProcessorForm(
             key: 'destination',
             label: 'Destination',
             mono: true,
+            width: 1.5,
             placeholder: (row, i) => defaultInputDestination(row.name, i)
           }
         ]}
@@ -192,12 +194,14 @@ export function ProcessorForm(
           {
             key: 'name',
             label: 'Name',
+            width: 0.6,
             placeholder: (_, i) => `output-${i + 1}`
           },
           {
             key: 'source',
             label: 'Source',
             mono: true,
+            width: 1.5,
             placeholder: (row, i) => defaultOutputSource(row.name, i)
           },
           {

@@ -11,6 +11,8 @@ export interface IRowColumn<R> {
   list?: string;
   /** Monospaced (container paths, values). */
   mono?: boolean;
+  /** Share of the row's width (default 1). */
+  width?: number;
 }
 
 /**
@@ -41,7 +43,9 @@ export function RowList<R extends Record<keyof R, string>>(props: {
   const remove = (index: number) =>
     onChange(rows.filter((_, i) => i !== index));
   const style = {
-    gridTemplateColumns: `repeat(${columns.length}, minmax(0, 1fr)) auto`
+    gridTemplateColumns: `${columns
+      .map(c => `minmax(0, ${c.width ?? 1}fr)`)
+      .join(' ')} auto`
   };
   return (
     <>
