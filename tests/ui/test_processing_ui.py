@@ -117,6 +117,10 @@ def test_script_processor_form_runs_a_sagemaker_script(page, lab_server: LabServ
         "processed 3 rows with fast"
     ).wait_for(timeout=60_000)
 
+    # the job page lists each input and output as "source → destination", not [object Object]
+    shown = detail.locator('[data-testid="studio-job-parameters"]').inner_text()
+    assert "→ /opt/ml/processing/input" in shown and "object Object" not in shown, shown
+
     output = lab_server.root / folder / "prepared" / "y.csv"
     assert output.read_text().splitlines() == ["x,y", "1,10", "2,20", "3,30"]
     assert not (lab_server.root / folder / "prepared" / "_PARTIAL").exists()

@@ -399,7 +399,9 @@ function renderParameter(
       <span className="jp-studio-muted">none</span>
     );
   }
-  if (key === 'inputs' && Array.isArray(value)) {
+  const allStrings =
+    Array.isArray(value) && value.every(v => typeof v === 'string');
+  if (key === 'inputs' && Array.isArray(value) && allStrings) {
     return value.length ? (
       <span className="jp-studio-pathList">
         {value.map(String).map(path => (
@@ -426,5 +428,31 @@ function renderParameter(
   if (value === null || value === undefined) {
     return <span className="jp-studio-muted">—</span>;
   }
+  if (Array.isArray(value) && value.length && value.every(isTransfer)) {
+    // a processor's inputs and outputs: where each comes from and where it goes
+    return (
+      <span className="jp-studio-pathList">
+        {value.map(item => (
+          <code
+            key={`${item.source}->${item.destination}`}
+            className="jp-studio-mono"
+          >
+            {`${item.source} → ${item.destination ?? ''}`}
+          </code>
+        ))}
+      </span>
+    );
+  }
   return <pre className="jp-studio-json">{JSON.stringify(value, null, 2)}</pre>;
+}
+
+/** A processing input or output: `{source, destination}`. */
+function isTransfer(
+  item: unknown
+): item is { source: string; destination?: string } {
+  return (
+    typeof item === 'object' &&
+    item !== null &&
+    typeof (item as { source?: unknown }).source === 'string'
+  );
 }
