@@ -284,19 +284,21 @@ def smollm_endpoint(hub_server: LabServer) -> Iterator[str]:
         "POST", f"modelhub/models/{SMOLLM}/deploy", {"endpoint_name": name}
     )
     assert status in (200, 201), body
-    # the first deploy converts the weights and measures threads and compute types: minutes on
-    # two busy cores (240 s ran out beside a CI run at load 9)
-    deadline = time.monotonic() + 600
-    while True:
-        status, endpoint = hub_server.api("GET", f"endpoints/{name}")
-        assert status == 200, endpoint
-        if endpoint["status"] == "InService":
-            break
-        assert endpoint["status"] != "Failed", endpoint["status_message"]
-        assert time.monotonic() < deadline, f"{name} still {endpoint['status']}"
-        time.sleep(1)
-    yield name
-    hub_server.api("DELETE", f"endpoints/{name}")
+    try:
+        # the first deploy converts the weights and measures threads and compute types: minutes
+        # on two busy cores (240 s ran out beside a CI run at load 9)
+        deadline = time.monotonic() + 600
+        while True:
+            status, endpoint = hub_server.api("GET", f"endpoints/{name}")
+            assert status == 200, endpoint
+            if endpoint["status"] == "InService":
+                break
+            assert endpoint["status"] != "Failed", endpoint["status_message"]
+            assert time.monotonic() < deadline, f"{name} still {endpoint['status']}"
+            time.sleep(1)
+        yield name
+    finally:  # also when it never came up: its model server must not outlive the tests
+        hub_server.api("DELETE", f"endpoints/{name}")
 
 
 @pytest.mark.slow
