@@ -36,7 +36,9 @@ log = logging.getLogger(__name__)
 #: 0.60, though perplexity moved only 2 %).
 QUANTIZE_ENV = "JUPYTER_STUDIO_MODELHUB_QUANTIZE"
 DEFAULT_QUANTIZE = "auto"
-QUANTIZATIONS = ("auto", "none", "int8", "int8-plain")
+#: CTranslate2 compute types that can be asked for by name (PyTorch then serves float32).
+COMPUTE_TYPE_NAMES = ("float32", "bfloat16", "int8_bfloat16", "int16", "int8_float32")
+QUANTIZATIONS = ("auto", "none", "int8", "int8-plain", *COMPUTE_TYPE_NAMES)
 
 
 #: Where a model cache keeps the serving choices of :mod:`.tuning`.
@@ -54,7 +56,9 @@ def chosen_quantization(value: str | None = None) -> str:
         value if value is not None else os.environ.get(QUANTIZE_ENV, DEFAULT_QUANTIZE)
     ) or "none"
     if method not in QUANTIZATIONS:
-        raise HubLoadError(f"unknown quantization {method!r}: use auto, none, int8 or int8-plain")
+        raise HubLoadError(
+            f"unknown quantization {method!r}: use one of {', '.join(QUANTIZATIONS)}"
+        )
     return method
 
 
@@ -62,7 +66,7 @@ def torch_quantization(value: str | None = None) -> str:
     """The quantization PyTorch applies: as :func:`chosen_quantization`, ``auto`` being float32
     (``none``): PyTorch's int8 changes answers."""
     method = chosen_quantization(value)
-    return "none" if method == "auto" else method
+    return "none" if method == "auto" or method in COMPUTE_TYPE_NAMES else method
 
 
 def offline() -> None:

@@ -236,3 +236,19 @@ def test_the_threads_override_is_read_from_the_environment(
     monkeypatch.setenv(GENERATION_THREADS_ENV, "two")
     assert generation_threads() is None
     assert "ignoring JUPYTER_STUDIO_MODELHUB_THREADS='two'" in caplog.text
+
+
+def test_a_compute_type_can_be_asked_for_by_name() -> None:
+    """JUPYTER_STUDIO_MODELHUB_QUANTIZE (and the benchmark) name CTranslate2 compute types;
+    PyTorch then serves float32. An unknown name lists the choices."""
+    from jupyter_studio.core.modelhub.loading import (
+        HubLoadError,
+        chosen_quantization,
+        torch_quantization,
+    )
+
+    for name in ("float32", "bfloat16", "int8_bfloat16", "int16", "int8_float32"):
+        assert chosen_quantization(name) == name and torch_quantization(name) == "none"
+    assert torch_quantization("int8") == "int8"
+    with pytest.raises(HubLoadError, match="bfloat16"):
+        chosen_quantization("fp8")
