@@ -24,7 +24,6 @@ from .core.endpoints.invocation import (
     invoke_port,
 )
 from .core.endpoints.schemas import CreateEndpoint, UpdateEndpoint
-from .core.studio import Studio
 from .core.validation import parse_model
 
 if TYPE_CHECKING:
@@ -33,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["Endpoints", "InvocationError", "Predictor"]
 
 
-class Predictor:
+class Predictor(UserClient):
     """Invoke endpoint ``endpoint_name`` of the domain this process belongs to."""
 
     def __init__(
@@ -46,22 +45,19 @@ class Predictor:
         accept: str = JSON,
         timeout: float = 60.0,
     ):
-        if studio is None:
-            studio = Studio()
-        self.studio = studio
+        super().__init__(studio, user=user)
         self.endpoint_name = endpoint_name
-        self.user = user
         self.content_type = content_type
         self.accept = accept
         self.timeout = timeout
 
     def describe(self) -> Any:
         """The endpoint (status, model version, port...)."""
-        return self.studio.endpoints.get(self.studio.caller(self.user), self.endpoint_name)
+        return self.studio.endpoints.get(self.caller, self.endpoint_name)
 
     def invoke(self, data: Any) -> tuple[bytes, str, float]:
         """Send rows and return the raw answer, its content type and the latency in seconds."""
-        port = self.studio.endpoints.port_of(self.studio.caller(self.user), self.endpoint_name)
+        port = self.studio.endpoints.port_of(self.caller, self.endpoint_name)
         body, content_type = encode_rows(data, self.content_type)
         return invoke_port(
             port, body, content_type=content_type, accept=self.accept, timeout=self.timeout

@@ -17,10 +17,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from ._client import UserClient
 from .core.endpoints.invocation import InvocationError
 from .core.modelhub.invocations import GenerateRequest
 from .core.modelhub.schemas import DeployModel, ModelCard, ModelDetail
-from .core.studio import Studio
 from .core.validation import parse_model
 
 __all__ = ["InvocationError", "ModelHub"]
@@ -34,20 +34,12 @@ def _generation_body(prompt: str | None, settings: dict[str, Any], *, stream: bo
     return body
 
 
-class ModelHub:
+class ModelHub(UserClient):
     """``studio.modelhub`` for one user, plus invocation helpers for hub endpoints."""
 
     def __init__(self, studio: Any = None, *, user: str | None = None, timeout: float = 300.0):
-        if studio is None:
-            studio = Studio()
-        self.studio = studio
-        self.user = user
+        super().__init__(studio, user=user)
         self.timeout = timeout
-
-    @property
-    def caller(self) -> Any:
-        """Who calls (the default user unless ``user`` was given)."""
-        return self.studio.caller(self.user)
 
     # ------------------------------------------------------------ catalogue
     def list(self, q: str | None = None, **filters: Any) -> list[ModelCard]:
