@@ -67,20 +67,26 @@ class ProcessingParameters(BaseModel):
     @field_validator("environment")
     @classmethod
     def _env_names(cls, value: dict[str, str]) -> dict[str, str]:
-        for name, val in value.items():
-            if not _ENV_NAME.match(name):
-                raise ValueError(f"{name!r} is not a valid environment variable name")
-            if name in _RESERVED_ENV:
-                raise ValueError(f"{name} is set by Studio and cannot be overridden")
-            if "\x00" in val:
-                raise ValueError(f"the value of {name} contains a NUL character")
-            try:
-                os.fsencode(val)
-            except UnicodeError:
-                raise ValueError(
-                    f"the value of {name} has characters the environment cannot hold"
-                ) from None
-        return value
+        return check_environment(value, _RESERVED_ENV)
+
+
+def check_environment(value: dict[str, str], reserved: set[str] | frozenset[str]) -> dict[str, str]:
+    """``value`` as a job's extra environment variables: valid names, none of ``reserved``
+    (what Studio sets), values a process environment can hold; ValueError otherwise."""
+    for name, val in value.items():
+        if not _ENV_NAME.match(name):
+            raise ValueError(f"{name!r} is not a valid environment variable name")
+        if name in reserved:
+            raise ValueError(f"{name} is set by Studio and cannot be overridden")
+        if "\x00" in val:
+            raise ValueError(f"the value of {name} contains a NUL character")
+        try:
+            os.fsencode(val)
+        except UnicodeError:
+            raise ValueError(
+                f"the value of {name} has characters the environment cannot hold"
+            ) from None
+    return value
 
 
 class ProcessingJob(JobKind[ProcessingParameters]):
@@ -138,38 +144,7 @@ class ProcessingJob(JobKind[ProcessingParameters]):
         }
         command = [sys.executable, "-u", str(script), *params.arguments]
         context.log.studio("running " + " ".join([params.script, *params.arguments]))
-        child = subprocess.Popen(
-            command,
-            cwd=context.output_dir,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        last_lines: list[str] = []
-        reader = threading.Thread(target=self._pump, args=(child, context, last_lines), daemon=True)
-        reader.start()
-        while True:
-            try:
-                child.wait(timeout=0.2)
-                break
-            except subprocess.TimeoutExpired:
-                if context.should_stop:
-                    self._terminate(child, context)
-                    break
-        reader.join(timeout=5)
-        code = child.returncode
-        context.exit_code = code
-        if context.should_stop:
-            raise JobStopped(context.stop_reason or "Stopped")
-        if code != 0:
-            if code is not None and code < 0:
-                raise JobFailed(
-                    f"The script was killed by signal {signal.Signals(-code).name}.", exit_code=code
-                )
-            last = next((line for line in reversed(last_lines) if line.strip()), "")
-            hint = f": {last.strip()[:300]}" if last else ": see the log"
-            raise JobFailed(f"The script exited with code {code}{hint}", exit_code=code)
+        run_script(context, command, env)
 
     @staticmethod
     def _copy_inputs(context: JobContext) -> None:
@@ -212,3 +187,43 @@ class ProcessingJob(JobKind[ProcessingParameters]):
             )
             child.kill()
             child.wait()
+
+
+def run_script(context: JobContext, command: list[str], env: dict[str, str]) -> None:
+    """Run ``command`` in the job's output folder with its output in the job log (progress
+    markers become progress); a stop request stops it. Raises :class:`JobStopped` when stopped
+    and :class:`JobFailed` with the last line it printed (or its signal) when it fails."""
+    child = subprocess.Popen(
+        command,
+        cwd=context.output_dir,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    last_lines: list[str] = []
+    reader = threading.Thread(
+        target=ProcessingJob._pump, args=(child, context, last_lines), daemon=True
+    )
+    reader.start()
+    while True:
+        try:
+            child.wait(timeout=0.2)
+            break
+        except subprocess.TimeoutExpired:
+            if context.should_stop:
+                ProcessingJob._terminate(child, context)
+                break
+    reader.join(timeout=5)
+    code = child.returncode
+    context.exit_code = code
+    if context.should_stop:
+        raise JobStopped(context.stop_reason or "Stopped")
+    if code != 0:
+        if code is not None and code < 0:
+            raise JobFailed(
+                f"The script was killed by signal {signal.Signals(-code).name}.", exit_code=code
+            )
+        last = next((line for line in reversed(last_lines) if line.strip()), "")
+        hint = f": {last.strip()[:300]}" if last else ": see the log"
+        raise JobFailed(f"The script exited with code {code}{hint}", exit_code=code)

@@ -20,10 +20,7 @@ import importlib.metadata
 import os
 import posixpath
 import re
-import signal
-import subprocess
 import sys
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -32,7 +29,7 @@ from ..errors import InvalidInput, PathNotFound, StudioError
 from ..jobs.context import JobContext
 from ..jobs.errors import JobFailed, JobStopped
 from ..jobs.kinds import JobKind, PrepareContext
-from ..jobs.processing import ProcessingJob
+from ..jobs.processing import run_script
 from .cluster_run import prepare_cluster, run_dask, run_pyspark
 from .container_paths import CONTAINER_ROOT, ROOT_VARIABLE
 from .schemas import CLUSTER_PROCESSORS, CODE_DESTINATION, FRAMEWORK_PACKAGES, ProcessorParameters
@@ -374,46 +371,13 @@ class ProcessorJob(JobKind[ProcessorParameters]):
         )
         context.log.studio("running " + " ".join([shown, *params.arguments]))
         context.output_dir.mkdir(parents=True, exist_ok=True)
-        child = subprocess.Popen(
-            [
-                sys.executable,
-                *context.resolved["interpreter_options"],
-                str(code),
-                *params.arguments,
-            ],
-            cwd=context.output_dir,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        last_lines: list[str] = []
-        reader = threading.Thread(
-            target=ProcessingJob._pump, args=(child, context, last_lines), daemon=True
-        )
-        reader.start()
-        while True:
-            try:
-                child.wait(timeout=0.2)
-                break
-            except subprocess.TimeoutExpired:
-                if context.should_stop:
-                    ProcessingJob._terminate(child, context)
-                    break
-        reader.join(timeout=5)
-        code_ = child.returncode
-        context.exit_code = code_
-        if context.should_stop:
-            raise JobStopped(context.stop_reason or "Stopped")
-        if code_ != 0:
-            if code_ is not None and code_ < 0:
-                raise JobFailed(
-                    f"The script was killed by signal {signal.Signals(-code_).name}.",
-                    exit_code=code_,
-                )
-            last = next((line for line in reversed(last_lines) if line.strip()), "")
-            hint = f": {last.strip()[:300]}" if last else ": see the log"
-            raise JobFailed(f"The script exited with code {code_}{hint}", exit_code=code_)
+        command = [
+            sys.executable,
+            *context.resolved["interpreter_options"],
+            str(code),
+            *params.arguments,
+        ]
+        run_script(context, command, env)
 
     @staticmethod
     def _upload_outputs(

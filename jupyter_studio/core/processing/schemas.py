@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..jobs.processing import check_environment
 from ..jobs.schemas import JOB_NAME_PATTERN, MAX_JOB_NAME_LENGTH, MAX_RUNTIME_LIMIT_SECONDS
 from ..object_stores import ObjectStoreSettings
 from ..schemas import MAX_INT, StrictFloat, StrictInt
@@ -45,7 +46,6 @@ FRAMEWORK_PACKAGES: dict[str, str] = {
 #: Where a processor's code is copied (as in SageMaker): no input may use it.
 CODE_DESTINATION = f"{CONTAINER_ROOT}/input/code"
 _NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: Variables Studio sets for the script (``PYTHONPATH`` is merged, not replaced).
 RESERVED_ENV = frozenset(
     {
@@ -233,14 +233,7 @@ class ProcessorParameters(BaseModel):
     @field_validator("env")
     @classmethod
     def _env(cls, value: dict[str, str]) -> dict[str, str]:
-        for name, val in value.items():
-            if not _ENV_NAME.match(name):
-                raise ValueError(f"{name!r} is not a valid environment variable name")
-            if name in RESERVED_ENV:
-                raise ValueError(f"{name} is set by Studio and cannot be overridden")
-            if "\x00" in val:
-                raise ValueError(f"the value of {name} contains a NUL character")
-        return value
+        return check_environment(value, RESERVED_ENV)
 
     @model_validator(mode="after")
     def _names(self) -> ProcessorParameters:
