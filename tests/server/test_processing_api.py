@@ -87,6 +87,10 @@ async def test_bad_processor_requests_are_4xx_naming_the_problem(
         code, error = await api("POST", "processing/jobs", body)
         assert code == status, (body, error)
         assert words in error["message"] + str(error.get("detail")), (body, error)
+    # an input's problem is located at that input, so a form shows it beside the row
+    body = {"code": "ok.py", "inputs": [{"source": "ok.py"}, {"source": "nope.csv"}]}
+    code, error = await api("POST", "processing/jobs", body)
+    assert code == 404 and error["detail"][0]["loc"] == ["inputs", 1, "source"], error
     code, jobs = await api("GET", "jobs")
     assert code == 200 and jobs["total_count"] == 0
 

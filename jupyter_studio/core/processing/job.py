@@ -16,12 +16,13 @@ caller's files, ``s3://`` URLs are well formed and answer, names and container p
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import os
 import posixpath
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -220,22 +221,15 @@ class ProcessorJob(JobKind[ProcessorParameters]):
         pairs = [(str(i.input_name), str(i.destination)) for i in params.inputs]
         _check_unique(pairs, "input", "duplicate_input")
         resolved: list[list[str]] = []
-        for item, (name, destination) in zip(params.inputs, pairs, strict=True):
+        for index, (item, (name, destination)) in enumerate(zip(params.inputs, pairs, strict=True)):
             if _inside(destination, CODE_DESTINATION) or _inside(CODE_DESTINATION, destination):
                 raise InvalidInput(
                     f"The input {name!r} goes to {destination}, where the code is copied: "
                     "choose another destination.",
                     code="reserved_destination",
                 )
-            if is_s3(item.source):
-                source = check_s3(item.source, params.store, what="input", must_exist=True)
-            elif "://" in item.source:
-                raise InvalidInput(
-                    f"The input {item.source!r} is neither a path in your files nor an s3:// URL.",
-                    code="invalid_source",
-                )
-            else:
-                source = str(context.scope.resolve(item.source, what="input", must_exist=True))
+            with _located(["inputs", index, "source"]):
+                source = _input_source(item.source, params, context)
             resolved.append([source, destination, name])
         return resolved
 
@@ -403,3 +397,26 @@ class ProcessorJob(JobKind[ProcessorParameters]):
             raise JobFailed(failures[0][0].upper() + failures[0][1:])
         if unfinished is None:
             context.set_progress(1.0, "done")
+
+
+def _input_source(source: str, params: ProcessorParameters, context: PrepareContext) -> str:
+    """Where an input is read from: a checked s3:// URL, or a path of the caller's files."""
+    if is_s3(source):
+        return check_s3(source, params.store, what="input", must_exist=True)
+    if "://" in source:
+        raise InvalidInput(
+            f"The input {source!r} is neither a path in your files nor an s3:// URL.",
+            code="invalid_source",
+        )
+    return str(context.scope.resolve(source, what="input", must_exist=True))
+
+
+@contextlib.contextmanager
+def _located(loc: list[str | int]) -> Iterator[None]:
+    """Give an error raised inside the field it concerns (``detail``), so a form shows it there."""
+    try:
+        yield
+    except StudioError as exc:
+        if exc.detail is None:
+            exc.detail = [{"loc": loc, "msg": exc.message}]
+        raise
