@@ -17,6 +17,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -52,13 +53,33 @@ def spawn_detached(
 ) -> tuple[subprocess.Popen[bytes], ProcessHandle]:
     """Start ``python -m module arguments...`` in its own session, output appended to ``log_path``."""
     cwd.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "ab") as log:
+    return spawn_command(
+        [sys.executable, "-m", module, *arguments],
+        cwd=cwd,
+        env=package_env(env),
+        log_path=log_path,
+    )
+
+
+def spawn_command(
+    command: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    log_path: Path | None = None,
+) -> tuple[subprocess.Popen[bytes], ProcessHandle]:
+    """Start ``command`` in its own session (and process group) with exactly ``env``; its output
+    is appended to ``log_path``, or readable from a pipe without one."""
+    with contextlib.ExitStack() as stack:
+        out: Any = subprocess.PIPE
+        if log_path is not None:
+            out = stack.enter_context(open(log_path, "ab"))
         child = subprocess.Popen(
-            [sys.executable, "-m", module, *arguments],
+            list(command),
             cwd=cwd,
-            env=package_env(env),
+            env=dict(env),
             stdin=subprocess.DEVNULL,
-            stdout=log,
+            stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
             close_fds=True,

@@ -44,6 +44,7 @@ from jupyter_studio.core.processes import (
     find_process,
     group_members,
     signal_group,
+    spawn_command,
 )
 
 #: Seconds a process group gets between SIGTERM and SIGKILL.
@@ -412,24 +413,13 @@ class SparkStandaloneCluster:
         cwd: Path | None = None,
     ) -> subprocess.Popen[bytes]:
         """Start ``command`` in its own session and record it (output to ``log``, or a pipe)."""
-        with contextlib.ExitStack() as stack:
-            out: Any = subprocess.PIPE
-            if log is not None:
-                out = stack.enter_context(open(log, "ab"))
-            child = subprocess.Popen(
-                list(command),
-                cwd=cwd or self.work_dir,
-                env=dict(env) if env is not None else self.environment(),
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                close_fds=True,
-            )
-        try:
-            started: float | None = psutil.Process(child.pid).create_time()
-        except psutil.Error:
-            started = None
+        child, handle = spawn_command(
+            command,
+            cwd=cwd or self.work_dir,
+            env=env if env is not None else self.environment(),
+            log_path=log,
+        )
+        started = handle.started_at
         with self._lock:
             self._children.append(child)
             self._processes.append(RecordedProcess(role, child.pid, started, pgid=child.pid))
